@@ -1,0 +1,2 @@
+/** The {@code agentload} command line (picocli). Entry point: {@link io.agentload.cli.Main}. */
+package io.agentload.cli;
