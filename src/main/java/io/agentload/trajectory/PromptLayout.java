@@ -1,0 +1,129 @@
+package io.agentload.trajectory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where every token of one turn's prompt comes from, so that a replay or the simulator can rebuild prompts whose
+ * prefixes repeat exactly as they did in the recorded session (DESIGN.md section 3).
+ *
+ * <p>A prompt is a list of {@link Segment}s covering positions {@code [0, inputTokens)}. A segment's tokens were
+ * first produced by one call: the shared prefix of a harness ({@code birthTurn == -1}, origin the prefix id), or
+ * the prompt or output of one turn of this session (origin the session id). The tokens at positions below
+ * {@code reusedTokens} are inherited from the previous turn's prompt plus its output, so they keep their segments;
+ * the rest are new at this turn. Turn 0 and a turn after compaction ({@code reusedTokens == 0}) start again from
+ * the shared prefix.
+ *
+ * <p>A token is therefore identified by (segment origin, birth turn, position): two prompts that agree on those
+ * agree token for token. {@link #blockHashes(int, long)} turns that into chained prefix-block hashes as a serving
+ * engine's prefix cache sees them.
+ *
+ * @param sessionId   the session
+ * @param turn        the turn's index
+ * @param inputTokens prompt length
+ * @param segments    contiguous, non-empty, ordered segments covering {@code [0, inputTokens)}
+ */
+public record PromptLayout(String sessionId, int turn, int inputTokens, List<Segment> segments) {
+
+    /**
+     * Prompt positions {@code [start, end)} whose tokens were first produced by one call.
+     *
+     * @param origin    the shared prefix id when {@code birthTurn == -1}, else the session id
+     * @param birthTurn the turn whose prompt or output first held these tokens, or -1 for a shared prefix
+     */
+    public record Segment(int start, int end, String origin, int birthTurn) {
+        public int length() {
+            return end - start;
+        }
+
+        public boolean sharedPrefix() {
+            return birthTurn < 0;
+        }
+    }
+
+    public PromptLayout {
+        segments = List.copyOf(segments);
+    }
+
+    /**
+     * The layout of every turn of a session. Reused tokens beyond the previous prompt plus output (which a
+     * malformed trace could claim) are treated as new.
+     */
+    public static List<PromptLayout> of(Session session) {
+        List<PromptLayout> layouts = new ArrayList<>(session.turns().size());
+        List<Segment> previous = List.of(); // previous prompt followed by its output
+        for (Turn t : session.turns()) {
+            List<Segment> segs = new ArrayList<>();
+            int reused = Math.min(t.reusedTokens(), end(previous));
+            if (t.turn() == 0 || reused == 0) {
+                int shared = Math.min(t.sharedPrefixTokens(), t.inputTokens());
+                append(segs, new Segment(0, shared, t.sharedPrefixId(), -1));
+                append(segs, new Segment(shared, t.inputTokens(), t.sessionId(), t.turn()));
+            } else {
+                for (Segment s : previous) {
+                    if (s.start() >= reused) break;
+                    append(segs, new Segment(s.start(), Math.min(s.end(), reused), s.origin(), s.birthTurn()));
+                }
+                append(segs, new Segment(reused, t.inputTokens(), t.sessionId(), t.turn()));
+            }
+            layouts.add(new PromptLayout(t.sessionId(), t.turn(), t.inputTokens(), segs));
+            List<Segment> withOutput = new ArrayList<>(segs);
+            append(withOutput, new Segment(t.inputTokens(), t.inputTokens() + t.outputTokens(), t.sessionId(), t.turn()));
+            previous = withOutput;
+        }
+        return layouts;
+    }
+
+    private static int end(List<Segment> segs) {
+        return segs.isEmpty() ? 0 : segs.get(segs.size() - 1).end();
+    }
+
+    /** Appends a segment, dropping it when empty and merging it into the last one when they continue each other. */
+    private static void append(List<Segment> segs, Segment s) {
+        if (s.length() <= 0) return;
+        if (!segs.isEmpty()) {
+            Segment last = segs.get(segs.size() - 1);
+            if (last.birthTurn() == s.birthTurn() && last.origin().equals(s.origin()) && last.end() == s.start()) {
+                segs.set(segs.size() - 1, new Segment(last.start(), s.end(), s.origin(), s.birthTurn()));
+                return;
+            }
+        }
+        segs.add(s);
+    }
+
+    /**
+     * Chained hashes of the prompt's full blocks of {@code blockSize} tokens, as a prefix cache keys them: block
+     * {@code i}'s hash depends on every token up to the block's end. Session tokens are mixed with {@code salt}
+     * (one per agent and replay, so two agents replaying one session do not share cache); shared-prefix tokens are
+     * not, because every agent of a harness really sends the same system prompt.
+     */
+    public long[] blockHashes(int blockSize, long salt) {
+        if (blockSize <= 0) throw new IllegalArgumentException("block size " + blockSize);
+        long[] hashes = new long[inputTokens / blockSize];
+        long h = 0x6a09e667f3bcc909L;
+        int seg = 0;
+        for (int b = 0; b < hashes.length; b++) {
+            int from = b * blockSize, to = from + blockSize;
+            while (segments.get(seg).end() <= from) seg++;
+            for (int i = seg; i < segments.size() && segments.get(i).start() < to; i++) {
+                Segment s = segments.get(i);
+                h = mix(h ^ key(s, salt));
+                h = mix(h ^ ((long) Math.max(from, s.start()) << 32 | Math.min(to, s.end())));
+            }
+            hashes[b] = h;
+        }
+        return hashes;
+    }
+
+    private static long key(Segment s, long salt) {
+        long k = mix(s.origin().hashCode() * 0x9E3779B97F4A7C15L + s.birthTurn());
+        return s.sharedPrefix() ? k : mix(k ^ salt);
+    }
+
+    /** SplitMix64's finaliser: a cheap, well-mixed 64-bit hash step. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}
