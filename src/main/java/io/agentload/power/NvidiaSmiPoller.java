@@ -41,10 +41,9 @@ final class NvidiaSmiPoller implements Poller {
     }
 
     private Result run(String query) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(binary, "--query-gpu=" + query, "--format=csv,noheader,nounits")
-                .redirectInput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        Process p = new ProcessBuilder(binary, "--query-gpu=" + query, "--format=csv,noheader,nounits").start();
         try {
+            p.getOutputStream().close();
             if (!p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new PowerException(binary + " did not answer within " + timeout.toMillis() + " ms");
             }
