@@ -48,7 +48,8 @@ final class ModelFeedRecorder implements PowerModelFeed {
         double t = Math.max(startS, lastEndS);
         while (t < endS) {
             double binEnd = binStartS + intervalS;
-            double to = Math.min(endS, binEnd);
+            // a span ending within rounding of the interval's end closes it there, so interval ends never drift
+            double to = endS <= binEnd + EPSILON_S ? endS : binEnd;
             gpuJoules += gpuWatts * (to - t);
             nodeJoules += nodeWatts * (to - t);
             t = to;
