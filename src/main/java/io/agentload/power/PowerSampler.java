@@ -174,12 +174,17 @@ public final class PowerSampler implements AutoCloseable {
         }
     }
 
-    /** Stops polling (a poll in progress is waited for, up to its timeout) and returns everything recorded. */
+    /**
+     * Stops polling and returns everything recorded. A poll in progress is waited for (up to its timeout), then one
+     * last poll is made, so that a measurement window ending just before {@code stop()} is covered to its end.
+     */
     public PowerSamples stop() {
         if (executor != null && !executor.isShutdown()) {
             executor.shutdown();
             try {
-                if (!executor.awaitTermination(PowerSource.POLL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                if (executor.awaitTermination(PowerSource.POLL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                    pollOnce();
+                } else {
                     executor.shutdownNow();
                 }
             } catch (InterruptedException e) {
