@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  *   <li>{@code redfish=https://bmc/redfish/v1/Chassis/1/Power} (or {@code .../EnvironmentMetrics},
  *       {@code .../PowerSubsystem}): a BMC, node boundary, measured; {@code redfish@rack=URL} for a rack manager or
  *       power shelf. Credentials come from {@code AGENTLOAD_REDFISH_TOKEN}, or {@code AGENTLOAD_REDFISH_USER} and
- *       {@code AGENTLOAD_REDFISH_PASSWORD}, never from the URL, and appear in no output;</li>
+ *       {@code AGENTLOAD_REDFISH_PASSWORD}, never from the URL, and appear in no output. A BMC's self-signed
+ *       certificate must be trusted by the JVM ({@code -Djavax.net.ssl.trustStore=...}): certificates are never
+ *       skipped;</li>
  *   <li>{@code constant=WATTS[:gpu|node|rack]}: a stated figure, node boundary unless named, not measured;</li>
  *   <li>{@code model}: the simulator's power model, fed through {@link PowerSampler#modelFeed()}, reported at the
  *       GPU and node boundaries, not measured.</li>
