@@ -1,0 +1,77 @@
+package io.agentload.power;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the simulator's spans into samples like a measured source's: one sample per device ({@code model}) and
+ * boundary (GPU, node) at the end of every sampling interval, holding the exact mean power of that interval, so a
+ * simulation of hours stays a small {@code power.parquet} and integrates to exactly the modelled energy. A gap
+ * between spans closes the interval at the last span's end and opens the next one with a row without watts at the
+ * new span's start, so the gap counts as uncovered.
+ */
+final class ModelFeedRecorder implements PowerModelFeed {
+
+    static final String DEVICE = "model";
+    private static final double EPSILON_S = 1e-9;
+
+    private final double intervalS;
+    private final List<PowerSample> samples = new ArrayList<>();
+    private boolean open;
+    private double binStartS;
+    private double lastEndS = Double.NEGATIVE_INFINITY;
+    private double gpuJoules;
+    private double nodeJoules;
+
+    ModelFeedRecorder(double intervalS) {
+        this.intervalS = intervalS;
+    }
+
+    @Override
+    public synchronized void record(double startS, double endS, double gpuWatts, double nodeWatts) {
+        if (!Double.isFinite(startS) || !(endS >= startS) || Double.isInfinite(endS)) {
+            throw new PowerException("model power span [" + startS + ", " + endS + "] s is not a finite forward span");
+        }
+        if (!(gpuWatts >= 0) || !(nodeWatts >= 0) || Double.isInfinite(gpuWatts) || Double.isInfinite(nodeWatts)) {
+            throw new PowerException("model power at " + startS + " s: GPU " + gpuWatts + " W, node " + nodeWatts + " W");
+        }
+        if (startS < lastEndS - EPSILON_S) {
+            throw new PowerException("model power span starting at " + startS + " s overlaps the previous one, which ended at " + lastEndS + " s");
+        }
+        if (!open || startS > lastEndS + EPSILON_S) {
+            if (open) closeBin(lastEndS);
+            samples.add(PowerSample.gap(startS, DEVICE, PowerSource.MODEL, Boundary.GPU));
+            samples.add(PowerSample.gap(startS, DEVICE, PowerSource.MODEL, Boundary.NODE));
+            open = true;
+            binStartS = startS;
+        }
+        double t = Math.max(startS, lastEndS);
+        while (t < endS) {
+            double binEnd = binStartS + intervalS;
+            // a span ending within rounding of the interval's end closes it there, so interval ends never drift
+            double to = endS <= binEnd + EPSILON_S ? endS : binEnd;
+            gpuJoules += gpuWatts * (to - t);
+            nodeJoules += nodeWatts * (to - t);
+            t = to;
+            if (to >= binEnd - EPSILON_S) closeBin(to);
+        }
+        lastEndS = Math.max(lastEndS, endS);
+    }
+
+    /** Every sample so far, the interval in progress closed at the last span's end. */
+    synchronized List<PowerSample> samples() {
+        if (open && lastEndS > binStartS + EPSILON_S) closeBin(lastEndS);
+        return List.copyOf(samples);
+    }
+
+    private void closeBin(double endS) {
+        double length = endS - binStartS;
+        if (length > EPSILON_S) {
+            samples.add(new PowerSample(endS, DEVICE, gpuJoules / length, Double.NaN, PowerSource.MODEL, Boundary.GPU));
+            samples.add(new PowerSample(endS, DEVICE, nodeJoules / length, Double.NaN, PowerSource.MODEL, Boundary.NODE));
+        }
+        binStartS = endS;
+        gpuJoules = 0;
+        nodeJoules = 0;
+    }
+}
