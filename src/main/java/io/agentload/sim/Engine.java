@@ -132,6 +132,7 @@ public final class Engine {
         return new Engine(config);
     }
 
+    /** The configuration the engine runs. */
     public EngineConfig config() {
         return config;
     }

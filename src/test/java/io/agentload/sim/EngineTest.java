@@ -289,4 +289,18 @@ class EngineTest {
         assertEquals(0, off.counters().cacheHitTokens());
         assertTrue(on.meanTtft() < 0.5 * off.meanTtft(), on.meanTtft() + " vs " + off.meanTtft());
     }
+
+    @Test
+    void theJavadocExampleRuns() {
+        Session session = new Session("s", "java", List.of(new Turn("s", 0, "java", 30_000, 0, "sys", 8_000, 200, 0,
+                List.of())));
+        long[] hashes = PromptLayout.of(session).get(0).blockHashes(16, 42);
+        Recorder listener = new Recorder();
+        Engine engine = Engine.create(EngineConfig.of("h200x8", "llama-3.1-70b"));
+        engine.submit(new Engine.Request("r1", 30_000, hashes, 200), 0.0);
+        double idleAt = engine.drain(0.0, listener);
+        assertEquals(200, engine.counters().outputTokens());
+        assertEquals(idleAt, listener.finishedAt.values().iterator().next(), 0.0);
+        assertTrue(idleAt > 1 && idleAt < 10, "a 30K prompt and 200 tokens take seconds: " + idleAt);
+    }
 }

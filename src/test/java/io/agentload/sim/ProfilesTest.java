@@ -102,4 +102,22 @@ class ProfilesTest {
         assertEquals((long) Math.floor(kvBytes / (16 * 327680.0)), c.kvBlocksPerReplica());
         assertEquals(29761, c.kvBlocksPerReplica());
     }
+
+    @Test
+    void withCopiesChangeOneThingEach() {
+        EngineConfig c = EngineConfig.of("h200x8", "llama-3.1-70b");
+        assertEquals(1, c.withModel(ModelProfile.named("llama-3.1-8b")).tensorParallel());
+        assertEquals(8, c.withModel(ModelProfile.named("llama-3.1-8b")).replicas());
+        EngineConfig small = c.withMaxBatchTokens(2048);
+        assertEquals(2048, small.maxBatchTokens());
+        assertEquals(2.0 * (1L << 30) + 4.0 * 2048 * 8192 * 2, small.activationReserveBytes());
+        assertTrue(small.kvBlocksPerReplica() > c.kvBlocksPerReplica(), "a smaller budget reserves less");
+        EngineConfig.Efficiency e = new EngineConfig.Efficiency(0.5, 0.7, 0.002, 5e-6);
+        assertEquals(e, c.withEfficiency(e).efficiency());
+        assertEquals(c.tensorParallel(), c.withEfficiency(e).tensorParallel());
+        ModelProfile fp8Kv = ModelProfile.builder("m").parameters(1e9, 1e9).layers(10).hiddenSize(1024).gqa(8, 2, 64)
+                .kvCache(Precision.FP8).maxContextTokens(4096).build();
+        assertEquals(10L * 2 * 2 * 64, fp8Kv.kvBytesPerToken());
+        assertEquals(Precision.FP8, fp8Kv.kvPrecision());
+    }
 }
