@@ -1,0 +1,275 @@
+package io.agentload.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An iteration-level model of a continuous-batching serving system (vLLM-like) on a hardware profile: requests go in
+ * with {@link #submit}, and each {@link #step} call completes what is due and plans the next steps, reporting tokens,
+ * finished requests and preemptions to a {@link Listener}. The caller owns the clock: a virtual-time driver calls
+ * {@code step} at each returned {@link Step#end()}, a real-time server sleeps until then. See the package
+ * documentation for the model and where it is knowingly wrong.
+ *
+ * <pre>{@code
+ * Engine engine = Engine.create(EngineConfig.of("h200x8", "llama-3.1-70b"));
+ * engine.submit(new Engine.Request("r1", 30_000, hashes, 200), 0.0);
+ * double idleAt = engine.drain(0.0, listener);
+ * }</pre>
+ *
+ * <p>Not thread-safe: one driver thread calls it (a listener may call {@link #submit} from its callbacks).
+ */
+public final class Engine {
+
+    /** Share of the rest of the system's maximum power drawn when every GPU idles; it rises linearly to 1 at full load. */
+    static final double REST_IDLE_SHARE = 0.5;
+
+    /**
+     * One request. {@code blockHashes} are the chained hashes of the prompt's full blocks of
+     * {@value KvBlocks#BLOCK_TOKENS} tokens (see {@code PromptLayout.blockHashes(16, salt)}), optionally continued over
+     * the output's full blocks so that the generated tokens are cached too, as vLLM caches them. The array is not
+     * copied: do not change it after submitting.
+     *
+     * @param id           names the request in errors; the engine does not require it to be unique
+     * @param promptTokens prompt length
+     * @param outputTokens tokens to generate (forced length: end-of-sequence is ignored)
+     */
+    public record Request(String id, int promptTokens, long[] blockHashes, int outputTokens) {
+        public Request {
+            if (promptTokens < 1 || outputTokens < 1) {
+                throw new IllegalArgumentException("request " + id + ": prompt and output need at least one token");
+            }
+            if (blockHashes == null) throw new IllegalArgumentException("request " + id + ": no block hashes");
+            if (blockHashes.length > (promptTokens + outputTokens) / KvBlocks.BLOCK_TOKENS) {
+                throw new IllegalArgumentException("request " + id + ": " + blockHashes.length
+                        + " block hashes for " + (promptTokens + outputTokens) + " tokens");
+            }
+        }
+    }
+
+    /**
+     * Token counts of a finished request, as an OpenAI-compatible server reports them in {@code usage}.
+     *
+     * @param cachedTokens prompt tokens served from the prefix cache at the request's first admission
+     */
+    public record Usage(int promptTokens, int cachedTokens, int outputTokens) {}
+
+    /** Receives the engine's events; every time is the simulated moment the event happens. */
+    public interface Listener {
+        /** A listener that ignores everything. */
+        Listener NONE = new Listener() {};
+
+        /** {@code count} output tokens of a request became available (the first when its prefill completes). */
+        default void tokens(Request request, int count, double time) {}
+
+        /** A request produced its last token. */
+        default void finished(Request request, Usage usage, double time) {}
+
+        /** A request lost its KV cache to make room and will be recomputed. */
+        default void preempted(Request request, double time) {}
+    }
+
+    /**
+     * What the engine does from {@code start} on: call {@link #step} again at {@code end} (or after a submit).
+     *
+     * @param end          when the next step or KV transfer completes; +infinity when idle
+     * @param busyReplicas replicas running a step
+     * @param gpuWatts     the draw of all the system's GPUs from {@code start} until the next call
+     * @param systemWatts  the same plus the rest of the node or rack
+     */
+    public record Step(double start, double end, int busyReplicas, int runningSequences, int waitingRequests,
+                       double gpuWatts, double systemWatts) {
+        /** Nothing queued or running: only a submit gives the engine work again. */
+        public boolean idle() {
+            return end == Double.POSITIVE_INFINITY;
+        }
+    }
+
+    /**
+     * Totals since the engine was created, with energy integrated up to the last {@link #step} call.
+     *
+     * @param prefilledTokens prompt (and recomputed) tokens computed by prefill, each once per admission
+     * @param cacheHitTokens  tokens served from the prefix cache over all admissions
+     * @param outputTokens    output tokens emitted
+     * @param kvBlocksUsed    blocks held by requests now
+     * @param kvBlocksCached  unreferenced blocks holding cached prefixes now
+     * @param kvBlocksTotal   capacity of all replicas
+     */
+    public record Counters(long submittedRequests, long finishedRequests, long steps, long prefilledTokens,
+                           long cacheHitTokens, long outputTokens, long preemptions, long evictions,
+                           double transferredBytes, long kvBlocksUsed, long kvBlocksCached, long kvBlocksTotal,
+                           double time, double gpuEnergyJoules, double systemEnergyJoules) {
+        /** Share of the KV cache held by requests (vLLM's {@code kv_cache_usage_perc}). */
+        public double kvUsage() {
+            return (double) kvBlocksUsed / kvBlocksTotal;
+        }
+    }
+
+    private final EngineConfig config;
+    private final List<Replica> replicas = new ArrayList<>();
+    private final List<Replica> entry = new ArrayList<>();
+    private final List<Replica> decode = new ArrayList<>();
+    private final Tally tally = new Tally();
+    private final double idleWatts;
+    private double now;
+
+    private Engine(EngineConfig config) {
+        this.config = config;
+        CostModel cost = new CostModel(config);
+        idleWatts = cost.idleWatts();
+        EngineConfig.Disaggregation d = config.disaggregation();
+        if (d == null) {
+            for (int i = 0; i < config.replicas(); i++) entry.add(new Replica(Replica.Role.MIXED, config, cost, tally));
+        } else {
+            for (int i = 0; i < d.prefillReplicas(); i++) entry.add(new Replica(Replica.Role.PREFILL, config, cost, tally));
+            for (int i = 0; i < d.decodeReplicas(); i++) decode.add(new Replica(Replica.Role.DECODE, config, cost, tally));
+        }
+        replicas.addAll(entry);
+        replicas.addAll(decode);
+    }
+
+    /** An idle engine at time 0. */
+    public static Engine create(EngineConfig config) {
+        return new Engine(config);
+    }
+
+    /** The configuration the engine runs. */
+    public EngineConfig config() {
+        return config;
+    }
+
+    /**
+     * Queues a request arriving at {@code time} (not before the last step call). It is routed to a replica at once;
+     * call {@link #step} at {@code time} for it to start on an idle one.
+     *
+     * @throws IllegalArgumentException naming the request if it is longer than the model's context or a replica's
+     *                                  whole KV cache
+     */
+    public void submit(Request request, double time) {
+        if (!(time >= now)) throw new IllegalArgumentException("request " + request.id() + " submitted at " + time
+                + " s, before the engine's time " + now + " s");
+        int tokens = request.promptTokens() + request.outputTokens();
+        if (tokens > config.model().maxContextTokens()) {
+            throw new IllegalArgumentException("request " + request.id() + ": " + tokens + " tokens exceed "
+                    + config.model().name() + "'s context of " + config.model().maxContextTokens());
+        }
+        Replica first = entry.get(0);
+        if (first.blocksNeeded(request) > first.blocks.capacity()) {
+            throw new IllegalArgumentException("request " + request.id() + " needs " + first.blocksNeeded(request)
+                    + " KV blocks; a replica holds " + first.blocks.capacity());
+        }
+        tally.submitted++;
+        route(entry, request).enqueue(new Sequence(request));
+    }
+
+    /**
+     * Advances the engine to {@code now}: completes every step and KV transfer due by then (reporting their events at
+     * their own times), starts a step on every idle replica with work, and says when to call again.
+     */
+    public Step step(double now, Listener listener) {
+        if (!(now >= this.now)) throw new IllegalArgumentException("step at " + now + " s, before " + this.now + " s");
+        account(now);
+        this.now = now;
+        while (true) {
+            Replica due = null;
+            double dueAt = now;
+            for (Replica r : replicas) {
+                double t = r.nextEvent();
+                if (t <= dueAt) {
+                    due = r;
+                    dueAt = t;
+                }
+            }
+            if (due == null) break;
+            due.completeDue(now, this, listener);
+        }
+        for (Replica r : replicas) r.plan(now, listener);
+        double end = Double.POSITIVE_INFINITY;
+        int busy = 0, running = 0, waiting = 0;
+        double gpuWatts = (config.system().gpus() - config.gpusUsed()) * idleWatts;
+        double activity = 0;
+        for (Replica r : replicas) {
+            end = Math.min(end, r.nextEvent());
+            if (r.busy()) busy++;
+            running += r.running();
+            waiting += r.waiting();
+            gpuWatts += r.watts() * config.tensorParallel();
+            activity += r.activity() * config.tensorParallel();
+        }
+        return new Step(now, end, busy, running, waiting, gpuWatts, gpuWatts + restWatts(activity));
+    }
+
+    /** Steps until nothing is queued or running and returns that time (events reported as {@link #step} does). */
+    public double drain(double now, Listener listener) {
+        double t = now;
+        for (Step s = step(t, listener); !s.idle(); s = step(t, listener)) t = s.end();
+        return t;
+    }
+
+    /** The totals so far. */
+    public Counters counters() {
+        long used = 0, cached = 0, total = 0, evictions = 0;
+        for (Replica r : replicas) {
+            used += r.blocks.referenced();
+            cached += r.blocks.cached();
+            total += r.blocks.capacity();
+            evictions += r.blocks.evictions();
+        }
+        return new Counters(tally.submitted, tally.finished, tally.steps, tally.prefilledTokens, tally.cacheHitTokens,
+                tally.outputTokens, tally.preemptions, evictions, tally.transferredBytes, used, cached, total, now,
+                tally.gpuJoules, tally.systemJoules);
+    }
+
+    /** A prefilled request moves to a decode replica, where it waits for blocks and then its KV transfer. */
+    void handOff(Sequence s) {
+        route(decode, s.request).enqueue(s);
+    }
+
+    /**
+     * Cache-aware routing as SGLang's router does it: the replica holding the longest cached prefix when that covers
+     * at least half of the prompt, else the least loaded one. The prefix depth is found by bisection over the chain,
+     * which is exact while a replica's cached prefixes are unbroken (LRU frees tails first, so they almost always are).
+     */
+    private Replica route(List<Replica> pool, Request request) {
+        if (pool.size() == 1) return pool.get(0);
+        long[] chain = request.blockHashes();
+        int usable = Math.min(chain.length, (request.promptTokens() - 1) / KvBlocks.BLOCK_TOKENS);
+        int half = (usable + 1) / 2;
+        Replica best = null;
+        int bestDepth = 0;
+        if (config.prefixCaching() && half > 0) {
+            for (Replica r : pool) {
+                if (r.blocks.lookup(chain[half - 1]) < 0) continue;
+                int lo = half, hi = usable;
+                while (lo < hi) {
+                    int mid = (lo + hi + 1) >>> 1;
+                    if (r.blocks.lookup(chain[mid - 1]) >= 0) lo = mid; else hi = mid - 1;
+                }
+                if (best == null || lo > bestDepth || lo == bestDepth && r.load() < best.load()) {
+                    best = r;
+                    bestDepth = lo;
+                }
+            }
+        }
+        if (best != null) return best;
+        for (Replica r : pool) if (best == null || r.load() < best.load()) best = r;
+        return best;
+    }
+
+    /** Integrates GPU and system energy from the last call to {@code until}. */
+    private void account(double until) {
+        double dt = until - now;
+        if (dt <= 0) return;
+        double[] joulesAndActivity = new double[2];
+        for (Replica r : replicas) r.account(until, joulesAndActivity);
+        double gpuJoules = joulesAndActivity[0] + (config.system().gpus() - config.gpusUsed()) * idleWatts * dt;
+        tally.gpuJoules += gpuJoules;
+        double meanActivity = joulesAndActivity[1] / config.system().gpus() / dt;
+        tally.systemJoules += gpuJoules + restWatts(meanActivity * config.system().gpus()) * dt;
+    }
+
+    /** The rest of the system (CPUs, NICs, switches, fans) by the GPUs' summed activity. */
+    private double restWatts(double gpuActivity) {
+        double mean = gpuActivity / config.system().gpus();
+        return config.system().otherMaxWatts() * (REST_IDLE_SHARE + (1 - REST_IDLE_SHARE) * mean);
+    }
+}

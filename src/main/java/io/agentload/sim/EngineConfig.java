@@ -1,0 +1,246 @@
+package io.agentload.sim;
+
+/**
+ * How a system serves a model: replicas and their tensor/expert-parallel degree, scheduler limits, prefix caching,
+ * efficiency factors, speculative decoding and prefill/decode disaggregation. Start from {@link #of(String, String)},
+ * which picks vLLM-like defaults, and change what you need with the {@code with*} copies.
+ *
+ * <pre>{@code
+ * EngineConfig c = EngineConfig.of("h200x8", "llama-3.1-70b").withTensorParallel(4).withSpeculation(3, 0.7);
+ * }</pre>
+ *
+ * @param tensorParallel         GPUs per replica; a MoE model uses the same degree for expert parallelism
+ * @param replicas               independent serving instances (prefill plus decode ones when disaggregated)
+ * @param maxBatchTokens         token budget of one step (vLLM's {@code max_num_batched_tokens})
+ * @param maxRunningSequences    sequences one replica runs at once (vLLM's {@code max_num_seqs})
+ * @param prefixCaching          whether full blocks are cached and reused across requests
+ * @param memoryUtilisation      share of HBM the engine may use (vLLM's {@code gpu_memory_utilization})
+ * @param activationReserveBytes per GPU, kept out of the KV cache for activations, CUDA graphs and buffers
+ * @param efficiency             attainable fractions of peak and fixed overheads
+ * @param speculation            speculative decoding, or {@link Speculation#NONE}
+ * @param disaggregation         separate prefill and decode pools, or {@code null} when every replica does both
+ */
+public record EngineConfig(
+        SystemProfile system,
+        ModelProfile model,
+        int tensorParallel,
+        int replicas,
+        int maxBatchTokens,
+        int maxRunningSequences,
+        boolean prefixCaching,
+        double memoryUtilisation,
+        double activationReserveBytes,
+        Efficiency efficiency,
+        Speculation speculation,
+        Disaggregation disaggregation) {
+
+    /** vLLM's token budget per step for an API server on 70+ GiB GPUs (vllm/engine/arg_utils.py defaults). */
+    static final int DEFAULT_BATCH_TOKENS = 8192;
+    /** vLLM's default {@code max_num_seqs} on 70+ GiB GPUs. */
+    static final int DEFAULT_RUNNING_SEQUENCES = 1024;
+    /** A fixed part of the activation reserve: CUDA context, graphs and communication buffers. */
+    static final double FIXED_RESERVE_BYTES = 2.0 * (1L << 30);
+
+    /**
+     * Attainable fractions of peak and fixed costs.
+     *
+     * @param mfu                      share of dense FLOP/s reached by large matrix products and attention
+     * @param mbu                      share of HBM bandwidth reached when streaming weights and KV cache
+     * @param stepOverheadSeconds      per step: scheduling, sampling, kernel launch
+     * @param collectiveLatencySeconds per all-reduce (two per layer with tensor parallelism)
+     */
+    public record Efficiency(double mfu, double mbu, double stepOverheadSeconds, double collectiveLatencySeconds) {
+        /** The calibrated defaults (docs/calibration.md). */
+        public static final Efficiency DEFAULT = new Efficiency(0.55, 0.8, 0.003, 10e-6);
+
+        public Efficiency {
+            if (mfu <= 0 || mfu > 1 || mbu <= 0 || mbu > 1) throw new IllegalArgumentException("MFU and MBU must be in (0, 1]");
+            if (stepOverheadSeconds < 0 || collectiveLatencySeconds < 0) throw new IllegalArgumentException("negative overhead");
+        }
+    }
+
+    /**
+     * Speculative decoding: each step verifies {@code draftTokens} drafted tokens per sequence.
+     *
+     * @param draftTokens    tokens drafted per step (k)
+     * @param acceptanceRate chance that each drafted token is accepted (a)
+     * @param draftCostRatio cost of one draft pass relative to a plain decode step of the same batch (an EAGLE or
+     *                       MTP head of one layer plus the LM head is a few percent)
+     */
+    public record Speculation(int draftTokens, double acceptanceRate, double draftCostRatio) {
+        /** No speculative decoding. */
+        public static final Speculation NONE = new Speculation(0, 0, 0);
+
+        public Speculation {
+            if (draftTokens < 0 || acceptanceRate < 0 || acceptanceRate > 1 || draftCostRatio < 0) {
+                throw new IllegalArgumentException("speculation needs draft tokens >= 0, acceptance in [0, 1], cost >= 0");
+            }
+        }
+
+        /** Expected tokens per verification step: (1 - a^(k+1)) / (1 - a). */
+        public double tokensPerStep() {
+            if (acceptanceRate == 1) return draftTokens + 1;
+            return (1 - Math.pow(acceptanceRate, draftTokens + 1)) / (1 - acceptanceRate);
+        }
+    }
+
+    /**
+     * Prefill and decode on separate replicas; a request's KV cache moves from one to the other after its prefill.
+     *
+     * @param transferBytesPerSecond KV transfer bandwidth into one decode replica
+     */
+    public record Disaggregation(int prefillReplicas, int decodeReplicas, double transferBytesPerSecond) {
+        public Disaggregation {
+            if (prefillReplicas <= 0 || decodeReplicas <= 0 || transferBytesPerSecond <= 0) {
+                throw new IllegalArgumentException("disaggregation needs prefill and decode replicas and a transfer rate");
+            }
+        }
+    }
+
+    public EngineConfig {
+        String where = "serving " + model.name() + " on " + system.name() + ": ";
+        if (tensorParallel <= 0 || replicas <= 0) throw new IllegalArgumentException(where + "no replicas");
+        if (tensorParallel * replicas > system.gpus()) {
+            throw new IllegalArgumentException(where + replicas + " replicas x TP" + tensorParallel + " need more than "
+                    + system.gpus() + " GPUs");
+        }
+        if (disaggregation != null && disaggregation.prefillReplicas() + disaggregation.decodeReplicas() != replicas) {
+            throw new IllegalArgumentException(where + "prefill plus decode replicas must equal the replicas");
+        }
+        if (maxRunningSequences <= 0 || maxBatchTokens < KvBlocks.BLOCK_TOKENS
+                || maxBatchTokens < speculation.draftTokens() + 1) {
+            throw new IllegalArgumentException(where + "token budget " + maxBatchTokens + " too small");
+        }
+        if (memoryUtilisation <= 0 || memoryUtilisation > 1 || activationReserveBytes < 0) {
+            throw new IllegalArgumentException(where + "memory utilisation must be in (0, 1]");
+        }
+    }
+
+    /** Defaults for a built-in system and model. */
+    public static EngineConfig of(String system, String model) {
+        return of(SystemProfile.named(system), ModelProfile.named(model));
+    }
+
+    /**
+     * Defaults: the smallest power-of-two tensor-parallel degree whose HBM holds the weights in half of it (so that
+     * the other half holds KV cache), or else in most of it; as many replicas as fit; vLLM's scheduler limits;
+     * prefix caching on; 90% of HBM.
+     */
+    public static EngineConfig of(SystemProfile system, ModelProfile model) {
+        int tp = defaultTensorParallel(system, model);
+        return new EngineConfig(system, model, tp, system.gpus() / tp, DEFAULT_BATCH_TOKENS, DEFAULT_RUNNING_SEQUENCES,
+                true, 0.9, reserve(model, DEFAULT_BATCH_TOKENS), Efficiency.DEFAULT, Speculation.NONE, null);
+    }
+
+    static int defaultTensorParallel(SystemProfile system, ModelProfile model) {
+        int limit = Math.min(system.gpus(), system.scaleUpDomain());
+        for (double share : new double[] {0.5, 0.8}) {
+            for (int tp = 1; tp <= limit; tp *= 2) {
+                if (system.gpus() % tp == 0 && model.weightBytes() <= share * 0.9 * tp * system.gpu().hbmBytes()) return tp;
+            }
+        }
+        throw new IllegalArgumentException("model " + model.name() + " (" + Math.round(model.weightBytes() / 1e9)
+                + " GB of weights) does not fit on " + system.name() + " with room for KV cache");
+    }
+
+    /** Activation reserve per GPU: a fixed part plus a few hidden-size activations per batched token. */
+    private static double reserve(ModelProfile model, int batchTokens) {
+        return FIXED_RESERVE_BYTES + 4.0 * batchTokens * model.hiddenSize() * 2;
+    }
+
+    /** GPUs the replicas occupy (the rest of the system idles). */
+    public int gpusUsed() {
+        return tensorParallel * replicas;
+    }
+
+    /** KV cache blocks of {@value KvBlocks#BLOCK_TOKENS} tokens one replica holds: HBM left after weights and reserve. */
+    public int kvBlocksPerReplica() {
+        double bytes = tensorParallel * (memoryUtilisation * system.gpu().hbmBytes() - activationReserveBytes)
+                - model.weightBytes();
+        double blockBytes = KvBlocks.BLOCK_TOKENS * model.kvBytesPerTokenPerLayer() * model.fullAttentionLayers();
+        long blocks = (long) Math.floor(bytes / blockBytes);
+        if (blocks <= 0) {
+            throw new IllegalArgumentException("serving " + model.name() + " on " + system.name() + " at TP"
+                    + tensorParallel + ": weights leave no room for KV cache");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, blocks);
+    }
+
+    /** Another model; tensor parallelism and replicas go back to that model's defaults on this system. */
+    public EngineConfig withModel(ModelProfile m) {
+        int tp = defaultTensorParallel(system, m);
+        return new EngineConfig(system, m, tp, system.gpus() / tp, maxBatchTokens, maxRunningSequences, prefixCaching,
+                memoryUtilisation, reserve(m, maxBatchTokens), efficiency, speculation, null);
+    }
+
+    /** Another tensor-parallel degree, with as many replicas as the system's GPUs allow. */
+    public EngineConfig withTensorParallel(int tp) {
+        return new EngineConfig(system, model, tp, Math.max(1, system.gpus() / tp), maxBatchTokens, maxRunningSequences,
+                prefixCaching, memoryUtilisation, activationReserveBytes, efficiency, speculation, null);
+    }
+
+    /** Another number of replicas (fewer than fit leaves GPUs idle). */
+    public EngineConfig withReplicas(int count) {
+        return new EngineConfig(system, model, tensorParallel, count, maxBatchTokens, maxRunningSequences, prefixCaching,
+                memoryUtilisation, activationReserveBytes, efficiency, speculation, null);
+    }
+
+    /** Another step token budget (the activation reserve follows it). */
+    public EngineConfig withMaxBatchTokens(int tokens) {
+        return new EngineConfig(system, model, tensorParallel, replicas, tokens, maxRunningSequences, prefixCaching,
+                memoryUtilisation, reserve(model, tokens), efficiency, speculation, disaggregation);
+    }
+
+    /** Another limit of sequences per replica. */
+    public EngineConfig withMaxRunningSequences(int count) {
+        return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, count, prefixCaching,
+                memoryUtilisation, activationReserveBytes, efficiency, speculation, disaggregation);
+    }
+
+    /** Prefix caching on or off. */
+    public EngineConfig withPrefixCaching(boolean on) {
+        return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, maxRunningSequences, on,
+                memoryUtilisation, activationReserveBytes, efficiency, speculation, disaggregation);
+    }
+
+    /** Another share of HBM for the engine. */
+    public EngineConfig withMemoryUtilisation(double share) {
+        return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, maxRunningSequences,
+                prefixCaching, share, activationReserveBytes, efficiency, speculation, disaggregation);
+    }
+
+    /** Other efficiency factors. */
+    public EngineConfig withEfficiency(Efficiency e) {
+        return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, maxRunningSequences,
+                prefixCaching, memoryUtilisation, activationReserveBytes, e, speculation, disaggregation);
+    }
+
+    /** Speculative decoding with {@code draftTokens} per step, each accepted with {@code acceptanceRate}. */
+    public EngineConfig withSpeculation(int draftTokens, double acceptanceRate) {
+        return withSpeculation(new Speculation(draftTokens, acceptanceRate, 0.05));
+    }
+
+    /** Speculative decoding with every figure given. */
+    public EngineConfig withSpeculation(Speculation s) {
+        return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, maxRunningSequences,
+                prefixCaching, memoryUtilisation, activationReserveBytes, efficiency, s, disaggregation);
+    }
+
+    /**
+     * Separate prefill and decode replicas (same tensor-parallel degree). KV moves over the scale-up fabric when
+     * both pools sit in one NVLink/Infinity Fabric domain, else over RDMA; either way every GPU of the prefill replica
+     * sends its shard at once.
+     */
+    public EngineConfig withDisaggregation(int prefillReplicas, int decodeReplicas) {
+        boolean scaleUp = (prefillReplicas + decodeReplicas) * tensorParallel <= system.scaleUpDomain();
+        double perGpu = scaleUp ? system.gpu().scaleUpBytesPerSecond() : system.scaleOutBytesPerSecondPerGpu();
+        return withDisaggregation(new Disaggregation(prefillReplicas, decodeReplicas, perGpu * tensorParallel));
+    }
+
+    /** Separate prefill and decode replicas with a given transfer bandwidth. */
+    public EngineConfig withDisaggregation(Disaggregation d) {
+        return new EngineConfig(system, model, tensorParallel, d.prefillReplicas() + d.decodeReplicas(),
+                maxBatchTokens, maxRunningSequences, prefixCaching, memoryUtilisation, activationReserveBytes,
+                efficiency, speculation, d);
+    }
+}

@@ -1,0 +1,347 @@
+package io.agentload.sim;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+
+/**
+ * One serving instance (a vLLM engine on {@code tensorParallel} GPUs): a waiting queue, the running sequences, its KV
+ * blocks and at most one step in flight. Its scheduler follows vLLM v1: running sequences first, in order, each
+ * taking one decode step or its next prefill chunk from the token budget; when blocks run out the newest running
+ * sequence is preempted (its blocks freed, recomputed later); new sequences are admitted only in a step without
+ * preemption, while budget, sequence slots and blocks last.
+ */
+final class Replica {
+    enum Role { MIXED, PREFILL, DECODE }
+
+    final Role role;
+    final KvBlocks blocks;
+    private final EngineConfig config;
+    private final CostModel cost;
+    private final CostModel.Load load;
+    private final Tally tally;
+    private final int windowBlocks;
+    private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
+    private final ArrayList<Sequence> running = new ArrayList<>();
+    private final ArrayList<Sequence> batch = new ArrayList<>();
+    private final ArrayList<Sequence> transfers = new ArrayList<>();
+    private double linkFreeAt;
+    private boolean busy;
+    private double stepEnd;
+    private CostModel.StepCost stepCost;
+    private double accountedUntil;
+
+    Replica(Role role, EngineConfig config, CostModel cost, Tally tally) {
+        this.role = role;
+        this.config = config;
+        this.cost = cost;
+        this.load = cost.newLoad();
+        this.tally = tally;
+        this.blocks = new KvBlocks(config.kvBlocksPerReplica());
+        this.windowBlocks = windowBlocks(config.model());
+    }
+
+    /** Blocks a sequence holds for its sliding-window layers, in units of full-attention blocks. */
+    static int windowBlocks(ModelProfile m) {
+        if (m.slidingWindowLayers() == 0) return 0;
+        double tokens = m.slidingWindow() + KvBlocks.BLOCK_TOKENS;
+        return (int) Math.ceil(tokens * m.slidingWindowLayers() / m.fullAttentionLayers() / KvBlocks.BLOCK_TOKENS);
+    }
+
+    /** Blocks a request needs at its longest: its whole prompt and output plus its sliding-window blocks. */
+    int blocksNeeded(Engine.Request r) {
+        return blocksFor(r.promptTokens() + r.outputTokens()) + windowBlocks;
+    }
+
+    static int blocksFor(int tokens) {
+        return (tokens + KvBlocks.BLOCK_TOKENS - 1) / KvBlocks.BLOCK_TOKENS;
+    }
+
+    void enqueue(Sequence s) {
+        s.replica = this;
+        waiting.addLast(s);
+    }
+
+    /** Sequences queued, running or receiving KV here: the router's load figure. */
+    int load() {
+        return waiting.size() + running.size() + transfers.size();
+    }
+
+    int running() {
+        return running.size();
+    }
+
+    int waiting() {
+        return waiting.size() + transfers.size();
+    }
+
+    boolean busy() {
+        return busy;
+    }
+
+    double activity() {
+        return busy ? stepCost.activity() : 0;
+    }
+
+    double watts() {
+        return busy ? stepCost.gpuWatts() : cost.idleWatts();
+    }
+
+    /** The earliest step end or transfer end, or +infinity. */
+    double nextEvent() {
+        double t = busy ? stepEnd : Double.POSITIVE_INFINITY;
+        for (Sequence s : transfers) t = Math.min(t, s.transferEnd);
+        return t;
+    }
+
+    /**
+     * Energy of this replica's GPUs and their activity-seconds (for the rest of the system's power) from the last
+     * account to {@code now}: the step's power until its end, idle after it.
+     */
+    void account(double now, double[] joulesAndActivity) {
+        double from = accountedUntil;
+        if (now <= from) return;
+        double busyUntil = busy ? Math.min(now, stepEnd) : from;
+        double busySeconds = Math.max(0, busyUntil - from);
+        double perGpu = busySeconds * (busy ? stepCost.gpuWatts() : 0) + (now - from - busySeconds) * cost.idleWatts();
+        joulesAndActivity[0] += perGpu * config.tensorParallel();
+        joulesAndActivity[1] += busySeconds * (busy ? stepCost.activity() : 0) * config.tensorParallel();
+        accountedUntil = now;
+    }
+
+    /** Completes whatever is due at or before {@code now}, earliest first; returns whether anything was. */
+    boolean completeDue(double now, Engine engine, Engine.Listener listener) {
+        double t = nextEvent();
+        if (t > now) return false;
+        if (busy && stepEnd == t) {
+            completeStep(engine, listener);
+        } else {
+            for (Sequence s : transfers) {
+                if (s.transferEnd == t) {
+                    transfers.remove(s);
+                    completeTransfer(s, listener);
+                    break;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Plans a step at {@code now} if idle and there is work; returns whether a step started. */
+    boolean plan(double now, Engine.Listener listener) {
+        if (busy) return false;
+        int budget = config.maxBatchTokens();
+        int speculative = config.speculation().draftTokens();
+        boolean preempted = false;
+        for (int i = 0; i < running.size(); i++) {
+            Sequence s = running.get(i);
+            int n = s.prefilling ? Math.min(s.tokens() - s.computed, budget) : 1 + speculative;
+            if (n <= 0 || n > budget) continue;
+            boolean selfPreempted = false;
+            while (!reserve(s, s.computed + n)) {
+                Sequence victim = running.remove(running.size() - 1);
+                preempt(victim, now, listener);
+                preempted = true;
+                if (victim == s) {
+                    selfPreempted = true;
+                    break;
+                }
+            }
+            if (selfPreempted) break;
+            schedule(s, n);
+            budget -= n;
+        }
+        while (!preempted && budget > 0 && running.size() + transfers.size() < config.maxRunningSequences()
+                && !waiting.isEmpty()) {
+            Sequence s = waiting.peekFirst();
+            if (s.awaitingKv ? !startTransfer(s, now) : !admit(s, budget)) break;
+            waiting.pollFirst();
+            if (!s.awaitingKv) {
+                running.add(s);
+                budget -= s.scheduled;
+            }
+        }
+        if (batch.isEmpty()) return false;
+        load.clear();
+        for (Sequence s : batch) load.add(s.computed, s.scheduled, !s.prefilling);
+        stepCost = cost.estimate(load);
+        stepEnd = now + stepCost.seconds();
+        busy = true;
+        tally.steps++;
+        return true;
+    }
+
+    private void schedule(Sequence s, int n) {
+        s.scheduled = n;
+        batch.add(s);
+    }
+
+    /** Admits a waiting sequence: prefix-cache hits, then blocks for its first chunk; false (untouched) if none fit. */
+    private boolean admit(Sequence s, int budget) {
+        int total = s.tokens();
+        long[] chain = s.request.blockHashes();
+        int hitBlocks = 0;
+        if (config.prefixCaching()) {
+            // At least the last token is computed, so a fully cached prompt still yields logits (as vLLM does).
+            hitBlocks = blocks.match(chain, (total - 1) / KvBlocks.BLOCK_TOKENS);
+            for (int i = 0; i < hitBlocks; i++) {
+                int id = blocks.lookup(chain[i]);
+                blocks.acquire(id);
+                s.addBlock(id);
+            }
+        }
+        int hitTokens = hitBlocks * KvBlocks.BLOCK_TOKENS;
+        int n = Math.min(total - hitTokens, budget);
+        int need = blocksFor(hitTokens + n) - hitBlocks + windowBlocks;
+        if (blocks.available() < need) {
+            releaseAll(s);
+            return false;
+        }
+        allocateWindow(s);
+        s.computed = hitTokens;
+        s.registeredBlocks = hitBlocks;
+        reserve(s, hitTokens + n);
+        if (s.firstHits < 0) s.firstHits = hitTokens;
+        tally.cacheHitTokens += hitTokens;
+        s.prefilling = true;
+        schedule(s, n);
+        return true;
+    }
+
+    /** Gives a sequence blocks for its first {@code tokens} tokens; false (nothing taken) if too few are free. */
+    private boolean reserve(Sequence s, int tokens) {
+        int need = blocksFor(tokens) - s.blockCount;
+        if (need <= 0) return true;
+        if (blocks.available() < need) return false;
+        for (int i = 0; i < need; i++) s.addBlock(blocks.allocate());
+        return true;
+    }
+
+    private void allocateWindow(Sequence s) {
+        s.windowBlocks = new int[windowBlocks];
+        for (int i = 0; i < windowBlocks; i++) s.windowBlocks[i] = blocks.allocate();
+    }
+
+    /** Frees a sequence's blocks, last first, so its prefix outlives its tail in the LRU order (as vLLM frees). */
+    private void releaseAll(Sequence s) {
+        for (int i = s.blockCount - 1; i >= 0; i--) blocks.release(s.blocks[i]);
+        for (int id : s.windowBlocks) blocks.release(id);
+        s.blockCount = 0;
+        s.windowBlocks = new int[0];
+        s.registeredBlocks = 0;
+        s.computed = 0;
+    }
+
+    /** Recompute preemption: the sequence loses its blocks and goes back to the front of the queue. */
+    private void preempt(Sequence s, double now, Engine.Listener listener) {
+        releaseAll(s);
+        s.prefilling = false;
+        waiting.addFirst(s);
+        tally.preemptions++;
+        listener.preempted(s.request, now);
+    }
+
+    /** A sequence prefilled elsewhere: blocks for its prompt (decode-side cache hits are not sent), then the link. */
+    private boolean startTransfer(Sequence s, double now) {
+        int prompt = s.request.promptTokens();
+        long[] chain = s.request.blockHashes();
+        int hitBlocks = 0;
+        if (config.prefixCaching()) {
+            hitBlocks = blocks.match(chain, prompt / KvBlocks.BLOCK_TOKENS);
+            for (int i = 0; i < hitBlocks; i++) {
+                int id = blocks.lookup(chain[i]);
+                blocks.acquire(id);
+                s.addBlock(id);
+            }
+        }
+        int need = blocksFor(prompt + 1) - hitBlocks + windowBlocks;
+        if (blocks.available() < need) {
+            releaseAll(s);
+            return false;
+        }
+        allocateWindow(s);
+        s.registeredBlocks = hitBlocks;
+        reserve(s, prompt + 1);
+        s.computed = prompt;
+        ModelProfile m = config.model();
+        double bytes = m.kvBytesPerTokenPerLayer() * ((prompt - hitBlocks * KvBlocks.BLOCK_TOKENS) * m.fullAttentionLayers()
+                + Math.min(prompt, m.slidingWindow()) * m.slidingWindowLayers());
+        double start = Math.max(now, linkFreeAt);
+        s.transferEnd = start + bytes / config.disaggregation().transferBytesPerSecond();
+        linkFreeAt = s.transferEnd;
+        tally.transferredBytes += bytes;
+        transfers.add(s);
+        return true;
+    }
+
+    private void completeTransfer(Sequence s, Engine.Listener listener) {
+        s.awaitingKv = false;
+        register(s);
+        emit(s, 1, s.transferEnd, listener);
+        if (s.done()) finish(s, s.transferEnd, listener); else running.add(s);
+    }
+
+    private void completeStep(Engine engine, Engine.Listener listener) {
+        busy = false;
+        double time = stepEnd;
+        double perStep = config.speculation().tokensPerStep();
+        boolean anyFinished = false;
+        for (Sequence s : batch) {
+            int n = s.scheduled;
+            s.scheduled = 0;
+            if (s.prefilling) {
+                s.computed += n;
+                tally.prefilledTokens += n;
+                register(s);
+                if (s.computed < s.tokens()) continue;
+                s.prefilling = false;
+                if (role == Role.PREFILL) {
+                    releaseAll(s);
+                    running.remove(s);
+                    s.awaitingKv = true;
+                    engine.handOff(s);
+                    continue;
+                }
+                emit(s, 1, time, listener);
+            } else {
+                int accepted = 1;
+                if (perStep > 1) {
+                    double due = s.specCarry + perStep;
+                    accepted = (int) due;
+                    s.specCarry = due - accepted;
+                }
+                accepted = Math.min(accepted, s.request.outputTokens() - s.generated);
+                s.computed += accepted;
+                register(s);
+                emit(s, accepted, time, listener);
+            }
+            if (s.done()) {
+                finish(s, time, listener);
+                anyFinished = true;
+            }
+        }
+        batch.clear();
+        if (anyFinished) running.removeIf(Sequence::done);
+    }
+
+    private void emit(Sequence s, int count, double time, Engine.Listener listener) {
+        s.generated += count;
+        tally.outputTokens += count;
+        listener.tokens(s.request, count, time);
+    }
+
+    private void finish(Sequence s, double time, Engine.Listener listener) {
+        releaseAll(s);
+        tally.finished++;
+        listener.finished(s.request, new Engine.Usage(s.request.promptTokens(), Math.max(0, s.firstHits),
+                s.request.outputTokens()), time);
+    }
+
+    /** Offers a sequence's newly full blocks to the prefix index (only blocks whose hashes the caller gave). */
+    private void register(Sequence s) {
+        if (!config.prefixCaching()) return;
+        long[] chain = s.request.blockHashes();
+        int full = Math.min(Math.min(s.computed / KvBlocks.BLOCK_TOKENS, chain.length), s.blockCount);
+        for (int i = s.registeredBlocks; i < full; i++) blocks.register(s.blocks[i], chain[i]);
+        s.registeredBlocks = Math.max(s.registeredBlocks, full);
+    }
+}

@@ -1,0 +1,47 @@
+package io.agentload.sim;
+
+import java.util.Arrays;
+
+/** A request inside the engine: its progress and the KV blocks it holds (O(blocks) state, no per-token arrays). */
+final class Sequence {
+    final Engine.Request request;
+    Replica replica;
+    /** Output tokens emitted so far. */
+    int generated;
+    /** Leading tokens whose KV is in this sequence's blocks. */
+    int computed;
+    int[] blocks = new int[0];
+    int blockCount;
+    /** Leading blocks already offered to the prefix index. */
+    int registeredBlocks;
+    int[] windowBlocks = new int[0];
+    /** Prefix-cache hit tokens at the first admission (the {@code cached_tokens} a client sees), -1 before it. */
+    int firstHits = -1;
+    /** Tokens computed for this sequence by the step in flight. */
+    int scheduled;
+    /** Computing prompt tokens (or, after a preemption, prompt and output tokens again). */
+    boolean prefilling;
+    /** Prefilled on another replica; waiting here for blocks and its KV transfer. */
+    boolean awaitingKv;
+    double transferEnd;
+    /** Fraction of a token carried between speculative steps so the mean matches the expected acceptance. */
+    double specCarry;
+
+    Sequence(Engine.Request request) {
+        this.request = request;
+    }
+
+    /** Tokens whose ids are known: the prompt and the output so far. */
+    int tokens() {
+        return request.promptTokens() + generated;
+    }
+
+    boolean done() {
+        return generated >= request.outputTokens();
+    }
+
+    void addBlock(int id) {
+        if (blockCount == blocks.length) blocks = Arrays.copyOf(blocks, Math.max(8, blockCount * 2));
+        blocks[blockCount++] = id;
+    }
+}

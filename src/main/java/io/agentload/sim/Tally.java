@@ -1,0 +1,15 @@
+package io.agentload.sim;
+
+/** The engine's running totals, updated by its replicas. */
+final class Tally {
+    long submitted;
+    long finished;
+    long steps;
+    long prefilledTokens;
+    long cacheHitTokens;
+    long outputTokens;
+    long preemptions;
+    double transferredBytes;
+    double gpuJoules;
+    double systemJoules;
+}

@@ -1,0 +1,137 @@
+package io.agentload.sim;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reruns the published serving benchmarks of {@code calibration.csv} on the simulator. Offline rows submit every
+ * request at once and report output tokens per second until the last finishes (trtllm-bench's throughput mode);
+ * concurrency rows keep {@code concurrency} requests in flight (AIPerf/genai-perf) and report mean TTFT, mean ITL or
+ * output tokens per second over the second half of the run.
+ */
+final class Calibration {
+
+    /** One published figure and the simulator's. */
+    record Row(String id, String model, String weights, String system, int tp, int isl, int osl, int requests,
+               int concurrency, String metric, double published, double simulated, double errorPercent, String source) {}
+
+    private Calibration() {}
+
+    static List<Row> rows() throws IOException {
+        List<Row> rows = new ArrayList<>();
+        try (InputStream in = Calibration.class.getResourceAsStream("calibration.csv");
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            r.readLine();
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) continue;
+                String[] f = line.split(",", 14);
+                rows.add(new Row(f[0], f[1], f[2], f[3], Integer.parseInt(f[4]), Integer.parseInt(f[5]),
+                        Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]), f[9],
+                        Double.parseDouble(f[10]), Double.parseDouble(f[11]), Double.parseDouble(f[12]), f[13]));
+            }
+        }
+        return rows;
+    }
+
+    /** Qwen3-235B-A22B (huggingface.co/Qwen/Qwen3-235B-A22B config.json), defined as a notebook user would. */
+    static ModelProfile model(String name) {
+        if (name.equals("qwen3-235b-a22b")) {
+            return ModelProfile.builder(name).parameters(235.1e9, 22.2e9).layers(94).hiddenSize(4096)
+                    .gqa(64, 4, 128).experts(128, 8).maxContextTokens(40_960).build();
+        }
+        return ModelProfile.named(name);
+    }
+
+    /**
+     * The engine a row's benchmark ran: one replica at the row's TP, the row's weight format with an FP8 KV cache (as
+     * NVIDIA's ModelOpt checkpoints ship), 95% of HBM, up to 2,048 sequences; prefix caching stays on, as vLLM's
+     * default, so a preempted request recovers its own blocks (prompts are random, so requests share nothing).
+     */
+    static EngineConfig config(Row row) {
+        ModelProfile m = model(row.model()).withWeightPrecision(Precision.valueOf(row.weights()))
+                .withKvPrecision(Precision.FP8);
+        return EngineConfig.of(SystemProfile.named(row.system()), m).withTensorParallel(row.tp()).withReplicas(1)
+                .withMaxRunningSequences(2048).withMemoryUtilisation(0.95);
+    }
+
+    static double simulate(Row row) {
+        Engine engine = Engine.create(config(row));
+        return row.concurrency() == 0 ? offline(engine, row) : closedLoop(engine, row);
+    }
+
+    private static double offline(Engine engine, Row row) {
+        for (int i = 0; i < row.requests(); i++) {
+            engine.submit(request(i, row), 0);
+        }
+        double end = engine.drain(0, Engine.Listener.NONE);
+        return (double) row.requests() * row.osl() / end;
+    }
+
+    /** A random prompt: block hashes unique to the request. */
+    private static Engine.Request request(int i, Row row) {
+        long[] hashes = new long[row.isl() / KvBlocks.BLOCK_TOKENS];
+        for (int b = 0; b < hashes.length; b++) hashes[b] = ((long) i << 32) + b + 1;
+        return new Engine.Request(Integer.toString(i), row.isl(), hashes, row.osl());
+    }
+
+    private static double closedLoop(Engine engine, Row row) {
+        int total = row.requests();
+        double[] submitted = new double[total];
+        double[] first = new double[total];
+        double[] last = new double[total];
+        ArrayDeque<Double> starts = new ArrayDeque<>();
+        int[] next = {0};
+        List<Engine.Request> requests = new ArrayList<>();
+        for (int i = 0; i < total; i++) requests.add(request(i, row));
+        Engine.Listener listener = new Engine.Listener() {
+            @Override
+            public void tokens(Engine.Request r, int count, double time) {
+                int i = Integer.parseInt(r.id());
+                if (first[i] == 0) first[i] = time;
+            }
+
+            @Override
+            public void finished(Engine.Request r, Engine.Usage usage, double time) {
+                last[Integer.parseInt(r.id())] = time;
+                starts.add(time);
+            }
+        };
+        for (int i = 0; i < Math.min(row.concurrency(), total); i++) starts.add(0.0);
+        double now = 0;
+        Engine.Step step = engine.step(0, listener);
+        while (true) {
+            while (!starts.isEmpty() && next[0] < total) {
+                int i = next[0]++;
+                submitted[i] = starts.poll();
+                engine.submit(requests.get(i), submitted[i]);
+            }
+            starts.clear();
+            step = engine.step(now, listener);
+            if (step.idle()) break;
+            now = step.end();
+            step = engine.step(now, listener);
+            if (step.idle() && starts.isEmpty()) break;
+        }
+        int from = total / 2;
+        double sum = 0;
+        for (int i = from; i < total; i++) {
+            sum += switch (row.metric()) {
+                case "ttft_s" -> first[i] - submitted[i];
+                case "itl_s" -> (last[i] - first[i]) / (row.osl() - 1);
+                default -> 0;
+            };
+        }
+        if (!row.metric().equals("output_tps")) return sum / (total - from);
+        double windowStart = submitted[from];
+        double windowEnd = 0;
+        for (int i = from; i < total; i++) windowEnd = Math.max(windowEnd, last[i]);
+        return (double) (total - from) * row.osl() / (windowEnd - windowStart);
+    }
+}
