@@ -11,20 +11,19 @@ import com.knuddels.jtokkit.api.IntArrayList;
  * template written out as marker tokens, so that two prompts can be compared token by token as a prefix cache
  * compares them.
  *
- * <p>The template is the one OpenAI's token-counting guide describes for its chat models and ChatML-style
- * templates of open models follow: a message is {@code <start> role <separator> content <end>}, three marker
- * tokens plus the role's tokens ({@value #MESSAGE_MARKERS} + 1 for every role here); each tool call inside an
- * assistant message adds {@code <call> name <separator> arguments <end>}; the reply is primed with
- * {@code <start> assistant <separator>}. Tool definitions, when the request has any, form one block
- * {@code <start> tools <separator> definitions-as-compact-JSON <end>} right after the leading system messages,
- * where open-model templates render them. Call ids and {@code tool_call_id} are not rendered (most templates
- * drop them); content given as parts counts its text parts. Text is tokenized as ordinary text: a trace that
- * quotes {@code <|endoftext|>} gets the tokens of those characters. Markers are negative ids that no text
- * produces. The serving models' own templates and tokenizers differ (see {@code AaReplayTrace}).
+ * <p>The template follows OpenAI's guide "How to count tokens with tiktoken" (three tokens per message, three
+ * for the reply's priming) and the ChatML-style templates of open models: a message is
+ * {@code <start> role <separator> content <end>}, three markers plus the role's tokens (one for each role in the
+ * AA traces); each tool call of an assistant message adds {@code <call> name <separator> arguments <end>}; the
+ * reply is primed with {@code <start> assistant <separator>}. Tool definitions, when the request has any, form
+ * one block {@code <start> tools <separator> definitions-as-compact-JSON <end>} right after the leading system
+ * messages, where open-model templates render them. Call ids and {@code tool_call_id} are not rendered (most
+ * templates drop them); content given as parts counts its text parts. Text is tokenized as ordinary text: a
+ * trace that quotes {@code <|endoftext|>} gets the tokens of those characters. Markers are negative ids that no
+ * text produces. The serving models' own templates and tokenizers differ (see {@code AaReplayTrace}).
  */
 final class ChatTokens {
 
-    static final int MESSAGE_MARKERS = 3;
     private static final int START = -1, SEPARATOR = -2, END = -3, CALL = -4;
     private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     private static final int[] REPLY_PRIMING = header("assistant").toArray();

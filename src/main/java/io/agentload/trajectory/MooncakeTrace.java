@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -16,9 +17,9 @@ import java.util.Set;
  * {@code timestamp} (ms), {@code input_length}, {@code output_length} and {@code hash_ids}, the remapped hashes of
  * the prompt's 512-token blocks (the last one partial). The traces name no sessions; this importer derives them.
  *
- * <p><b>What the hashes allow.</b> In both published traces a block id always sits at the same position after the
- * same parent, so an id stands for the whole prefix up to its block (chained hashing), and two prompts share
- * exactly their leading run of equal ids. In a chat the next turn's prompt is the previous prompt, its answer and
+ * <p><b>What the hashes allow.</b> In both published traces a block id always follows the same parent (the
+ * importer checks this on every line), so an id stands for the whole prefix up to its block (chained hashing),
+ * and two prompts share exactly their leading run of equal ids. In a chat the next turn's prompt is the previous prompt, its answer and
  * a new message, so it repeats the previous prompt's full blocks ({@code input_length / 512} of them; the partial
  * last block is refilled and hashed anew).
  *
@@ -94,8 +95,17 @@ final class MooncakeTrace {
         }
     }
 
+    /** Where a block id was first seen: the id before it (null at the start of a prompt) and the line. */
+    private record Parent(Long id, int line) {
+    }
+
+    /**
+     * The file's requests in timestamp order, validated: one hash per 512-token block, and chained hashes (a block
+     * id always follows the same parent), which the session rule relies on.
+     */
     static List<Request> requests(Path file) {
         List<Request> requests = new ArrayList<>();
+        Map<Long, Parent> parents = new HashMap<>();
         for (TraceLine line : TraceLine.read(file)) {
             long timestamp = line.wholeNumber("timestamp", line.required("timestamp"));
             int input = line.count("input_length");
@@ -104,6 +114,14 @@ final class MooncakeTrace {
             long[] hashIds = new long[ids.size()];
             for (int i = 0; i < hashIds.length; i++) {
                 hashIds[i] = line.wholeNumber("hash_ids[" + i + "]", ids.get(i));
+                Long parent = i == 0 ? null : hashIds[i - 1];
+                Parent seen = parents.putIfAbsent(hashIds[i], new Parent(parent, line.number()));
+                if (seen != null && !Objects.equals(seen.id(), parent)) {
+                    throw line.error("hash_ids[" + i + "]", "block " + hashIds[i] + " follows "
+                            + (parent == null ? "nothing" : "block " + parent) + " here but "
+                            + (seen.id() == null ? "nothing" : "block " + seen.id()) + " on line " + seen.line()
+                            + "; Mooncake block hashes are chained, each standing for its whole prefix");
+                }
             }
             int expected = (input + BLOCK_TOKENS - 1) / BLOCK_TOKENS;
             if (hashIds.length != expected) {
@@ -167,19 +185,19 @@ final class MooncakeTrace {
         return -1;
     }
 
-    /** Blocks followed by at least {@link #HUB_FAN_OUT} different next blocks. */
+    /**
+     * Blocks followed by at least {@link #HUB_FAN_OUT} different next blocks. With chained hashes every block has
+     * one parent, so a block's followers are counted as the distinct blocks whose parent it is.
+     */
     private static Set<Long> hubs(List<Request> requests) {
-        Map<Long, Set<Long>> followers = new HashMap<>();
+        Set<Long> seen = new HashSet<>();
+        Map<Long, Integer> followers = new HashMap<>();
         Set<Long> hubs = new HashSet<>();
         for (Request r : requests) {
             long[] ids = r.hashIds();
-            for (int i = 0; i + 1 < ids.length; i++) {
-                if (hubs.contains(ids[i])) continue;
-                Set<Long> next = followers.computeIfAbsent(ids[i], k -> new HashSet<>());
-                next.add(ids[i + 1]);
-                if (next.size() >= HUB_FAN_OUT) {
-                    hubs.add(ids[i]);
-                    followers.remove(ids[i]);
+            for (int i = 1; i < ids.length; i++) {
+                if (seen.add(ids[i]) && followers.merge(ids[i - 1], 1, Integer::sum) == HUB_FAN_OUT) {
+                    hubs.add(ids[i - 1]);
                 }
             }
         }

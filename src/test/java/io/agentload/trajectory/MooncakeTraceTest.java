@@ -74,6 +74,8 @@ class MooncakeTraceTest {
                 "wrong-hash-type.jsonl line 1, field hash_ids[1]: expected a whole number, found string");
         assertError("mooncake/hash-count.jsonl", "hash-count.jsonl line 2, field hash_ids: 2 block hashes for"
                 + " input_length 1100, expected 3 (one per 512-token block)");
+        assertError("mooncake/unchained.jsonl", "unchained.jsonl line 2, field hash_ids[1]: block 2 follows block 4"
+                + " here but block 1 on line 1");
         assertError("mooncake/absent.jsonl", "absent.jsonl: cannot read");
     }
 
