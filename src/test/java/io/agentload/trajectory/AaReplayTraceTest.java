@@ -27,6 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AaReplayTraceTest {
 
     private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    private static List<Turn> realTurns;
+
+    /** All real AA traces, imported once for the tests that read them. */
+    private static synchronized List<Turn> realTurns() {
+        if (realTurns == null) realTurns = AaReplayTrace.read(RealTraces.path("aa-agentperf-local"));
+        return realTurns;
+    }
 
     private static int tokens(String text) {
         return O200K.countTokensOrdinary(text);
@@ -105,8 +112,7 @@ class AaReplayTraceTest {
 
     @Test
     void realTraces() {
-        Path dir = RealTraces.path("aa-agentperf-local");
-        List<Turn> turns = AaReplayTrace.read(dir);
+        List<Turn> turns = realTurns();
         Map<String, List<Turn>> sessions = bySession(turns);
         assertEquals(174, turns.size());
         assertEquals(Map.of("aa-mini-library-01", 6, "django__django-14500", 40, "django__django-15851", 28,
@@ -161,7 +167,7 @@ class AaReplayTraceTest {
         }
         double min = Double.MAX_VALUE, max = 0, sum = 0;
         int n = 0;
-        for (Turn t : AaReplayTrace.read(dir)) {
+        for (Turn t : realTurns()) {
             Integer r = recorded.get(t.sessionId() + "#" + t.turn());
             if (r == null) continue;
             double ratio = t.inputTokens() / (double) r;
