@@ -87,7 +87,7 @@ final class MooncakeTrace {
     }
 
     /** One request of the trace, validated. */
-    record Request(int line, long timestamp, int inputLength, int outputLength, long[] hashIds) {
+    private record Request(int line, long timestamp, int inputLength, int outputLength, long[] hashIds) {
 
         /** Number of full 512-token blocks of the prompt. */
         int fullBlocks() {
@@ -103,7 +103,7 @@ final class MooncakeTrace {
      * The file's requests in timestamp order, validated: one hash per 512-token block, and chained hashes (a block
      * id always follows the same parent), which the session rule relies on.
      */
-    static List<Request> requests(Path file) {
+    private static List<Request> requests(Path file) {
         List<Request> requests = new ArrayList<>();
         Map<Long, Parent> parents = new HashMap<>();
         for (TraceLine line : TraceLine.read(file)) {
@@ -135,7 +135,7 @@ final class MooncakeTrace {
     }
 
     /** Links requests (in timestamp order) into sessions and returns their turns, session by session. */
-    static List<Turn> sessions(String traceName, List<Request> requests) {
+    private static List<Turn> sessions(String traceName, List<Request> requests) {
         Set<Long> hubs = hubs(requests);
         Map<Long, List<Integer>> chainEnds = new HashMap<>(); // last block of a full-block chain -> its requests
         boolean[] continued = new boolean[requests.size()];

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,11 @@ class MooncakeTraceTest {
         assertEquals(List.of(6649, 6144, 22), List.of(longest.get(1).inputTokens(), longest.get(1).reusedTokens(),
                 longest.get(1).outputTokens()));
         assertEquals(6656, longest.get(3).reusedTokens());
+        long[] gaps = sessions.values().stream().flatMap(s -> s.subList(0, s.size() - 1).stream())
+                .mapToLong(Turn::toolTimeMs).sorted().toArray();
+        assertEquals(3_813, gaps.length);
+        assertEquals(7, Arrays.stream(gaps).filter(g -> g == 0).count(), "answers estimated to end after the next turn");
+        assertEquals(116_779, gaps[gaps.length / 2], "median think time");
         sessions.forEach((id, s) -> PromptLayout.of(new Session(id, "unknown", s)));
     }
 
