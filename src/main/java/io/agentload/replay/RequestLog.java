@@ -1,0 +1,150 @@
+package io.agentload.replay;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Appends request records to a run folder while the run goes on, so that a crash keeps every flushed record.
+ *
+ * <p>A Parquet file is only readable once its footer is written at close, so the log does not keep one file open:
+ * each flush writes the buffered records as one complete small file {@code requests/part-NNNNN.parquet} (written
+ * to a temporary file and renamed, so a part is either whole or absent). During a run, or after a crash, DuckDB and
+ * pandas read the parts as one dataset ({@code requests/*.parquet}). Closing the log compacts everything into
+ * {@code requests.parquet}, records in the footer the last part it holds ({@value #COMPACTED_THROUGH}), and then
+ * deletes the parts; a crash between the rename and the deletes leaves parts that the footer marks as already
+ * compacted, so no record is ever read twice. A resumed log numbers its parts after every existing one.
+ *
+ * <p>A flush happens when {@code maxBufferedRows} records are buffered, when {@code flushIntervalNanos} of wall time
+ * passed since the last flush (checked on append), and on {@link #flush()}. Thread-safe.
+ */
+final class RequestLog implements AutoCloseable {
+
+    static final String FILE = "requests.parquet";
+    static final String PARTS = "requests";
+    static final String COMPACTED_THROUGH = "agentload.compacted_through_part";
+    private static final Pattern PART = Pattern.compile("part-(\\d+)\\.parquet");
+
+    private final Path runDir;
+    private final int maxBufferedRows;
+    private final long flushIntervalNanos;
+    private final List<RequestRecord> buffer = new ArrayList<>();
+    private int nextPart;
+    private long lastFlush = System.nanoTime();
+    private boolean closed;
+
+    RequestLog(Path runDir, int maxBufferedRows, long flushIntervalNanos) {
+        this.runDir = runDir;
+        this.maxBufferedRows = maxBufferedRows;
+        this.flushIntervalNanos = flushIntervalNanos;
+        State state = State.of(runDir);
+        this.nextPart = Math.max(state.compactedThrough(), state.parts().isEmpty() ? -1 : state.parts().lastKey()) + 1;
+    }
+
+    /** Buffers a record, flushing when the buffer is full or the flush interval has passed. */
+    synchronized void append(RequestRecord record) {
+        if (closed) throw new ReplayException("the request log of " + runDir + " is closed");
+        buffer.add(record);
+        if (buffer.size() >= maxBufferedRows || System.nanoTime() - lastFlush >= flushIntervalNanos) flush();
+    }
+
+    /** Writes the buffered records as the next part file. */
+    synchronized void flush() {
+        lastFlush = System.nanoTime();
+        if (buffer.isEmpty()) return;
+        RequestsFile.write(partPath(runDir, nextPart), buffer, Map.of());
+        nextPart++;
+        buffer.clear();
+    }
+
+    /** Records appended but not yet flushed. */
+    synchronized List<RequestRecord> buffered() {
+        return List.copyOf(buffer);
+    }
+
+    /** Flushes, then compacts {@code requests.parquet} and every part into {@code requests.parquet}. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        flush();
+        closed = true;
+        State state = State.of(runDir);
+        if (state.parts().isEmpty() && Files.exists(runDir.resolve(FILE))) {
+            deleteParts(state.stale());
+            return;
+        }
+        List<RequestRecord> all = read(runDir);
+        int through = state.parts().isEmpty() ? state.compactedThrough() : state.parts().lastKey();
+        RequestsFile.write(runDir.resolve(FILE), all, Map.of(COMPACTED_THROUGH, Integer.toString(through)));
+        deleteParts(state.stale());
+        deleteParts(state.parts().values());
+    }
+
+    /** Every flushed record of a run folder: {@code requests.parquet} first, then parts not yet compacted. */
+    static List<RequestRecord> read(Path runDir) {
+        State state = State.of(runDir);
+        List<RequestRecord> records = new ArrayList<>();
+        Path file = runDir.resolve(FILE);
+        if (Files.exists(file)) records.addAll(RequestsFile.read(file));
+        for (Path part : state.parts().values()) records.addAll(RequestsFile.read(part));
+        return records;
+    }
+
+    private static Path partPath(Path runDir, int part) {
+        return runDir.resolve(PARTS).resolve(String.format("part-%05d.parquet", part));
+    }
+
+    private void deleteParts(Iterable<Path> parts) {
+        try {
+            for (Path p : parts) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new ReplayException("cannot delete compacted parts in " + runDir.resolve(PARTS) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What is on disk: the last part {@code requests.parquet} holds (-1 when none), the parts after it by number,
+     * and stale parts it already holds.
+     */
+    private record State(int compactedThrough, TreeMap<Integer, Path> parts, List<Path> stale) {
+
+        static State of(Path runDir) {
+            Path file = runDir.resolve(FILE);
+            int through = -1;
+            if (Files.exists(file)) {
+                String value = ParquetFiles.footer(file).metadata().get(COMPACTED_THROUGH);
+                if (value != null) {
+                    try {
+                        through = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        throw new ReplayException(file + ": footer field " + COMPACTED_THROUGH + " is '" + value + "'");
+                    }
+                }
+            }
+            TreeMap<Integer, Path> parts = new TreeMap<>();
+            List<Path> stale = new ArrayList<>();
+            Path dir = runDir.resolve(PARTS);
+            if (Files.isDirectory(dir)) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "part-*.parquet")) {
+                    for (Path p : files) {
+                        Matcher m = PART.matcher(p.getFileName().toString());
+                        if (!m.matches()) continue;
+                        int n = Integer.parseInt(m.group(1));
+                        if (n <= through) stale.add(p);
+                        else parts.put(n, p);
+                    }
+                } catch (IOException e) {
+                    throw new ReplayException("cannot list " + dir + ": " + e.getMessage(), e);
+                }
+            }
+            return new State(through, parts, stale);
+        }
+    }
+}
