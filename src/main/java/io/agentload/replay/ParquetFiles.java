@@ -40,7 +40,9 @@ import java.util.function.Consumer;
 
 /**
  * Plain Parquet files written and read with parquet-hadoop's example {@link Group} model on local files (no HDFS,
- * no Hadoop configuration), Snappy-compressed; every write goes to a temporary file renamed into place.
+ * no Hadoop configuration); every write goes to a temporary file renamed into place. Small files written often
+ * (request log parts, tables) are uncompressed: parquet-hadoop's Snappy codec costs about 50 ms of setup per file,
+ * more than such a file takes to write; the compacted request log is Snappy-compressed.
  */
 final class ParquetFiles {
 
@@ -48,13 +50,14 @@ final class ParquetFiles {
     }
 
     /** Writes {@code rows} to {@code target} atomically, with {@code metadata} in the footer. */
-    static void write(Path target, MessageType schema, Map<String, String> metadata, Consumer<RowSink> rows) {
+    static void write(Path target, MessageType schema, Map<String, String> metadata, CompressionCodecName codec,
+                      Consumer<RowSink> rows) {
         atomically(target, tmp -> {
             try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
                     .withConf(new PlainParquetConfiguration())
                     .withType(schema)
                     .withExtraMetaData(metadata)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .withCompressionCodec(codec)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                     .build()) {
                 rows.accept(new RowSink(new SimpleGroupFactory(schema), writer));
@@ -115,7 +118,7 @@ final class ParquetFiles {
         List<Column<?>> columns = table.columns();
         for (Column<?> c : columns) builder.addField(fieldOf(c, target));
         MessageType schema = builder.named(table.name().isBlank() ? "table" : table.name().replaceAll("\\W", "_"));
-        write(target, schema, Map.of(), sink -> {
+        write(target, schema, Map.of(), CompressionCodecName.UNCOMPRESSED, sink -> {
             for (int r = 0; r < table.rowCount(); r++) {
                 Group g = sink.newRow();
                 for (int i = 0; i < columns.size(); i++) {

@@ -1,5 +1,7 @@
 package io.agentload.replay;
 
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -59,7 +61,7 @@ final class RequestLog implements AutoCloseable {
     synchronized void flush() {
         lastFlush = System.nanoTime();
         if (buffer.isEmpty()) return;
-        RequestsFile.write(partPath(runDir, nextPart), buffer, Map.of());
+        RequestsFile.write(partPath(runDir, nextPart), buffer, Map.of(), CompressionCodecName.UNCOMPRESSED);
         nextPart++;
         buffer.clear();
     }
@@ -82,7 +84,8 @@ final class RequestLog implements AutoCloseable {
         }
         List<RequestRecord> all = read(runDir);
         int through = state.parts().isEmpty() ? state.compactedThrough() : state.parts().lastKey();
-        RequestsFile.write(runDir.resolve(FILE), all, Map.of(COMPACTED_THROUGH, Integer.toString(through)));
+        RequestsFile.write(runDir.resolve(FILE), all, Map.of(COMPACTED_THROUGH, Integer.toString(through)),
+                CompressionCodecName.SNAPPY);
         deleteParts(state.stale());
         deleteParts(state.parts().values());
     }

@@ -1,6 +1,7 @@
 package io.agentload.replay;
 
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
@@ -49,8 +50,9 @@ final class RequestsFile {
     }
 
     /** Writes {@code records} to {@code target} atomically, with {@code metadata} in the footer. */
-    static void write(Path target, List<RequestRecord> records, Map<String, String> metadata) {
-        ParquetFiles.write(target, SCHEMA, metadata, sink -> {
+    static void write(Path target, List<RequestRecord> records, Map<String, String> metadata,
+                      CompressionCodecName codec) {
+        ParquetFiles.write(target, SCHEMA, metadata, codec, sink -> {
             for (RequestRecord r : records) sink.write(row(sink.newRow(), r));
         });
     }
