@@ -65,6 +65,7 @@ final class HtmlReport {
         image(h, share, "Share of agents meeting each tier against concurrent agents");
 
         XYChart speed = chart("Per-agent output speed", "tok/s (token-weighted per agent)");
+        speed.getStyler().setYAxisLogarithmic(true);
         for (double p : tiers.stream().map(SloTier::percentileOfAgents).distinct().toList()) {
             SloTier probe = new SloTier(0, Double.MAX_VALUE, p);
             line(speed, "reached by " + SloTier.number(p * 100) + "% of agents", byN,
@@ -75,6 +76,7 @@ final class HtmlReport {
         image(h, speed, "Per-agent output speed reached by the tiers' share of agents against concurrent agents");
 
         XYChart ttft = chart("Per-agent TTFT (90th percentile of each agent's requests)", "seconds");
+        ttft.getStyler().setYAxisLogarithmic(true);
         for (double p : tiers.stream().map(SloTier::percentileOfAgents).distinct().toList()) {
             SloTier probe = new SloTier(0, Double.MAX_VALUE, p);
             line(ttft, "within reach of " + SloTier.number(p * 100) + "% of agents", byN,
@@ -104,7 +106,7 @@ final class HtmlReport {
             for (SloTier tier : tiers) {
                 TrialMetrics.TierCheck c = m.check(tier);
                 h.append("<td>").append(c.passed() ? "pass" : "fail").append(" (")
-                        .append(format(100 * c.sharePassing())).append("%)</td>");
+                        .append(String.format(Locale.ROOT, "%.1f", 100 * c.sharePassing())).append("%)</td>");
             }
             h.append("<td>").append(m.measuredRequests()).append("</td><td>").append(m.failedRequests())
                     .append("</td><td>").append(format(m.outputTokensPerSecond())).append("</td><td>")
@@ -124,12 +126,13 @@ final class HtmlReport {
         return chart;
     }
 
-    /** Adds a series of the finite points, or nothing when there are none. */
+    /** Adds a series of the finite points (positive ones on a logarithmic axis), or nothing when there are none. */
     private static XYSeries line(XYChart chart, String name, List<TrialMetrics> byN, ToDoubleFunction<TrialMetrics> y) {
+        boolean log = chart.getStyler().isYAxisLogarithmic();
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (TrialMetrics m : byN) {
             double v = y.applyAsDouble(m);
-            if (!Double.isFinite(v)) continue;
+            if (!Double.isFinite(v) || log && v <= 0) continue;
             xs.add((double) m.agents());
             ys.add(v);
         }

@@ -113,6 +113,26 @@ class RunTest {
     }
 
     @Test
+    void driversMayAppendFromManyThreads() throws InterruptedException {
+        Path dir = tmp.resolve("threads");
+        try (Run run = Run.builder(dir).flushEvery(97, Duration.ofHours(1)).create()) {
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                List<RequestRecord> mine = records(t, 500);
+                threads.add(Thread.ofVirtual().start(() -> mine.forEach(run::append)));
+            }
+            for (Thread t : threads) t.join();
+        }
+        List<RequestRecord> back = Run.open(dir).records();
+        assertEquals(2000, back.size());
+        for (int t = 0; t < 4; t++) {
+            int trial = t;
+            assertEquals(records(t, 500), back.stream().filter(r -> r.trial() == trial).toList(),
+                    "each thread's records in its order");
+        }
+    }
+
+    @Test
     void secretsNeverReachTheRunFolder() throws IOException {
         Path dir = tmp.resolve("secret");
         String key = "sk-proj-AbCdEf0123456789xyzSECRET";
