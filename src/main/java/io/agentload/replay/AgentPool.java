@@ -93,32 +93,39 @@ final class AgentPool {
         return Optional.of(request);
     }
 
-    /** A request ended: keeps its record, passes it on, and returns when its agent is due again. */
-    synchronized double completed(RequestRecord record) {
-        int a = record.agent();
-        TurnRequest request = a >= 0 && a < agents.length ? inFlight[a] : null;
-        if (request == null || record.trial() != trial || request.turn().turn() != record.turn()
-                || !request.turn().sessionId().equals(record.sessionId()) || request.phase() != record.phase()) {
-            throw new IllegalStateException("no request in flight for " + record);
+    /**
+     * A request ended: keeps its record, passes it to the sink (outside the pool's lock, so a slow sink never holds
+     * up other agents) and returns when its agent is due again.
+     */
+    double completed(RequestRecord record) {
+        double wake;
+        synchronized (this) {
+            int a = record.agent();
+            TurnRequest request = a >= 0 && a < agents.length ? inFlight[a] : null;
+            if (request == null || record.trial() != trial || request.turn().turn() != record.turn()
+                    || !request.turn().sessionId().equals(record.sessionId()) || request.phase() != record.phase()) {
+                throw new IllegalStateException("no request in flight for " + record);
+            }
+            inFlight[a] = null;
+            double now = record.endTime();
+            forceWindowAtMaxWarmUp(now);
+            records.add(record);
+            if (request.phase() != RequestRecord.Phase.COOL_DOWN) {
+                pending--;
+                lastPendingEnd = Math.max(lastPendingEnd, now);
+            }
+            if (!finishedTurn[a]) {
+                finishedTurn[a] = true;
+                agentsFinished++;
+            }
+            if (Double.isNaN(windowStart) && agentsFinished == agents.length
+                    && now - startTime >= plan.minWarmUpSeconds() && targetWarm.getAsBoolean()) {
+                windowStart = now;
+            }
+            wake = agents[a].completed(now);
         }
-        inFlight[a] = null;
-        double now = record.endTime();
-        forceWindowAtMaxWarmUp(now);
-        records.add(record);
         sink.accept(record);
-        if (request.phase() != RequestRecord.Phase.COOL_DOWN) {
-            pending--;
-            lastPendingEnd = Math.max(lastPendingEnd, now);
-        }
-        if (!finishedTurn[a]) {
-            finishedTurn[a] = true;
-            agentsFinished++;
-        }
-        if (Double.isNaN(windowStart) && agentsFinished == agents.length
-                && now - startTime >= plan.minWarmUpSeconds() && targetWarm.getAsBoolean()) {
-            windowStart = now;
-        }
-        return agents[a].completed(now);
+        return wake;
     }
 
     /** True once the window has closed and every request sent before its end has completed. */

@@ -24,8 +24,11 @@ import java.util.regex.Pattern;
  * deletes the parts; a crash between the rename and the deletes leaves parts that the footer marks as already
  * compacted, so no record is ever read twice. A resumed log numbers its parts after every existing one.
  *
- * <p>A flush happens when {@code maxBufferedRows} records are buffered, when {@code flushIntervalNanos} of wall time
- * passed since the last flush (checked on append), and on {@link #flush()}. Thread-safe.
+ * <p>A flush happens when {@code maxBufferedRows} records are buffered or {@code flushIntervalNanos} of wall time
+ * passed since the last one (checked on append), and on {@link #flush()}. The appending thread that triggers a flush
+ * writes the part itself, outside the buffer's lock: other threads keep appending meanwhile, and a slow disk delays
+ * only that thread. {@link #flush()} returns once everything appended before it is on disk. A part that cannot be
+ * written puts its records back in the buffer and fails the call with a message naming the file. Thread-safe.
  */
 final class RequestLog implements AutoCloseable {
 
@@ -37,7 +40,9 @@ final class RequestLog implements AutoCloseable {
     private final Path runDir;
     private final int maxBufferedRows;
     private final long flushIntervalNanos;
-    private final List<RequestRecord> buffer = new ArrayList<>();
+    private final Object writeLock = new Object();
+    private List<RequestRecord> buffer = new ArrayList<>();
+    private int writing;
     private int nextPart;
     private long lastFlush = System.nanoTime();
     private boolean closed;
@@ -50,33 +55,79 @@ final class RequestLog implements AutoCloseable {
         this.nextPart = Math.max(state.compactedThrough(), state.parts().isEmpty() ? -1 : state.parts().lastKey()) + 1;
     }
 
-    /** Buffers a record, flushing when the buffer is full or the flush interval has passed. */
-    synchronized void append(RequestRecord record) {
-        if (closed) throw new ReplayException("the request log of " + runDir + " is closed");
-        buffer.add(record);
-        if (buffer.size() >= maxBufferedRows || System.nanoTime() - lastFlush >= flushIntervalNanos) flush();
+    /** A batch taken from the buffer and the part number it will be written to. */
+    private record Batch(int part, List<RequestRecord> records) {
     }
 
-    /** Writes the buffered records as the next part file. */
-    synchronized void flush() {
+    /** Buffers a record and writes a part when the buffer is full or the flush interval has passed. */
+    void append(RequestRecord record) {
+        Batch batch = null;
+        synchronized (this) {
+            if (closed) throw new ReplayException("the request log of " + runDir + " is closed");
+            buffer.add(record);
+            if (buffer.size() >= maxBufferedRows || System.nanoTime() - lastFlush >= flushIntervalNanos) {
+                batch = take();
+            }
+        }
+        if (batch != null) write(batch);
+    }
+
+    /** Writes every buffered record to disk and returns once everything appended so far is there. */
+    void flush() {
+        Batch batch;
+        synchronized (this) {
+            batch = take();
+        }
+        if (batch != null) write(batch);
+        synchronized (this) {
+            while (writing > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ReplayException("interrupted while flushing the request log of " + runDir, e);
+                }
+            }
+        }
+    }
+
+    /** Takes the buffer as the next part, or null when it is empty; the caller holds the lock. */
+    private Batch take() {
         lastFlush = System.nanoTime();
-        if (buffer.isEmpty()) return;
-        RequestsFile.write(partPath(runDir, nextPart), buffer, Map.of(), CompressionCodecName.UNCOMPRESSED);
-        nextPart++;
-        buffer.clear();
+        if (buffer.isEmpty()) return null;
+        Batch batch = new Batch(nextPart++, buffer);
+        buffer = new ArrayList<>();
+        writing++;
+        return batch;
     }
 
-    /** Records appended but not yet flushed. */
-    synchronized List<RequestRecord> buffered() {
-        return List.copyOf(buffer);
+    private void write(Batch batch) {
+        try {
+            synchronized (writeLock) {
+                RequestsFile.write(partPath(runDir, batch.part()), batch.records(), Map.of(),
+                        CompressionCodecName.UNCOMPRESSED);
+            }
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                buffer.addAll(0, batch.records());
+            }
+            throw e;
+        } finally {
+            synchronized (this) {
+                writing--;
+                notifyAll();
+            }
+        }
     }
 
     /** Flushes, then compacts {@code requests.parquet} and every part into {@code requests.parquet}. */
     @Override
-    public synchronized void close() {
-        if (closed) return;
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
         flush();
-        closed = true;
         State state = State.of(runDir);
         if (state.parts().isEmpty() && Files.exists(runDir.resolve(FILE))) {
             deleteParts(state.stale());

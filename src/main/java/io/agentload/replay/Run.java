@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,21 +88,23 @@ public final class Run implements AutoCloseable {
         return manifest.deepCopy();
     }
 
-    /** Appends a record to the request log; it is on disk after the next flush. */
+    /**
+     * Appends a record to the request log; it is on disk after the next flush. Thread-safe; the thread whose append
+     * triggers a flush writes the part, the others do not wait for it.
+     */
     public void append(RequestRecord record) {
         writableLog().append(record);
     }
 
-    /** Writes every buffered record to disk now. */
+    /** Writes every appended record to disk and returns once they are there. */
     public void flush() {
         writableLog().flush();
     }
 
-    /** Every record of the run, flushed or still buffered, in the order they were appended. */
+    /** Every record of the run, in the order they were appended; on a run being written, flushes first. */
     public List<RequestRecord> records() {
-        List<RequestRecord> records = new ArrayList<>(RequestLog.read(dir));
-        if (log != null) records.addAll(log.buffered());
-        return records;
+        if (log != null) log.flush();
+        return RequestLog.read(dir);
     }
 
     /** Writes a table as a plain Parquet file {@code fileName} in the run folder (int, long, double, boolean, string columns). */
