@@ -1,7 +1,16 @@
 package io.agentload.replay;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
@@ -49,44 +58,132 @@ final class RequestsFile {
     private RequestsFile() {
     }
 
-    /** Writes {@code records} to {@code target} atomically, with {@code metadata} in the footer. */
+    /**
+     * Writes {@code records} to {@code target} atomically, with {@code metadata} in the footer. Records go straight
+     * to Parquet's record consumer (no intermediate row objects): the log writes every request of every trial.
+     */
     static void write(Path target, List<RequestRecord> records, Map<String, String> metadata,
                       CompressionCodecName codec) {
-        ParquetFiles.write(target, SCHEMA, metadata, codec, sink -> {
-            for (RequestRecord r : records) sink.write(row(sink.newRow(), r));
+        ParquetFiles.atomically(target, tmp -> {
+            try (ParquetWriter<RequestRecord> writer = new WriterBuilder(new LocalOutputFile(tmp), metadata)
+                    .withConf(new PlainParquetConfiguration())
+                    .withCompressionCodec(codec)
+                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    .build()) {
+                for (RequestRecord r : records) writer.write(r);
+            }
         });
     }
 
-    private static Group row(Group g, RequestRecord r) {
-        g.append("trial", r.trial());
-        g.append("agent", r.agent());
-        g.append("session_id", r.sessionId());
-        g.append("turn", r.turn());
-        g.append("salt", r.salt());
-        g.append("phase", r.phase().label());
-        optional(g, "send_s", r.sendTime());
-        optional(g, "first_byte_s", r.firstByteTime());
-        optional(g, "first_token_s", r.firstTokenTime());
-        optional(g, "last_token_s", r.lastTokenTime());
-        optional(g, "end_s", r.endTime());
-        g.append("input_tokens", r.inputTokens());
-        if (r.cachedTokens() >= 0) g.append("cached_tokens", r.cachedTokens());
-        g.append("output_tokens", r.outputTokens());
-        g.append("status", r.status());
-        if (!r.errorDetail().isEmpty()) g.append("error", r.errorDetail());
-        optional(g, "ttft_s", r.ttft());
-        optional(g, "output_tps", r.outputTokensPerSecond());
-        optional(g, "e2e_s", r.e2eLatency());
-        float[] itl = r.interTokenLatencies();
-        if (itl.length > 0) {
-            Group list = g.addGroup("itl_s");
-            for (float gap : itl) list.addGroup("list").append("element", gap);
+    private static final class WriterBuilder extends ParquetWriter.Builder<RequestRecord, WriterBuilder> {
+        private final Map<String, String> metadata;
+
+        WriterBuilder(LocalOutputFile file, Map<String, String> metadata) {
+            super(file);
+            this.metadata = metadata;
         }
-        return g;
+
+        @Override
+        protected WriterBuilder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<RequestRecord> getWriteSupport(Configuration conf) {
+            return new RecordWriteSupport(metadata);
+        }
+
+        @Override
+        protected WriteSupport<RequestRecord> getWriteSupport(ParquetConfiguration conf) {
+            return new RecordWriteSupport(metadata);
+        }
     }
 
-    private static void optional(Group g, String field, double value) {
-        if (!Double.isNaN(value)) g.append(field, value);
+    /** Writes one record as one row of {@link #SCHEMA}, fields by index in schema order. */
+    private static final class RecordWriteSupport extends WriteSupport<RequestRecord> {
+        private final Map<String, String> metadata;
+        private RecordConsumer out;
+
+        RecordWriteSupport(Map<String, String> metadata) {
+            this.metadata = metadata;
+        }
+
+        @Override
+        public WriteContext init(Configuration conf) {
+            return new WriteContext(SCHEMA, metadata);
+        }
+
+        @Override
+        public WriteContext init(ParquetConfiguration conf) {
+            return new WriteContext(SCHEMA, metadata);
+        }
+
+        @Override
+        public void prepareForWrite(RecordConsumer recordConsumer) {
+            out = recordConsumer;
+        }
+
+        @Override
+        public void write(RequestRecord r) {
+            out.startMessage();
+            integer(0, "trial", r.trial());
+            integer(1, "agent", r.agent());
+            string(2, "session_id", r.sessionId());
+            integer(3, "turn", r.turn());
+            out.startField("salt", 4);
+            out.addLong(r.salt());
+            out.endField("salt", 4);
+            string(5, "phase", r.phase().label());
+            optional(6, "send_s", r.sendTime());
+            optional(7, "first_byte_s", r.firstByteTime());
+            optional(8, "first_token_s", r.firstTokenTime());
+            optional(9, "last_token_s", r.lastTokenTime());
+            optional(10, "end_s", r.endTime());
+            integer(11, "input_tokens", r.inputTokens());
+            if (r.cachedTokens() >= 0) integer(12, "cached_tokens", r.cachedTokens());
+            integer(13, "output_tokens", r.outputTokens());
+            string(14, "status", r.status());
+            if (!r.errorDetail().isEmpty()) string(15, "error", r.errorDetail());
+            optional(16, "ttft_s", r.ttft());
+            optional(17, "output_tps", r.outputTokensPerSecond());
+            optional(18, "e2e_s", r.e2eLatency());
+            float[] itl = r.interTokenLatencies();
+            if (itl.length > 0) {
+                out.startField("itl_s", 19);
+                out.startGroup();
+                out.startField("list", 0);
+                for (float gap : itl) {
+                    out.startGroup();
+                    out.startField("element", 0);
+                    out.addFloat(gap);
+                    out.endField("element", 0);
+                    out.endGroup();
+                }
+                out.endField("list", 0);
+                out.endGroup();
+                out.endField("itl_s", 19);
+            }
+            out.endMessage();
+        }
+
+        private void integer(int index, String name, int value) {
+            out.startField(name, index);
+            out.addInteger(value);
+            out.endField(name, index);
+        }
+
+        private void string(int index, String name, String value) {
+            out.startField(name, index);
+            out.addBinary(Binary.fromString(value));
+            out.endField(name, index);
+        }
+
+        private void optional(int index, String name, double value) {
+            if (Double.isNaN(value)) return;
+            out.startField(name, index);
+            out.addDouble(value);
+            out.endField(name, index);
+        }
     }
 
     /** Every record of {@code file}, in file order. */
