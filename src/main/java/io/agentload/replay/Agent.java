@@ -12,8 +12,10 @@ import java.util.SplittableRandom;
  * request when it is due and tells it when the request completed.
  *
  * <p>Its first session starts at a random turn, after a random part of the previous turn's tool time, so that N
- * agents do not all start cold at turn 0 at once and steady state comes fast. Later sessions come from a shuffled
- * order of all sessions, drawn again after each full pass, and start at turn 0. Every choice derives from the seed,
+ * agents do not all start cold at turn 0 at once and steady state comes fast. Sessions come from a shuffled order of
+ * all sessions that the trial's agents share, each agent walking it from its own random position (one shared array
+ * rather than one shuffle per agent keeps memory at O(sessions), not O(agents x sessions)); later sessions start at
+ * turn 0, and one pass replays every session once. Every choice derives from the seed,
  * so an agent is deterministic; each (agent, session) replay draws a new salt, so two agents replaying one session
  * (or one agent replaying it twice) never share cache that real agents would not share.
  *
@@ -35,14 +37,16 @@ final class Agent {
     private final double startDelay;
     private boolean inFlight;
 
-    Agent(int id, List<Session> sessions, long seed) {
+    /**
+     * @param order a shuffled order of session indices, shared by the trial's agents and never modified
+     */
+    Agent(int id, List<Session> sessions, int[] order, long seed) {
         this.id = id;
         this.sessions = sessions;
+        this.order = order;
         this.random = new SplittableRandom(seed);
         this.saltBase = random.nextLong();
-        this.order = new int[sessions.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        shuffle();
+        this.nextInOrder = random.nextInt(order.length);
         startSession();
         this.turn = random.nextInt(session.turns().size());
         this.startDelay = turn == 0 ? 0 : random.nextDouble() * session.turns().get(turn - 1).toolTimeMs() / 1000.0;
@@ -79,22 +83,23 @@ final class Agent {
     }
 
     private void startSession() {
-        if (nextInOrder == order.length) {
-            shuffle();
-            nextInOrder = 0;
-        }
-        session = sessions.get(order[nextInOrder++]);
+        session = sessions.get(order[nextInOrder]);
+        nextInOrder = (nextInOrder + 1) % order.length;
         layouts = PromptLayout.of(session);
         salt = mix(saltBase + 0x9E3779B97F4A7C15L * ++replays);
     }
 
-    private void shuffle() {
-        for (int i = order.length - 1; i > 0; i--) {
+    /** A shuffled order of {@code n} session indices (Fisher-Yates). */
+    static int[] shuffledOrder(int n, SplittableRandom random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = order[i];
             order[i] = order[j];
             order[j] = t;
         }
+        return order;
     }
 
     /** SplitMix64's finaliser: spreads consecutive inputs over all 64 bits. */

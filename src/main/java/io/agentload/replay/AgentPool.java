@@ -5,6 +5,7 @@ import io.agentload.trajectory.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -67,14 +68,10 @@ final class AgentPool {
         this.inFlight = new TurnRequest[agents];
         List<Session> frozen = List.copyOf(sessions);
         long trialSeed = Agent.mix(Agent.mix(plan.seed()) + trial);
+        int[] order = Agent.shuffledOrder(frozen.size(), new SplittableRandom(trialSeed));
         for (int a = 0; a < agents; a++) {
-            this.agents[a] = new Agent(a, frozen, Agent.mix(trialSeed + 0x9E3779B97F4A7C15L * (a + 1)));
+            this.agents[a] = new Agent(a, frozen, order, Agent.mix(trialSeed + 0x9E3779B97F4A7C15L * (a + 1)));
         }
-    }
-
-    /** Number of agents. */
-    int size() {
-        return agents.length;
     }
 
     /** When agent {@code agent} sends its first request. */

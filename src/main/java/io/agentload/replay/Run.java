@@ -124,11 +124,6 @@ public final class Run implements AutoCloseable {
         return Files.exists(file(fileName));
     }
 
-    /** Writes a JSON document {@code fileName} in the run folder. */
-    public void writeJson(String fileName, JsonNode json) {
-        writeJson(file(fileName), json);
-    }
-
     /** Writes a UTF-8 text file {@code fileName} in the run folder (a report, say). */
     public void writeText(String fileName, String text) {
         ParquetFiles.atomically(file(fileName), tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));

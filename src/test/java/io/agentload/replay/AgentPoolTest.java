@@ -73,7 +73,7 @@ class AgentPoolTest {
     }
 
     @Test
-    void everyAgentWalksItsOwnShuffleOfAllSessions() {
+    void everyAgentWalksTheShuffledOrderFromItsOwnPosition() {
         Trial t = run(PLAN.withMeasurementSeconds(400), 0, 3);
         for (List<RequestRecord> records : byAgent(t).values()) {
             List<String> started = new ArrayList<>();
@@ -85,6 +85,8 @@ class AgentPoolTest {
             Set<String> firstPass = new HashSet<>(started.subList(0, 5));
             firstPass.add(records.get(0).sessionId());
             assertEquals(6, firstPass.size(), "one pass covers every session once: " + started);
+            assertEquals(started.subList(0, started.size() - 6), started.subList(6, started.size()),
+                    "the order repeats after a pass");
         }
     }
 
