@@ -1,0 +1,281 @@
+package io.agentload.replay;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One request of a replay, the same for virtual-time and real-time runs: who sent it, when each phase of the call
+ * happened, what the server counted, and how it ended. One row of {@code requests.parquet}.
+ *
+ * <p><b>Times</b> are seconds (double) on the run's clock: seconds since the run started for a real-time run, virtual
+ * seconds for a simulated one, one timeline for every trial of the run (the clock power samples use too). A double
+ * keeps sub-nanosecond resolution over a day. A phase that never happened (no first byte from a refused connection)
+ * is {@code NaN}.
+ *
+ * <p><b>Token counts</b> are the server's {@code usage}: {@code prompt_tokens}, {@code completion_tokens} and
+ * {@code prompt_tokens_details.cached_tokens}; {@code cachedTokens} is -1 when the server did not report it.
+ *
+ * <p><b>Status</b> is {@value #OK} or the reason a request failed: {@code refused}, {@code http_<code>} (e.g.
+ * {@code http_429}), {@code timeout}, {@code stream_cut}, {@code malformed_sse}, {@code missing_usage}; the detail
+ * says what happened and names the request.
+ *
+ * @param trial               the trial the request belongs to (numbered from 0 within the run)
+ * @param agent               the agent that sent it (0 to agents - 1 within its trial)
+ * @param sessionId           the replayed session
+ * @param turn                the session's turn
+ * @param salt                the replay salt of this (agent, session) replay: it makes the session's tokens unique
+ * @param phase               warm-up, measured or cool-down, decided by the send time
+ * @param sendTime            when the request was handed to the network (or submitted to the simulator)
+ * @param firstByteTime       when the first byte of the response arrived
+ * @param firstTokenTime      when the first output token arrived
+ * @param lastTokenTime       when the last output token arrived
+ * @param endTime             when the response ended or the failure was observed
+ * @param inputTokens         prompt tokens
+ * @param cachedTokens        prompt tokens served from the prefix cache, -1 when not reported
+ * @param outputTokens        tokens generated
+ * @param status              {@value #OK} or a failure reason
+ * @param errorDetail         what went wrong, naming the request; empty when ok
+ * @param interTokenLatencies gaps in seconds between successive token-bearing chunks; empty when not recorded
+ */
+public record RequestRecord(
+        int trial,
+        int agent,
+        String sessionId,
+        int turn,
+        long salt,
+        Phase phase,
+        double sendTime,
+        double firstByteTime,
+        double firstTokenTime,
+        double lastTokenTime,
+        double endTime,
+        int inputTokens,
+        int cachedTokens,
+        int outputTokens,
+        String status,
+        String errorDetail,
+        float[] interTokenLatencies) {
+
+    /** The status of a request that succeeded. */
+    public static final String OK = "ok";
+
+    /** Where a request falls in its trial, decided by its send time. */
+    public enum Phase {
+        /** Sent before the measurement window: agents ramping up and caches warming. */
+        WARM_UP,
+        /** Sent inside the measurement window: the requests every metric is computed from. */
+        MEASURED,
+        /** Sent after the window while measured requests finish, so the load stays constant until they do. */
+        COOL_DOWN;
+
+        /** The phase's name in files: {@code warm_up}, {@code measured}, {@code cool_down}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The phase with this {@link #label()}. */
+        public static Phase ofLabel(String label) {
+            for (Phase p : values()) {
+                if (p.label().equals(label)) return p;
+            }
+            throw new IllegalArgumentException("unknown phase '" + label + "' (expected warm_up, measured or cool_down)");
+        }
+    }
+
+    public RequestRecord {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(status, "status");
+        errorDetail = errorDetail == null ? "" : errorDetail;
+        interTokenLatencies = interTokenLatencies == null ? new float[0] : interTokenLatencies.clone();
+        if (status.isEmpty()) throw new IllegalArgumentException("empty status for " + describe(sessionId, turn, agent));
+        if (inputTokens < 0 || outputTokens < 0 || cachedTokens < -1) {
+            throw new IllegalArgumentException("negative token count for " + describe(sessionId, turn, agent));
+        }
+    }
+
+    /** A builder for drivers and tests. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Gaps in seconds between successive token-bearing chunks (a copy); empty when not recorded. */
+    @Override
+    public float[] interTokenLatencies() {
+        return interTokenLatencies.clone();
+    }
+
+    /** How many inter-token gaps were recorded. */
+    public int interTokenLatencyCount() {
+        return interTokenLatencies.length;
+    }
+
+    /** True when the request succeeded. */
+    public boolean ok() {
+        return OK.equals(status);
+    }
+
+    /** True when the request was sent inside its trial's measurement window. */
+    public boolean measured() {
+        return phase == Phase.MEASURED;
+    }
+
+    /** Time to first token: first token minus send, in seconds (DESIGN.md section 5). */
+    public double ttft() {
+        return firstTokenTime - sendTime;
+    }
+
+    /** Time to first byte of the response, in seconds. */
+    public double timeToFirstByte() {
+        return firstByteTime - sendTime;
+    }
+
+    /** Last token minus first token, in seconds. */
+    public double generationTime() {
+        return lastTokenTime - firstTokenTime;
+    }
+
+    /**
+     * Output speed: (output tokens - 1) / (last token - first token), in tokens per second. NaN with fewer than two
+     * output tokens; infinite when every token arrived at once.
+     */
+    public double outputTokensPerSecond() {
+        return outputTokens < 2 ? Double.NaN : (outputTokens - 1) / generationTime();
+    }
+
+    /** End-to-end latency: end of the response minus send, in seconds. */
+    public double e2eLatency() {
+        return endTime - sendTime;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RequestRecord r
+                && trial == r.trial && agent == r.agent && sessionId.equals(r.sessionId) && turn == r.turn
+                && salt == r.salt && phase == r.phase
+                && Double.compare(sendTime, r.sendTime) == 0
+                && Double.compare(firstByteTime, r.firstByteTime) == 0
+                && Double.compare(firstTokenTime, r.firstTokenTime) == 0
+                && Double.compare(lastTokenTime, r.lastTokenTime) == 0
+                && Double.compare(endTime, r.endTime) == 0
+                && inputTokens == r.inputTokens && cachedTokens == r.cachedTokens && outputTokens == r.outputTokens
+                && status.equals(r.status) && errorDetail.equals(r.errorDetail)
+                && Arrays.equals(interTokenLatencies, r.interTokenLatencies);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(trial, agent, sessionId, turn, salt, phase, sendTime, endTime, outputTokens, status);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "RequestRecord[trial %d, agent %d, session %s turn %d, %s, sent %.6f s, "
+                        + "ttft %.6f s, %d in (%d cached), %d out, %s%s]",
+                trial, agent, sessionId, turn, phase.label(), sendTime, ttft(), inputTokens, cachedTokens,
+                outputTokens, status, errorDetail.isEmpty() ? "" : ": " + errorDetail);
+    }
+
+    private static String describe(String sessionId, int turn, int agent) {
+        return "session " + sessionId + " turn " + turn + " agent " + agent;
+    }
+
+    /** Builds a {@link RequestRecord}; unset times are NaN, unset cached tokens -1, unset status {@value #OK}. */
+    public static final class Builder {
+        private int trial;
+        private int agent;
+        private String sessionId = "";
+        private int turn;
+        private long salt;
+        private Phase phase = Phase.MEASURED;
+        private double sendTime = Double.NaN;
+        private double firstByteTime = Double.NaN;
+        private double firstTokenTime = Double.NaN;
+        private double lastTokenTime = Double.NaN;
+        private double endTime = Double.NaN;
+        private int inputTokens;
+        private int cachedTokens = -1;
+        private int outputTokens;
+        private String status = OK;
+        private String errorDetail = "";
+        private float[] interTokenLatencies = new float[0];
+
+        private Builder() {
+        }
+
+        /** The trial and agent that sent the request. */
+        public Builder trial(int trial, int agent) {
+            this.trial = trial;
+            this.agent = agent;
+            return this;
+        }
+
+        /** The replayed session, turn and replay salt. */
+        public Builder turn(String sessionId, int turn, long salt) {
+            this.sessionId = sessionId;
+            this.turn = turn;
+            this.salt = salt;
+            return this;
+        }
+
+        /** The request's phase in its trial. */
+        public Builder phase(Phase phase) {
+            this.phase = phase;
+            return this;
+        }
+
+        /** When the request was sent. */
+        public Builder sendTime(double t) {
+            this.sendTime = t;
+            return this;
+        }
+
+        /** When the first byte of the response arrived. */
+        public Builder firstByteTime(double t) {
+            this.firstByteTime = t;
+            return this;
+        }
+
+        /** When the first and the last output token arrived. */
+        public Builder tokenTimes(double first, double last) {
+            this.firstTokenTime = first;
+            this.lastTokenTime = last;
+            return this;
+        }
+
+        /** When the response ended or the failure was observed. */
+        public Builder endTime(double t) {
+            this.endTime = t;
+            return this;
+        }
+
+        /** The server's token counts; {@code cached} -1 when not reported. */
+        public Builder tokens(int input, int cached, int output) {
+            this.inputTokens = input;
+            this.cachedTokens = cached;
+            this.outputTokens = output;
+            return this;
+        }
+
+        /** A failure reason and its detail. */
+        public Builder failed(String status, String detail) {
+            this.status = status;
+            this.errorDetail = detail;
+            return this;
+        }
+
+        /** Gaps in seconds between successive token-bearing chunks. */
+        public Builder interTokenLatencies(float... gaps) {
+            this.interTokenLatencies = gaps;
+            return this;
+        }
+
+        /** The record. */
+        public RequestRecord build() {
+            return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, firstByteTime,
+                    firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status,
+                    errorDetail, interTokenLatencies);
+        }
+    }
+}

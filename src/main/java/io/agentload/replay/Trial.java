@@ -1,0 +1,40 @@
+package io.agentload.replay;
+
+import java.util.List;
+
+/**
+ * What one trial of N concurrent agents produced: its timeline, every request record (all phases, in completion
+ * order) and the mean power of its measurement window. The SLO search judges tiers from it.
+ *
+ * @param trial       the trial's number within the run
+ * @param agents      concurrent agents
+ * @param startTime   when the trial started, on the run's clock (seconds)
+ * @param windowStart when the measurement window opened (the warm-up's end)
+ * @param windowEnd   when the measurement window closed
+ * @param endTime     when the last request sent before the window's end completed
+ * @param warmUpCut   true when warm-up hit its maximum before every agent finished a turn and the target was warm
+ * @param records     every request record of the trial
+ * @param power       mean power over the measurement window, or {@link PowerMeter.Reading#NONE}
+ */
+public record Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
+                    boolean warmUpCut, List<RequestRecord> records, PowerMeter.Reading power) {
+
+    public Trial {
+        records = List.copyOf(records);
+        if (agents < 1) throw new IllegalArgumentException("trial " + trial + " has " + agents + " agents");
+        if (!(startTime <= windowStart && windowStart < windowEnd && windowEnd <= endTime)) {
+            throw new IllegalArgumentException("trial " + trial + ": times start " + startTime + " <= window ["
+                    + windowStart + ", " + windowEnd + ") <= end " + endTime + " do not hold");
+        }
+    }
+
+    /** The measurement window's length in seconds. */
+    public double windowSeconds() {
+        return windowEnd - windowStart;
+    }
+
+    /** The records of requests sent inside the measurement window. */
+    public List<RequestRecord> measured() {
+        return records.stream().filter(RequestRecord::measured).toList();
+    }
+}

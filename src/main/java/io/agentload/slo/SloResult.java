@@ -1,0 +1,113 @@
+package io.agentload.slo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentload.replay.PowerMeter;
+import io.agentload.replay.Run;
+import tech.tablesaw.api.Table;
+
+import java.util.List;
+
+/**
+ * What an {@link SloSearch} found: per tier the largest number of agents served, agents per GPU and Agents per
+ * Megawatt; and every trial it ran, which draw the SLO curves.
+ *
+ * @param tiers  one result per tier, in the search's order
+ * @param trials every trial, in the order they ran
+ * @param gpus   GPUs of the system under test
+ */
+public record SloResult(List<TierResult> tiers, List<TrialMetrics> trials, int gpus) {
+
+    /** The file {@link #writeTo(Run)} writes the per-tier summary to. */
+    public static final String SUMMARY = "summary.json";
+    /** The file {@link #writeTo(Run)} writes the HTML report to. */
+    public static final String REPORT = "report.html";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public SloResult {
+        tiers = List.copyOf(tiers);
+        trials = List.copyOf(trials);
+    }
+
+    /**
+     * One tier's answer.
+     *
+     * @param tier              the tier
+     * @param maxAgents         the largest N that passed below the smallest N that failed (0 if even the first failed)
+     * @param capped            true when no trial failed: the system serves at least {@code maxAgents}
+     * @param consistent        true when every trial passed at N &le; maxAgents and failed above it
+     * @param agentsPerGpu      maxAgents over the system's GPUs
+     * @param agentsPerMegawatt maxAgents over the mean power of the trial at maxAgents in MW; NaN without power
+     * @param power             that trial's mean power and its boundary
+     */
+    public record TierResult(SloTier tier, int maxAgents, boolean capped, boolean consistent, double agentsPerGpu,
+                             double agentsPerMegawatt, PowerMeter.Reading power) {
+
+        static TierResult of(SloTier tier, int maxAgents, boolean capped, boolean consistent, int gpus,
+                             PowerMeter.Reading power) {
+            double perMw = maxAgents == 0 ? 0 : maxAgents / (power.meanWatts() / 1e6);
+            return new TierResult(tier, maxAgents, capped, consistent, (double) maxAgents / gpus, perMw, power);
+        }
+    }
+
+    /** Every trial judged by every tier: one row per (trial, tier), as {@code trials.parquet} holds it. */
+    public Table trialsTable() {
+        return TrialsTable.of(trials, tiers.stream().map(TierResult::tier).toList());
+    }
+
+    /**
+     * The per-tier summary as JSON (what {@code agentload bench --json} prints): {@code min_output_tps},
+     * {@code max_ttft_s}, {@code percentile_of_agents}, {@code max_agents}, {@code capped}, {@code consistent},
+     * {@code agents_per_gpu}, {@code agents_per_mw}, {@code mean_power_w}, {@code power_boundary}; unknown figures
+     * are null.
+     */
+    public String summaryJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("gpus", gpus);
+        root.put("trials", trials.size());
+        ArrayNode array = root.putArray("tiers");
+        for (TierResult t : tiers) {
+            ObjectNode o = array.addObject();
+            number(o, "min_output_tps", t.tier().minOutputTokensPerSecond());
+            number(o, "max_ttft_s", t.tier().maxTtftSeconds());
+            number(o, "percentile_of_agents", t.tier().percentileOfAgents());
+            o.put("max_agents", t.maxAgents());
+            o.put("capped", t.capped());
+            o.put("consistent", t.consistent());
+            number(o, "agents_per_gpu", t.agentsPerGpu());
+            number(o, "agents_per_mw", t.agentsPerMegawatt());
+            number(o, "mean_power_w", t.power().meanWatts());
+            if (t.power().present()) o.put("power_boundary", t.power().boundary());
+            else o.putNull("power_boundary");
+        }
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the summary as JSON", e);
+        }
+    }
+
+    private static void number(ObjectNode o, String field, double value) {
+        if (Double.isFinite(value)) {
+            if (value == Math.rint(value) && Math.abs(value) < 1e15) o.put(field, (long) value);
+            else o.put(field, value);
+        } else {
+            o.putNull(field);
+        }
+    }
+
+    /** A self-contained HTML page: the tier table, the trials and the SLO curves as embedded PNG charts. */
+    public String reportHtml() {
+        return HtmlReport.of(this);
+    }
+
+    /** Writes {@code trials.parquet}, {@code summary.json} and {@code report.html} into {@code run}. */
+    public void writeTo(Run run) {
+        run.writeTable(TrialsTable.FILE, trialsTable());
+        run.writeText(SUMMARY, summaryJson());
+        run.writeText(REPORT, reportHtml());
+    }
+}

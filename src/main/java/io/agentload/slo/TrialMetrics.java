@@ -1,0 +1,325 @@
+package io.agentload.slo;
+
+import io.agentload.replay.PowerMeter;
+import io.agentload.replay.RequestRecord;
+import io.agentload.replay.Trial;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The metrics of one trial, computed from the requests sent in its measurement window (DESIGN.md section 5), and
+ * the verdict of any {@link SloTier} on it.
+ *
+ * <pre>{@code
+ * TrialMetrics m = TrialMetrics.of(trial);
+ * m.ttft().p90();                                  // seconds, over every successful measured request
+ * m.check(new SloTier(60, 3)).passed();            // did 90% of agents get 60 tok/s and TTFT <= 3 s?
+ * }</pre>
+ *
+ * <p>Definitions. Throughput counts successful measured requests over the window's length: output tokens per
+ * second and requests per second. The cached-token ratio is cached over input tokens of successful measured
+ * requests that reported cached tokens. TTFT and end-to-end latency percentiles are over successful measured
+ * requests; inter-token latency percentiles over every recorded gap of those requests. All percentiles are exact
+ * with linear interpolation (exact sorting, linear interpolation).
+ *
+ * <p>Agents. An agent's output speed is token-weighted over its successful measured requests with at least two
+ * output tokens: the sum of (output tokens - 1) over the sum of generation times, i.e. the token-weighted harmonic
+ * mean of its request speeds. Its TTFT is the 90th percentile over its measured requests. An agent passes a tier when
+ * none of its measured requests failed, its speed is at least the tier's minimum (or undefined: only single-token
+ * outputs) and its TTFT at most the tier's maximum. An agent that sent nothing in the window is judged (and fails)
+ * when a request of it was in flight for the whole window: the server kept it waiting; otherwise it spent the
+ * window in tool time and is not judged. A tier passes when at least its percentile of judged agents pass.
+ * Goodput counts, per second of window, measured requests that each succeeded and met the tier's TTFT and speed.
+ */
+public final class TrialMetrics {
+
+    /** TTFT percentile that judges each agent. */
+    static final double AGENT_TTFT_PERCENTILE = 0.9;
+
+    /**
+     * Three percentiles of a distribution; NaN when there were no values.
+     *
+     * @param p50 median
+     * @param p90 90th percentile
+     * @param p99 99th percentile
+     */
+    public record Percentiles(double p50, double p90, double p99) {
+        static Percentiles of(double[] values) {
+            Arrays.sort(values);
+            return new Percentiles(ExactPercentiles.ofSorted(values, 0.5),
+                    ExactPercentiles.ofSorted(values, 0.9),
+                    ExactPercentiles.ofSorted(values, 0.99));
+        }
+    }
+
+    /**
+     * One agent's figures over its measured requests.
+     *
+     * @param agent                 the agent's number
+     * @param requests              measured requests
+     * @param failedRequests        measured requests that failed
+     * @param outputTokens          output tokens of successful measured requests
+     * @param outputTokensPerSecond token-weighted output speed, NaN without a multi-token output
+     * @param ttft                  90th percentile TTFT of its measured requests, seconds
+     * @param judged                whether tiers judge this agent (it sent in the window, or the server held it)
+     */
+    public record AgentMetrics(int agent, int requests, int failedRequests, long outputTokens,
+                               double outputTokensPerSecond, double ttft, boolean judged) {
+
+        /** Whether this agent meets {@code tier}. */
+        public boolean meets(SloTier tier) {
+            return judged && requests > 0 && failedRequests == 0
+                    && !(outputTokensPerSecond < tier.minOutputTokensPerSecond())
+                    && ttft <= tier.maxTtftSeconds();
+        }
+    }
+
+    /**
+     * A tier's verdict on a trial.
+     *
+     * @param tier                 the tier
+     * @param agentsJudged         agents the tier judged
+     * @param agentsPassing        judged agents that met it
+     * @param sharePassing         passing over judged agents (0 when none was judged)
+     * @param passed               whether the share reached the tier's percentile of agents
+     * @param goodput              measured requests per second that each met the tier
+     * @param agentOutputTokensPerSecond the per-agent speed that the tier's share of judged agents reach (agents
+     *                             that failed a request count as 0)
+     * @param agentTtft            the per-agent TTFT within which the tier's share of judged agents stay (agents
+     *                             that failed a request count as infinite)
+     */
+    public record TierCheck(SloTier tier, int agentsJudged, int agentsPassing, double sharePassing, boolean passed,
+                            double goodput, double agentOutputTokensPerSecond, double agentTtft) {
+    }
+
+    private final int trial;
+    private final int agents;
+    private final double startTime;
+    private final double windowStart;
+    private final double windowEnd;
+    private final double endTime;
+    private final boolean warmUpCut;
+    private final int measuredRequests;
+    private final int failedRequests;
+    private final double outputTokensPerSecond;
+    private final double requestsPerSecond;
+    private final double cachedTokenRatio;
+    private final Percentiles ttft;
+    private final Percentiles e2eLatency;
+    private final Percentiles interTokenLatency;
+    private final List<AgentMetrics> agentMetrics;
+    private final PowerMeter.Reading power;
+    // Per successful measured request, for goodput.
+    private final double[] requestTtft;
+    private final double[] requestSpeed;
+
+    private TrialMetrics(Trial t) {
+        trial = t.trial();
+        agents = t.agents();
+        startTime = t.startTime();
+        windowStart = t.windowStart();
+        windowEnd = t.windowEnd();
+        endTime = t.endTime();
+        warmUpCut = t.warmUpCut();
+        power = t.power();
+
+        List<RequestRecord> measured = t.measured();
+        List<RequestRecord> ok = measured.stream().filter(RequestRecord::ok).toList();
+        measuredRequests = measured.size();
+        failedRequests = measured.size() - ok.size();
+        double window = t.windowSeconds();
+        outputTokensPerSecond = ok.stream().mapToLong(RequestRecord::outputTokens).sum() / window;
+        requestsPerSecond = ok.size() / window;
+        long cached = 0, input = 0;
+        for (RequestRecord r : ok) {
+            if (r.cachedTokens() < 0) continue;
+            cached += r.cachedTokens();
+            input += r.inputTokens();
+        }
+        cachedTokenRatio = input == 0 ? Double.NaN : (double) cached / input;
+        requestTtft = ok.stream().mapToDouble(RequestRecord::ttft).toArray();
+        requestSpeed = ok.stream().mapToDouble(RequestRecord::outputTokensPerSecond).toArray();
+        ttft = Percentiles.of(requestTtft.clone());
+        e2eLatency = Percentiles.of(ok.stream().mapToDouble(RequestRecord::e2eLatency).toArray());
+        int gaps = ok.stream().mapToInt(RequestRecord::interTokenLatencyCount).sum();
+        double[] itl = new double[gaps];
+        int i = 0;
+        for (RequestRecord r : ok) {
+            for (float gap : r.interTokenLatencies()) itl[i++] = gap;
+        }
+        interTokenLatency = Percentiles.of(itl);
+        agentMetrics = perAgent(t, measured);
+    }
+
+    private static List<AgentMetrics> perAgent(Trial t, List<RequestRecord> measured) {
+        int n = t.agents();
+        List<List<RequestRecord>> byAgent = new ArrayList<>(n);
+        for (int a = 0; a < n; a++) byAgent.add(new ArrayList<>());
+        for (RequestRecord r : measured) {
+            if (r.agent() < 0 || r.agent() >= n) {
+                throw new IllegalArgumentException("trial " + t.trial() + " has " + n + " agents but a record of agent "
+                        + r.agent() + ": " + r);
+            }
+            byAgent.get(r.agent()).add(r);
+        }
+        boolean[] heldThroughWindow = new boolean[n];
+        for (RequestRecord r : t.records()) {
+            double end = Double.isNaN(r.endTime()) ? Double.POSITIVE_INFINITY : r.endTime();
+            if (r.phase() == RequestRecord.Phase.WARM_UP && end >= t.windowEnd()) heldThroughWindow[r.agent()] = true;
+        }
+        List<AgentMetrics> out = new ArrayList<>(n);
+        for (int a = 0; a < n; a++) {
+            List<RequestRecord> rs = byAgent.get(a);
+            int failed = 0;
+            long tokens = 0, speedTokens = 0;
+            double generation = 0;
+            double[] ttfts = new double[rs.size()];
+            for (int i = 0; i < rs.size(); i++) {
+                RequestRecord r = rs.get(i);
+                ttfts[i] = r.ok() ? r.ttft() : Double.POSITIVE_INFINITY;
+                if (!r.ok()) {
+                    failed++;
+                    continue;
+                }
+                tokens += r.outputTokens();
+                if (r.outputTokens() >= 2) {
+                    speedTokens += r.outputTokens() - 1;
+                    generation += r.generationTime();
+                }
+            }
+            double speed = speedTokens == 0 ? Double.NaN : speedTokens / generation;
+            double agentTtft = ExactPercentiles.of(ttfts, AGENT_TTFT_PERCENTILE);
+            out.add(new AgentMetrics(a, rs.size(), failed, tokens, speed, agentTtft,
+                    !rs.isEmpty() || heldThroughWindow[a]));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The metrics of {@code trial}. */
+    public static TrialMetrics of(Trial trial) {
+        return new TrialMetrics(trial);
+    }
+
+    /** Judges this trial by {@code tier}. */
+    public TierCheck check(SloTier tier) {
+        int judged = 0, passing = 0;
+        List<Double> speeds = new ArrayList<>(), ttfts = new ArrayList<>();
+        for (AgentMetrics a : agentMetrics) {
+            if (!a.judged()) continue;
+            judged++;
+            if (a.meets(tier)) passing++;
+            boolean served = a.requests() > 0 && a.failedRequests() == 0;
+            speeds.add(!served ? 0 : Double.isNaN(a.outputTokensPerSecond()) ? Double.POSITIVE_INFINITY
+                    : a.outputTokensPerSecond());
+            ttfts.add(served ? a.ttft() : Double.POSITIVE_INFINITY);
+        }
+        double share = judged == 0 ? 0 : (double) passing / judged;
+        int good = 0;
+        for (int i = 0; i < requestTtft.length; i++) {
+            if (requestTtft[i] <= tier.maxTtftSeconds() && !(requestSpeed[i] < tier.minOutputTokensPerSecond())) good++;
+        }
+        double p = tier.percentileOfAgents();
+        return new TierCheck(tier, judged, passing, share, judged > 0 && share >= p, good / windowSeconds(),
+                ExactPercentiles.of(speeds.stream().mapToDouble(d -> d).toArray(), 1 - p),
+                ExactPercentiles.of(ttfts.stream().mapToDouble(d -> d).toArray(), p));
+    }
+
+    /** The trial's number. */
+    public int trial() {
+        return trial;
+    }
+
+    /** Concurrent agents. */
+    public int agents() {
+        return agents;
+    }
+
+    /** When the trial started, on the run's clock (seconds). */
+    public double startTime() {
+        return startTime;
+    }
+
+    /** When the measurement window opened. */
+    public double windowStart() {
+        return windowStart;
+    }
+
+    /** When the measurement window closed. */
+    public double windowEnd() {
+        return windowEnd;
+    }
+
+    /** When the trial ended. */
+    public double endTime() {
+        return endTime;
+    }
+
+    /** The window's length in seconds. */
+    public double windowSeconds() {
+        return windowEnd - windowStart;
+    }
+
+    /** True when warm-up hit its maximum before every agent finished a turn and the target was warm. */
+    public boolean warmUpCut() {
+        return warmUpCut;
+    }
+
+    /** Requests sent in the window. */
+    public int measuredRequests() {
+        return measuredRequests;
+    }
+
+    /** Requests sent in the window that failed. */
+    public int failedRequests() {
+        return failedRequests;
+    }
+
+    /** Output tokens per second of successful measured requests over the window. */
+    public double outputTokensPerSecond() {
+        return outputTokensPerSecond;
+    }
+
+    /** Successful measured requests per second of window. */
+    public double requestsPerSecond() {
+        return requestsPerSecond;
+    }
+
+    /** Cached over input tokens of successful measured requests that reported cached tokens; NaN if none did. */
+    public double cachedTokenRatio() {
+        return cachedTokenRatio;
+    }
+
+    /** TTFT percentiles of successful measured requests, seconds. */
+    public Percentiles ttft() {
+        return ttft;
+    }
+
+    /** End-to-end latency percentiles of successful measured requests, seconds. */
+    public Percentiles e2eLatency() {
+        return e2eLatency;
+    }
+
+    /** Inter-token latency percentiles over every recorded gap of successful measured requests, seconds. */
+    public Percentiles interTokenLatency() {
+        return interTokenLatency;
+    }
+
+    /** Every agent's figures, by agent number. */
+    public List<AgentMetrics> agentMetrics() {
+        return agentMetrics;
+    }
+
+    /** Mean power over the window and its boundary, or {@link PowerMeter.Reading#NONE}. */
+    public PowerMeter.Reading power() {
+        return power;
+    }
+
+    @Override
+    public String toString() {
+        return "TrialMetrics[trial " + trial + ", " + agents + " agents, " + measuredRequests + " measured requests ("
+                + failedRequests + " failed), " + Math.round(outputTokensPerSecond) + " tok/s, TTFT p90 "
+                + ttft.p90() + " s]";
+    }
+}

@@ -1,0 +1,128 @@
+package io.agentload.slo;
+
+import io.agentload.replay.PowerMeter;
+import io.agentload.replay.ReplayException;
+import io.agentload.replay.RequestRecord;
+import io.agentload.replay.Run;
+import io.agentload.replay.Trial;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Row;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code trials.parquet}: one row per (trial, tier) with the trial's timeline, metrics and power and the tier's
+ * verdict, so that {@code SELECT agents, share_passing FROM 'trials.parquet' WHERE min_output_tps = 60} draws an
+ * SLO curve. It is also how a resumed search recovers its finished trials.
+ */
+final class TrialsTable {
+
+    static final String FILE = "trials.parquet";
+
+    private TrialsTable() {
+    }
+
+    static Table of(List<TrialMetrics> trials, List<SloTier> tiers) {
+        Table t = Table.create("trials");
+        IntColumn trial = IntColumn.create("trial"), agents = IntColumn.create("agents");
+        DoubleColumn start = DoubleColumn.create("start_s"), windowStart = DoubleColumn.create("window_start_s"),
+                windowEnd = DoubleColumn.create("window_end_s"), end = DoubleColumn.create("end_s");
+        BooleanColumn warmUpCut = BooleanColumn.create("warm_up_cut");
+        IntColumn measured = IntColumn.create("measured_requests"), failed = IntColumn.create("failed_requests");
+        DoubleColumn outputTps = DoubleColumn.create("output_tps"), rps = DoubleColumn.create("requests_per_s"),
+                cached = DoubleColumn.create("cached_token_ratio");
+        DoubleColumn ttft50 = DoubleColumn.create("ttft_p50_s"), ttft90 = DoubleColumn.create("ttft_p90_s"),
+                ttft99 = DoubleColumn.create("ttft_p99_s"), e2e50 = DoubleColumn.create("e2e_p50_s"),
+                e2e90 = DoubleColumn.create("e2e_p90_s"), e2e99 = DoubleColumn.create("e2e_p99_s"),
+                itl50 = DoubleColumn.create("itl_p50_s"), itl90 = DoubleColumn.create("itl_p90_s"),
+                itl99 = DoubleColumn.create("itl_p99_s");
+        DoubleColumn power = DoubleColumn.create("mean_power_w");
+        StringColumn boundary = StringColumn.create("power_boundary");
+        DoubleColumn minTps = DoubleColumn.create("min_output_tps"), maxTtft = DoubleColumn.create("max_ttft_s"),
+                pct = DoubleColumn.create("percentile_of_agents");
+        IntColumn judged = IntColumn.create("agents_judged"), passing = IntColumn.create("agents_passing");
+        DoubleColumn share = DoubleColumn.create("share_passing");
+        BooleanColumn passed = BooleanColumn.create("passed");
+        DoubleColumn goodput = DoubleColumn.create("goodput_rps"), agentTps = DoubleColumn.create("agent_output_tps"),
+                agentTtft = DoubleColumn.create("agent_ttft_s");
+        for (TrialMetrics m : trials) {
+            for (SloTier tier : tiers) {
+                TrialMetrics.TierCheck c = m.check(tier);
+                trial.append(m.trial());
+                agents.append(m.agents());
+                start.append(m.startTime());
+                windowStart.append(m.windowStart());
+                windowEnd.append(m.windowEnd());
+                end.append(m.endTime());
+                warmUpCut.append(m.warmUpCut());
+                measured.append(m.measuredRequests());
+                failed.append(m.failedRequests());
+                outputTps.append(m.outputTokensPerSecond());
+                rps.append(m.requestsPerSecond());
+                cached.append(m.cachedTokenRatio());
+                ttft50.append(m.ttft().p50());
+                ttft90.append(m.ttft().p90());
+                ttft99.append(m.ttft().p99());
+                e2e50.append(m.e2eLatency().p50());
+                e2e90.append(m.e2eLatency().p90());
+                e2e99.append(m.e2eLatency().p99());
+                itl50.append(m.interTokenLatency().p50());
+                itl90.append(m.interTokenLatency().p90());
+                itl99.append(m.interTokenLatency().p99());
+                power.append(m.power().meanWatts());
+                if (m.power().present()) boundary.append(m.power().boundary());
+                else boundary.appendMissing();
+                minTps.append(tier.minOutputTokensPerSecond());
+                maxTtft.append(tier.maxTtftSeconds());
+                pct.append(tier.percentileOfAgents());
+                judged.append(c.agentsJudged());
+                passing.append(c.agentsPassing());
+                share.append(c.sharePassing());
+                passed.append(c.passed());
+                goodput.append(c.goodput());
+                agentTps.append(finiteOrMissing(c.agentOutputTokensPerSecond()));
+                agentTtft.append(finiteOrMissing(c.agentTtft()));
+            }
+        }
+        return t.addColumns(trial, agents, start, windowStart, windowEnd, end, warmUpCut, measured, failed, outputTps,
+                rps, cached, ttft50, ttft90, ttft99, e2e50, e2e90, e2e99, itl50, itl90, itl99, power, boundary,
+                minTps, maxTtft, pct, judged, passing, share, passed, goodput, agentTps, agentTtft);
+    }
+
+    private static double finiteOrMissing(double v) {
+        return Double.isFinite(v) ? v : Double.NaN;
+    }
+
+    /** The finished trials recorded in {@code run}, rebuilt from {@code trials.parquet} and the recorded requests. */
+    static List<Trial> load(Run run, List<RequestRecord> recorded) {
+        if (!run.has(FILE)) return List.of();
+        Table table = run.readTable(FILE);
+        Map<Integer, List<RequestRecord>> byTrial = new HashMap<>();
+        for (RequestRecord r : recorded) byTrial.computeIfAbsent(r.trial(), k -> new ArrayList<>()).add(r);
+        Map<Integer, Trial> trials = new LinkedHashMap<>();
+        for (Row row : table) {
+            int n = row.getInt("trial");
+            if (trials.containsKey(n)) continue;
+            try {
+                double watts = row.getDouble("mean_power_w");
+                PowerMeter.Reading power = Double.isNaN(watts) ? PowerMeter.Reading.NONE
+                        : new PowerMeter.Reading(watts, row.getString("power_boundary"));
+                trials.put(n, new Trial(n, row.getInt("agents"), row.getDouble("start_s"),
+                        row.getDouble("window_start_s"), row.getDouble("window_end_s"), row.getDouble("end_s"),
+                        row.getBoolean("warm_up_cut"), byTrial.getOrDefault(n, List.of()), power));
+            } catch (RuntimeException e) {
+                throw new ReplayException(run.dir().resolve(FILE) + " row " + row.getRowNumber()
+                        + " (trial " + n + "): " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(trials.values());
+    }
+}

@@ -1,0 +1,182 @@
+package io.agentload.replay;
+
+import io.agentload.trajectory.Session;
+import io.agentload.trajectory.Turn;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentPoolTest {
+
+    private static final List<Session> SESSIONS = Sessions.sample(6);
+    private static final TrialPlan PLAN = TrialPlan.defaults().withSeed(7).withMeasurementSeconds(60);
+
+    private static Trial run(TrialPlan plan, int trial, int agents) {
+        return new FakeServerDriver(SESSIONS, plan, 0.05, 0.01, 50, PowerMeter.NONE).run(trial, agents, r -> { });
+    }
+
+    private static Map<Integer, List<RequestRecord>> byAgent(Trial t) {
+        return t.records().stream().collect(Collectors.groupingBy(RequestRecord::agent));
+    }
+
+    private static Turn turnOf(RequestRecord r) {
+        return SESSIONS.get(Integer.parseInt(r.sessionId().substring(1))).turns().get(r.turn());
+    }
+
+    @Test
+    void sameSeedReplaysIdenticallyAndAnotherSeedDoesNot() {
+        Trial a = run(PLAN, 0, 8);
+        Trial b = run(PLAN, 0, 8);
+        Trial c = run(PLAN.withSeed(8), 0, 8);
+        assertEquals(a.records(), b.records());
+        assertEquals(a.windowStart(), b.windowStart());
+        assertNotEquals(a.records(), c.records());
+    }
+
+    @Test
+    void agentsStartAtRandomTurnsThenReplaySessionsInOrderWaitingTheToolTime() {
+        Trial t = run(PLAN, 0, 40);
+        Set<Integer> firstTurns = new HashSet<>();
+        for (List<RequestRecord> records : byAgent(t).values()) {
+            RequestRecord first = records.get(0);
+            firstTurns.add(first.turn());
+            for (int i = 1; i < records.size(); i++) {
+                RequestRecord prev = records.get(i - 1), next = records.get(i);
+                Turn prevTurn = turnOf(prev);
+                assertEquals(prev.endTime() + prevTurn.toolTimeMs() / 1000.0, next.sendTime(), 1e-12,
+                        "agent " + next.agent() + " waits the tool time after each response");
+                boolean lastTurn = prev.turn() == SESSIONS.get(Integer.parseInt(prev.sessionId().substring(1))).turns().size() - 1;
+                if (lastTurn) {
+                    assertEquals(0, next.turn(), "a new session starts at turn 0");
+                    assertNotEquals(prev.salt(), next.salt(), "each replay gets its own salt");
+                } else {
+                    assertEquals(prev.sessionId(), next.sessionId());
+                    assertEquals(prev.turn() + 1, next.turn());
+                    assertEquals(prev.salt(), next.salt(), "one salt for a whole session replay");
+                }
+            }
+        }
+        assertTrue(firstTurns.size() >= 4, "first turns spread over the sessions: " + firstTurns);
+    }
+
+    @Test
+    void everyAgentWalksTheShuffledOrderFromItsOwnPosition() {
+        Trial t = run(PLAN.withMeasurementSeconds(400), 0, 3);
+        for (List<RequestRecord> records : byAgent(t).values()) {
+            List<String> started = new ArrayList<>();
+            for (int i = 1; i < records.size(); i++) {
+                if (records.get(i).turn() == 0) started.add(records.get(i).sessionId());
+            }
+            // After the first (partial) session the agent starts the other five before any repeats.
+            assertTrue(started.size() >= 6, "agent replayed " + started);
+            Set<String> firstPass = new HashSet<>(started.subList(0, 5));
+            firstPass.add(records.get(0).sessionId());
+            assertEquals(6, firstPass.size(), "one pass covers every session once: " + started);
+            assertEquals(started.subList(0, started.size() - 6), started.subList(6, started.size()),
+                    "the order repeats after a pass");
+        }
+    }
+
+    @Test
+    void saltsDifferAcrossAgentsAndTrials() {
+        Set<Long> salts = new HashSet<>();
+        for (RequestRecord r : run(PLAN, 0, 20).records()) salts.add(r.salt());
+        Set<Long> trial1 = new HashSet<>();
+        for (RequestRecord r : run(PLAN, 1, 20).records()) trial1.add(r.salt());
+        Map<Long, Set<Integer>> agentsPerSalt = new HashMap<>();
+        for (RequestRecord r : run(PLAN, 0, 20).records()) {
+            agentsPerSalt.computeIfAbsent(r.salt(), s -> new HashSet<>()).add(r.agent());
+        }
+        assertTrue(agentsPerSalt.values().stream().allMatch(a -> a.size() == 1), "no salt shared by two agents");
+        assertTrue(salts.stream().noneMatch(trial1::contains), "a later trial never reuses an earlier trial's cache");
+    }
+
+    @Test
+    void phasesFollowTheWindowAndTheTrialEndsWhenMeasuredRequestsDo() {
+        Trial t = run(PLAN, 0, 10);
+        assertFalse(t.warmUpCut());
+        assertEquals(60, t.windowSeconds(), 1e-9);
+        Map<Integer, Double> firstEnd = new HashMap<>();
+        for (RequestRecord r : t.records()) {
+            firstEnd.merge(r.agent(), r.endTime(), Math::min);
+            switch (r.phase()) {
+                case WARM_UP -> assertTrue(r.sendTime() < t.windowStart());
+                case MEASURED -> assertTrue(r.sendTime() >= t.windowStart() && r.sendTime() < t.windowEnd());
+                case COOL_DOWN -> assertTrue(r.sendTime() >= t.windowEnd());
+            }
+            if (r.phase() != RequestRecord.Phase.COOL_DOWN) assertTrue(r.endTime() <= t.endTime());
+        }
+        assertEquals(10, firstEnd.size());
+        double lastFirstTurn = firstEnd.values().stream().mapToDouble(d -> d).max().orElseThrow();
+        assertEquals(lastFirstTurn, t.windowStart(), 0, "the window opens when the last agent finishes its first turn");
+        double lastMeasuredEnd = t.records().stream().filter(r -> r.phase() != RequestRecord.Phase.COOL_DOWN)
+                .mapToDouble(RequestRecord::endTime).max().orElseThrow();
+        assertEquals(Math.max(t.windowEnd(), lastMeasuredEnd), t.endTime(), 0);
+        assertTrue(t.measured().size() > 50, "measured " + t.measured().size());
+    }
+
+    @Test
+    void minimumWarmUpAndColdTargetsDelayTheWindowUpToTheMaximum() {
+        Trial min = run(PLAN.withWarmUpSeconds(30, 600), 0, 4);
+        assertTrue(min.windowStart() >= 30 && min.windowStart() < 31, "window at " + min.windowStart());
+        assertFalse(min.warmUpCut());
+
+        AgentPool cold = new AgentPool(SESSIONS, PLAN.withWarmUpSeconds(0, 20), 0, 2, 100, () -> false, r -> { });
+        TurnRequest r = cold.send(0, 100).orElseThrow();
+        cold.completed(r.record().tokenTimes(100.5, 101).endTime(101).tokens(10, 0, 5).build());
+        assertTrue(Double.isNaN(cold.windowEnd()), "still warming up");
+        TurnRequest late = cold.send(1, 125).orElseThrow();
+        assertEquals(RequestRecord.Phase.MEASURED, late.phase());
+        assertEquals(180, cold.windowEnd(), 0, "window forced open at 100 + 20 s");
+    }
+
+    @Test
+    void driversMisusingTheProtocolFailLoudly() {
+        AgentPool pool = new AgentPool(SESSIONS, PLAN, 3, 2, 0, () -> true, r -> { });
+        TurnRequest r = pool.send(0, 0).orElseThrow();
+        assertThrows(IllegalStateException.class, () -> pool.send(0, 1), "agent already in flight");
+        RequestRecord wrongTrial = RequestRecord.builder().trial(2, 0).turn(r.turn().sessionId(), r.turn().turn(), r.salt())
+                .phase(r.phase()).endTime(1).build();
+        assertThrows(IllegalStateException.class, () -> pool.completed(wrongTrial));
+        assertThrows(IllegalStateException.class, () -> pool.trial(PowerMeter.NONE), "trial not over");
+        assertThrows(ReplayException.class, () -> new AgentPool(List.of(), PLAN, 0, 1, 0, () -> true, x -> { }));
+    }
+
+    @Test
+    void sinkSeesEveryRecordAsItCompletesAndPowerCoversTheWindow() {
+        List<RequestRecord> sunk = new ArrayList<>();
+        double[] asked = new double[2];
+        PowerMeter meter = (from, to) -> {
+            asked[0] = from;
+            asked[1] = to;
+            return new PowerMeter.Reading(5600, "gpu, modelled");
+        };
+        Trial t = new FakeServerDriver(SESSIONS, PLAN, 0.05, 0.01, 50, meter).run(0, 5, sunk::add);
+        assertEquals(t.records(), sunk);
+        assertEquals(t.windowStart(), asked[0], 0);
+        assertEquals(t.windowEnd(), asked[1], 0);
+        assertEquals(new PowerMeter.Reading(5600, "gpu, modelled"), t.power());
+    }
+
+    @Test
+    void forcedOutputIsAtLeastOneToken() {
+        Session zero = new Session("z", "java", List.of(new Turn("z", 0, "java", 100, 0, "sys", 10, 0, 0, List.of())));
+        AgentPool pool = new AgentPool(List.of(zero), PLAN, 0, 1, 0, () -> true, r -> { });
+        Optional<TurnRequest> r = pool.send(0, 0);
+        assertEquals(1, r.orElseThrow().maxTokens());
+        assertEquals(100, r.get().layout().inputTokens());
+    }
+}

@@ -1,0 +1,65 @@
+package io.agentload.replay;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RequestRecordTest {
+
+    static RequestRecord.Builder ok() {
+        return RequestRecord.builder().trial(2, 5).turn("s1", 3, 99).phase(RequestRecord.Phase.MEASURED)
+                .sendTime(10.0).firstByteTime(10.25).tokenTimes(10.5, 12.5).endTime(12.75).tokens(30_000, 28_000, 101);
+    }
+
+    @Test
+    void derivedMetricsFollowTheFieldsDefinitions() {
+        RequestRecord r = ok().interTokenLatencies(0.02f, 0.03f).build();
+        assertEquals(0.5, r.ttft(), 0);
+        assertEquals(0.25, r.timeToFirstByte(), 0);
+        assertEquals(2.0, r.generationTime(), 0);
+        assertEquals(50.0, r.outputTokensPerSecond(), 0, "(101 - 1) tokens / 2 s");
+        assertEquals(2.75, r.e2eLatency(), 0);
+        assertTrue(r.ok());
+        assertTrue(r.measured());
+        assertEquals(2, r.interTokenLatencyCount());
+    }
+
+    @Test
+    void speedIsUndefinedBelowTwoTokensAndInfiniteWhenAllArriveAtOnce() {
+        assertTrue(Double.isNaN(ok().tokens(10, 0, 1).build().outputTokensPerSecond()));
+        assertEquals(Double.POSITIVE_INFINITY, ok().tokenTimes(11, 11).build().outputTokensPerSecond());
+    }
+
+    @Test
+    void failuresKeepWhatWasMeasured() {
+        RequestRecord r = RequestRecord.builder().trial(0, 1).turn("s", 0, 1).sendTime(3).endTime(3.01)
+                .failed("refused", "POST http://127.0.0.1:9/v1/completions: connection refused").build();
+        assertFalse(r.ok());
+        assertTrue(Double.isNaN(r.ttft()));
+        assertEquals(-1, r.cachedTokens());
+        assertTrue(r.toString().contains("connection refused"));
+    }
+
+    @Test
+    void equalityComparesInterTokenGapsByValueAndTheArrayIsCopied() {
+        float[] gaps = {0.1f, 0.2f};
+        RequestRecord a = ok().interTokenLatencies(gaps).build();
+        gaps[0] = 9;
+        assertEquals(ok().interTokenLatencies(0.1f, 0.2f).build(), a);
+        a.interTokenLatencies()[1] = 7;
+        assertEquals(0.2f, a.interTokenLatencies()[1]);
+        assertNotEquals(ok().build(), a);
+    }
+
+    @Test
+    void badCountsAndPhasesAreRejectedWithTheRequestNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ok().tokens(-1, 0, 0).build());
+        assertTrue(e.getMessage().contains("session s1 turn 3 agent 5"), e.getMessage());
+        assertEquals(RequestRecord.Phase.COOL_DOWN, RequestRecord.Phase.ofLabel("cool_down"));
+        assertThrows(IllegalArgumentException.class, () -> RequestRecord.Phase.ofLabel("warmup"));
+    }
+}

@@ -1,0 +1,208 @@
+package io.agentload.replay;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunTest {
+
+    @TempDir
+    Path tmp;
+
+    private static List<RequestRecord> records(int trial, int count) {
+        List<RequestRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            RequestRecord.Builder b = RequestRecordTest.ok().trial(trial, i % 3).turn("s" + i, i, 1000L + i)
+                    .sendTime(i).tokenTimes(i + 0.5, i + 1.5).endTime(i + 1.6);
+            if (i % 4 == 1) b.tokens(5000, -1, 9).interTokenLatencies(0.125f, 0.0625f);
+            if (i % 4 == 2) {
+                b = RequestRecord.builder().trial(trial, 1).turn("s" + i, 0, 5).phase(RequestRecord.Phase.WARM_UP)
+                        .sendTime(i).endTime(i + 30).failed("timeout", "no first token within 30 s");
+            }
+            records.add(b.build());
+        }
+        return records;
+    }
+
+    private static List<Path> parts(Path run) throws IOException {
+        Path dir = run.resolve("requests");
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void recordsRoundTripExactlyThroughRequestsParquet() throws IOException {
+        Path dir = tmp.resolve("run");
+        List<RequestRecord> written = records(0, 25);
+        try (Run run = Run.builder(dir).config(Map.of("agents", 8)).create()) {
+            written.forEach(run::append);
+            assertEquals(written, run.records(), "buffered records are visible before the flush");
+        }
+        assertTrue(Files.exists(dir.resolve("requests.parquet")));
+        assertEquals(List.of(), parts(dir), "parts are deleted once compacted");
+        assertEquals(written, Run.open(dir).records());
+    }
+
+    @Test
+    void aKilledRunKeepsEveryFlushedRecordAndResumes() throws IOException {
+        Path dir = tmp.resolve("killed");
+        List<RequestRecord> first = records(0, 7);
+        Run run = Run.builder(dir).flushEvery(3, Duration.ofHours(1)).create();
+        first.forEach(run::append);
+        // Killed here: never closed. Two full parts of three are on disk, the seventh record was only buffered.
+        assertEquals(2, parts(dir).size());
+        assertFalse(Files.exists(dir.resolve("requests.parquet")));
+        assertEquals(first.subList(0, 6), Run.open(dir).records());
+
+        List<RequestRecord> second = records(1, 5);
+        try (Run resumed = Run.resume(dir)) {
+            assertEquals(first.subList(0, 6), resumed.records());
+            second.forEach(resumed::append);
+        }
+        List<RequestRecord> all = new ArrayList<>(first.subList(0, 6));
+        all.addAll(second);
+        assertEquals(all, Run.open(dir).records());
+        assertEquals(1, Run.open(dir).manifest().get("resumed_at").size());
+
+        List<RequestRecord> third = records(2, 2);
+        try (Run again = Run.resume(dir)) {
+            third.forEach(again::append);
+        }
+        all.addAll(third);
+        assertEquals(all, Run.open(dir).records(), "a second compaction keeps the first one's records");
+    }
+
+    @Test
+    void partsLeftBehindByACrashDuringCompactionAreNotReadTwice() throws IOException {
+        Path dir = tmp.resolve("compaction");
+        Path saved = tmp.resolve("saved.parquet");
+        List<RequestRecord> written = records(0, 4);
+        try (Run run = Run.builder(dir).flushEvery(2, Duration.ofHours(1)).create()) {
+            written.forEach(run::append);
+            Files.copy(parts(dir).get(0), saved);
+        }
+        Files.copy(saved, dir.resolve("requests").resolve("part-00000.parquet"), StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(written, Run.open(dir).records());
+        try (Run resumed = Run.resume(dir)) {
+            resumed.append(records(1, 1).get(0));
+        }
+        assertEquals(5, Run.open(dir).records().size());
+        assertEquals(List.of(), parts(dir));
+    }
+
+    @Test
+    void driversMayAppendFromManyThreads() throws InterruptedException {
+        Path dir = tmp.resolve("threads");
+        try (Run run = Run.builder(dir).flushEvery(97, Duration.ofHours(1)).create()) {
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                List<RequestRecord> mine = records(t, 500);
+                threads.add(Thread.ofVirtual().start(() -> mine.forEach(run::append)));
+            }
+            for (Thread t : threads) t.join();
+        }
+        List<RequestRecord> back = Run.open(dir).records();
+        assertEquals(2000, back.size());
+        for (int t = 0; t < 4; t++) {
+            int trial = t;
+            assertEquals(records(t, 500), back.stream().filter(r -> r.trial() == trial).toList(),
+                    "each thread's records in its order");
+        }
+    }
+
+    @Test
+    void secretsNeverReachTheRunFolder() throws IOException {
+        Path dir = tmp.resolve("secret");
+        String key = "sk-proj-AbCdEf0123456789xyzSECRET";
+        try (Run run = Run.builder(dir)
+                .config(Map.of("api_key", key, "api_key_env", "OPENAI_API_KEY", "max_tokens", 512,
+                        "headers", List.of("Authorization: Bearer tok-123456", "X-Trace: 1")))
+                .endpoint(Map.of("url", "https://alice:hunter2@example.test/v1?api_key=q-SECRET&x=1",
+                        "model", "llama", "note", "key " + key))
+                .hardware(Map.of("system", "h200x8"))
+                .create()) {
+            run.append(records(0, 1).get(0));
+        }
+        String manifest = Files.readString(dir.resolve("run.json"));
+        for (String secret : List.of(key, "hunter2", "alice", "q-SECRET", "tok-123456")) {
+            assertFalse(manifest.contains(secret), "run.json leaks " + secret + ":\n" + manifest);
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    assertFalse(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains(secret), f + " leaks " + secret);
+                }
+            }
+        }
+        Run run = Run.open(dir);
+        assertEquals("<redacted>", run.manifest().at("/config/api_key").asText());
+        assertEquals("OPENAI_API_KEY", run.manifest().at("/config/api_key_env").asText());
+        assertEquals(512, run.manifest().at("/config/max_tokens").asInt());
+        assertEquals("https://example.test/v1?api_key=<redacted>&x=1", run.manifest().at("/endpoint/url").asText());
+        assertEquals("Authorization: Bearer <redacted>", run.manifest().at("/config/headers/0").asText());
+        assertEquals("h200x8", run.manifest().at("/hardware/system").asText());
+    }
+
+    @Test
+    void tablesRoundTripWithMissingValues() {
+        Path dir = tmp.resolve("tables");
+        Table t = Table.create("trials",
+                IntColumn.create("agents", 1, 2),
+                LongColumn.create("salt", 5L, Long.MAX_VALUE),
+                DoubleColumn.create("share", 0.5, Double.NaN),
+                BooleanColumn.create("passed", true, false),
+                StringColumn.create("boundary", "gpu, modelled", ""));
+        t.intColumn("agents").setMissing(1);
+        try (Run run = Run.builder(dir).create()) {
+            run.writeTable("trials.parquet", t);
+            Table back = run.readTable("trials.parquet");
+            assertEquals(List.of("agents", "salt", "share", "passed", "boundary"), back.columnNames());
+            assertEquals(1, back.intColumn("agents").get(0));
+            assertTrue(back.intColumn("agents").isMissing(1));
+            assertEquals(Long.MAX_VALUE, back.longColumn("salt").get(1));
+            assertEquals(0.5, back.doubleColumn("share").get(0));
+            assertTrue(back.doubleColumn("share").isMissing(1));
+            assertEquals(List.of(true, false), back.booleanColumn("passed").asList());
+            assertEquals("gpu, modelled", back.stringColumn("boundary").get(0));
+        }
+    }
+
+    @Test
+    void badFoldersAndFilesGiveMessagesNamingThem() throws IOException {
+        Path dir = tmp.resolve("bad");
+        Run.builder(dir).create().close();
+        ReplayException exists = assertThrows(ReplayException.class, () -> Run.builder(dir).create());
+        assertTrue(exists.getMessage().contains(dir.toString()), exists.getMessage());
+        ReplayException notRun = assertThrows(ReplayException.class, () -> Run.open(tmp.resolve("nothing")));
+        assertTrue(notRun.getMessage().contains("run.json"), notRun.getMessage());
+        assertThrows(ReplayException.class, () -> Run.open(dir).append(records(0, 1).get(0)));
+        assertThrows(IllegalArgumentException.class, () -> Run.open(dir).writeText("../escape.html", "x"));
+        Files.writeString(dir.resolve("requests.parquet"), "not parquet at all");
+        ReplayException corrupt = assertThrows(ReplayException.class, () -> Run.open(dir).records());
+        assertTrue(corrupt.getMessage().contains("requests.parquet"), corrupt.getMessage());
+        Files.writeString(dir.resolve("run.json"), "{\"format\": ");
+        ReplayException json = assertThrows(ReplayException.class, () -> Run.open(dir));
+        assertTrue(json.getMessage().contains("run.json") && json.getMessage().contains("line: 1"), json.getMessage());
+    }
+}

@@ -1,0 +1,33 @@
+package io.agentload.replay;
+
+import io.agentload.trajectory.Session;
+import io.agentload.trajectory.Turn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small hand-made sessions for replay tests. */
+final class Sessions {
+
+    private Sessions() {
+    }
+
+    /**
+     * {@code count} sessions "s0", "s1"...; session i has 3 + i turns; turn k has 1000 + 500 k input tokens of which
+     * the previous prompt plus output are reused, 20 + k output tokens and 1000 + 100 i ms of tool time.
+     */
+    static List<Session> sample(int count) {
+        List<Session> sessions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = "s" + i;
+            List<Turn> turns = new ArrayList<>();
+            for (int k = 0; k < 3 + i; k++) {
+                int input = 1000 + 500 * k;
+                int reused = k == 0 ? 0 : 1000 + 500 * (k - 1) + 20 + (k - 1);
+                turns.add(new Turn(id, k, "java", input, reused, "sys", 200, 20 + k, 1000 + 100L * i, List.of()));
+            }
+            sessions.add(new Session(id, "java", turns));
+        }
+        return sessions;
+    }
+}
