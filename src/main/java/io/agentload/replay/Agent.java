@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * so an agent is deterministic; each (agent, session) replay draws a new salt, so two agents replaying one session
  * (or one agent replaying it twice) never share cache that real agents would not share.
  *
- * <p>The agent holds the prompt layouts of its current session only.
+ * <p>The agent holds the prompt layout of its current turn only, built from the previous one as it goes.
  */
 final class Agent {
 
@@ -31,7 +31,7 @@ final class Agent {
     private int nextInOrder;
     private int replays;
     private Session session;
-    private List<PromptLayout> layouts;
+    private PromptLayout layout;
     private int turn;
     private long salt;
     private final double startDelay;
@@ -48,7 +48,9 @@ final class Agent {
         this.saltBase = random.nextLong();
         this.nextInOrder = random.nextInt(order.length);
         startSession();
-        this.turn = random.nextInt(session.turns().size());
+        int start = random.nextInt(session.turns().size());
+        for (int k = 1; k <= start; k++) layout = layout.next(session.turns().get(k));
+        this.turn = start;
         this.startDelay = turn == 0 ? 0 : random.nextDouble() * session.turns().get(turn - 1).toolTimeMs() / 1000.0;
     }
 
@@ -61,7 +63,7 @@ final class Agent {
     TurnRequest send(int trial, double now, RequestRecord.Phase phase) {
         if (inFlight) throw new IllegalStateException("agent " + id + " already has a request in flight");
         inFlight = true;
-        return new TurnRequest(trial, id, session.turns().get(turn), layouts.get(turn), salt,
+        return new TurnRequest(trial, id, session.turns().get(turn), layout, salt,
                 Math.max(1, session.turns().get(turn).outputTokens()), phase, now);
     }
 
@@ -77,7 +79,8 @@ final class Agent {
         turn++;
         if (turn == session.turns().size()) {
             startSession();
-            turn = 0;
+        } else {
+            layout = layout.next(session.turns().get(turn));
         }
         return endTime + toolTime;
     }
@@ -85,7 +88,8 @@ final class Agent {
     private void startSession() {
         session = sessions.get(order[nextInOrder]);
         nextInOrder = (nextInOrder + 1) % order.length;
-        layouts = PromptLayout.of(session);
+        turn = 0;
+        layout = PromptLayout.first(session.turns().get(0));
         salt = mix(saltBase + 0x9E3779B97F4A7C15L * ++replays);
     }
 

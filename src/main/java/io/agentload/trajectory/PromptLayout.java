@@ -18,12 +18,17 @@ import java.util.List;
  * agree token for token. {@link #blockHashes(int, long)} turns that into chained prefix-block hashes as a serving
  * engine's prefix cache sees them.
  *
- * @param sessionId   the session
- * @param turn        the turn's index
- * @param inputTokens prompt length
- * @param segments    contiguous, non-empty, ordered segments covering {@code [0, inputTokens)}
+ * <p>Layouts are built one turn at a time ({@link #first(Turn)}, then {@link #next(Turn)}), so a replaying agent
+ * holds only its current turn's layout: about one segment per turn of the session so far.
+ *
+ * @param sessionId    the session
+ * @param turn         the turn's index
+ * @param inputTokens  prompt length
+ * @param outputTokens the call's output length; the output occupies {@code [inputTokens, inputTokens + outputTokens)}
+ *                     of the sequence the next turn inherits
+ * @param segments     contiguous, non-empty, ordered segments covering {@code [0, inputTokens)}
  */
-public record PromptLayout(String sessionId, int turn, int inputTokens, List<Segment> segments) {
+public record PromptLayout(String sessionId, int turn, int inputTokens, int outputTokens, List<Segment> segments) {
 
     /**
      * Prompt positions {@code [start, end)} whose tokens were first produced by one call.
@@ -45,37 +50,48 @@ public record PromptLayout(String sessionId, int turn, int inputTokens, List<Seg
         segments = List.copyOf(segments);
     }
 
-    /**
-     * The layout of every turn of a session. Reused tokens beyond the previous prompt plus output (which a
-     * malformed trace could claim) are treated as new.
-     */
+    /** The layout of every turn of a session, in order. */
     public static List<PromptLayout> of(Session session) {
         List<PromptLayout> layouts = new ArrayList<>(session.turns().size());
-        List<Segment> previous = List.of(); // previous prompt followed by its output
+        PromptLayout layout = null;
         for (Turn t : session.turns()) {
-            List<Segment> segs = new ArrayList<>();
-            int reused = Math.min(t.reusedTokens(), end(previous));
-            if (t.turn() == 0 || reused == 0) {
-                int shared = Math.min(t.sharedPrefixTokens(), t.inputTokens());
-                append(segs, new Segment(0, shared, t.sharedPrefixId(), -1));
-                append(segs, new Segment(shared, t.inputTokens(), t.sessionId(), t.turn()));
-            } else {
-                for (Segment s : previous) {
-                    if (s.start() >= reused) break;
-                    append(segs, new Segment(s.start(), Math.min(s.end(), reused), s.origin(), s.birthTurn()));
-                }
-                append(segs, new Segment(reused, t.inputTokens(), t.sessionId(), t.turn()));
-            }
-            layouts.add(new PromptLayout(t.sessionId(), t.turn(), t.inputTokens(), segs));
-            List<Segment> withOutput = new ArrayList<>(segs);
-            append(withOutput, new Segment(t.inputTokens(), t.inputTokens() + t.outputTokens(), t.sessionId(), t.turn()));
-            previous = withOutput;
+            layout = layout == null ? first(t) : layout.next(t);
+            layouts.add(layout);
         }
         return layouts;
     }
 
-    private static int end(List<Segment> segs) {
-        return segs.isEmpty() ? 0 : segs.get(segs.size() - 1).end();
+    /** The layout of a session's first turn (or of any turn taken as a fresh start): shared prefix, then new tokens. */
+    public static PromptLayout first(Turn turn) {
+        List<Segment> segs = new ArrayList<>(2);
+        int shared = Math.min(turn.sharedPrefixTokens(), turn.inputTokens());
+        append(segs, new Segment(0, shared, turn.sharedPrefixId(), -1));
+        append(segs, new Segment(shared, turn.inputTokens(), turn.sessionId(), turn.turn()));
+        return new PromptLayout(turn.sessionId(), turn.turn(), turn.inputTokens(), turn.outputTokens(), segs);
+    }
+
+    /**
+     * The layout of the turn that follows this one in the same session. Reused tokens beyond this prompt plus its
+     * output (which a malformed trace could claim) are treated as new; {@code reusedTokens == 0} (compaction) starts
+     * again from the shared prefix.
+     */
+    public PromptLayout next(Turn turn) {
+        int reused = Math.min(turn.reusedTokens(), inputTokens + outputTokens);
+        if (reused == 0) return first(turn);
+        List<Segment> segs = new ArrayList<>(segments.size() + 2);
+        for (Segment s : withOutput()) {
+            if (s.start() >= reused) break;
+            append(segs, new Segment(s.start(), Math.min(s.end(), reused), s.origin(), s.birthTurn()));
+        }
+        append(segs, new Segment(reused, turn.inputTokens(), turn.sessionId(), turn.turn()));
+        return new PromptLayout(turn.sessionId(), turn.turn(), turn.inputTokens(), turn.outputTokens(), segs);
+    }
+
+    /** This prompt's segments followed by the output's. */
+    private List<Segment> withOutput() {
+        List<Segment> segs = new ArrayList<>(segments);
+        append(segs, new Segment(inputTokens, inputTokens + outputTokens, sessionId, turn));
+        return segs;
     }
 
     /** Appends a segment, dropping it when empty and merging it into the last one when they continue each other. */
@@ -98,8 +114,21 @@ public record PromptLayout(String sessionId, int turn, int inputTokens, List<Seg
      * not, because every agent of a harness really sends the same system prompt.
      */
     public long[] blockHashes(int blockSize, long salt) {
+        return hash(segments, inputTokens, blockSize, salt);
+    }
+
+    /**
+     * Like {@link #blockHashes(int, long)} but over the prompt followed by the call's output: the blocks a serving
+     * engine has cached once the call finished, which the next turn reuses when an agent sends the output back
+     * verbatim, as production agents do.
+     */
+    public long[] blockHashesWithOutput(int blockSize, long salt) {
+        return hash(withOutput(), inputTokens + outputTokens, blockSize, salt);
+    }
+
+    private static long[] hash(List<Segment> segments, int tokens, int blockSize, long salt) {
         if (blockSize <= 0) throw new IllegalArgumentException("block size " + blockSize);
-        long[] hashes = new long[inputTokens / blockSize];
+        long[] hashes = new long[tokens / blockSize];
         long h = 0x6a09e667f3bcc909L;
         int seg = 0;
         for (int b = 0; b < hashes.length; b++) {

@@ -87,11 +87,11 @@ class EngineTest {
         List<PromptLayout> layouts = PromptLayout.of(session);
         Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(1));
         Recorder rec = new Recorder();
-        Engine.Request first = new Engine.Request("t0", 3000, SimLoop.hashes(session, layouts, 0, 9), 205);
-        assertEquals(200, first.blockHashes().length);
+        Engine.Request first = new Engine.Request("t0", 3000, layouts.get(0).blockHashesWithOutput(16, 9), 205);
+        assertEquals(200, first.blockHashes().length); // (3,000 + 205) / 16
         engine.submit(first, 0);
         double t = engine.drain(0, rec);
-        Engine.Request second = new Engine.Request("t1", 3905, SimLoop.hashes(session, layouts, 1, 9), 50);
+        Engine.Request second = new Engine.Request("t1", 3905, layouts.get(1).blockHashesWithOutput(16, 9), 50);
         engine.submit(second, t);
         engine.drain(t, rec);
         assertEquals(0, rec.usage.get(first).cachedTokens());
@@ -103,13 +103,13 @@ class EngineTest {
         Engine.Request again = new Engine.Request("t0", 3000, layouts.get(0).blockHashes(16, 9), 205);
         promptOnly.submit(again, 0);
         double t2 = promptOnly.drain(0, rec);
-        Engine.Request next = new Engine.Request("t1", 3905, SimLoop.hashes(session, layouts, 1, 9), 50);
+        Engine.Request next = new Engine.Request("t1", 3905, layouts.get(1).blockHashesWithOutput(16, 9), 50);
         promptOnly.submit(next, t2);
         promptOnly.drain(t2, rec);
         assertEquals(187 * 16, rec.usage.get(next).cachedTokens());
 
         // Another salt (another agent replaying the session) shares only the system prompt's 62 full blocks.
-        Engine.Request other = new Engine.Request("t1b", 3905, SimLoop.hashes(session, layouts, 1, 10), 50);
+        Engine.Request other = new Engine.Request("t1b", 3905, layouts.get(1).blockHashesWithOutput(16, 10), 50);
         promptOnly.submit(other, promptOnly.counters().time());
         promptOnly.drain(promptOnly.counters().time(), rec);
         assertEquals(62 * 16, rec.usage.get(other).cachedTokens());

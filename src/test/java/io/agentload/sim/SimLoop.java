@@ -5,7 +5,6 @@ import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Turn;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,17 +66,6 @@ public final class SimLoop {
         return sessions;
     }
 
-    /** Block hashes of turn {@code k}: the prompt's, continued over its output where the next turn reuses it. */
-    static long[] hashes(Session session, List<PromptLayout> layouts, int k, long salt) {
-        long[] prompt = layouts.get(k).blockHashes(KvBlocks.BLOCK_TOKENS, salt);
-        if (k + 1 >= layouts.size()) return prompt;
-        Turn turn = session.turns().get(k);
-        int reusedBlocks = session.turns().get(k + 1).reusedTokens() / KvBlocks.BLOCK_TOKENS;
-        int limit = Math.min(reusedBlocks, (turn.inputTokens() + turn.outputTokens()) / KvBlocks.BLOCK_TOKENS);
-        if (limit <= prompt.length) return prompt;
-        return Arrays.copyOf(layouts.get(k + 1).blockHashes(KvBlocks.BLOCK_TOKENS, salt), limit);
-    }
-
     /** Runs {@code agents} agents (agent i replays session i mod count, salt from i and the replay) from time 0 until {@code horizon}. */
     public static Result run(Engine engine, List<Session> sessions, int agents, double horizon) {
         List<List<PromptLayout>> layouts = sessions.stream().map(PromptLayout::of).toList();
@@ -129,7 +117,7 @@ public final class SimLoop {
                 int k = nextTurn[agent]++;
                 Turn turn = s.turns().get(k);
                 Engine.Request r = new Engine.Request(s.sessionId() + "/" + k + "/a" + agent, turn.inputTokens(),
-                        hashes(s, layouts.get(sessionIndex), k, agent + ((long) replays[agent] << 32)), turn.outputTokens());
+                        layouts.get(sessionIndex).get(k).blockHashesWithOutput(KvBlocks.BLOCK_TOKENS, agent + ((long) replays[agent] << 32)), turn.outputTokens());
                 live.put(r, new double[] {now, Double.NaN, agent});
                 engine.submit(r, now);
             }

@@ -84,4 +84,29 @@ class PromptLayoutTest {
         assertEquals(h1[9], h2[9]);
         assertNotEquals(h1[10], h2[10]);
     }
+
+    @Test
+    void blockHashesWithOutputAreWhatTheNextTurnReuses() {
+        Session s = new Session("s1", "java", List.of(turn(0, 300, 0, 50), turn(1, 500, 350, 20)));
+        List<PromptLayout> layouts = PromptLayout.of(s);
+        long[] withOutput = layouts.get(0).blockHashesWithOutput(16, 3);
+        long[] next = layouts.get(1).blockHashes(16, 3);
+        assertEquals(350 / 16, withOutput.length);
+        for (int b = 0; b < withOutput.length; b++) assertEquals(withOutput[b], next[b], "block " + b);
+    }
+
+    @Test
+    void stepByStepLayoutsEqualTheWholeSessionsLayouts() {
+        Session s = new Session("s1", "java", List.of(
+                turn(0, 300, 0, 50), turn(1, 500, 350, 20), turn(2, 200, 0, 10), turn(3, 260, 210, 5)));
+        PromptLayout layout = PromptLayout.first(s.turns().get(0));
+        List<PromptLayout> all = PromptLayout.of(s);
+        assertEquals(all.get(0), layout);
+        for (int k = 1; k < 4; k++) {
+            layout = layout.next(s.turns().get(k));
+            assertEquals(all.get(k), layout, "turn " + k);
+        }
+        // Turn 2 restarted after compaction; its output [200,210) continues its own new tokens [100,200).
+        assertEquals(new PromptLayout.Segment(100, 210, "s1", 2), layout.segments().get(1));
+    }
 }
