@@ -131,13 +131,29 @@ final class TurnColumns {
         return turns;
     }
 
-    /** Parses space-separated decimal integers; blank text is no hash ids. */
+    /**
+     * Parses whitespace-separated decimal integers; blank text is no hash ids. Scans by hand: splitting on a regex
+     * took seconds for a million rows.
+     */
     static long[] parseHashIds(String text) {
-        String trimmed = text.strip();
-        if (trimmed.isEmpty()) return NO_HASH_IDS;
-        String[] parts = trimmed.split("\\s+");
-        long[] ids = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) ids[i] = Long.parseLong(parts[i]);
+        int count = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isWhitespace(text.charAt(i)) && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
+                count++;
+            }
+        }
+        if (count == 0) return NO_HASH_IDS;
+        long[] ids = new long[count];
+        int start = -1;
+        for (int i = 0, id = 0; i <= text.length(); i++) {
+            boolean separator = i == text.length() || Character.isWhitespace(text.charAt(i));
+            if (!separator && start < 0) {
+                start = i;
+            } else if (separator && start >= 0) {
+                ids[id++] = Long.parseLong(text, start, i, 10);
+                start = -1;
+            }
+        }
         return ids;
     }
 
