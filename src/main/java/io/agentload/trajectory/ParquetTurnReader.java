@@ -48,7 +48,7 @@ import static io.agentload.trajectory.Trajectories.TOOL_TIME_MS;
  * <p>Accepted beyond what {@link ParquetTurnWriter} writes, so that files from DuckDB, pandas or Spark read as they
  * are: optional columns (a null string is empty; a null number is an error), INT64 integer columns whose values fit
  * an int, a two- or three-level LIST for hash_ids with optional elements (a null element is an error), and other
- * columns, which are skipped.
+ * columns, which are skipped. Like every turn table, the result has a hash_ids column only when some row has ids.
  */
 final class ParquetTurnReader {
 
@@ -93,10 +93,9 @@ final class ParquetTurnReader {
                 throw new TrajectoryException(source + ": missing column " + name);
             }
             Type field = schema.getType(name);
-            String expected = expectedType(name);
             if (name.equals(HASH_IDS) ? !isListOfInt64(schema) : !matches(field, name)) {
                 throw new TrajectoryException(source + ": column " + name + " is " + describe(field) + ", expected "
-                        + expected);
+                        + expectedType(name));
             }
             fields.add(field);
         }
@@ -143,6 +142,7 @@ final class ParquetTurnReader {
         private final Map<String, int[]> ints = new HashMap<>();
         private final long[] toolTimeMs;
         private final StringColumn hashIds = StringColumn.create(HASH_IDS);
+        private boolean anyHashIds;
         private final GroupConverter converters;
 
         Columns(MessageType projection, String source, int rows) {
@@ -191,7 +191,7 @@ final class ParquetTurnReader {
                 if (strings.containsKey(column)) columns.add(strings.get(column));
                 else if (ints.containsKey(column)) columns.add(IntColumn.create(column, ints.get(column)));
                 else if (column.equals(TOOL_TIME_MS)) columns.add(LongColumn.create(column, toolTimeMs));
-                else if (projection.containsField(HASH_IDS)) columns.add(hashIds);
+                else if (anyHashIds) columns.add(hashIds);
             }
             return Table.create(tableName, columns);
         }
@@ -263,6 +263,7 @@ final class ParquetTurnReader {
                     }
                     r.consume();
                 } while (r.getCurrentRepetitionLevel() > 0);
+                anyHashIds |= !text.isEmpty();
                 hashIds.append(text.toString());
             }
         }

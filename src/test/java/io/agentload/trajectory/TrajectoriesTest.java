@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrajectoriesTest {
 
@@ -186,6 +187,16 @@ class TrajectoriesTest {
         badIds.stringColumn(Trajectories.HASH_IDS).set(1, "1 two");
         assertEquals("table turns row 1: hash_ids: not space-separated integers: '1 two'",
                 assertThrows(TrajectoryException.class, () -> Trajectories.turns(badIds)).getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"parquet", "jsonl", "csv"})
+    void hashIdColumnWithoutIdsIsDroppedOnRead(String extension) {
+        Table t = Trajectories.table(WITH_HASH_IDS).rows(1);
+        assertTrue(t.containsColumn(Trajectories.HASH_IDS));
+        Path file = dir.resolve("empty-ids." + extension);
+        Trajectories.write(t, file);
+        assertEquals(Trajectories.COLUMNS.subList(0, 9), Trajectories.read(file).columnNames());
     }
 
     @Test
