@@ -1,6 +1,7 @@
 package io.agentload.trajectory;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One model call of an agent session: a row of the turn table (DESIGN.md section 2).
@@ -30,22 +31,36 @@ public record Turn(
         List<Long> hashIds) {
 
     public Turn {
-        if (sessionId == null || sessionId.isEmpty()) throw new IllegalArgumentException("session_id is empty");
-        if (turn < 0) throw new IllegalArgumentException("turn " + turn + " < 0 in session " + sessionId);
-        if (inputTokens < 0 || reusedTokens < 0 || sharedPrefixTokens < 0 || outputTokens < 0 || toolTimeMs < 0) {
-            throw new IllegalArgumentException("negative token count or tool time in session " + sessionId + " turn " + turn);
-        }
-        if (reusedTokens > inputTokens) {
-            throw new IllegalArgumentException("reused_tokens " + reusedTokens + " > input_tokens " + inputTokens
-                    + " in session " + sessionId + " turn " + turn);
-        }
-        if (sharedPrefixTokens > inputTokens) {
-            throw new IllegalArgumentException("shared_prefix_tokens " + sharedPrefixTokens + " > input_tokens "
-                    + inputTokens + " in session " + sessionId + " turn " + turn);
+        Optional<String> broken = violation(sessionId, turn, inputTokens, reusedTokens, sharedPrefixTokens,
+                outputTokens, toolTimeMs);
+        if (broken.isPresent()) {
+            throw new IllegalArgumentException(broken.get() + " in session " + sessionId + " turn " + turn);
         }
         language = language == null ? "" : language;
         sharedPrefixId = sharedPrefixId == null ? "" : sharedPrefixId;
         hashIds = hashIds == null ? List.of() : List.copyOf(hashIds);
+    }
+
+    /**
+     * The first rule of the turn table that these values break, worded as "field value problem" so that a reader can
+     * prefix the file and line; empty when the values make a valid turn.
+     */
+    static Optional<String> violation(String sessionId, int turn, int inputTokens, int reusedTokens,
+                                      int sharedPrefixTokens, int outputTokens, long toolTimeMs) {
+        if (sessionId == null || sessionId.isEmpty()) return Optional.of("session_id is empty");
+        if (turn < 0) return Optional.of("turn " + turn + " < 0");
+        if (inputTokens < 0) return Optional.of("input_tokens " + inputTokens + " < 0");
+        if (reusedTokens < 0) return Optional.of("reused_tokens " + reusedTokens + " < 0");
+        if (sharedPrefixTokens < 0) return Optional.of("shared_prefix_tokens " + sharedPrefixTokens + " < 0");
+        if (outputTokens < 0) return Optional.of("output_tokens " + outputTokens + " < 0");
+        if (toolTimeMs < 0) return Optional.of("tool_time_ms " + toolTimeMs + " < 0");
+        if (reusedTokens > inputTokens) {
+            return Optional.of("reused_tokens " + reusedTokens + " > input_tokens " + inputTokens);
+        }
+        if (sharedPrefixTokens > inputTokens) {
+            return Optional.of("shared_prefix_tokens " + sharedPrefixTokens + " > input_tokens " + inputTokens);
+        }
+        return Optional.empty();
     }
 
     /** Tokens of this call's prompt that are new: not reused from the previous call. */

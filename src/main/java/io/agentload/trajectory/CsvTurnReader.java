@@ -1,0 +1,210 @@
+package io.agentload.trajectory;
+
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static io.agentload.trajectory.Trajectories.COLUMNS;
+import static io.agentload.trajectory.Trajectories.HASH_IDS;
+import static io.agentload.trajectory.Trajectories.INPUT_TOKENS;
+import static io.agentload.trajectory.Trajectories.OUTPUT_TOKENS;
+import static io.agentload.trajectory.Trajectories.REUSED_TOKENS;
+import static io.agentload.trajectory.Trajectories.SESSION_ID;
+import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_ID;
+import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_TOKENS;
+import static io.agentload.trajectory.Trajectories.TOOL_TIME_MS;
+import static io.agentload.trajectory.Trajectories.TURN;
+
+/**
+ * Reads UTF-8 CSV turn files: a header row naming the columns in any order (hash_ids optional, unknown columns
+ * ignored, a leading byte-order mark dropped), then one row per turn. Cells follow RFC 4180: quoted cells may hold
+ * commas, doubled quotes and line breaks. Lines are numbered from 1, the header being line 1; a row is named by the
+ * line it starts on. Empty lines are skipped.
+ */
+final class CsvTurnReader {
+
+    private CsvTurnReader() {
+    }
+
+    static Table read(Path file) {
+        TurnTableBuilder table = new TurnTableBuilder();
+        Records records = null;
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            records = new Records(in, file.toString());
+            List<String> header = records.next();
+            if (header == null) throw new TrajectoryException(file + ": empty file, expected a header row");
+            if (header.get(0).startsWith("\uFEFF")) header.set(0, header.get(0).substring(1));
+            int[] index = new int[COLUMNS.size()];
+            for (int i = 0; i < index.length; i++) {
+                index[i] = header.indexOf(COLUMNS.get(i));
+                if (index[i] < 0 && !COLUMNS.get(i).equals(HASH_IDS)) {
+                    throw new TrajectoryException(file + ": missing column " + COLUMNS.get(i));
+                }
+            }
+            for (List<String> cells; (cells = records.next()) != null; ) {
+                if (cells.size() == 1 && cells.get(0).isEmpty()) continue;
+                String where = file + " line " + records.recordLine();
+                if (cells.size() != header.size()) {
+                    throw new TrajectoryException(where + ": " + cells.size() + " cells, the header has "
+                            + header.size());
+                }
+                table.add(turn(cells, index, where));
+            }
+        } catch (NoSuchFileException e) {
+            throw new TrajectoryException(file + ": no such file", e);
+        } catch (CharacterCodingException e) {
+            throw new TrajectoryException(file + ": not UTF-8 text (at or after line "
+                    + (records == null ? 1 : records.line()) + ")", e);
+        } catch (IOException e) {
+            throw new TrajectoryException(file + ": could not read: " + e.getMessage(), e);
+        }
+        return table.build(String.valueOf(file.getFileName()));
+    }
+
+    private static Turn turn(List<String> cells, int[] index, String where) {
+        String sessionId = cells.get(index[0]);
+        int turn = integer(cells, index[1], TURN, where);
+        String language = cells.get(index[2]);
+        int inputTokens = integer(cells, index[3], INPUT_TOKENS, where);
+        int reusedTokens = integer(cells, index[4], REUSED_TOKENS, where);
+        String sharedPrefixId = cells.get(index[5]);
+        int sharedPrefixTokens = integer(cells, index[6], SHARED_PREFIX_TOKENS, where);
+        int outputTokens = integer(cells, index[7], OUTPUT_TOKENS, where);
+        long toolTimeMs = longInteger(cells, index[8], TOOL_TIME_MS, where);
+        List<Long> hashIds = index[9] < 0 ? List.of() : hashIds(cells.get(index[9]), where);
+        Optional<String> broken = Turn.violation(sessionId, turn, inputTokens, reusedTokens, sharedPrefixTokens,
+                outputTokens, toolTimeMs);
+        if (broken.isPresent()) throw new TrajectoryException(where + ": " + broken.get());
+        return new Turn(sessionId, turn, language, inputTokens, reusedTokens, sharedPrefixId, sharedPrefixTokens,
+                outputTokens, toolTimeMs, hashIds);
+    }
+
+    private static int integer(List<String> cells, int column, String field, String where) {
+        long value = longInteger(cells, column, field, where);
+        if (value != (int) value) {
+            throw new TrajectoryException(where + ": " + field + ": " + value + " is out of range");
+        }
+        return (int) value;
+    }
+
+    private static long longInteger(List<String> cells, int column, String field, String where) {
+        String cell = cells.get(column).strip();
+        if (cell.isEmpty()) throw new TrajectoryException(where + ": " + field + " is empty");
+        try {
+            return Long.parseLong(cell);
+        } catch (NumberFormatException e) {
+            throw new TrajectoryException(where + ": " + field + ": not an integer: '" + cell + "'", e);
+        }
+    }
+
+    private static List<Long> hashIds(String cell, String where) {
+        try {
+            return Arrays.stream(TurnColumns.parseHashIds(cell)).boxed().toList();
+        } catch (NumberFormatException e) {
+            throw new TrajectoryException(where + ": " + HASH_IDS
+                    + ": not space-separated integers: '" + cell + "'", e);
+        }
+    }
+
+    /** Splits RFC 4180 text into records of cells, counting physical lines. */
+    private static final class Records {
+        private final Reader in;
+        private final String file;
+        private final char[] buffer = new char[1 << 16];
+        private int position;
+        private int limit;
+        private int line = 1;
+        private int recordLine;
+
+        Records(Reader in, String file) {
+            this.in = in;
+            this.file = file;
+        }
+
+        /** The line being read. */
+        int line() {
+            return line;
+        }
+
+        /** The line the last record started on. */
+        int recordLine() {
+            return recordLine;
+        }
+
+        /** The next record's cells, or null at the end of the text. */
+        List<String> next() throws IOException {
+            int c = read();
+            if (c < 0) return null;
+            recordLine = line;
+            List<String> cells = new ArrayList<>(COLUMNS.size());
+            StringBuilder cell = new StringBuilder();
+            while (true) {
+                if (c == '"' && cell.isEmpty()) {
+                    c = quoted(cell);
+                    if (c >= 0 && c != ',' && c != '\n' && c != '\r') {
+                        throw new TrajectoryException(file + " line " + line + ": text after a closing quote");
+                    }
+                }
+                if (c < 0 || c == '\n' || c == '\r') {
+                    if (c == '\r' && peek() == '\n') read();
+                    if (c >= 0) line++;
+                    cells.add(cell.toString());
+                    return cells;
+                }
+                if (c == ',') {
+                    cells.add(cell.toString());
+                    cell.setLength(0);
+                } else {
+                    cell.append((char) c);
+                }
+                c = read();
+            }
+        }
+
+        /** Reads a quoted cell's content after its opening quote; returns the character after the closing quote. */
+        private int quoted(StringBuilder cell) throws IOException {
+            int start = line;
+            while (true) {
+                int c = read();
+                if (c < 0) throw new TrajectoryException(file + " line " + start + ": quoted cell never closed");
+                if (c == '"') {
+                    if (peek() != '"') return read();
+                    read();
+                } else if (c == '\n' || (c == '\r' && peek() != '\n')) {
+                    line++;
+                }
+                cell.append((char) c);
+            }
+        }
+
+        private int read() throws IOException {
+            if (position == limit && !fill()) return -1;
+            return buffer[position++];
+        }
+
+        private int peek() throws IOException {
+            if (position == limit && !fill()) return -1;
+            return buffer[position];
+        }
+
+        private boolean fill() throws IOException {
+            limit = in.read(buffer);
+            position = 0;
+            if (limit <= 0) {
+                limit = 0;
+                return false;
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package io.agentload.trajectory;
+
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.agentload.trajectory.Trajectories.COLUMNS;
+import static io.agentload.trajectory.Trajectories.HASH_IDS;
+import static io.agentload.trajectory.Trajectories.LANGUAGE;
+import static io.agentload.trajectory.Trajectories.SESSION_ID;
+import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_ID;
+import static io.agentload.trajectory.Trajectories.TOOL_TIME_MS;
+
+/**
+ * Reads a Parquet turn file column by column straight into Tablesaw columns, with Parquet's column-level API
+ * ({@link ColumnReadStoreImpl}, one {@link ColumnReader} per column and row group) rather than record assembly.
+ * Strings are decoded once per dictionary entry, not once per row.
+ *
+ * <p>Accepted beyond what {@link ParquetTurnWriter} writes, so that files from DuckDB, pandas or Spark read as they
+ * are: optional columns (a null string is empty; a null number is an error), INT64 integer columns whose values fit
+ * an int, a two- or three-level LIST for hash_ids with optional elements (a null element is an error), and other
+ * columns, which are skipped. Like every turn table, the result has a hash_ids column only when some row has ids.
+ */
+final class ParquetTurnReader {
+
+    private ParquetTurnReader() {
+    }
+
+    static Table read(Path file) {
+        String source = file.toString();
+        if (!Files.exists(file)) throw new TrajectoryException(source + ": no such file");
+        ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+        LocalInputFile input = new LocalInputFile(file) {
+            @Override
+            public String toString() { // how Parquet's own messages name the file, after our "file: " prefix
+                return "the file";
+            }
+        };
+        try (ParquetFileReader reader = ParquetFileReader.open(input, options)) {
+            FileMetaData metadata = reader.getFooter().getFileMetaData();
+            MessageType projection = projection(metadata.getSchema(), source);
+            reader.setRequestedSchema(projection);
+            long rows = reader.getRecordCount();
+            if (rows > Integer.MAX_VALUE) {
+                throw new TrajectoryException(source + ": " + rows + " rows, more than a table holds");
+            }
+            Table table = new Columns(projection, source, (int) rows)
+                    .read(reader, metadata.getCreatedBy(), String.valueOf(file.getFileName()));
+            TurnColumns.of(table, source);
+            return table;
+        } catch (TrajectoryException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new TrajectoryException(source + ": not a readable Parquet file: " + e.getMessage(), e);
+        }
+    }
+
+    /** The file's own types of the turn columns, checked; hash_ids only when the file has it. */
+    private static MessageType projection(MessageType schema, String source) {
+        List<Type> fields = new ArrayList<>();
+        for (String name : COLUMNS) {
+            if (!schema.containsField(name)) {
+                if (name.equals(HASH_IDS)) continue;
+                throw new TrajectoryException(source + ": missing column " + name);
+            }
+            Type field = schema.getType(name);
+            if (name.equals(HASH_IDS) ? !isListOfInt64(schema) : !matches(field, name)) {
+                throw new TrajectoryException(source + ": column " + name + " is " + describe(field) + ", expected "
+                        + expectedType(name));
+            }
+            fields.add(field);
+        }
+        return new MessageType(schema.getName(), fields);
+    }
+
+    private static boolean isString(String name) {
+        return name.equals(SESSION_ID) || name.equals(LANGUAGE) || name.equals(SHARED_PREFIX_ID);
+    }
+
+    private static String expectedType(String name) {
+        if (name.equals(HASH_IDS)) return "a LIST of INT64";
+        return isString(name) ? "BINARY (STRING)" : "INT32 or INT64";
+    }
+
+    private static boolean matches(Type field, String name) {
+        if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) return false;
+        PrimitiveTypeName type = field.asPrimitiveType().getPrimitiveTypeName();
+        return isString(name) ? type == PrimitiveTypeName.BINARY
+                : type == PrimitiveTypeName.INT32 || type == PrimitiveTypeName.INT64;
+    }
+
+    /** One leaf under hash_ids, INT64, repeated once: the two- and three-level LIST forms. */
+    private static boolean isListOfInt64(MessageType schema) {
+        List<ColumnDescriptor> leaves = schema.getColumns().stream()
+                .filter(c -> c.getPath()[0].equals(HASH_IDS)).toList();
+        return leaves.size() == 1 && leaves.get(0).getMaxRepetitionLevel() == 1
+                && leaves.get(0).getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT64;
+    }
+
+    private static String describe(Type field) {
+        if (!field.isPrimitive()) return "a group";
+        String type = field.asPrimitiveType().getPrimitiveTypeName().name();
+        return field.isRepetition(Type.Repetition.REPEATED) ? "repeated " + type : type;
+    }
+
+    /** The columns being filled, row group after row group. */
+    private static final class Columns {
+        private final MessageType projection;
+        private final String source;
+        private final int rows;
+        private final Map<String, StringColumn> strings = new HashMap<>();
+        private final Map<String, StringValue> stringValues = new HashMap<>();
+        private final Map<String, int[]> ints = new HashMap<>();
+        private final long[] toolTimeMs;
+        private final StringColumn hashIds = StringColumn.create(HASH_IDS);
+        private boolean anyHashIds;
+        private final GroupConverter converters;
+
+        Columns(MessageType projection, String source, int rows) {
+            this.projection = projection;
+            this.source = source;
+            this.rows = rows;
+            for (Type field : projection.getFields()) {
+                String name = field.getName();
+                if (isString(name)) {
+                    strings.put(name, StringColumn.create(name));
+                    stringValues.put(name, new StringValue());
+                } else if (!name.equals(TOOL_TIME_MS) && !name.equals(HASH_IDS)) {
+                    ints.put(name, new int[rows]);
+                }
+            }
+            toolTimeMs = new long[rows];
+            converters = new Fields(projection, stringValues);
+        }
+
+        Table read(ParquetFileReader reader, String createdBy, String tableName) throws IOException {
+            int offset = 0;
+            for (PageReadStore rowGroup; (rowGroup = reader.readNextRowGroup()) != null; ) {
+                ColumnReadStoreImpl store = new ColumnReadStoreImpl(rowGroup, converters, projection, createdBy);
+                int n = Math.toIntExact(rowGroup.getRowCount());
+                for (ColumnDescriptor column : projection.getColumns()) {
+                    ColumnReader r = store.getColumnReader(column);
+                    String name = column.getPath()[0];
+                    if (isString(name)) {
+                        readStrings(r, strings.get(name), stringValues.get(name), n);
+                    } else if (name.equals(HASH_IDS)) {
+                        readHashIds(r, offset, n);
+                    } else if (name.equals(TOOL_TIME_MS)) {
+                        readLongs(r, name, toolTimeMs, offset, n);
+                    } else {
+                        readInts(r, name, ints.get(name), offset, n);
+                    }
+                }
+                offset += n;
+            }
+            if (offset != rows) {
+                throw new TrajectoryException(source + ": row groups hold " + offset + " rows, the footer says "
+                        + rows);
+            }
+            List<Column<?>> columns = new ArrayList<>();
+            for (String column : COLUMNS) {
+                if (strings.containsKey(column)) columns.add(strings.get(column));
+                else if (ints.containsKey(column)) columns.add(IntColumn.create(column, ints.get(column)));
+                else if (column.equals(TOOL_TIME_MS)) columns.add(LongColumn.create(column, toolTimeMs));
+                else if (anyHashIds) columns.add(hashIds);
+            }
+            return Table.create(tableName, columns);
+        }
+
+        private static void readStrings(ColumnReader r, StringColumn column, StringValue value, int n) {
+            int maxDefinition = r.getDescriptor().getMaxDefinitionLevel();
+            for (int i = 0; i < n; i++) {
+                if (r.getCurrentDefinitionLevel() == maxDefinition) {
+                    r.writeCurrentValueToConverter();
+                    column.append(value.current);
+                } else {
+                    column.append("");
+                }
+                r.consume();
+            }
+        }
+
+        private void readInts(ColumnReader r, String name, int[] values, int offset, int n) {
+            int maxDefinition = r.getDescriptor().getMaxDefinitionLevel();
+            boolean int64 = r.getDescriptor().getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT64;
+            for (int i = 0; i < n; i++) {
+                if (r.getCurrentDefinitionLevel() != maxDefinition) throw isNull(offset + i, name);
+                long value = int64 ? r.getLong() : r.getInteger();
+                if (value != (int) value) {
+                    throw new TrajectoryException(source + " row " + (offset + i) + ": " + name + ": " + value
+                            + " is out of range");
+                }
+                values[offset + i] = (int) value;
+                r.consume();
+            }
+        }
+
+        private void readLongs(ColumnReader r, String name, long[] values, int offset, int n) {
+            int maxDefinition = r.getDescriptor().getMaxDefinitionLevel();
+            boolean int64 = r.getDescriptor().getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT64;
+            for (int i = 0; i < n; i++) {
+                if (r.getCurrentDefinitionLevel() != maxDefinition) throw isNull(offset + i, name);
+                values[offset + i] = int64 ? r.getLong() : r.getInteger();
+                r.consume();
+            }
+        }
+
+        /**
+         * One row's ids are its entries up to the next repetition level 0. An entry below the repeated node's
+         * definition level is a null or empty list; between that and the leaf's, a null element.
+         */
+        private void readHashIds(ColumnReader r, int offset, int n) {
+            ColumnDescriptor leaf = r.getDescriptor();
+            int maxDefinition = leaf.getMaxDefinitionLevel();
+            int elementDefinition = maxDefinition;
+            String[] path = leaf.getPath();
+            for (int depth = 1; depth <= path.length; depth++) {
+                String[] prefix = Arrays.copyOf(path, depth);
+                if (projection.getType(prefix).isRepetition(Type.Repetition.REPEATED)) {
+                    elementDefinition = projection.getMaxDefinitionLevel(prefix);
+                }
+            }
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                text.setLength(0);
+                do {
+                    int definition = r.getCurrentDefinitionLevel();
+                    if (definition == maxDefinition) {
+                        if (!text.isEmpty()) text.append(' ');
+                        text.append(r.getLong());
+                    } else if (definition >= elementDefinition) {
+                        throw new TrajectoryException(source + " row " + (offset + i) + ": " + HASH_IDS
+                                + " has a null element");
+                    }
+                    r.consume();
+                } while (r.getCurrentRepetitionLevel() > 0);
+                anyHashIds |= !text.isEmpty();
+                hashIds.append(text.toString());
+            }
+        }
+
+        private TrajectoryException isNull(int row, String name) {
+            return new TrajectoryException(source + " row " + row + ": " + name + " is null");
+        }
+    }
+
+    /** The converter tree {@link ColumnReadStoreImpl} asks for: string columns decode, the rest are unused. */
+    private static final class Fields extends GroupConverter {
+        private final Converter[] fields;
+
+        Fields(GroupType type, Map<String, StringValue> strings) {
+            fields = new Converter[type.getFieldCount()];
+            for (int i = 0; i < fields.length; i++) {
+                Type field = type.getType(i);
+                if (!field.isPrimitive()) fields[i] = new Fields(field.asGroupType(), Map.of());
+                else fields[i] = strings.containsKey(field.getName()) ? strings.get(field.getName()) : UNUSED;
+            }
+        }
+
+        @Override
+        public Converter getConverter(int fieldIndex) {
+            return fields[fieldIndex];
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void end() {
+        }
+    }
+
+    /** Numbers are read with the column reader's typed getters, which need no converter. */
+    private static final PrimitiveConverter UNUSED = new PrimitiveConverter() {
+    };
+
+    /**
+     * The current value of a string column. On dictionary-encoded pages each dictionary entry is decoded to a
+     * {@code String} once, and rows take it by id; plain-encoded pages decode each value.
+     */
+    private static final class StringValue extends PrimitiveConverter {
+        private String[] dictionary = new String[0];
+        String current = "";
+
+        @Override
+        public boolean hasDictionarySupport() {
+            return true;
+        }
+
+        @Override
+        public void setDictionary(Dictionary d) {
+            dictionary = new String[d.getMaxId() + 1];
+            for (int id = 0; id < dictionary.length; id++) dictionary[id] = d.decodeToBinary(id).toStringUsingUTF8();
+        }
+
+        @Override
+        public void addValueFromDictionary(int dictionaryId) {
+            current = dictionary[dictionaryId];
+        }
+
+        @Override
+        public void addBinary(Binary value) {
+            current = value.toStringUsingUTF8();
+        }
+    }
+}

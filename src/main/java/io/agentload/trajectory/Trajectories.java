@@ -1,0 +1,129 @@
+package io.agentload.trajectory;
+
+import tech.tablesaw.api.Table;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turn tables (DESIGN.md section 2) as files and Tablesaw tables: one row per model call.
+ *
+ * <pre>{@code
+ * Table t = Trajectories.read("data/coding-agent-sample.parquet");
+ * Table javaTurns = t.where(t.stringColumn(Trajectories.LANGUAGE).isEqualTo("java"));
+ * Trajectories.write(javaTurns, "java-turns.jsonl");
+ * }</pre>
+ *
+ * <p>The file format follows the extension: {@code .parquet} (plain Parquet that DuckDB, pandas and Spark read),
+ * {@code .jsonl} (one JSON object per line, the column names as keys) or {@code .csv} (a header row of the column
+ * names). Every format holds the same columns:
+ *
+ * <table>
+ * <caption>Columns of a turn table</caption>
+ * <tr><th>column</th><th>Tablesaw</th><th>Parquet</th><th>JSONL</th><th>CSV</th></tr>
+ * <tr><td>session_id, language, shared_prefix_id</td><td>STRING</td><td>BINARY (STRING)</td><td>string</td>
+ *     <td>text</td></tr>
+ * <tr><td>turn, input_tokens, reused_tokens, shared_prefix_tokens, output_tokens</td><td>INTEGER</td>
+ *     <td>INT32</td><td>number</td><td>integer</td></tr>
+ * <tr><td>tool_time_ms</td><td>LONG</td><td>INT64</td><td>number</td><td>integer</td></tr>
+ * <tr><td>hash_ids (optional)</td><td>STRING of space-separated integers</td><td>LIST of INT64</td>
+ *     <td>array of numbers</td><td>space-separated integers</td></tr>
+ * </table>
+ *
+ * <p>Tablesaw has no list column, so {@code hash_ids} is a string column holding the block hashes as
+ * space-separated decimal integers ({@code "0 1 2 17"}), the same text as the CSV cell; an empty cell means the turn
+ * has none. A table has the column only when some turn has hash ids. Readers ignore columns they do not know; writers
+ * write only the turn table's columns.
+ *
+ * <p>Bad input stops with one {@link TrajectoryException} whose message names the file, the line (JSONL, CSV:
+ * 1-based, the header is line 1) or row (Parquet, tables: 0-based) and the field. Writes go to a temporary file in
+ * the target's directory that is renamed into place, so a failed write leaves no file and an existing file
+ * untouched.
+ */
+public final class Trajectories {
+
+    /** Column {@code session_id}: unique per session. */
+    public static final String SESSION_ID = "session_id";
+    /** Column {@code turn}: 0-based index within the session. */
+    public static final String TURN = "turn";
+    /** Column {@code language}: primary programming language of the task's repository. */
+    public static final String LANGUAGE = "language";
+    /** Column {@code input_tokens}: full prompt length of the call. */
+    public static final String INPUT_TOKENS = "input_tokens";
+    /** Column {@code reused_tokens}: leading tokens identical to the previous call's prompt plus its output. */
+    public static final String REUSED_TOKENS = "reused_tokens";
+    /** Column {@code shared_prefix_id}: the prefix shared by every session of one harness. */
+    public static final String SHARED_PREFIX_ID = "shared_prefix_id";
+    /** Column {@code shared_prefix_tokens}: length of that shared prefix. */
+    public static final String SHARED_PREFIX_TOKENS = "shared_prefix_tokens";
+    /** Column {@code output_tokens}: tokens the model produced. */
+    public static final String OUTPUT_TOKENS = "output_tokens";
+    /** Column {@code tool_time_ms}: time between the call's last token and the next call. */
+    public static final String TOOL_TIME_MS = "tool_time_ms";
+    /** Optional column {@code hash_ids}: Mooncake-style prefix block hashes, space-separated in a table. */
+    public static final String HASH_IDS = "hash_ids";
+    /** Every column in file order; the last, {@link #HASH_IDS}, is optional. */
+    public static final List<String> COLUMNS = List.of(SESSION_ID, TURN, LANGUAGE, INPUT_TOKENS, REUSED_TOKENS,
+            SHARED_PREFIX_ID, SHARED_PREFIX_TOKENS, OUTPUT_TOKENS, TOOL_TIME_MS, HASH_IDS);
+
+    private Trajectories() {
+    }
+
+    /** Reads a {@code .parquet}, {@code .jsonl} or {@code .csv} turn file into a table named after the file. */
+    public static Table read(String file) {
+        return read(Path.of(file));
+    }
+
+    /** Reads a {@code .parquet}, {@code .jsonl} or {@code .csv} turn file into a table named after the file. */
+    public static Table read(Path file) {
+        return TrajectoryFormat.of(file).read(file);
+    }
+
+    /** Writes a turn table to a {@code .parquet}, {@code .jsonl} or {@code .csv} file, replacing it atomically. */
+    public static void write(Table turns, String file) {
+        write(turns, Path.of(file));
+    }
+
+    /** Writes a turn table to a {@code .parquet}, {@code .jsonl} or {@code .csv} file, replacing it atomically. */
+    public static void write(Table turns, Path file) {
+        TrajectoryFormat format = TrajectoryFormat.of(file);
+        TurnColumns columns = TurnColumns.of(turns);
+        AtomicFile.write(file, temporary -> format.write(columns, temporary));
+    }
+
+    /** The turn table of these turns, in their order. */
+    public static Table table(List<Turn> turns) {
+        TurnTableBuilder table = new TurnTableBuilder();
+        turns.forEach(table::add);
+        return table.build("turns");
+    }
+
+    /** The turns of a turn table, row by row; a missing column, wrong type or broken row names the row and field. */
+    public static List<Turn> turns(Table table) {
+        return TurnColumns.of(table).turns();
+    }
+
+    /**
+     * The sessions of a turn table, in the order their first rows appear, each with its turns sorted by
+     * {@link Turn#turn()}. A session whose turns do not run 0, 1, 2, ... without gaps is an error; a session's
+     * language is that of its turn 0.
+     */
+    public static List<Session> sessions(Table table) {
+        Map<String, List<Turn>> bySession = new LinkedHashMap<>();
+        for (Turn t : turns(table)) bySession.computeIfAbsent(t.sessionId(), id -> new ArrayList<>()).add(t);
+        List<Session> sessions = new ArrayList<>(bySession.size());
+        for (List<Turn> turns : bySession.values()) {
+            turns.sort((a, b) -> Integer.compare(a.turn(), b.turn()));
+            Turn first = turns.get(0);
+            try {
+                sessions.add(new Session(first.sessionId(), first.language(), turns));
+            } catch (IllegalArgumentException e) {
+                throw new TrajectoryException("table " + table.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return sessions;
+    }
+}
