@@ -126,4 +126,21 @@ public final class Trajectories {
         }
         return sessions;
     }
+
+    /**
+     * Mooncake traces ({@code timestamp, input_length, output_length, hash_ids} per line) as a turn table, with
+     * sessions derived from chained 512-token block hashes (see {@link MooncakeTrace} for the rule and its numbers).
+     * A directory stands for every {@code *.jsonl} file under it.
+     */
+    public static Table importMooncake(Path... traces) {
+        return table(MooncakeTrace.read(traces));
+    }
+
+    /**
+     * Artificial Analysis replay traces (OpenAI {@code messages} per model call) as a turn table, token counts from
+     * the o200k_base tokenizer (see {@link AaReplayTrace}). A directory stands for every {@code *.jsonl} under it.
+     */
+    public static Table importAa(Path... traces) {
+        return table(AaReplayTrace.read(traces));
+    }
 }
