@@ -29,6 +29,7 @@ class WorkloadGeneratorTest {
     void readmeExampleRuns() {
         WorkloadGenerator generator = WorkloadGenerator.of(WorkloadShape.codingAgent().withMeanInputTokens(40_000));
         List<Session> sessions = generator.sessions(100, 42);
+        assertEquals(40_000, generator.shape().meanInputTokens());
         assertEquals(100, sessions.size());
         assertEquals("gen-42-0", sessions.get(0).sessionId());
     }
