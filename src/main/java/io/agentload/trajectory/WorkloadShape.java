@@ -1,0 +1,289 @@
+package io.agentload.trajectory;
+
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import static java.util.Collections.unmodifiableSortedMap;
+
+/**
+ * Every parameter of the synthetic coding-agent workload: what {@link WorkloadGenerator} draws sessions from.
+ * {@link #codingAgent()} is the published shape of AA-AgentPerf's OpenCode trajectories; a notebook copies it and
+ * changes what it needs with the {@code with*} methods, e.g.
+ * {@code WorkloadShape.codingAgent().withMeanInputTokens(40_000).withMaxTurns(100)}.
+ *
+ * <p>Token counts are per model call. Distributions are log-normal ({@link LogNormal}), or a mixture of two
+ * ({@link Mixture}), because request sizes, tool outputs and tool times in the real traces are spread over orders of
+ * magnitude with a long right tail. Values drawn from them are rounded and clamped to the limits below.
+ *
+ * <p>Where the defaults come from ("AA" is Artificial Analysis; "AA traces" are the 8 real replay traces of
+ * {@code ArtificialAnalysis/aa-agentperf-local}, 168 model calls, Apache-2.0):
+ *
+ * @param meanInputTokens         mean of {@code input_tokens} over all turns of all sessions, the figure buyers
+ *                                quote. Default 27,000: AA-AgentPerf's published mean. The generator meets it by
+ *                                solving for the typical tool output per turn (see {@link WorkloadGenerator}).
+ * @param contextLimitTokens      the largest prompt; a turn that would exceed it compacts the context instead.
+ *                                Default 131,072: AA-AgentPerf's published maximum input (~131K, a 128 Ki context).
+ * @param sharedPrefixId          id of the system prompt and tool definitions every session starts with. Default
+ *                                {@code "coding-agent"}: one harness, so all sessions share that prefix in cache.
+ * @param sharedPrefixTokens      length of that prefix. Default 4,800: with the shortest task prompts, turn 0 starts
+ *                                near the ~5K minimum input AA-AgentPerf publishes for OpenCode (the AA traces'
+ *                                OpenClaw sessions start at 6.2K to 6.9K recorded tokens, task included).
+ * @param taskPromptTokens        the first user message (issue text and repository hints) after the prefix. Default
+ *                                median 1,200, sigma 0.5: turn-0 inputs of about 5K to 9K.
+ * @param sessionTurns            model calls per session, rounded and clamped to {@code [1, maxTurns]}. Default
+ *                                median 20, sigma 0.85: the AA traces' session lengths (5 to 40 calls, median 20.5,
+ *                                log-sd 0.86).
+ * @param maxTurns                the longest session. Default 200: AA-AgentPerf's published "up to ~200 turns".
+ * @param toolOutputSigmaAcrossSessions log-sd of a session's typical tool output (some tasks read whole files,
+ *                                others run short commands). Default 1.2: the log-sd between the AA traces'
+ *                                per-session geometric means of new tokens per turn.
+ * @param toolOutputSigmaWithinSession log-sd of new tokens (tool results, harness messages) from turn to turn within
+ *                                a session. Default 1.3: the AA traces' within-session log-sd.
+ * @param maxToolOutputTokens     cap on new tokens per turn. Default 12,800: OpenCode truncates a tool result to
+ *                                50 KB (its {@code Truncate.output}), about 12,800 tokens at 4 bytes a token.
+ * @param outputTokens            tokens generated per call: a body of tool calls and edits and a tail of long
+ *                                reasoning bursts, drawn independently per turn (in the AA traces none of the 11
+ *                                outputs above 300 tokens directly follows another). Default body median 134,
+ *                                sigma 0.8 (the AA traces' log-sd of outputs, 0.84), tail share 10%, tail median
+ *                                2,000, sigma 0.6: overall median ~150 and p95 ~2K as AA-AgentPerf publishes (its
+ *                                traces ran with reasoning on; the public AA traces store no reasoning, median 73).
+ * @param maxOutputTokens         cap on output tokens per call. Default 32,000: OpenCode's {@code OUTPUT_TOKEN_MAX}.
+ * @param toolTimeMs              time between a call's last token and the next call (tool execution and harness);
+ *                                0 after a session's last turn. Default body median 123 ms, sigma 0.32 (quick
+ *                                commands), tail share 5.4%, tail median 1,373 ms, sigma 0.63 (test and build runs):
+ *                                a fit to the AA traces' {@code simulated_tool_delay_ms_after} (53/214/4,312 ms
+ *                                min/mean/max; the fit's mean is 213 ms). SWE-agent's recorded
+ *                                {@code execution_time} is similar (median 240 ms, max 2 s over 40 steps).
+ * @param compactionSummaryTokens the summary that replaces the context when it would exceed the limit. Default
+ *                                median 2,000, sigma 0.4: OpenCode's compaction asks for what was done, what is in
+ *                                progress, which files and what comes next; an assumption, no trace records it.
+ * @param languageWeights         relative frequency of each session's primary language (any positive weights;
+ *                                they need not sum to 1). Default: pull requests opened per language on GitHub in
+ *                                2022 Q3 (GH Archive via GitHut 2.0, {@code madnight/githut}
+ *                                {@code src/data/gh-pull-request.json}, its newest quarter) for 15 languages, as a
+ *                                proxy for where issue-resolving agents work; AA's own mix is not published.
+ */
+public record WorkloadShape(
+        int meanInputTokens,
+        int contextLimitTokens,
+        String sharedPrefixId,
+        int sharedPrefixTokens,
+        LogNormal taskPromptTokens,
+        LogNormal sessionTurns,
+        int maxTurns,
+        double toolOutputSigmaAcrossSessions,
+        double toolOutputSigmaWithinSession,
+        int maxToolOutputTokens,
+        Mixture outputTokens,
+        int maxOutputTokens,
+        Mixture toolTimeMs,
+        LogNormal compactionSummaryTokens,
+        SortedMap<String, Double> languageWeights) {
+
+    /**
+     * A log-normal distribution by its median and the standard deviation of its natural logarithm: a value is
+     * {@code median * exp(sigma * z)} for a standard normal {@code z}.
+     */
+    public record LogNormal(double median, double sigma) {
+
+        public LogNormal {
+            if (!(median > 0) || !Double.isFinite(median)) {
+                throw new IllegalArgumentException("LogNormal median must be positive and finite, was " + median);
+            }
+            if (!(sigma >= 0) || !Double.isFinite(sigma)) {
+                throw new IllegalArgumentException("LogNormal sigma must be finite and >= 0, was " + sigma);
+            }
+        }
+
+        /** The value at standard normal deviate {@code z}. */
+        public double at(double z) {
+            return median * StrictMath.exp(sigma * z);
+        }
+    }
+
+    /** A value drawn from {@code tail} with probability {@code tailShare}, else from {@code body}. */
+    public record Mixture(LogNormal body, double tailShare, LogNormal tail) {
+
+        public Mixture {
+            if (body == null || tail == null) throw new IllegalArgumentException("Mixture component is null");
+            if (!(tailShare >= 0 && tailShare <= 1)) {
+                throw new IllegalArgumentException("Mixture tailShare must be in [0, 1], was " + tailShare);
+            }
+        }
+    }
+
+    public WorkloadShape {
+        positive("meanInputTokens", meanInputTokens);
+        positive("contextLimitTokens", contextLimitTokens);
+        positive("maxTurns", maxTurns);
+        positive("maxToolOutputTokens", maxToolOutputTokens);
+        positive("maxOutputTokens", maxOutputTokens);
+        if (sharedPrefixTokens < 0 || sharedPrefixTokens >= contextLimitTokens) {
+            throw new IllegalArgumentException("WorkloadShape.sharedPrefixTokens " + sharedPrefixTokens
+                    + " must be in [0, contextLimitTokens " + contextLimitTokens + ")");
+        }
+        sigma("toolOutputSigmaAcrossSessions", toolOutputSigmaAcrossSessions);
+        sigma("toolOutputSigmaWithinSession", toolOutputSigmaWithinSession);
+        present("sharedPrefixId", sharedPrefixId);
+        present("taskPromptTokens", taskPromptTokens);
+        present("sessionTurns", sessionTurns);
+        present("outputTokens", outputTokens);
+        present("toolTimeMs", toolTimeMs);
+        present("compactionSummaryTokens", compactionSummaryTokens);
+        present("languageWeights", languageWeights);
+        TreeMap<String, Double> weights = new TreeMap<>();
+        for (Map.Entry<String, Double> e : languageWeights.entrySet()) {
+            Double w = e.getValue();
+            if (e.getKey() == null || e.getKey().isBlank() || w == null || !(w > 0) || !Double.isFinite(w)) {
+                throw new IllegalArgumentException("WorkloadShape.languageWeights: language '" + e.getKey()
+                        + "' has weight " + w + "; weights must be positive");
+            }
+            weights.put(e.getKey(), w);
+        }
+        if (weights.isEmpty()) throw new IllegalArgumentException("WorkloadShape.languageWeights is empty");
+        languageWeights = unmodifiableSortedMap(weights);
+    }
+
+    /** The published shape of AA-AgentPerf's coding-agent workload; each default's source is on its parameter. */
+    public static WorkloadShape codingAgent() {
+        TreeMap<String, Double> languages = new TreeMap<>();
+        languages.put("python", 123_399.0);
+        languages.put("java", 81_045.0);
+        languages.put("c++", 75_516.0);
+        languages.put("go", 71_121.0);
+        languages.put("javascript", 68_390.0);
+        languages.put("typescript", 57_075.0);
+        languages.put("php", 37_089.0);
+        languages.put("ruby", 36_443.0);
+        languages.put("c", 31_452.0);
+        languages.put("c#", 26_794.0);
+        languages.put("scala", 18_386.0);
+        languages.put("shell", 17_776.0);
+        languages.put("kotlin", 10_102.0);
+        languages.put("rust", 9_808.0);
+        languages.put("swift", 6_522.0);
+        return new WorkloadShape(
+                27_000,
+                131_072,
+                "coding-agent",
+                4_800,
+                new LogNormal(1_200, 0.5),
+                new LogNormal(20, 0.85),
+                200,
+                1.2,
+                1.3,
+                12_800,
+                new Mixture(new LogNormal(134, 0.8), 0.10, new LogNormal(2_000, 0.6)),
+                32_000,
+                new Mixture(new LogNormal(123, 0.32), 0.054, new LogNormal(1_373, 0.63)),
+                new LogNormal(2_000, 0.4),
+                languages);
+    }
+
+    /** A copy with another mean input over all turns; the typical tool output is solved again to meet it. */
+    public WorkloadShape withMeanInputTokens(int meanInputTokens) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with another context limit (largest prompt before compaction). */
+    public WorkloadShape withContextLimitTokens(int contextLimitTokens) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with another shared prefix (system prompt and tool definitions) id and length. */
+    public WorkloadShape withSharedPrefix(String sharedPrefixId, int sharedPrefixTokens) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with another distribution of the first user message's length. */
+    public WorkloadShape withTaskPromptTokens(LogNormal taskPromptTokens) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with another distribution of model calls per session. */
+    public WorkloadShape withSessionTurns(LogNormal sessionTurns) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with another longest session. */
+    public WorkloadShape withMaxTurns(int maxTurns) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with other spreads of tool output: between sessions and from turn to turn within one. */
+    public WorkloadShape withToolOutputSigmas(double acrossSessions, double withinSession) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, acrossSessions, withinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with another cap on new tokens per turn. */
+    public WorkloadShape withMaxToolOutputTokens(int maxToolOutputTokens) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with another distribution of output tokens per call. */
+    public WorkloadShape withOutputTokens(Mixture outputTokens) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with another cap on output tokens per call. */
+    public WorkloadShape withMaxOutputTokens(int maxOutputTokens) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with another distribution of tool time between calls, in milliseconds. */
+    public WorkloadShape withToolTimeMs(Mixture toolTimeMs) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with another distribution of compaction summary lengths. */
+    public WorkloadShape withCompactionSummaryTokens(LogNormal compactionSummaryTokens) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /** A copy with other language weights, e.g. {@code Map.of("python", 3.0, "rust", 1.0)}. */
+    public WorkloadShape withLanguageWeights(Map<String, Double> languageWeights) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights == null ? null : new TreeMap<>(languageWeights));
+    }
+
+    private static void positive(String field, int value) {
+        if (value <= 0) throw new IllegalArgumentException("WorkloadShape." + field + " must be positive, was " + value);
+    }
+
+    private static void sigma(String field, double value) {
+        if (!(value >= 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException("WorkloadShape." + field + " must be a finite sigma >= 0, was " + value);
+        }
+    }
+
+    private static void present(String field, Object value) {
+        if (value == null) throw new IllegalArgumentException("WorkloadShape." + field + " is null");
+    }
+}
