@@ -94,6 +94,15 @@ public final class Trajectories {
         AtomicFile.write(file, temporary -> format.write(columns, temporary));
     }
 
+    /**
+     * Checks that a file name has a supported extension, so a long job can refuse its output name before it starts.
+     *
+     * @throws TrajectoryException naming the file and the supported extensions
+     */
+    public static void checkFormat(Path file) {
+        TrajectoryFormat.of(file);
+    }
+
     /** The turn table of these turns, in their order. */
     public static Table table(List<Turn> turns) {
         TurnTableBuilder table = new TurnTableBuilder();
