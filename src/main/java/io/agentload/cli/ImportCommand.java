@@ -46,9 +46,9 @@ final class ImportCommand implements Callable<Integer> {
             case aa -> Trajectories.importAa(files);
         };
         Trajectories.write(turns, output);
-        spec.commandLine().getErr().printf("%s: %,d turns of %,d sessions from %d %s%n", output, turns.rowCount(),
-                turns.stringColumn(Trajectories.SESSION_ID).countUnique(), files.length,
-                files.length == 1 ? "trace" : "traces");
+        spec.commandLine().getErr().printf("%s: %,d turns of %,d sessions from %s%n", output, turns.rowCount(),
+                turns.stringColumn(Trajectories.SESSION_ID).countUnique(),
+                String.join(", ", traces.stream().map(Path::toString).toList()));
         return 0;
     }
 }

@@ -152,4 +152,16 @@ public final class Trajectories {
     public static Table importAa(Path... traces) {
         return table(AaReplayTrace.read(traces));
     }
+
+    /**
+     * A synthetic coding-agent workload of {@code sessions} sessions with the given shape, as a turn table; the same
+     * (shape, sessions, seed) always gives the same table. See {@link WorkloadGenerator} for the model.
+     *
+     * <pre>{@code
+     * Table t = Trajectories.generate(WorkloadShape.codingAgent(), 500, 42);
+     * }</pre>
+     */
+    public static Table generate(WorkloadShape shape, int sessions, long seed) {
+        return table(WorkloadGenerator.of(shape).turns(sessions, seed));
+    }
 }

@@ -1,0 +1,54 @@
+package io.agentload.cli;
+
+import io.agentload.trajectory.Trajectories;
+import io.agentload.trajectory.TrajectoryStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GenerateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theSameSeedWritesTheSameFile() throws Exception {
+        Path a = dir.resolve("a.jsonl"), b = dir.resolve("b.jsonl");
+        assertEquals(0, CliRunner.run("generate", "--sessions", "20", "--seed", "7", "-o", a.toString()).exitCode());
+        assertEquals(0, CliRunner.run("generate", "--sessions", "20", "--seed", "7", "-o", b.toString()).exitCode());
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        assertEquals(20, TrajectoryStats.of(Trajectories.read(a)).sessions());
+    }
+
+    @Test
+    void meanInputMovesTheWorkload() {
+        Path low = dir.resolve("low.parquet"), high = dir.resolve("high.parquet");
+        CliRunner.run("generate", "--sessions", "300", "--mean-input", "20000", "-o", low.toString());
+        CliRunner.run("generate", "--sessions", "300", "--mean-input", "45000", "-o", high.toString());
+        double lowMean = TrajectoryStats.of(Trajectories.read(low)).inputTokens().mean();
+        double highMean = TrajectoryStats.of(Trajectories.read(high)).inputTokens().mean();
+        assertEquals(20_000, lowMean, 2_500);
+        assertEquals(45_000, highMean, 5_000);
+    }
+
+    @Test
+    void badValuesAreBadUsage() {
+        CliRunner zero = CliRunner.run("generate", "--sessions", "0", "-o", dir.resolve("x.csv").toString());
+        assertEquals(2, zero.exitCode());
+        assertTrue(zero.err().contains("--sessions must be positive"), zero.err());
+
+        CliRunner unreachable = CliRunner.run("generate", "--sessions", "5", "--mean-input", "500",
+                "-o", dir.resolve("y.csv").toString());
+        assertEquals(2, unreachable.exitCode());
+        assertTrue(unreachable.err().startsWith("agentload generate: --mean-input:"), unreachable.err());
+        assertEquals(1, unreachable.err().strip().lines().count(), unreachable.err());
+        assertFalse(Files.exists(dir.resolve("y.csv")));
+    }
+}
