@@ -1,5 +1,6 @@
 package io.agentload.notebook;
 
+import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -17,6 +18,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Base64;
+import java.util.ServiceLoader;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,6 +38,11 @@ class RenderersTest {
     private static BufferedImage png(DisplayData data) throws IOException {
         byte[] bytes = Base64.getDecoder().decode((String) data.getData(MIMEType.IMAGE_PNG));
         return ImageIO.read(new ByteArrayInputStream(bytes));
+    }
+
+    @Test
+    void jjavaKernelsFindTheRenderersThroughTheServiceLoader() {
+        assertTrue(ServiceLoader.load(Extension.class).stream().anyMatch(p -> p.type() == Renderers.class));
     }
 
     @Test
