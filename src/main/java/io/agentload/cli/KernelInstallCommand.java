@@ -26,11 +26,11 @@ final class KernelInstallCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--name", defaultValue = KernelSpec.DEFAULT_NAME,
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = KernelSpec.DEFAULT_NAME,
             description = "Kernel name, which notebooks ask for (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = "--display-name", defaultValue = KernelSpec.DEFAULT_DISPLAY_NAME,
+    @Option(names = "--display-name", paramLabel = "TEXT", defaultValue = KernelSpec.DEFAULT_DISPLAY_NAME,
             description = "Name shown in Jupyter's menus (default: ${DEFAULT-VALUE}).")
     String displayName;
 

@@ -164,6 +164,7 @@ public final class NotebookKernel extends BaseKernel implements AutoCloseable {
             List<String> matches = names.stream().filter(n -> n.startsWith(prefix)).toList();
             return new ReplacementOptions(matches, at - prefix.length(), at);
         }
+        if (typed.startsWith("%")) return new ReplacementOptions(List.of(), at, at);
         return evaluator.complete(Cell.maskMagics(code), at);
     }
 

@@ -195,6 +195,7 @@ class NotebookKernelTest {
         assertEquals(java.util.List.of("jars"), magics.getReplacements());
         assertEquals(1, magics.getSourceStart());
         assertEquals(java.util.List.of("time"), kernel.complete("%%t", 3).getReplacements());
+        assertEquals(java.util.List.of(), kernel.complete("%jars li", 8).getReplacements(), "no Java inside a magic");
     }
 
     @Test
@@ -214,22 +215,36 @@ class NotebookKernelTest {
         assertEquals(BaseKernel.IS_COMPLETE_BAD, kernel.isComplete("int x = ;"));
     }
 
+    /** Runs {@code cell} (which sets the system property {@code key} once it runs), interrupts it, returns the error. */
+    private String interrupted(String key, String cell) throws Exception {
+        System.clearProperty(key);
+        CompletableFuture<String> failure = CompletableFuture.supplyAsync(() -> error(cell));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.getProperty(key) == null && System.nanoTime() < deadline) Thread.sleep(10);
+        Thread.sleep(100);
+        kernel.interrupt();
+        return failure.get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void interruptStopsABusyLoop() throws Exception {
-        CompletableFuture<String> failure = CompletableFuture.supplyAsync(() -> error("int spins = 0;\nwhile (true) { spins++; }"));
-        Thread.sleep(500);
-        kernel.interrupt();
-        String message = failure.get(10, TimeUnit.SECONDS);
-        assertEquals("line 2: interrupted\n    while (true) { spins++; }", message);
+        String message = interrupted("agentload.test.loop",
+                "System.setProperty(\"agentload.test.loop\", \"running\");\nlong spins = 0;\nwhile (true) { spins++; }");
+        assertEquals("line 3: interrupted\n    while (true) { spins++; }", message);
         assertEquals(2, kernel.evalRaw("1 + 1"), "the kernel runs cells after an interrupt");
     }
 
     @Test
     void interruptStopsASleep() throws Exception {
-        CompletableFuture<String> failure = CompletableFuture.supplyAsync(() -> error("Thread.sleep(60_000);"));
-        Thread.sleep(500);
+        String message = interrupted("agentload.test.sleep",
+                "System.setProperty(\"agentload.test.sleep\", \"running\");\nThread.sleep(60_000);");
+        assertEquals("line 2: interrupted\n    Thread.sleep(60_000);", message);
+    }
+
+    @Test
+    void anInterruptWhileIdleDoesNotStopTheNextCell() {
         kernel.interrupt();
-        assertEquals("line 1: interrupted\n    Thread.sleep(60_000);", failure.get(10, TimeUnit.SECONDS));
+        assertEquals(5, kernel.evalRaw("2 + 3"));
     }
 
     @Test
