@@ -188,6 +188,7 @@ public final class NotebookKernel extends BaseKernel implements AutoCloseable {
         return lines;
     }
 
+    /** Jupyter shuts the kernel down (a restart starts a new process): the same as {@link #close()}. */
     @Override
     public void onShutdown(boolean isRestarting) {
         close();
