@@ -27,14 +27,13 @@ final class ChatBody extends PromptBody {
     }
 
     private static long promptBytes(PromptTokens tokens) {
-        int shared = tokens.sharedPrefixTokens();
-        long[] bytes = {1 + USER.length + END.length + (shared > 0 ? SYSTEM.length + BETWEEN.length : 0)};
-        try {
-            tokens.forEach(id -> bytes[0] += 1 + Words.of(id).length);
-        } catch (IOException e) {
-            throw new AssertionError("counting words does no I/O", e);
+        long bytes = 1 + USER.length + END.length + (tokens.sharedPrefixTokens() > 0 ? SYSTEM.length + BETWEEN.length : 0);
+        int[] ids = new int[BATCH];
+        for (int from = 0, n; from < tokens.size(); from += n) {
+            n = tokens.ids(from, tokens.size(), ids);
+            for (int i = 0; i < n; i++) bytes += 1 + Words.of(ids[i]).length;
         }
-        return bytes[0];
+        return bytes;
     }
 
     @Override
@@ -52,9 +51,13 @@ final class ChatBody extends PromptBody {
     }
 
     private void writeWords(BufferedSink sink, int from, int to) throws IOException {
-        tokens.forEach(from, to, id -> {
-            sink.writeByte(' ');
-            sink.write(Words.of(id));
-        });
+        int[] ids = new int[BATCH];
+        for (int n; from < to; from += n) {
+            n = tokens.ids(from, to, ids);
+            for (int i = 0; i < n; i++) {
+                sink.writeByte(' ');
+                sink.write(Words.of(ids[i]));
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 
 import java.io.IOException;
 
@@ -14,7 +15,8 @@ import java.io.IOException;
  */
 final class ChunkParser {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Buffers are pooled across threads: each request streams on a fresh virtual thread, so per-thread pools never hit. */
+    private static final JsonFactory JSON = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
 
     private ChunkParser() {
     }

@@ -100,7 +100,11 @@ public final class Endpoint implements AutoCloseable {
     /**
      * Sends one turn and streams its completion. Never blocks and never fails: every fault (refused, HTTP error,
      * timeout, cut or malformed stream, missing usage) completes the future normally with a result whose status
-     * names it. Cancelling the future cancels the request.
+     * names it. Cancelling the future cancels the request. The future completes on the request's virtual thread, so
+     * dependent stages run there, after the connection is back in the pool.
+     *
+     * <p>The body's exact length is computed here, one pass over the prompt's ids, before the send time is read;
+     * writing the body to the connection happens after it, inside TTFT, as it does for any client.
      */
     public CompletableFuture<CompletionResult> send(EndpointRequest request) {
         Objects.requireNonNull(request, "request");

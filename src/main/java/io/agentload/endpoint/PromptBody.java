@@ -60,13 +60,12 @@ abstract sealed class PromptBody extends RequestBody permits CompletionsBody, Ch
     /** Writes the prompt's JSON value, exactly as many bytes as announced to the constructor. */
     abstract void writePrompt(BufferedSink sink) throws IOException;
 
+    /** Ids per batch when walking a prompt (4 KiB, whatever the prompt's length). */
+    static final int BATCH = 1_024;
+
     /** Decimal digits of a non-negative int. */
     static int digits(int n) {
-        int d = 1;
-        while (n >= 10) {
-            n /= 10;
-            d++;
-        }
-        return d;
+        if (n < 100_000) return n < 100 ? (n < 10 ? 1 : 2) : n < 1_000 ? 3 : n < 10_000 ? 4 : 5;
+        return n < 10_000_000 ? (n < 1_000_000 ? 6 : 7) : n < 100_000_000 ? 8 : n < 1_000_000_000 ? 9 : 10;
     }
 }

@@ -55,6 +55,14 @@ class EndpointTest {
     }
 
     @Test
+    void theJavadocExampleRuns() throws Exception {
+        Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("meta-llama/Llama-3.1-8B-Instruct").build();
+        CompletionResult r = endpoint.send(EndpointRequest.of(LAYOUT, 42, 200)).join();
+        assertTrue(r.ttftSeconds() > 0 && r.outputTokensPerSecond() > 0 && r.cachedTokens() == 0, r.toString());
+        endpoint.close();
+    }
+
+    @Test
     void completionsStreamIsMeasuredExactly() throws Exception {
         CompletionResult r = send(Reply.stream().withCachedTokens(192));
 

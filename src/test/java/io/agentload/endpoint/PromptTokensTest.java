@@ -15,10 +15,12 @@ class PromptTokensTest {
 
     static int[] ids(PromptLayout layout, long salt, TokenIdRange range) throws IOException {
         PromptTokens tokens = new PromptTokens(layout, salt, range);
-        int[] ids = new int[tokens.size()];
-        int[] n = {0};
-        tokens.forEach(id -> ids[n[0]++] = id);
-        assertEquals(ids.length, n[0]);
+        int[] ids = new int[tokens.size()], batch = new int[777];
+        for (int from = 0, n; from < ids.length; from += n) {
+            n = tokens.ids(from, ids.length, batch);
+            assertEquals(Math.min(777, ids.length - from), n);
+            System.arraycopy(batch, 0, ids, from, n);
+        }
         return ids;
     }
 
@@ -70,6 +72,14 @@ class PromptTokensTest {
         }
         // 100,000 draws over 100 values: each near 1,000 (sd ~31); 6 sd either side.
         for (int count : histogram) assertTrue(count > 810 && count < 1_190, "bucket count " + count);
+    }
+
+    @Test
+    void aBatchCanStartAndEndAnywhere() throws IOException {
+        PromptLayout layout = Layouts.session("s1", 100, new int[] {300, 0, 50}, new int[] {500, 350, 20}).get(1);
+        int[] all = ids(layout, 5), part = new int[50];
+        assertEquals(30, new PromptTokens(layout, 5, TokenIdRange.DEFAULT).ids(320, 350, part), "clipped at the end asked for");
+        assertArrayEquals(Arrays.copyOfRange(all, 320, 350), Arrays.copyOf(part, 30));
     }
 
     @Test
