@@ -43,7 +43,7 @@ public final class FakeOpenAiServer implements Closeable {
     private final Reply defaultReply;
     private final boolean recording;
     private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
-    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Queue<Received> received = new ConcurrentLinkedQueue<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
@@ -97,6 +97,13 @@ public final class FakeOpenAiServer implements Closeable {
     /** Every request received so far, in arrival order (when recording). */
     public List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** Every request received since the last drain, in arrival order (when recording), forgetting them. */
+    public List<Received> drainReceived() {
+        List<Received> drained = new ArrayList<>();
+        for (Received r; (r = received.poll()) != null; ) drained.add(r);
+        return drained;
     }
 
     /** TCP connections accepted so far. */
