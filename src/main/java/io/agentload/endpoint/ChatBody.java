@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * A {@code /v1/chat/completions} body for endpoints that take only text: each token of the layout becomes a space and
  * one {@link Words word}, so the reused part of a prompt is the same leading text as before, and its length in
- * o200k_base or cl100k_base tokens is exactly the layout's. The shared prefix goes in a system message, the session's
- * tokens in one user message; model output is never sent back (the next turn's text comes from its layout), so no
- * reasoning can leak into {@code content}.
+ * o200k_base or cl100k_base tokens is exactly the layout's (WordsTest checks 1 to 131,072 tokens); the server's
+ * {@code usage.prompt_tokens} adds its chat template's tokens (role headers, a default system preamble: a few to a few
+ * dozen) and differs a little for tokenizers that split some of the words. The shared prefix goes in a system message,
+ * the session's tokens in one user message; model output is never sent back (the next turn's text comes from its
+ * layout), so no reasoning can leak into {@code content}.
  */
 final class ChatBody extends PromptBody {
 

@@ -15,8 +15,10 @@ import java.io.IOException;
  */
 final class ChunkParser {
 
-    /** Buffers are pooled across threads: each request streams on a fresh virtual thread, so per-thread pools never hit. */
-    private static final JsonFactory JSON = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
+    /** Buffers pooled across threads: each request streams on a fresh virtual thread, where per-thread pools never hit. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+            .build();
 
     private ChunkParser() {
     }
@@ -129,8 +131,11 @@ final class ChunkParser {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
-            if (field.equals("cached_tokens") && v != JsonToken.VALUE_NULL) cached = count(p, v, "usage.prompt_tokens_details.cached_tokens");
-            else p.skipChildren();
+            if (field.equals("cached_tokens") && v != JsonToken.VALUE_NULL) {
+                cached = count(p, v, "usage.prompt_tokens_details.cached_tokens");
+            } else {
+                p.skipChildren();
+            }
         }
         return cached;
     }

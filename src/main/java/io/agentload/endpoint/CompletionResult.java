@@ -60,7 +60,7 @@ public record CompletionResult(
     public static final String MALFORMED_SSE = "malformed_sse";
     /** The server streamed an {@code error} object instead of a chunk. */
     public static final String STREAM_ERROR = "stream_error";
-    /** The generation finished ({@code [DONE]} or a finish reason) without a {@code usage} chunk; counts are the client's. */
+    /** The generation finished ([DONE] or a finish reason) without a {@code usage} chunk: counts are the client's. */
     public static final String MISSING_USAGE = "missing_usage";
     /** Another I/O failure before the response (unknown host, TLS, a connection closed before any response). */
     public static final String IO_ERROR = "io_error";
@@ -153,7 +153,8 @@ public record CompletionResult(
     /** One line: status, request, TTFT, tokens and speed (no chunk times). */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "CompletionResult[%s, %s, ttft %.3f s, e2e %.3f s, input %d (cached %d), output %d in %d chunks%s, %.1f tok/s%s]",
+        return String.format(Locale.ROOT, "CompletionResult[%s, %s, ttft %.3f s, e2e %.3f s, input %d (cached %d),"
+                        + " output %d in %d chunks%s, %.1f tok/s%s]",
                 status, request.describe(), ttftSeconds(), e2eSeconds(), inputTokens, cachedTokens, outputTokens,
                 chunkNanos.length, usageReported ? "" : " (client-counted)", outputTokensPerSecond(),
                 detail.isEmpty() ? "" : ": " + detail);

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * completions with exact prompt lengths, exact prefix reuse and honest timing.
  *
  * <pre>{@code
- * Endpoint endpoint = Endpoint.builder().baseUrl("http://localhost:8000/v1").model("meta-llama/Llama-3.1-8B-Instruct").build();
+ * Endpoint endpoint = Endpoint.builder().baseUrl("http://localhost:8000/v1").model("Qwen/Qwen3-8B").build();
  * CompletionResult r = endpoint.send(EndpointRequest.of(layout, salt, 200)).join();
  * r.ttftSeconds(); r.outputTokensPerSecond(); r.cachedTokens();
  * }</pre>
@@ -223,7 +223,9 @@ public final class Endpoint implements AutoCloseable {
 
         /** Sampling temperature (default 0), from 0 to 2. */
         public Builder temperature(double temperature) {
-            if (!(temperature >= 0 && temperature <= 2)) throw new IllegalArgumentException("temperature " + temperature + " outside [0, 2]");
+            if (!(temperature >= 0 && temperature <= 2)) {
+                throw new IllegalArgumentException("temperature " + temperature + " outside [0, 2]");
+            }
             this.temperature = temperature;
             return this;
         }
@@ -287,7 +289,9 @@ public final class Endpoint implements AutoCloseable {
         /** The endpoint; throws {@link EndpointException} for a bad base URL or a required API key that is missing. */
         public Endpoint build() {
             if (baseUrl == null) throw new EndpointException("no base URL: call baseUrl(\"http://host:8000/v1\")");
-            if (model == null || model.isBlank()) throw new EndpointException("no model: call model(...) with the served model's name");
+            if (model == null || model.isBlank()) {
+                throw new EndpointException("no model: call model(...) with the served model's name");
+            }
             HttpUrl base = HttpUrl.parse(baseUrl);
             if (base == null) throw new EndpointException("base URL '" + baseUrl + "' is not an http or https URL");
             HttpUrl.Builder url = base.newBuilder();
@@ -302,14 +306,18 @@ public final class Endpoint implements AutoCloseable {
             if (apiKeyVariable == null) return "";
             String key = environment.apply(apiKeyVariable);
             if (key == null || key.isBlank()) {
-                if (apiKeyRequired) throw new EndpointException("environment variable " + apiKeyVariable + " (the API key) is not set");
+                if (apiKeyRequired) {
+                    throw new EndpointException("environment variable " + apiKeyVariable + " (the API key) is not set");
+                }
                 return "";
             }
             return key.strip();
         }
 
         private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(what + " " + d + " is not positive");
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " " + d + " is not positive");
+            }
             return d;
         }
     }

@@ -121,7 +121,8 @@ final class Exchange extends EventListener implements Callback {
         ResponseBody body = response.body();
         if (firstByteNanos == NOT_REACHED) firstByteNanos = System.nanoTime();
         if (!response.isSuccessful()) {
-            return new Outcome(CompletionResult.http(response.code()), "HTTP " + response.code() + ": " + excerpt(body.source()));
+            String excerpt = excerpt(body.source());
+            return new Outcome(CompletionResult.http(response.code()), "HTTP " + response.code() + ": " + excerpt);
         }
         MediaType type = body.contentType();
         if (type != null && !(type.type().equals("text") && type.subtype().equals("event-stream"))) {
@@ -134,7 +135,8 @@ final class Exchange extends EventListener implements Callback {
                     + " output chunks: " + excerpt(streamError));
         }
         if (finished()) return completed();
-        return new Outcome(CompletionResult.STREAM_CUT, "the stream ended after " + chunks + " output chunks, before [DONE]");
+        return new Outcome(CompletionResult.STREAM_CUT,
+                "the stream ended after " + chunks + " output chunks, before [DONE]");
     }
 
     /** The generation is over: [DONE] came, or a finish reason (then only usage and [DONE] can be missing). */
@@ -185,7 +187,8 @@ final class Exchange extends EventListener implements Callback {
     private void finish(String status, String what, long endNanos) {
         if (firstTokenDeadline != null) firstTokenDeadline.cancel(false);
         if (totalDeadline != null) totalDeadline.cancel(false);
-        String detail = what.isEmpty() ? "" : settings.redact(what + " [POST " + settings.url() + ", " + request.describe() + "]");
+        String detail = what.isEmpty() ? ""
+                : settings.redact(what + " [POST " + settings.url() + ", " + request.describe() + "]");
         boolean reported = usage != null;
         result.complete(new CompletionResult(request, status, detail, sendNanos, firstByteNanos, endNanos,
                 reported ? usage.promptTokens() : request.inputTokens(),

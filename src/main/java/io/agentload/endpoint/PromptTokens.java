@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
  * The token ids of one prompt, derived on the fly from its {@link PromptLayout} and a replay salt (DESIGN.md
  * section 3): the token at a position is a hash of (segment origin, birth turn, position, salt) mapped into the
  * vocabulary range, so two prompts that share a prefix in their layouts share it token for token, and nothing is
- * kept per token: callers take the ids in small batches. Shared-prefix segments ignore the salt: every agent of a harness really sends the same system
- * prompt.
+ * kept per token: callers take the ids in small batches. Shared-prefix segments ignore the salt: every agent of a
+ * harness really sends the same system prompt.
  */
 final class PromptTokens {
 
@@ -40,7 +40,9 @@ final class PromptTokens {
             if (s.end() <= from) continue;
             if (s.start() >= end) break;
             long key = segmentKey(s, salt);
-            for (int p = Math.max(from, s.start()), last = Math.min(end, s.end()); p < last; p++) ids[n++] = token(key, p, range);
+            for (int p = Math.max(from, s.start()), last = Math.min(end, s.end()); p < last; p++) {
+                ids[n++] = token(key, p, range);
+            }
         }
         return n;
     }

@@ -12,7 +12,9 @@ record TokenIdRange(int from, int to) {
     static final TokenIdRange DEFAULT = new TokenIdRange(1_000, 100_000);
 
     TokenIdRange {
-        if (from < 0 || to <= from) throw new IllegalArgumentException("token id range [" + from + ", " + to + ") is empty or negative");
+        if (from < 0 || to <= from) {
+            throw new IllegalArgumentException("token id range [" + from + ", " + to + ") is empty or negative");
+        }
     }
 
     int size() {

@@ -43,7 +43,9 @@ final class Words {
         } catch (IOException e) {
             throw new UncheckedIOException("reading io/agentload/endpoint/words.txt", e);
         }
-        if (Integer.bitCount(words.size()) != 1) throw new IllegalStateException("words.txt: " + words.size() + " words, not a power of two");
+        if (Integer.bitCount(words.size()) != 1) {
+            throw new IllegalStateException("words.txt: " + words.size() + " words, not a power of two");
+        }
         return words.toArray(byte[][]::new);
     }
 }

@@ -157,7 +157,8 @@ class EndpointTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (Endpoint dead = Endpoint.builder().baseUrl("http://127.0.0.1:" + port + "/v1").model("m").environment(Map.<String, String>of()::get).build()) {
+        try (Endpoint dead = Endpoint.builder().baseUrl("http://127.0.0.1:" + port + "/v1").model("m")
+                .environment(Map.<String, String>of()::get).build()) {
             CompletionResult r = send(dead, REQUEST);
             assertEquals(CompletionResult.REFUSED, r.status());
             assertTrue(r.detail().endsWith("[POST http://127.0.0.1:" + port + "/v1/completions, agent a7, session s1, turn 0]"), r.detail());

@@ -330,9 +330,9 @@ public final class FakeOpenAiServer implements Closeable {
 
         String output(String text, boolean reasoning, String finishReason) {
             String finish = finishReason == null ? "null" : "\"" + finishReason + "\"";
-            String choice = chat
-                    ? "{\"index\":0,\"delta\":{\"" + (reasoning ? "reasoning_content" : "content") + "\":\"" + text + "\"},\"logprobs\":null,\"finish_reason\":" + finish + "}"
-                    : "{\"index\":0,\"text\":\"" + text + "\",\"logprobs\":null,\"finish_reason\":" + finish + "}";
+            String field = chat ? "\"delta\":{\"" + (reasoning ? "reasoning_content" : "content") + "\":\"" + text + "\"}"
+                    : "\"text\":\"" + text + "\"";
+            String choice = "{\"index\":0," + field + ",\"logprobs\":null,\"finish_reason\":" + finish + "}";
             return event(head() + "\"choices\":[" + choice + "],\"usage\":null}").toString();
         }
 

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,10 +143,13 @@ class PromptBodyTest {
     }
 
     @Test
-    void digitsCountsDecimalDigits() {
-        assertArrayEquals(new int[] {1, 1, 2, 2, 3, 5, 6, 10},
-                new int[] {PromptBody.digits(0), PromptBody.digits(9), PromptBody.digits(10), PromptBody.digits(99),
-                        PromptBody.digits(100), PromptBody.digits(99_999), PromptBody.digits(100_000), PromptBody.digits(Integer.MAX_VALUE)});
+    void digitsCountsDecimalDigitsOnBothSidesOfEveryPowerOfTen() {
+        assertEquals(1, PromptBody.digits(0));
+        for (int k = 1, power = 10; k <= 9; k++, power *= 10) {
+            assertEquals(k, PromptBody.digits(power - 1), "digits of " + (power - 1));
+            assertEquals(k + 1, PromptBody.digits(power), "digits of " + power);
+        }
+        assertEquals(10, PromptBody.digits(Integer.MAX_VALUE));
     }
 
     private static int words(JsonNode message) {

@@ -4,148 +4,172 @@ import java.time.Duration;
 
 /**
  * What {@link FakeOpenAiServer} answers to one request: a correct OpenAI stream (the official wire format for
- * completions or chat, chosen by the request's path) shaped by {@code with*} copies, or a fault.
+ * completions or chat, chosen by the request's path) shaped by {@code with*} copies, or a fault. Immutable once
+ * returned: each {@code with*} changes a fresh copy.
  */
 public final class Reply {
 
     enum Kind { STREAM, STATUS, STALL, CLOSE, RAW }
 
-    final Kind kind;
-    final int tokens;
-    final Duration firstTokenDelay;
-    final Duration interval;
-    final int cutAfter;
-    final int stallAfter;
-    final boolean usage;
-    final boolean done;
-    final String lineEnding;
-    final boolean keepAliveComments;
-    final int eventsPerWrite;
-    final int hugeText;
-    final int cachedTokens;
-    final int reasoningChunks;
-    final int status;
-    final String body;
+    Kind kind;
+    int tokens = -1;
+    Duration firstTokenDelay = Duration.ZERO;
+    Duration interval = Duration.ZERO;
+    int cutAfter = -1;
+    int stallAfter = -1;
+    boolean usage = true;
+    boolean done = true;
+    String lineEnding = "\n";
+    boolean keepAliveComments;
+    int eventsPerWrite = 1;
+    int hugeText;
+    int cachedTokens;
+    int reasoningChunks;
+    int status = 200;
+    String body = "";
 
-    private Reply(Kind kind, int tokens, Duration firstTokenDelay, Duration interval, int cutAfter, int stallAfter,
-                  boolean usage, boolean done, String lineEnding, boolean keepAliveComments, int eventsPerWrite,
-                  int hugeText, int cachedTokens, int reasoningChunks, int status, String body) {
+    private Reply(Kind kind) {
         this.kind = kind;
-        this.tokens = tokens;
-        this.firstTokenDelay = firstTokenDelay;
-        this.interval = interval;
-        this.cutAfter = cutAfter;
-        this.stallAfter = stallAfter;
-        this.usage = usage;
-        this.done = done;
-        this.lineEnding = lineEnding;
-        this.keepAliveComments = keepAliveComments;
-        this.eventsPerWrite = eventsPerWrite;
-        this.hugeText = hugeText;
-        this.cachedTokens = cachedTokens;
-        this.reasoningChunks = reasoningChunks;
-        this.status = status;
-        this.body = body;
     }
 
-    private static Reply of(Kind kind, int tokens, int status, String body) {
-        return new Reply(kind, tokens, Duration.ZERO, Duration.ZERO, -1, -1, true, true, "\n", false, 1, 0, 0, 0, status, body);
+    private Reply copy() {
+        Reply r = new Reply(kind);
+        r.tokens = tokens;
+        r.firstTokenDelay = firstTokenDelay;
+        r.interval = interval;
+        r.cutAfter = cutAfter;
+        r.stallAfter = stallAfter;
+        r.usage = usage;
+        r.done = done;
+        r.lineEnding = lineEnding;
+        r.keepAliveComments = keepAliveComments;
+        r.eventsPerWrite = eventsPerWrite;
+        r.hugeText = hugeText;
+        r.cachedTokens = cachedTokens;
+        r.reasoningChunks = reasoningChunks;
+        r.status = status;
+        r.body = body;
+        return r;
     }
 
     /** A correct stream of as many one-token chunks as the request's {@code max_tokens}, then usage and [DONE]. */
     public static Reply stream() {
-        return of(Kind.STREAM, -1, 200, "");
+        return new Reply(Kind.STREAM);
     }
 
     /** A correct stream of {@code tokens} one-token chunks. */
     public static Reply stream(int tokens) {
-        return of(Kind.STREAM, tokens, 200, "");
+        Reply r = new Reply(Kind.STREAM);
+        r.tokens = tokens;
+        return r;
     }
 
     /** An HTTP error (or any status) with a JSON body and no stream. */
     public static Reply status(int status, String jsonBody) {
-        return of(Kind.STATUS, 0, status, jsonBody);
+        Reply r = new Reply(Kind.STATUS);
+        r.status = status;
+        r.body = jsonBody;
+        return r;
     }
 
     /** Reads the request and never answers. */
     public static Reply stall() {
-        return of(Kind.STALL, 0, 0, "");
+        return new Reply(Kind.STALL);
     }
 
     /** Reads the request and closes the connection without a response. */
     public static Reply closeWithoutResponse() {
-        return of(Kind.CLOSE, 0, 0, "");
+        return new Reply(Kind.CLOSE);
     }
 
     /** A 200 event stream whose body is exactly {@code events}, however wrong. */
     public static Reply raw(String events) {
-        return of(Kind.RAW, 0, 200, events);
-    }
-
-    private Reply copy(Duration firstTokenDelay, Duration interval, int cutAfter, int stallAfter, boolean usage,
-                       boolean done, String lineEnding, boolean keepAliveComments, int eventsPerWrite, int hugeText,
-                       int cachedTokens, int reasoningChunks) {
-        return new Reply(kind, tokens, firstTokenDelay, interval, cutAfter, stallAfter, usage, done, lineEnding,
-                keepAliveComments, eventsPerWrite, hugeText, cachedTokens, reasoningChunks, status, body);
+        Reply r = new Reply(Kind.RAW);
+        r.body = events;
+        return r;
     }
 
     /** Waits this long after the headers before the first output chunk. */
     public Reply withFirstTokenDelay(Duration d) {
-        return copy(d, interval, cutAfter, stallAfter, usage, done, lineEnding, keepAliveComments, eventsPerWrite, hugeText, cachedTokens, reasoningChunks);
+        Reply r = copy();
+        r.firstTokenDelay = d;
+        return r;
     }
 
     /** Waits this long between output chunks. */
     public Reply withInterval(Duration d) {
-        return copy(firstTokenDelay, d, cutAfter, stallAfter, usage, done, lineEnding, keepAliveComments, eventsPerWrite, hugeText, cachedTokens, reasoningChunks);
+        Reply r = copy();
+        r.interval = d;
+        return r;
     }
 
     /** Closes the connection mid-stream, without the chunked terminator, after this many output chunks. */
     public Reply cutAfter(int chunks) {
-        return copy(firstTokenDelay, interval, chunks, stallAfter, usage, done, lineEnding, keepAliveComments, eventsPerWrite, hugeText, cachedTokens, reasoningChunks);
+        Reply r = copy();
+        r.cutAfter = chunks;
+        return r;
     }
 
     /** Stops writing, connection open, after this many output chunks. */
     public Reply stallAfter(int chunks) {
-        return copy(firstTokenDelay, interval, cutAfter, chunks, usage, done, lineEnding, keepAliveComments, eventsPerWrite, hugeText, cachedTokens, reasoningChunks);
+        Reply r = copy();
+        r.stallAfter = chunks;
+        return r;
     }
 
     /** Leaves out the usage chunk. */
     public Reply withoutUsage() {
-        return copy(firstTokenDelay, interval, cutAfter, stallAfter, false, done, lineEnding, keepAliveComments, eventsPerWrite, hugeText, cachedTokens, reasoningChunks);
+        Reply r = copy();
+        r.usage = false;
+        return r;
     }
 
     /** Leaves out {@code data: [DONE]}. */
     public Reply withoutDone() {
-        return copy(firstTokenDelay, interval, cutAfter, stallAfter, usage, false, lineEnding, keepAliveComments, eventsPerWrite, hugeText, cachedTokens, reasoningChunks);
+        Reply r = copy();
+        r.done = false;
+        return r;
     }
 
     /** Ends lines with this ({@code "\n"}, {@code "\r\n"} or {@code "\r"}). */
     public Reply withLineEnding(String ending) {
-        return copy(firstTokenDelay, interval, cutAfter, stallAfter, usage, done, ending, keepAliveComments, eventsPerWrite, hugeText, cachedTokens, reasoningChunks);
+        Reply r = copy();
+        r.lineEnding = ending;
+        return r;
     }
 
     /** Writes a {@code : keep-alive} comment before every event. */
     public Reply withKeepAliveComments() {
-        return copy(firstTokenDelay, interval, cutAfter, stallAfter, usage, done, lineEnding, true, eventsPerWrite, hugeText, cachedTokens, reasoningChunks);
+        Reply r = copy();
+        r.keepAliveComments = true;
+        return r;
     }
 
     /** Puts this many events in each write (and so, usually, in each read of the client). */
     public Reply withEventsPerWrite(int events) {
-        return copy(firstTokenDelay, interval, cutAfter, stallAfter, usage, done, lineEnding, keepAliveComments, events, hugeText, cachedTokens, reasoningChunks);
+        Reply r = copy();
+        r.eventsPerWrite = events;
+        return r;
     }
 
     /** Makes the first output chunk's text this many characters long: one line of that size. */
     public Reply withHugeText(int chars) {
-        return copy(firstTokenDelay, interval, cutAfter, stallAfter, usage, done, lineEnding, keepAliveComments, eventsPerWrite, chars, cachedTokens, reasoningChunks);
+        Reply r = copy();
+        r.hugeText = chars;
+        return r;
     }
 
     /** Reports this many cached prompt tokens in usage. */
     public Reply withCachedTokens(int cached) {
-        return copy(firstTokenDelay, interval, cutAfter, stallAfter, usage, done, lineEnding, keepAliveComments, eventsPerWrite, hugeText, cached, reasoningChunks);
+        Reply r = copy();
+        r.cachedTokens = cached;
+        return r;
     }
 
     /** Streams this many reasoning chunks ({@code delta.reasoning_content}) before the content, in chat. */
     public Reply withReasoning(int chunks) {
-        return copy(firstTokenDelay, interval, cutAfter, stallAfter, usage, done, lineEnding, keepAliveComments, eventsPerWrite, hugeText, cachedTokens, chunks);
+        Reply r = copy();
+        r.reasoningChunks = chunks;
+        return r;
     }
 }
