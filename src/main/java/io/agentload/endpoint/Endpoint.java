@@ -1,0 +1,324 @@
+package io.agentload.endpoint;
+
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * An OpenAI-compatible inference endpoint (vLLM, SGLang, TensorRT-LLM, NIM...) that replays agent turns as streamed
+ * completions with exact prompt lengths, exact prefix reuse and honest timing.
+ *
+ * <pre>{@code
+ * Endpoint endpoint = Endpoint.builder().baseUrl("http://localhost:8000/v1").model("Qwen/Qwen3-8B").build();
+ * CompletionResult r = endpoint.send(EndpointRequest.of(layout, salt, 200)).join();
+ * r.ttftSeconds(); r.outputTokensPerSecond(); r.cachedTokens();
+ * }</pre>
+ *
+ * <p>Each {@link #send} is one HTTP/1.1 request on its own virtual thread, streamed with {@code stream_options:
+ * {include_usage: true}}. Nothing in the client limits or queues requests: OkHttp's per-host and total limits are
+ * lifted and idle keep-alive connections are kept for thousands of agents, so the send time is when the request
+ * really leaves (a client-side queue hidden from TTFT is a known pitfall of other load generators). Read and write
+ * timeouts are off; a first-token and a total timeout, run by one watchdog thread, cancel stalled calls instead.
+ *
+ * <p>Two APIs: {@link Api#COMPLETIONS} (the default) sends token ids, {@link Api#CHAT} sends text of the same length
+ * in o200k_base tokens for endpoints that take only text. The API key comes from an environment variable and never
+ * appears in results, details or {@link #toString()}.
+ */
+public final class Endpoint implements AutoCloseable {
+
+    /** Which OpenAI API the prompts go to. */
+    public enum Api {
+        /** {@code POST /v1/completions} with {@code prompt} as a list of token ids: exact tokens, exact reuse. */
+        COMPLETIONS("completions"),
+        /** {@code POST /v1/chat/completions} with words built to the token budget, for text-only endpoints. */
+        CHAT("chat/completions");
+
+        private final String path;
+
+        Api(String path) {
+            this.path = path;
+        }
+    }
+
+    private final HttpUrl url;
+    private final Api api;
+    private final BodyOptions options;
+    private final String authorization;
+    private final String apiKeySource;
+    private final ExchangeSettings settings;
+    private final OkHttpClient client;
+    private final ExecutorService callThreads;
+    private final ScheduledThreadPoolExecutor watchdog;
+    private volatile boolean closed;
+
+    private Endpoint(Builder b, HttpUrl url, String apiKey) {
+        this.url = url;
+        this.api = b.api;
+        this.options = new BodyOptions(b.model, b.temperature, b.ignoreEos, b.minTokens, b.tokenIds);
+        this.authorization = apiKey.isEmpty() ? "" : "Bearer " + apiKey;
+        this.apiKeySource = apiKey.isEmpty() ? "no API key" : "API key from $" + b.apiKeyVariable;
+        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
+                .name("agentload-endpoint-watchdog").unstarted(r));
+        watchdog.setRemoveOnCancelPolicy(true);
+        this.callThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("agentload-endpoint-", 0).factory());
+        Dispatcher dispatcher = new Dispatcher(callThreads);
+        dispatcher.setMaxRequests(Integer.MAX_VALUE);
+        dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
+        this.client = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(b.maxIdleConnections, 5, TimeUnit.MINUTES))
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .connectTimeout(b.connectTimeout)
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
+                .callTimeout(Duration.ZERO)
+                .eventListenerFactory(Exchange.LISTENERS)
+                .build();
+        this.settings = new ExchangeSettings(displayUrl(url), apiKey, watchdog, b.firstTokenTimeout, b.totalTimeout,
+                () -> closed);
+    }
+
+    /** A builder; {@link Builder#baseUrl} and {@link Builder#model} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends one turn and streams its completion. Never blocks and never fails: every fault (refused, HTTP error,
+     * timeout, cut or malformed stream, missing usage) completes the future normally with a result whose status
+     * names it. Cancelling the future cancels the request. The future completes on the request's virtual thread, so
+     * dependent stages run there, after the connection is back in the pool.
+     *
+     * <p>The body's exact length is computed here, one pass over the prompt's ids, before the send time is read;
+     * writing the body to the connection happens after it, inside TTFT, as it does for any client.
+     */
+    public CompletableFuture<CompletionResult> send(EndpointRequest request) {
+        Objects.requireNonNull(request, "request");
+        PromptTokens tokens = new PromptTokens(request.layout(), request.salt(), options.tokenIds());
+        PromptBody body = api == Api.CHAT
+                ? new ChatBody(options, tokens, request.outputTokens())
+                : new CompletionsBody(options, tokens, request.outputTokens());
+        Exchange exchange = new Exchange(request, settings);
+        Request.Builder http = new Request.Builder().url(url).post(body)
+                .header("Accept", "text/event-stream")
+                .header("Accept-Encoding", "identity") // a compressed stream would hold chunks back
+                .tag(Exchange.class, exchange);
+        if (!authorization.isEmpty()) http.header("Authorization", authorization);
+        Call call = client.newCall(http.build());
+        return exchange.start(call);
+    }
+
+    /** The endpoint URL requests go to, without user info or query. */
+    public String url() {
+        return settings.url();
+    }
+
+    /** Which API the prompts go to. */
+    public Api api() {
+        return api;
+    }
+
+    /** The model named in every request. */
+    public String model() {
+        return options.model();
+    }
+
+    /** Cancels requests still running (their results say {@code cancelled}) and releases threads and connections. */
+    @Override
+    public void close() {
+        closed = true;
+        client.dispatcher().cancelAll();
+        callThreads.shutdown();
+        try {
+            if (!callThreads.awaitTermination(5, TimeUnit.SECONDS)) callThreads.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        watchdog.shutdownNow();
+        client.connectionPool().evictAll();
+    }
+
+    /** The URL, API, model and where the API key comes from; never the key. */
+    @Override
+    public String toString() {
+        return "Endpoint[" + api + " " + settings.url() + ", model " + options.model() + ", " + apiKeySource + "]";
+    }
+
+    private static String displayUrl(HttpUrl url) {
+        return url.newBuilder().username("").password("").query(null).fragment(null).build().toString();
+    }
+
+    /** Configures an {@link Endpoint}; every setting but the base URL and the model has a default. */
+    public static final class Builder {
+        private String baseUrl;
+        private String model;
+        private Api api = Api.COMPLETIONS;
+        private String apiKeyVariable = "OPENAI_API_KEY";
+        private boolean apiKeyRequired;
+        private double temperature;
+        private boolean ignoreEos = true;
+        private boolean minTokens = true;
+        private TokenIdRange tokenIds = TokenIdRange.DEFAULT;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration firstTokenTimeout = Duration.ofMinutes(5);
+        private Duration totalTimeout = Duration.ofMinutes(30);
+        private int maxIdleConnections = 10_000;
+        private Function<String, String> environment = System::getenv;
+
+        private Builder() {
+        }
+
+        /**
+         * The API's base URL as OpenAI clients take it, e.g. {@code http://localhost:8000/v1}; a URL with no path gets
+         * {@code /v1}. The API's path ({@code completions} or {@code chat/completions}) is appended.
+         */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return this;
+        }
+
+        /** The model to name in every request, as the server lists it in {@code /v1/models}. */
+        public Builder model(String model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** Which API to send prompts to (default {@link Api#COMPLETIONS}, token ids). */
+        public Builder api(Api api) {
+            this.api = Objects.requireNonNull(api, "api");
+            return this;
+        }
+
+        /**
+         * Sends the API key held in this environment variable as {@code Authorization: Bearer}; building fails if it is
+         * not set. Without this call the key comes from {@code OPENAI_API_KEY} when that is set, as OpenAI's own
+         * clients do.
+         */
+        public Builder apiKeyFromEnv(String variable) {
+            this.apiKeyVariable = Objects.requireNonNull(variable, "variable");
+            this.apiKeyRequired = true;
+            return this;
+        }
+
+        /** Sends no API key, even when {@code OPENAI_API_KEY} is set. */
+        public Builder noApiKey() {
+            this.apiKeyVariable = null;
+            this.apiKeyRequired = false;
+            return this;
+        }
+
+        /** Sampling temperature (default 0), from 0 to 2. */
+        public Builder temperature(double temperature) {
+            if (!(temperature >= 0 && temperature <= 2)) {
+                throw new IllegalArgumentException("temperature " + temperature + " outside [0, 2]");
+            }
+            this.temperature = temperature;
+            return this;
+        }
+
+        /**
+         * Whether to force the output length with {@code ignore_eos: true} (default true; vLLM, SGLang and
+         * TensorRT-LLM accept it, OpenAI's own API rejects unknown fields).
+         */
+        public Builder ignoreEos(boolean ignoreEos) {
+            this.ignoreEos = ignoreEos;
+            return this;
+        }
+
+        /** Whether to send {@code min_tokens} equal to {@code max_tokens} (default true; vLLM and TensorRT-LLM). */
+        public Builder minTokens(boolean minTokens) {
+            this.minTokens = minTokens;
+            return this;
+        }
+
+        /**
+         * The token ids token-id prompts draw from, {@code [from, to)}: default {@code [1000, 100000)}, ordinary ids in
+         * Llama 3, cl100k_base, o200k_base, Qwen2 and Mistral tekken vocabularies. Narrow it for small vocabularies
+         * (e.g. {@code [1000, 32000)} for Llama 2).
+         */
+        public Builder tokenIdRange(int from, int to) {
+            this.tokenIds = new TokenIdRange(from, to);
+            return this;
+        }
+
+        /** Longest wait for a TCP connection (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connect timeout");
+            return this;
+        }
+
+        /** Longest wait from send to the first output chunk (default 5 min): a long prefill in a queue counts. */
+        public Builder firstTokenTimeout(Duration timeout) {
+            this.firstTokenTimeout = positive(timeout, "first token timeout");
+            return this;
+        }
+
+        /** Longest wait from send to the end of the stream (default 30 min). */
+        public Builder totalTimeout(Duration timeout) {
+            this.totalTimeout = positive(timeout, "total timeout");
+            return this;
+        }
+
+        /** Idle keep-alive connections kept for reuse (default 10,000): set it at least to the number of agents. */
+        public Builder maxIdleConnections(int connections) {
+            if (connections < 1) throw new IllegalArgumentException("max idle connections " + connections + " < 1");
+            this.maxIdleConnections = connections;
+            return this;
+        }
+
+        /** Where environment variables are read from; tests give a map instead of the process environment. */
+        Builder environment(Function<String, String> environment) {
+            this.environment = environment;
+            return this;
+        }
+
+        /** The endpoint; throws {@link EndpointException} for a bad base URL or a required API key that is missing. */
+        public Endpoint build() {
+            if (baseUrl == null) throw new EndpointException("no base URL: call baseUrl(\"http://host:8000/v1\")");
+            if (model == null || model.isBlank()) {
+                throw new EndpointException("no model: call model(...) with the served model's name");
+            }
+            HttpUrl base = HttpUrl.parse(baseUrl);
+            if (base == null) throw new EndpointException("base URL '" + baseUrl + "' is not an http or https URL");
+            HttpUrl.Builder url = base.newBuilder();
+            if (base.encodedPath().equals("/")) url.encodedPath("/v1");
+            HttpUrl endpointUrl = url.build();
+            String path = endpointUrl.encodedPath().endsWith("/") ? api.path : "/" + api.path;
+            endpointUrl = endpointUrl.newBuilder().encodedPath(endpointUrl.encodedPath() + path).build();
+            return new Endpoint(this, endpointUrl, apiKey());
+        }
+
+        private String apiKey() {
+            if (apiKeyVariable == null) return "";
+            String key = environment.apply(apiKeyVariable);
+            if (key == null || key.isBlank()) {
+                if (apiKeyRequired) {
+                    throw new EndpointException("environment variable " + apiKeyVariable + " (the API key) is not set");
+                }
+                return "";
+            }
+            return key.strip();
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " " + d + " is not positive");
+            }
+            return d;
+        }
+    }
+}

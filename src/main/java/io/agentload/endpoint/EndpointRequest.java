@@ -1,0 +1,56 @@
+package io.agentload.endpoint;
+
+import io.agentload.trajectory.PromptLayout;
+
+import java.util.Objects;
+
+/**
+ * One turn to send: its prompt layout, the replay salt that keeps this (agent, session) replay's cache apart from
+ * every other's, and the output length to force (DESIGN.md section 3).
+ *
+ * @param layout       where each prompt token comes from; the prompt has {@code layout.inputTokens()} tokens
+ * @param salt         the replay salt; shared-prefix tokens ignore it
+ * @param outputTokens tokens to generate: sent as {@code max_tokens} (and {@code min_tokens}, {@code ignore_eos})
+ * @param agentId      the agent sending it, for results and error details; empty when not given
+ */
+public record EndpointRequest(PromptLayout layout, long salt, int outputTokens, String agentId) {
+
+    public EndpointRequest {
+        Objects.requireNonNull(layout, "layout");
+        if (outputTokens < 1) {
+            throw new IllegalArgumentException("output tokens " + outputTokens + " < 1 for session "
+                    + layout.sessionId() + " turn " + layout.turn());
+        }
+        agentId = agentId == null ? "" : agentId;
+    }
+
+    /** A request for a turn's layout, with no agent named. */
+    public static EndpointRequest of(PromptLayout layout, long salt, int outputTokens) {
+        return new EndpointRequest(layout, salt, outputTokens, "");
+    }
+
+    /** This request, sent by the named agent. */
+    public EndpointRequest withAgentId(String agentId) {
+        return new EndpointRequest(layout, salt, outputTokens, agentId);
+    }
+
+    /** The session the turn belongs to. */
+    public String sessionId() {
+        return layout.sessionId();
+    }
+
+    /** The turn's index in its session. */
+    public int turn() {
+        return layout.turn();
+    }
+
+    /** The prompt's length in tokens. */
+    public int inputTokens() {
+        return layout.inputTokens();
+    }
+
+    /** Names the request in error details: agent (when given), session and turn. */
+    String describe() {
+        return (agentId.isEmpty() ? "" : "agent " + agentId + ", ") + "session " + sessionId() + ", turn " + turn();
+    }
+}

@@ -1,0 +1,225 @@
+package io.agentload.endpoint;
+
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.EventListener;
+import okhttp3.MediaType;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
+
+/**
+ * One streamed request from send to result: OkHttp's callback for the call and its event listener (which stamps the
+ * arrival of the response headers), the reading of the event stream, the timeouts, and the classification of every way
+ * the request can end. Apart from the timeout flag, its state is touched only by the thread that runs the call.
+ */
+final class Exchange extends EventListener implements Callback {
+
+    /** Gives each call whose request carries an exchange that exchange as its event listener. */
+    static final EventListener.Factory LISTENERS = call -> {
+        Exchange exchange = call.request().tag(Exchange.class);
+        return exchange == null ? EventListener.NONE : exchange;
+    };
+
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+    private static final int EXCERPT_BYTES = 2048;
+    private static final int EXCERPT_CHARS = 200;
+
+    private final EndpointRequest request;
+    private final ExchangeSettings settings;
+    private final CompletableFuture<CompletionResult> result = new CompletableFuture<>();
+    private volatile String timeout;
+    private Call call;
+    private long sendNanos;
+    private Future<?> firstTokenDeadline;
+    private Future<?> totalDeadline;
+
+    private long firstByteNanos = NOT_REACHED;
+    private long[] chunkNanos = new long[64];
+    private int chunks;
+    private String finishReason = "";
+    private Chunk.Usage usage;
+    private String streamError;
+    private boolean done;
+
+    Exchange(EndpointRequest request, ExchangeSettings settings) {
+        this.request = request;
+        this.settings = settings;
+    }
+
+    /** Stamps the send time and hands the call to OkHttp; the future always completes normally, faults included. */
+    CompletableFuture<CompletionResult> start(Call call) {
+        this.call = call;
+        result.whenComplete((r, failure) -> {
+            if (result.isCancelled()) call.cancel();
+        });
+        sendNanos = System.nanoTime();
+        try {
+            firstTokenDeadline = schedule(settings.firstTokenTimeout(), "no first token within ");
+            totalDeadline = schedule(settings.totalTimeout(), "stream not finished within ");
+            call.enqueue(this);
+        } catch (RejectedExecutionException e) {
+            finish(CompletionResult.CANCELLED, "the endpoint is closed", System.nanoTime());
+        }
+        return result;
+    }
+
+    private Future<?> schedule(Duration after, String what) {
+        return settings.watchdog().schedule(() -> expire(what + seconds(after)), after.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs on the watchdog: marks the exchange timed out and cancels the call, which ends any blocking read. */
+    private void expire(String why) {
+        if (timeout == null) timeout = why;
+        call.cancel();
+    }
+
+    @Override
+    public void responseHeadersEnd(Call call, Response response) {
+        firstByteNanos = System.nanoTime();
+    }
+
+    @Override
+    public void onFailure(Call call, IOException e) {
+        Outcome fault = failure(e, false);
+        finish(fault.status(), fault.what(), System.nanoTime());
+    }
+
+    @Override
+    public void onResponse(Call call, Response response) {
+        Outcome outcome;
+        try {
+            outcome = read(response);
+        } catch (EndpointException e) {
+            outcome = new Outcome(CompletionResult.MALFORMED_SSE, e.getMessage() + " (after " + chunks + " output chunks)");
+        } catch (IOException e) {
+            outcome = finished() && timeout == null ? completed() : failure(e, true);
+        } catch (RuntimeException e) {
+            outcome = new Outcome(CompletionResult.CLIENT_ERROR, e.toString());
+        }
+        long end = System.nanoTime();
+        response.close(); // before completing, so the connection is back in the pool for the caller's next request
+        finish(outcome.status(), outcome.what(), end);
+    }
+
+    /** Reads the response to its end; returns the status and the detail. */
+    private Outcome read(Response response) throws IOException {
+        ResponseBody body = response.body();
+        if (firstByteNanos == NOT_REACHED) firstByteNanos = System.nanoTime();
+        if (!response.isSuccessful()) {
+            String excerpt = excerpt(body.source());
+            return new Outcome(CompletionResult.http(response.code()), "HTTP " + response.code() + ": " + excerpt);
+        }
+        MediaType type = body.contentType();
+        if (type != null && !(type.type().equals("text") && type.subtype().equals("event-stream"))) {
+            return new Outcome(CompletionResult.MALFORMED_SSE, "content type " + type + ", not text/event-stream: "
+                    + excerpt(body.source()));
+        }
+        new SseReader(body.source(), System::nanoTime, firstByteNanos).read(this::event);
+        if (streamError != null) {
+            return new Outcome(CompletionResult.STREAM_ERROR, "the server streamed an error after " + chunks
+                    + " output chunks: " + excerpt(streamError));
+        }
+        if (finished()) return completed();
+        return new Outcome(CompletionResult.STREAM_CUT,
+                "the stream ended after " + chunks + " output chunks, before [DONE]");
+    }
+
+    /** The generation is over: [DONE] came, or a finish reason (then only usage and [DONE] can be missing). */
+    private boolean finished() {
+        return done || !finishReason.isEmpty();
+    }
+
+    private Outcome completed() {
+        return usage != null ? new Outcome(CompletionResult.OK, "")
+                : new Outcome(CompletionResult.MISSING_USAGE, "the stream finished without usage; output tokens are the "
+                + chunks + " output chunks counted by the client");
+    }
+
+    private boolean event(byte[] data, long arrivalNanos) {
+        if (Arrays.equals(data, DONE)) {
+            done = true;
+            return false;
+        }
+        Chunk chunk = ChunkParser.parse(data);
+        if (chunk.error() != null) {
+            streamError = chunk.error();
+            return false;
+        }
+        if (chunk.hasOutput()) {
+            if (chunks == 0) firstTokenDeadline.cancel(false);
+            if (chunks == chunkNanos.length) chunkNanos = Arrays.copyOf(chunkNanos, chunks * 2);
+            chunkNanos[chunks++] = arrivalNanos;
+        }
+        if (chunk.finishReason() != null) finishReason = chunk.finishReason();
+        if (chunk.usage() != null) usage = chunk.usage();
+        return true;
+    }
+
+    /** Classifies an I/O failure before the response ({@code responded} false) or while streaming it. */
+    private Outcome failure(IOException e, boolean responded) {
+        String why = timeout;
+        if (why != null) return new Outcome(CompletionResult.TIMEOUT, why + " (" + chunks + " output chunks received)");
+        if (settings.closed().getAsBoolean()) return new Outcome(CompletionResult.CANCELLED, "the endpoint was closed");
+        if (call.isCanceled()) return new Outcome(CompletionResult.CANCELLED, "cancelled by the caller");
+        if (responded) {
+            return new Outcome(CompletionResult.STREAM_CUT, "the stream broke after " + chunks + " output chunks: " + e);
+        }
+        if (e instanceof ConnectException) return new Outcome(CompletionResult.REFUSED, e.toString());
+        if (e instanceof SocketTimeoutException) return new Outcome(CompletionResult.TIMEOUT, "connect: " + e);
+        return new Outcome(CompletionResult.IO_ERROR, e.toString());
+    }
+
+    private void finish(String status, String what, long endNanos) {
+        if (firstTokenDeadline != null) firstTokenDeadline.cancel(false);
+        if (totalDeadline != null) totalDeadline.cancel(false);
+        String detail = what.isEmpty() ? ""
+                : settings.redact(what + " [POST " + settings.url() + ", " + request.describe() + "]");
+        boolean reported = usage != null;
+        result.complete(new CompletionResult(request, status, detail, sendNanos, firstByteNanos, endNanos,
+                reported ? usage.promptTokens() : request.inputTokens(),
+                reported ? usage.cachedTokens() : -1,
+                reported ? usage.completionTokens() : chunks,
+                reported, finishReason, Arrays.copyOf(chunkNanos, chunks)));
+    }
+
+    /** The start of an error body, on one line; whatever arrived if the body breaks off. */
+    private String excerpt(BufferedSource source) {
+        Buffer buffer = source.getBuffer();
+        try {
+            source.request(EXCERPT_BYTES);
+        } catch (IOException e) {
+            // the excerpt is what arrived before the failure
+        }
+        return excerpt(buffer.snapshot((int) Math.min(EXCERPT_BYTES, buffer.size())).utf8());
+    }
+
+    /** Text on one line, without the API key (redacted before it is cut, so no part of the key is left). */
+    private String excerpt(String text) {
+        String line = settings.redact(text).replaceAll("\\s+", " ").strip();
+        if (line.isEmpty()) return "(empty body)";
+        return line.length() <= EXCERPT_CHARS ? line : line.substring(0, EXCERPT_CHARS) + "...";
+    }
+
+    /** How an exchange ended: its status and, for a fault, what happened. */
+    private record Outcome(String status, String what) {
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
+    }
+}

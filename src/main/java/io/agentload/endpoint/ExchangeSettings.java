@@ -1,0 +1,29 @@
+package io.agentload.endpoint;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What every exchange of one endpoint shares.
+ *
+ * @param url               the endpoint URL as results show it: no user info, no query
+ * @param secret            the API key, so that details can never repeat it; empty when there is none
+ * @param watchdog          runs the first-token and total timeouts
+ * @param firstTokenTimeout longest wait from send to the first output chunk
+ * @param totalTimeout      longest wait from send to the end of the stream
+ * @param closed            whether the endpoint has been closed
+ */
+record ExchangeSettings(String url, String secret, ScheduledExecutorService watchdog, Duration firstTokenTimeout,
+                        Duration totalTimeout, BooleanSupplier closed) {
+
+    @Override
+    public String toString() {
+        return "ExchangeSettings[" + url + "]";
+    }
+
+    /** The text with every occurrence of the API key replaced. */
+    String redact(String text) {
+        return secret.isEmpty() ? text : text.replace(secret, "[redacted]");
+    }
+}
