@@ -12,6 +12,7 @@ import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How the context (input tokens) grows with the turn index: mean and p10/p50/p90 over the sessions that reach each
@@ -57,11 +58,12 @@ final class ContextGrowth {
         int minSessions = (int) Math.max(1, Math.ceil(sessions.size() * CHART_SHARE_PERCENT / 100.0));
         Table drawn = table.where(reached.isGreaterThanOrEqualTo(minSessions));
         String scope = minSessions == 1 ? "" : " (reached by " + CHART_SHARE_PERCENT + "% of sessions)";
-        XYChart chart = Style.xy("Context growth over turns (" + sessions.size() + " sessions)",
+        XYChart chart = Style.xy(String.format(Locale.ROOT, "Context growth over turns (%,d sessions)", sessions.size()),
                 "turn index" + scope, "input tokens");
+        double[] x = drawn.intColumn("turn").asDoubleArray();
+        Style.wholeNumbersX(chart, x[x.length - 1]);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        double[] x = drawn.intColumn("turn").asDoubleArray();
         thin(Style.line(chart, "p90", x, drawn.doubleColumn("p90_input_tokens").asDoubleArray(), Style.SKY), true);
         thin(Style.line(chart, "p50", x, drawn.doubleColumn("p50_input_tokens").asDoubleArray(), Style.BLUE), false);
         thin(Style.line(chart, "p10", x, drawn.doubleColumn("p10_input_tokens").asDoubleArray(), Style.SKY), true);

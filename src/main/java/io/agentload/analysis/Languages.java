@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -75,8 +76,11 @@ final class Languages {
         Table table = Table.create("languages").addColumns(language, sessionCount, turns, sessionShare,
                 turnsPerSession, meanInput, meanOutput, reusedShare);
 
-        CategoryChart chart = Style.category("Sessions by language (" + sessions.size() + " sessions, "
-                + rows.size() + " languages)", "language", "% of sessions");
+        CategoryChart chart = Style.category(String.format(Locale.ROOT, "Sessions by language (%,d sessions, %d %s)",
+                sessions.size(), rows.size(), rows.size() == 1 ? "language" : "languages"), "language",
+                "% of sessions");
+        // One bar series: overlapping puts the line's markers over the bars' centres instead of in a slot beside them.
+        chart.getStyler().setOverlapped(true);
         chart.getStyler().setXAxisLabelRotation(rows.size() > 6 ? 45 : 0);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         List<String> names = language.asList();

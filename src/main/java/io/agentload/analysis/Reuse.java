@@ -65,9 +65,10 @@ final class Reuse {
                 : " (reached by " + ContextGrowth.CHART_SHARE_PERCENT + "% of sessions)";
         XYChart chart = Style.xy("Input tokens reused from the previous turn", "turn index" + scope,
                 "% of input tokens");
+        double[] x = drawn.intColumn("turn").asDoubleArray();
+        Style.wholeNumbersX(chart, x[x.length - 1]);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
-        double[] x = drawn.intColumn("turn").asDoubleArray();
         XYSeries r = Style.line(chart, "reused", x,
                 percent(drawn.doubleColumn("reused_share").asDoubleArray()), Style.BLUE);
         XYSeries s = Style.line(chart, "shared prefix", x,

@@ -104,6 +104,7 @@ final class SloCurves {
         }
         XYChart chart = Style.xy(title, "concurrent agents", yTitle);
         if (Style.spansDecades(x)) Style.logX(chart);
+        else Style.wholeNumbersX(chart, x[x.length - 1]);
         if (Style.spansDecades(all.stream().mapToDouble(Double::doubleValue).toArray())) {
             Style.logY(chart.getStyler());
         } else {

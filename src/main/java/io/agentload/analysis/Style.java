@@ -129,6 +129,28 @@ final class Style {
         return max > 10 * min;
     }
 
+    /**
+     * Labels a linear x axis of whole numbers from 0 or 1 up to {@code max} (turn indices, agents) at multiples of a
+     * round step (1, 2, 5, 10, 20 ...) that leaves at most ten labels. XChart labels equally spaced x values itself,
+     * every k-th value for the smallest k whose labels are distinct and narrower than the gap between them, and 40
+     * turn indices then read as one run of digits; blank labels between the multiples are never distinct, so the k it
+     * settles on is the step.
+     */
+    static void wholeNumbersX(XYChart chart, double max) {
+        long every = roundStep(max / 10);
+        chart.setCustomXAxisTickLabelsFormatter(v -> v == Math.rint(v) && (long) Math.rint(v) % every == 0
+                ? String.format(Locale.ROOT, "%,.0f", v) : "");
+    }
+
+    /** The smallest of 1, 2, 5, 10, 20, 50 ... that is at least {@code atLeast}. */
+    static long roundStep(double atLeast) {
+        for (long decade = 1; ; decade *= 10) {
+            for (long m : new long[] {1, 2, 5}) {
+                if (m * decade >= atLeast) return m * decade;
+            }
+        }
+    }
+
     /** Makes the x axis logarithmic, labelled 1, 10, 100, 1,000 ... */
     static void logX(XYChart chart) {
         chart.getStyler().setXAxisLogarithmic(true);

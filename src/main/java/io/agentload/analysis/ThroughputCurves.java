@@ -39,6 +39,7 @@ final class ThroughputCurves {
         XYChart chart = Style.xy("Throughput per GPU against concurrency (" + gpus + (gpus == 1 ? " GPU)" : " GPUs)"),
                 "concurrent agents", "output tokens/s per GPU");
         if (Style.spansDecades(x)) Style.logX(chart);
+        else Style.wholeNumbersX(chart, x[x.length - 1]);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMin(1, 0.0);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
@@ -72,6 +73,7 @@ final class ThroughputCurves {
         XYChart chart = Style.xy("Power against concurrency (" + boundaries + ")", "concurrent agents",
                 "mean power (W)");
         if (Style.spansDecades(x)) Style.logX(chart);
+        else Style.wholeNumbersX(chart, x[x.length - 1]);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMin(1, 0.0);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
