@@ -5,9 +5,9 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
@@ -40,7 +40,7 @@ final class Style {
     static final Color GREY = new Color(0x55, 0x55, 0x55);
     /** Not Okabe-Ito: a dark blue to pair with {@link #BLUE} and {@link #SKY} as shades of one quantity. */
     static final Color NAVY = new Color(0x1B, 0x3A, 0x6B);
-    /** Colours for series in order: tiers, systems, workloads. */
+    /** Colours for series that are alike, in order: systems, workloads. */
     static final Color[] PALETTE = {BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, GREY};
 
     static final BasicStroke SOLID = new BasicStroke(2f);
@@ -74,7 +74,6 @@ final class Style {
                 .yAxisTitle(yTitle).build();
         common(chart.getStyler());
         chart.getStyler().setAvailableSpaceFill(0.8);
-        chart.getStyler().setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         return chart;
     }
 
@@ -205,7 +204,7 @@ final class Style {
 
     /** A token count as people quote it: 150, 4.5K, 27K, 131K, 1.2M. */
     static String tokens(double v) {
-        if (Math.abs(v) < 1000) return trim(String.format(Locale.ROOT, "%.0f", v));
+        if (Math.abs(v) < 999.5) return trim(String.format(Locale.ROOT, "%.0f", v));
         if (Math.abs(v) < 999_500) return trim(String.format(Locale.ROOT, "%.3g", v / 1000)) + "K";
         return trim(String.format(Locale.ROOT, "%.3g", v / 1e6)) + "M";
     }

@@ -1,8 +1,10 @@
 package io.agentload.analysis;
 
+import io.agentload.trajectory.Trajectories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
+import tech.tablesaw.api.Table;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -49,11 +51,13 @@ class FigureTest {
     }
 
     @Test
-    void theDocumentedExampleRuns() {
-        // The example of Analysis's Javadoc and docs/analysis.md, on the ten-turn fixture.
-        var turns = TrajectoryAnalysisTest.tenTurns();
-        XYChart chart = Analysis.inputLengths(turns).chart();
-        assertEquals("turns", Charts.seriesNames(chart).get(0));
-        assertEquals(22, Analysis.inputLengths(turns).table().rowCount());
+    void theDocumentedExampleRuns() throws IOException {
+        // Analysis's Javadoc and the first example of docs/analysis.md.
+        Table turns = Trajectories.read("data/coding-agent-sample.parquet");
+        Figure<XYChart> inputs = Analysis.inputLengths(turns);
+        assertEquals("turns", Charts.seriesNames(inputs.chart()).get(0));
+        assertEquals(turns.rowCount(), inputs.table().longColumn("turns").sum(), 0);
+        inputs.savePng(tmp.resolve("inputs.png"));
+        assertEquals(800, ImageIO.read(tmp.resolve("inputs.png").toFile()).getWidth());
     }
 }

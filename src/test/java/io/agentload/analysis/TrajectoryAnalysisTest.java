@@ -219,6 +219,10 @@ class TrajectoryAnalysisTest {
         Table small = Analysis.chatWorkload(3, 500, 20);
         assertEquals(List.of("chat-0", "chat-1", "chat-2"), small.stringColumn(Trajectories.SESSION_ID).asList());
         assertEquals(500, Analysis.reusedShare(small).table().longColumn("input_tokens").getLong(0) / 3);
+        Figure<XYChart> noToolTime = Analysis.toolTimes(small);
+        assertEquals(List.of(), Charts.seriesNames(noToolTime.chart()), "every value is off the log axis");
+        assertTrue(noToolTime.chart().getTitle().contains("100.0% at 0"), noToolTime.chart().getTitle());
+        Charts.rendered(noToolTime);
         assertThrows(IllegalArgumentException.class, () -> Analysis.chatWorkload(0));
         assertThrows(IllegalArgumentException.class, () -> Analysis.chatWorkload(1, 0, 10));
     }
