@@ -10,7 +10,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Benchmark LLM inference systems on agentic (coding-agent) workloads.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code of a run that failed on bad input or a failed job (bad usage exits with 2). */
