@@ -75,10 +75,9 @@ final class ServeCommand implements Callable<Integer> {
         if (servedModelName != null) builder.modelName(servedModelName);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        InetAddress address = InetAddress.getByName(host);
-        if (!address.isLoopbackAddress()) {
-            err.println("agentload serve: warning: listening on " + host + ", reachable from other machines;"
-                    + " the simulated server has no authentication");
+        String warning = exposure(InetAddress.getByName(host));
+        if (warning != null) {
+            err.println("agentload serve: warning: " + warning);
             err.flush();
         }
         SimServer server = builder.build().start();
@@ -92,6 +91,13 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Why binding {@code address} deserves a warning, or null for a loopback address. */
+    static String exposure(InetAddress address) {
+        if (address.isLoopbackAddress()) return null;
+        return "listening on " + address.getHostAddress() + ", which other machines may reach; the simulated server"
+                + " has no authentication";
     }
 
     /** {@code on} or {@code off}. */

@@ -20,11 +20,31 @@ final class ServerClient {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType APPLICATION_JSON = MediaType.get("application/json");
 
-    /** A response: its status and JSON body, or its SSE events with the instant each arrived. */
-    record Reply(int status, String contentType, JsonNode body, List<JsonNode> events, List<Long> eventNanos,
-                 List<String> rawLines, long sentNanos, long doneNanos) {
+    /**
+     * A response: its status and JSON body, or its SSE lines with the instant each event arrived.
+     *
+     * @param eventNanos {@link System#nanoTime()} when each {@code data:} line was read
+     */
+    record Reply(int status, String contentType, JsonNode body, List<String> rawLines, List<Long> eventNanos,
+                 long sentNanos, long doneNanos) {
+        /** The events' data, parsed: chunk objects and the final {@code [DONE]} as a text node. */
+        List<JsonNode> events() {
+            List<JsonNode> events = new ArrayList<>();
+            for (String line : rawLines) {
+                if (!line.startsWith("data: ")) continue;
+                String data = line.substring(6);
+                try {
+                    events.add(data.equals("[DONE]") ? JSON.getNodeFactory().textNode("[DONE]") : JSON.readTree(data));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("not JSON: " + data, e);
+                }
+            }
+            return events;
+        }
+
         /** The events' chunk objects, without the final {@code [DONE]}. */
         List<JsonNode> chunks() {
+            List<JsonNode> events = events();
             return events.subList(0, events.size() - 1);
         }
     }
@@ -60,21 +80,17 @@ final class ServerClient {
             if (!type.startsWith("text/event-stream")) {
                 String text = response.body().string();
                 return new Reply(response.code(), type, text.isEmpty() ? null : JSON.readTree(text), List.of(), List.of(),
-                        List.of(), sent, System.nanoTime());
+                        sent, System.nanoTime());
             }
-            List<JsonNode> events = new ArrayList<>();
             List<Long> nanos = new ArrayList<>();
             List<String> lines = new ArrayList<>();
             BufferedSource source = response.body().source();
             for (String line = source.readUtf8Line(); line != null; line = source.readUtf8Line()) {
                 long at = System.nanoTime();
                 lines.add(line);
-                if (!line.startsWith("data: ")) continue;
-                String data = line.substring(6);
-                events.add(data.equals("[DONE]") ? JSON.getNodeFactory().textNode("[DONE]") : JSON.readTree(data));
-                nanos.add(at);
+                if (line.startsWith("data: ")) nanos.add(at);
             }
-            return new Reply(response.code(), type, null, events, nanos, lines, sent, System.nanoTime());
+            return new Reply(response.code(), type, null, lines, nanos, sent, System.nanoTime());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
