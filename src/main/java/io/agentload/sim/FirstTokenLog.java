@@ -17,12 +17,13 @@ import java.nio.file.StandardOpenOption;
  * <pre>{@code
  * {"id":"cmpl-…","endpoint":"completions","stream":true,"prompt_tokens":30000,"cached_tokens":29984,
  *  "output_tokens":200,"finish_reason":"length","received_us":…,"first_token_due_us":…,"first_token_us":…,
- *  "last_write_us":…}
+ *  "last_token_due_us":…,"last_write_us":…}
  * }</pre>
  *
  * {@code received_us}: the request's first byte was read; {@code first_token_due_us}: the engine's simulated instant
  * of the first token; {@code first_token_us}: the write carrying the first token returned (for a non-streaming
- * request, the response's write); {@code last_write_us}: the last write of the response returned.
+ * request, the response's write); {@code last_token_due_us}: the simulated instant of the last token written;
+ * {@code last_write_us}: the last write of the response returned.
  * {@code finish_reason} is {@code length}, or {@code abort} when the client went away (or the server stopped) first,
  * and then {@code output_tokens} counts the tokens written and {@code cached_tokens} is null.
  */
@@ -33,11 +34,13 @@ final class FirstTokenLog implements AutoCloseable {
      *
      * @param cachedTokens     null when the request was abandoned before it finished
      * @param firstTokenDue    engine-time seconds of the first token, NaN when none came
+     * @param lastTokenDue     engine-time seconds of the last token written, NaN when none was
      * @param firstTokenNanos  {@link System#nanoTime()} after the first token's write, {@link #NONE} when none was
      * @param lastWriteNanos   {@link System#nanoTime()} after the last write, {@link #NONE} when nothing was written
      */
     record Entry(String id, boolean chat, boolean stream, int promptTokens, Integer cachedTokens, int outputTokens,
-                 boolean aborted, long receivedNanos, double firstTokenDue, long firstTokenNanos, long lastWriteNanos) {}
+                 boolean aborted, long receivedNanos, double firstTokenDue, long firstTokenNanos, double lastTokenDue,
+                 long lastWriteNanos) {}
 
     /** A {@link System#nanoTime()} that never happened. */
     static final long NONE = Long.MIN_VALUE;
@@ -66,8 +69,8 @@ final class FirstTokenLog implements AutoCloseable {
                 + "\",\"stream\":" + e.stream() + ",\"prompt_tokens\":" + e.promptTokens() + ",\"cached_tokens\":"
                 + e.cachedTokens() + ",\"output_tokens\":" + e.outputTokens() + ",\"finish_reason\":\""
                 + (e.aborted() ? "abort" : "length") + "\",\"received_us\":" + clock.epochMicros(e.receivedNanos())
-                + ",\"first_token_due_us\":" + (Double.isNaN(e.firstTokenDue()) ? "null" : clock.epochMicros(e.firstTokenDue()))
-                + ",\"first_token_us\":" + micros(e.firstTokenNanos()) + ",\"last_write_us\":" + micros(e.lastWriteNanos())
+                + ",\"first_token_due_us\":" + micros(e.firstTokenDue()) + ",\"first_token_us\":" + micros(e.firstTokenNanos())
+                + ",\"last_token_due_us\":" + micros(e.lastTokenDue()) + ",\"last_write_us\":" + micros(e.lastWriteNanos())
                 + "}\n";
         ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
         synchronized (this) {
@@ -77,6 +80,10 @@ final class FirstTokenLog implements AutoCloseable {
                 System.err.println("agentload serve: cannot append to the first-token log: " + ex.getMessage());
             }
         }
+    }
+
+    private String micros(double engineSeconds) {
+        return Double.isNaN(engineSeconds) ? "null" : Long.toString(clock.epochMicros(engineSeconds));
     }
 
     private String micros(long nanos) {

@@ -107,7 +107,8 @@ final class OpenAiApi implements HttpConnection.Handler {
             if (log != null) {
                 log.write(new FirstTokenLog.Entry(id, chat, request.stream(), request.prompt().length,
                         outcome.usage == null ? null : outcome.usage.cachedTokens(), outcome.tokens, outcome.aborted,
-                        http.arrivalNanos(), outcome.firstTokenDue, outcome.firstTokenNanos, outcome.lastWriteNanos));
+                        http.arrivalNanos(), outcome.firstTokenDue, outcome.firstTokenNanos, outcome.lastTokenDue,
+                        outcome.lastWriteNanos));
             }
         }
     }
@@ -119,6 +120,7 @@ final class OpenAiApi implements HttpConnection.Handler {
         boolean aborted;
         double firstTokenDue = Double.NaN;
         long firstTokenNanos = FirstTokenLog.NONE;
+        double lastTokenDue = Double.NaN;
         long lastWriteNanos = FirstTokenLog.NONE;
     }
 
@@ -139,6 +141,7 @@ final class OpenAiApi implements HttpConnection.Handler {
                 outcome.firstTokenDue = e.time();
             }
             outcome.lastWriteNanos = written;
+            outcome.lastTokenDue = e.time();
             outcome.tokens += e.tokens();
             outcome.usage = e.usage();
         }
@@ -158,6 +161,7 @@ final class OpenAiApi implements HttpConnection.Handler {
                 return;
             }
             if (outcome.tokens == 0) outcome.firstTokenDue = e.time();
+            outcome.lastTokenDue = e.time();
             outcome.tokens += e.tokens();
             outcome.usage = e.usage();
         }

@@ -415,7 +415,7 @@ class SimServerTest {
 
         JsonNode s = awaitLine("cmpl-log-test-stream");
         assertEquals(Set.of("id", "endpoint", "stream", "prompt_tokens", "cached_tokens", "output_tokens", "finish_reason",
-                "received_us", "first_token_due_us", "first_token_us", "last_write_us"), fields(s));
+                "received_us", "first_token_due_us", "first_token_us", "last_token_due_us", "last_write_us"), fields(s));
         assertEquals("completions", s.get("endpoint").asText());
         assertTrue(s.get("stream").asBoolean());
         assertEquals(300, s.get("prompt_tokens").asInt());
@@ -424,7 +424,8 @@ class SimServerTest {
         assertEquals("length", s.get("finish_reason").asText());
         long received = s.get("received_us").asLong(), due = s.get("first_token_due_us").asLong();
         long first = s.get("first_token_us").asLong(), last = s.get("last_write_us").asLong();
-        assertTrue(received < due && due <= first + 1 && first < last, s.toString());
+        long lastDue = s.get("last_token_due_us").asLong();
+        assertTrue(received < due && due <= first + 1 && first < last && due < lastDue && lastDue <= last + 1, s.toString());
         assertTrue(Math.abs(received / 1000 - System.currentTimeMillis()) < 60_000, "epoch microseconds");
 
         JsonNode w = awaitLine("chatcmpl-log-test-whole");
@@ -449,6 +450,11 @@ class SimServerTest {
     }
 
     static JsonNode awaitLine(String id) throws IOException, InterruptedException {
+        return awaitLine(log, id);
+    }
+
+    /** The log line of request {@code id}, once written (just after the response's last write). */
+    static JsonNode awaitLine(Path log, String id) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
             for (Iterator<String> it = Files.readAllLines(log).iterator(); it.hasNext(); ) {
