@@ -29,7 +29,10 @@ final class Generation {
     private int pendingTokens;
     private double pendingTime = Double.NaN;
     private Engine.Usage pendingUsage;
+    /** Some of this step's events are waiting for {@link #publish}. */
     boolean touched;
+    /** Tokens were published before: the next event is not the request's first. */
+    boolean started;
 
     Generation(Engine.Request request) {
         this.request = request;
@@ -52,6 +55,7 @@ final class Generation {
     /** Engine thread: hands what was collected to the handler as one event. */
     void publish() {
         if (pendingTokens > 0 || pendingUsage != null) events.add(new Event(pendingTokens, pendingTime, pendingUsage, false));
+        if (pendingTokens > 0) started = true;
         pendingTokens = 0;
         pendingUsage = null;
         pendingTime = Double.NaN;
