@@ -63,6 +63,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-running-sequences", paramLabel = "N", description = "sequences per replica (default: 1024)")
     Integer maxRunningSequences;
 
+    /** Starts the server, prints its URL and waits for the JVM's shutdown, which closes it. */
     @Override
     public Integer call() throws UnknownHostException, InterruptedException {
         EngineConfig config = EngineConfig.of(system, model);
@@ -102,6 +103,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** {@code on} or {@code off}. */
     static final class OnOff implements CommandLine.ITypeConverter<Boolean> {
+        /** {@code on} is true, {@code off} false, case aside; anything else is a usage error. */
         @Override
         public Boolean convert(String value) {
             return switch (value.toLowerCase(Locale.ROOT)) {

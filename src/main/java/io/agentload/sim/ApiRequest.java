@@ -35,6 +35,7 @@ record ApiRequest(boolean chat, String model, int[] prompt, Integer maxTokens, i
     static final int COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String PROMPT_FORMS = "prompt: expected a string, a list of token ids, or a list holding one of those";
 
     /** Reads a body; {@code chat} selects the endpoint's schema. */
     static ApiRequest parse(byte[] body, boolean chat) {
@@ -127,14 +128,18 @@ record ApiRequest(boolean chat, String model, int[] prompt, Integer maxTokens, i
                 case "min_tokens" -> {
                     Integer n = integer(p, name);
                     minTokens = n == null ? 0 : n;
-                    if (minTokens < 0) throw new IllegalArgumentException("min_tokens must be greater than or equal to 0, got " + minTokens + ".");
+                    if (minTokens < 0) {
+                        throw new IllegalArgumentException("min_tokens must be greater than or equal to 0, got " + minTokens + ".");
+                    }
                 }
                 case "ignore_eos" -> ignoreEos = bool(p, name);
                 case "stream" -> stream = bool(p, name);
                 case "stream_options" -> readStreamOptions(p);
                 case "cache_salt" -> {
                     cacheSalt = string(p, name);
-                    if (cacheSalt != null && cacheSalt.isEmpty()) throw new IllegalArgumentException("cache_salt: must be a non-empty string");
+                    if (cacheSalt != null && cacheSalt.isEmpty()) {
+                        throw new IllegalArgumentException("cache_salt: must be a non-empty string");
+                    }
                 }
                 case "n", "best_of" -> {
                     Integer n = integer(p, name);
@@ -144,11 +149,14 @@ record ApiRequest(boolean chat, String model, int[] prompt, Integer maxTokens, i
                     if (bool(p, name)) throw unsupported(name, "no echo and no beam search");
                 }
                 case "logprobs" -> {
-                    if (chat ? bool(p, name) : p.currentToken() != JsonToken.VALUE_NULL) throw unsupported(name, "no log probabilities");
+                    boolean asked = chat ? bool(p, name) : p.currentToken() != JsonToken.VALUE_NULL;
+                    if (asked) throw unsupported(name, "no log probabilities");
                     p.skipChildren();
                 }
                 case "suffix", "prompt_logprobs", "prompt_embeds" -> {
-                    if (p.currentToken() != JsonToken.VALUE_NULL) throw unsupported(name, "none of suffix, prompt log probabilities or prompt embeddings");
+                    if (p.currentToken() != JsonToken.VALUE_NULL) {
+                        throw unsupported(name, "none of suffix, prompt log probabilities or prompt embeddings");
+                    }
                     p.skipChildren();
                 }
                 default -> p.skipChildren();
@@ -161,7 +169,7 @@ record ApiRequest(boolean chat, String model, int[] prompt, Integer maxTokens, i
                 promptText = p.getText();
                 return;
             }
-            if (t != JsonToken.START_ARRAY) throw new IllegalArgumentException("prompt: expected a string, a list of token ids, or a list holding one of those");
+            if (t != JsonToken.START_ARRAY) throw new IllegalArgumentException(PROMPT_FORMS);
             JsonToken first = p.nextToken();
             switch (first) {
                 case END_ARRAY -> throw new IllegalArgumentException("prompt: the list is empty");
@@ -175,7 +183,7 @@ record ApiRequest(boolean chat, String model, int[] prompt, Integer maxTokens, i
                     promptIds = tokenIds(p, "prompt[0]");
                     endOfBatch(p);
                 }
-                default -> throw new IllegalArgumentException("prompt: expected a string, a list of token ids, or a list holding one of those");
+                default -> throw new IllegalArgumentException(PROMPT_FORMS);
             }
         }
 

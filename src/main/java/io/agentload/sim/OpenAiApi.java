@@ -134,7 +134,8 @@ final class OpenAiApi implements HttpConnection.Handler {
                 outcome.aborted = true;
                 return;
             }
-            connection.sendEvents(format.events(outcome.tokens, outcome.tokens + e.tokens(), e.usage()));
+            boolean last = e.usage() != null;
+            connection.sendEvents(format.events(outcome.tokens, outcome.tokens + e.tokens(), e.usage()), last);
             long written = System.nanoTime();
             if (outcome.tokens == 0) {
                 outcome.firstTokenNanos = written;
@@ -145,7 +146,6 @@ final class OpenAiApi implements HttpConnection.Handler {
             outcome.tokens += e.tokens();
             outcome.usage = e.usage();
         }
-        connection.endEvents();
     }
 
     private void respond(Generation generation, ReplyFormat format, String requestId, HttpConnection connection,

@@ -1,5 +1,6 @@
 package io.agentload.sim;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
@@ -53,7 +54,6 @@ public final class SimServer implements AutoCloseable {
     private ServerSocket socket;
     private EngineLoop loop;
     private FirstTokenLog log;
-    private Thread acceptor;
     private volatile boolean closed;
     private Engine.Counters finalCounters;
 
@@ -84,18 +84,23 @@ public final class SimServer implements AutoCloseable {
         new ReplyFormat(warm, "warm-up", 0, modelName).events(0, 1, new Engine.Usage(1, 0, 1));
         Engine engine = Engine.create(config);
         WallClock clock = new WallClock();
+        log = firstTokenLog == null ? null : FirstTokenLog.open(firstTokenLog, clock);
+        ServerSocket listening = null;
         try {
-            socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 4096);
+            listening = new ServerSocket();
+            listening.setReuseAddress(true);
+            // A deep backlog: hundreds of agents may connect at once.
+            listening.bind(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 4096);
         } catch (IOException e) {
+            if (log != null) log.close();
+            close(listening);
             throw new UncheckedIOException("cannot listen on " + host + ":" + requestedPort + ": " + e.getMessage(), e);
         }
-        log = firstTokenLog == null ? null : FirstTokenLog.open(firstTokenLog, clock);
+        socket = listening;
         loop = new EngineLoop(engine, clock);
         loop.start();
         OpenAiApi api = new OpenAiApi(loop, engine, modelName, clock, log);
-        acceptor = Thread.ofPlatform().name("agentload-accept").daemon().start(() -> accept(api));
+        Thread.ofPlatform().name("agentload-accept").daemon().start(() -> accept(api));
         return this;
     }
 
@@ -105,7 +110,9 @@ public final class SimServer implements AutoCloseable {
             try {
                 client = socket.accept();
             } catch (IOException e) {
-                continue; // closed (the loop ends) or a connection reset before it was accepted
+                // Closed (the loop ends), a connection reset before it was accepted, or out of file descriptors.
+                if (!closed) LockSupport.parkNanos(1_000_000);
+                continue;
             }
             try {
                 HttpConnection connection = new HttpConnection(client, api);
@@ -124,9 +131,10 @@ public final class SimServer implements AutoCloseable {
         }
     }
 
-    private static void close(Socket client) {
+    private static void close(Closeable socket) {
+        if (socket == null) return;
         try {
-            client.close();
+            socket.close();
         } catch (IOException e) {
             // Nothing more to release.
         }
@@ -163,11 +171,7 @@ public final class SimServer implements AutoCloseable {
     public synchronized void close() {
         if (socket == null || closed) return;
         closed = true;
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // Closing a listening socket cannot fail in a way that matters here.
-        }
+        close(socket);
         for (HttpConnection c : connections) c.close();
         finalCounters = loop.call(Engine::counters);
         loop.close();
@@ -220,6 +224,7 @@ public final class SimServer implements AutoCloseable {
             return this;
         }
 
+        /** A server with these settings, not yet listening ({@link SimServer#start()} binds it). */
         public SimServer build() {
             return new SimServer(this);
         }

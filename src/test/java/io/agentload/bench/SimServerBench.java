@@ -37,14 +37,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Closed-loop agents against the simulated server on loopback, client and server in one JVM as a notebook runs
- * them: each agent streams a growing token-id conversation (a shared 2,000-token system prompt, 100-400 output tokens,
- * 1-4 s of tool time, a new conversation after 10 turns) for a minute. Prints, per request, the client's TTFT minus
+ * Closed-loop agents against the simulated server (h200x8 serving llama-3.1-8b, 8 replicas) on loopback, client and
+ * server in one JVM as a notebook runs them: each agent streams a growing token-id conversation (a shared 2,000-token
+ * system prompt and 2,000-6,000 more, 100-400 output tokens, 1-4 s of tool time, a new conversation after 10 turns)
+ * for a minute. Prints, per request, the client's TTFT minus
  * the server's logged TTFT, the client's first-token arrival minus the server's logged write, and the server's lag
  * behind the simulated first-token instant, as percentiles in milliseconds. The score is the trial's wall time.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = "-Xmx3g")
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-XX:+UseZGC"})
 @Warmup(iterations = 0)
 @Measurement(iterations = 1)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -68,7 +69,7 @@ public class SimServerBench {
         Map<String, Seen> seen = new ConcurrentHashMap<>();
         long epochMicros = epochMicrosNow();
         long anchor = System.nanoTime();
-        try (SimServer server = SimServer.builder(EngineConfig.of("h200x8", "llama-3.1-70b")).port(0).firstTokenLog(log)
+        try (SimServer server = SimServer.builder(EngineConfig.of("h200x8", "llama-3.1-8b")).port(0).firstTokenLog(log)
                 .build().start()) {
             OkHttpClient http = new OkHttpClient.Builder().readTimeout(5, TimeUnit.MINUTES)
                     .connectionPool(new ConnectionPool(agents, 5, TimeUnit.MINUTES)).build();
@@ -99,11 +100,11 @@ public class SimServerBench {
 
     private static void conversation(OkHttpClient http, String url, int[] system, Random random, long end, AtomicLong ids,
                                      Map<String, Seen> seen) throws IOException, InterruptedException {
-        int[] prompt = concat(system, tokens(random, 4000 + random.nextInt(8000)));
+        int[] prompt = concat(system, tokens(random, 2000 + random.nextInt(4000)));
         for (int turn = 0; turn < 10 && System.nanoTime() < end; turn++) {
             int output = 100 + random.nextInt(300);
             String id = "bench-" + ids.incrementAndGet();
-            String body = "{\"model\":\"llama-3.1-70b\",\"prompt\":" + Arrays.toString(prompt) + ",\"max_tokens\":" + output
+            String body = "{\"model\":\"llama-3.1-8b\",\"prompt\":" + Arrays.toString(prompt) + ",\"max_tokens\":" + output
                     + ",\"ignore_eos\":true,\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
             Request request = new Request.Builder().url(url + "/completions").header("X-Request-Id", id)
                     .post(RequestBody.create(body, APPLICATION_JSON)).build();

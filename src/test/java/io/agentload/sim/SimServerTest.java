@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The simulated server end to end on loopback, through a plain OkHttp client: wire format, prompts, cache, errors. */
 class SimServerTest {
     /** Llama-3.1-8B on one H100, with a 16K context so that context limits are cheap to reach. */
-    static final EngineConfig CONFIG = EngineConfig.of(SystemProfile.named("h100x8"), withContext(ModelProfile.named("llama-3.1-8b"), 16_384))
-            .withReplicas(1);
+    static final EngineConfig CONFIG = EngineConfig.of(SystemProfile.named("h100x8"),
+            withContext(ModelProfile.named("llama-3.1-8b"), 16_384)).withReplicas(1);
     static final String MODEL = "llama-3.1-8b";
     static final int CONTEXT = 16_384;
 
@@ -66,7 +66,9 @@ class SimServerTest {
     static ObjectNode chat(int maxTokens, String... roleContent) {
         ObjectNode body = JSON.createObjectNode().put("model", MODEL).put("max_tokens", maxTokens);
         ArrayNode messages = body.putArray("messages");
-        for (int i = 0; i < roleContent.length; i += 2) messages.addObject().put("role", roleContent[i]).put("content", roleContent[i + 1]);
+        for (int i = 0; i < roleContent.length; i += 2) {
+            messages.addObject().put("role", roleContent[i]).put("content", roleContent[i + 1]);
+        }
         return body;
     }
 
@@ -342,8 +344,9 @@ class SimServerTest {
     void defaultsFollowVllm() {
         assertEquals(ApiRequest.COMPLETIONS_DEFAULT_MAX_TOKENS,
                 usage(client.postRaw("/completions", "{\"prompt\": [9, 9, 9]}")).get("completion_tokens").asInt());
-        assertEquals(CONTEXT - 16_370, usage(client.postRaw("/completions", "{\"prompt\": " + ids(16_370, 6) + ", \"max_tokens\": null}"))
-                .get("completion_tokens").asInt(), "an explicit null asks for the rest of the context");
+        String rest = "{\"prompt\": " + ids(16_370, 6) + ", \"max_tokens\": null}";
+        assertEquals(CONTEXT - 16_370, usage(client.postRaw("/completions", rest)).get("completion_tokens").asInt(),
+                "an explicit null asks for the rest of the context");
         ObjectNode chat = chat(1, "user", "hi");
         chat.remove("max_tokens");
         chat.put("max_completion_tokens", 2);

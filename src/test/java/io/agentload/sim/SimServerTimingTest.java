@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.agentload.sim.ServerClient.JSON;
 import static io.agentload.sim.SimServerTest.completion;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("slow")
 class SimServerTimingTest {
     static final EngineConfig CONFIG = EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(1);
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     /**
      * Sends {@code requests} streaming requests over {@code concurrency} client threads; per request: the client's TTFT,
@@ -41,6 +43,7 @@ class SimServerTimingTest {
     static Map<String, double[]> run(SimServer server, Path log, int requests, int concurrency, int promptTokens,
                                      int outputTokens, int spreadMillis) throws IOException, InterruptedException {
         ServerClient client = new ServerClient(server.baseUrl());
+        int run = RUNS.incrementAndGet();
         Map<String, ServerClient.Reply> replies = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < concurrency; t++) {
@@ -52,7 +55,7 @@ class SimServerTimingTest {
                     throw new IllegalStateException(e);
                 }
                 for (int i = first; i < requests; i += concurrency) {
-                    String id = "timing-" + System.identityHashCode(server) + "-" + i;
+                    String id = "timing-" + run + "-" + i;
                     replies.put("cmpl-" + id, client.send(client.post("/completions",
                             streaming(completion(ids(promptTokens, i + 1000L * concurrency), outputTokens)).toString())
                             .header("X-Request-Id", id).build()));
@@ -100,7 +103,8 @@ class SimServerTimingTest {
             Map<String, double[]> m = run(server, log, 40, 1, 2000, 4);
             double[] diff = column(m, v -> v[0] - v[1]);
             double[] lag = column(m, v -> v[2]);
-            System.out.printf("low load: client TTFT - server TTFT p50 %.3f p99 %.3f max %.3f ms; server lag p50 %.3f p99 %.3f ms%n",
+            System.out.printf("low load: client TTFT - server TTFT p50 %.3f p99 %.3f max %.3f ms;"
+                            + " server lag p50 %.3f p99 %.3f ms%n",
                     percentile(diff, 50), percentile(diff, 99), percentile(diff, 100), percentile(lag, 50), percentile(lag, 99));
             // The client sends before the server reads and reads after the server writes (its clock may see the
             // data a few microseconds before the server's write call returns).
@@ -157,7 +161,8 @@ class SimServerTimingTest {
             Map<String, double[]> m = run(server, log, 300, 300, 1000, 64, 3000);
             double[] diff = column(m, v -> v[0] - v[1]);
             double[] lag = column(m, v -> v[2]);
-            System.out.printf("300 streams arriving over 3 s: client TTFT - server TTFT p50 %.3f p99 %.3f max %.3f ms; server lag p50 %.3f p99 %.3f ms%n",
+            System.out.printf("300 streams arriving over 3 s: client TTFT - server TTFT p50 %.3f p99 %.3f max %.3f ms;"
+                            + " server lag p50 %.3f p99 %.3f ms%n",
                     percentile(diff, 50), percentile(diff, 99), percentile(diff, 100), percentile(lag, 50), percentile(lag, 99));
             assertEquals(300, m.size());
             assertTrue(percentile(lag, 50) < 25, "server lag p50 " + percentile(lag, 50) + " ms");
