@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import okhttp3.Call;
 import okhttp3.Response;
+import io.agentload.trajectory.PromptLayout;
+import io.agentload.trajectory.Session;
+import io.agentload.trajectory.Turn;
 import okio.BufferedSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -284,6 +287,41 @@ class SimServerTest {
         List<Integer> other = new ArrayList<>(first);
         other.addAll(ids(340, 3)); // the client's own ids where the output was: only the prompt's full blocks match
         assertUsage(usage(client.post("/completions", completion(other, 1))), 840, 1, 500 / 16 * 16);
+    }
+
+    /** Token ids for a layout as a replay client derives them: a hash of (origin, birth turn, salt, position). */
+    static List<Integer> layoutIds(PromptLayout layout, long salt) {
+        List<Integer> ids = new ArrayList<>();
+        for (PromptLayout.Segment seg : layout.segments()) {
+            long key = seg.origin().hashCode() * 31L + seg.birthTurn() + (seg.sharedPrefix() ? 0 : salt * 1_000_003L);
+            for (int p = seg.start(); p < seg.end(); p++) ids.add(1000 + (int) Math.floorMod(mix(key + p), 99_000L));
+        }
+        return ids;
+    }
+
+    /** SplitMix64's finaliser. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    @Test
+    void promptLayoutIdsGetExactlyTheReuseTheirLayoutsShare() {
+        Session session = new Session("layout-session", "java", List.of(
+                new Turn("layout-session", 0, "java", 3000, 0, "layout-harness", 1000, 50, 2000, List.of()),
+                new Turn("layout-session", 1, "java", 3450, 3050, "layout-harness", 1000, 20, 2000, List.of())));
+        List<PromptLayout> layouts = PromptLayout.of(session);
+        assertUsage(usage(client.post("/completions", completion(layoutIds(layouts.get(0), 1), 50))), 3000, 50, 0);
+        // The replay client's own ids stand where the answer was: the full blocks of the first prompt hit.
+        assertUsage(usage(client.post("/completions", completion(layoutIds(layouts.get(1), 1), 20))), 3450, 20, 3000 / 16 * 16);
+        // Another agent replaying the session shares only the harness's system prompt.
+        assertUsage(usage(client.post("/completions", completion(layoutIds(layouts.get(0), 2), 50))), 3000, 50, 1000 / 16 * 16);
+        // Splicing the server's answer into the next prompt reuses the answer too (but for its last token, whose KV
+        // is never computed), as the virtual-time simulation assumes.
+        List<Integer> spliced = layoutIds(layouts.get(1), 2);
+        for (int i = 0; i < 50; i++) spliced.set(3000 + i, OutputWords.tokenId(i));
+        assertUsage(usage(client.post("/completions", completion(spliced, 1))), 3450, 1, (3050 - 1) / 16 * 16);
     }
 
     @Test
