@@ -16,6 +16,7 @@ import java.io.PrintWriter;
                 ImportCommand.class,
                 StatsCommand.class,
                 KernelCommand.class,
+                ServeCommand.class,
         })
 public final class Main implements Runnable {
 
