@@ -97,6 +97,23 @@ public final class Analysis {
     }
 
     /**
+     * Turn tables side by side (in the map's order: use a {@code LinkedHashMap}), one row per workload: sessions,
+     * turns, turns per session (p50, max), input tokens (mean, p50, p90, max), output tokens (p50, p95), input tokens
+     * per output token, the reused share of input and the median tool time; charted as each workload's input tokens
+     * per turn, cumulative, with the published coding-agent range (~5K to ~131K) and mean (~27K).
+     *
+     * <pre>{@code
+     * Map<String, Table> w = new LinkedHashMap<>();
+     * w.put("synthetic", Trajectories.read("data/coding-agent-sample.parquet"));
+     * w.put("chat 1K/1K", Analysis.chatWorkload(300));
+     * Analysis.workloads(w).table();
+     * }</pre>
+     */
+    public static Figure<XYChart> workloads(Map<String, Table> byName) {
+        return Workloads.of(byName);
+    }
+
+    /**
      * The result of the search recorded in a run folder ({@code Run.open(dir)}): {@code summary.json}'s tiers and
      * every trial rebuilt from {@code trials.parquet} and {@code requests.parquet}.
      */
