@@ -12,6 +12,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.awt.Color;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 final class Workloads {
 
-    /** Points drawn per cumulative line: every half percentile, enough for a smooth curve on 800 pixels. */
+    /** Steps of a cumulative line: every half percentile, enough for a smooth curve on 800 pixels. */
     private static final int STEPS = 200;
 
     private Workloads() {
@@ -94,16 +95,40 @@ final class Workloads {
         return new Figure<>(table, Style.placeLegend(chart));
     }
 
-    /** The share of turns at or below each input length: the sorted values at every half percentile. */
+    /**
+     * The share of turns at or below each input length (the empirical distribution function), from 0 just at the
+     * smallest value, at every half percentile of the sorted values. Exact shares rather than a regular grid of
+     * percentiles: XChart takes evenly spaced y values for tick positions and would label every one of them.
+     */
     private static void cumulative(XYChart chart, String name, double[] sorted, Color color) {
-        double[] x = new double[STEPS + 1], y = new double[STEPS + 1];
-        for (int i = 0; i <= STEPS; i++) {
-            double p = (double) i / STEPS;
-            x[i] = Quantiles.ofSorted(sorted, p);
-            y[i] = 100 * p;
+        List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+        x.add(sorted[0]);
+        y.add(0.0);
+        for (int k = 0; k <= STEPS; k++) {
+            double value = sorted[(int) Math.round((double) k * (sorted.length - 1) / STEPS)];
+            double share = 100.0 * atOrBelow(sorted, value) / sorted.length;
+            if (x.get(x.size() - 1) == value && y.get(y.size() - 1) > 0) {
+                y.set(y.size() - 1, share);
+            } else {
+                x.add(value);
+                y.add(share);
+            }
         }
         XYSeries s = Style.line(chart, String.format(Locale.ROOT, "%s (mean %s)", name,
-                Style.tokens(Arrays.stream(sorted).average().orElseThrow())), x, y, color);
+                Style.tokens(Arrays.stream(sorted).average().orElseThrow())),
+                x.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(Double::doubleValue).toArray(),
+                color);
         if (s != null) s.setMarker(SeriesMarkers.NONE);
+    }
+
+    /** How many of the sorted values are at most {@code value}. */
+    private static int atOrBelow(double[] sorted, double value) {
+        int lo = 0, hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= value) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 }

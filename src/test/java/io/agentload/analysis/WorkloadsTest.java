@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,13 +69,15 @@ class WorkloadsTest {
         assertEquals(List.of("ten turns (mean 45.2K)", "chat (mean 1K)", "published ~5K to ~131K", "published max",
                 "published mean ~27K"), Charts.seriesNames(c));
         assertTrue(c.getStyler().isXAxisLogarithmic());
+        // The empirical distribution: 0% just at the smallest input, then each of the ten inputs at 10% more.
         double[][] line = Charts.xy(c, "ten turns (mean 45.2K)");
-        assertEquals(201, line[0].length);
-        assertEquals(1_000, line[0][0], EPS);             // 0% at the smallest input
-        assertEquals(16_000, line[0][100], EPS);          // 50% at the median
-        assertEquals(50, line[1][100], EPS);
-        assertEquals(140_000, line[0][200], EPS);         // 100% at the largest
-        assertEquals(100, line[1][200], EPS);
+        assertArrayEquals(new double[] {1_000, 1_000, 4_000, 6_000, 8_000, 12_000, 20_000, 30_000, 100_000, 131_072,
+                140_000}, line[0], 0);
+        assertArrayEquals(new double[] {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100}, line[1], EPS);
+        // Every chat turn has 1,000 input tokens: a step from 0 to 100% there.
+        double[][] chat = Charts.xy(c, "chat (mean 1K)");
+        assertArrayEquals(new double[] {1_000, 1_000}, chat[0], 0);
+        assertArrayEquals(new double[] {0, 100}, chat[1], EPS);
         assertEquals(27_000, Charts.xy(c, "published mean ~27K")[0][0], 0);
         assertEquals(131_072, Charts.xy(c, "published max")[0][0], 0);
         Charts.rendered(new Figure<>(Table.create("t"), c));
