@@ -82,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
                     "a TTFT limit and a share of agents, e.g. 30:4,60:3:0.95"})
     String tiers;
 
-    @Option(names = "--window", paramLabel = "SECONDS", defaultValue = "600",
+    @Option(names = "--window", paramLabel = "SECONDS", defaultValue = "" + Simulation.DEFAULT_WINDOW_SECONDS,
             description = "measurement window of each trial, virtual seconds (default: ${DEFAULT-VALUE})")
     double window;
 

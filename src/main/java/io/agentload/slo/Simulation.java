@@ -44,8 +44,13 @@ import java.util.stream.Collectors;
  */
 public final class Simulation {
 
-    /** The measurement window, in virtual seconds, unless {@link #window(double)} says otherwise. */
-    public static final double DEFAULT_WINDOW_SECONDS = 180;
+    /**
+     * The measurement window, in virtual seconds, unless {@link #window(double)} says otherwise. Ten virtual minutes
+     * rather than Artificial Analysis' three: virtual time is cheap, and near capacity a longer window both halves
+     * the seed-to-seed spread of the search's answer and catches the cache-thrashing collapses a short one misses
+     * (docs/simulator.md, "How stable is the answer").
+     */
+    public static final int DEFAULT_WINDOW_SECONDS = 600;
     /** The tiers searched unless {@link #tiers(String)} says otherwise. */
     public static final String DEFAULT_TIERS = "20,60,100";
 
