@@ -65,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "simulated model (default: ${DEFAULT-VALUE}; see 'agentload models')")
     String model;
 
+    @Option(names = "--tensor-parallel", paramLabel = "N",
+            description = "GPUs per replica, as many replicas as fit (default: the fewest GPUs that hold the weights in half their memory)")
+    Integer tensorParallel;
+
     @Option(names = "--prefix-cache", paramLabel = "on|off", defaultValue = "on",
             description = "the engine's prefix cache (default: ${DEFAULT-VALUE})")
     Switch prefixCache;
@@ -128,6 +132,8 @@ final class BenchCommand implements Callable<Integer> {
         List<SloTier> searched;
         try {
             s = Simulation.of(system, model);
+            if (tensorParallel != null) s = s.engine(c -> c.withTensorParallel(tensorParallel));
+            s.config().kvBlocksPerReplica();   // weights that leave no room for KV cache fail here, not in a trial
             searched = SloTier.parse(tiers);
             if (powerBoundary != null) s = s.powerBoundary(Boundary.of(powerBoundary));
             s = s.prefixCaching(prefixCache == Switch.on).toolTimeScale(toolTimeScale).maxAgents(agentsMax)

@@ -89,9 +89,10 @@ class BenchCommandTest {
     @Test
     void textShowsTheTierTableAndTheRunFolder() {
         Path run = dir.resolve("text-run");
-        CliRunner r = smallBench("--prefix-cache", "off", "--power-boundary", "gpu", "-o", run.toString());
+        CliRunner r = smallBench("--prefix-cache", "off", "--power-boundary", "gpu", "--tensor-parallel", "2",
+                "-o", run.toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().startsWith("h100x8 serving llama-3.1-8b (8 replicas at TP1, prefix cache off)"), r.out());
+        assertTrue(r.out().startsWith("h100x8 serving llama-3.1-8b (4 replicas at TP2, prefix cache off)"), r.out());
         assertTrue(r.out().contains("20 tok/s, TTFT ≤ 6 s, 90% of agents"), r.out());
         assertTrue(r.out().contains("gpu, modelled (simulator)"), r.out());
         assertTrue(r.out().contains("run folder: " + run), r.out());
@@ -126,6 +127,10 @@ class BenchCommandTest {
         assertEquals(2, CliRunner.run("bench", "--tiers", "25").exitCode());
         assertEquals(2, CliRunner.run("bench", "--window", "0").exitCode());
         assertEquals(2, CliRunner.run("bench", "--power-boundary", "rack").exitCode());
+        CliRunner tp = CliRunner.run("bench", "--system", "h100x8", "--model", "llama-3.1-70b", "--tensor-parallel", "1");
+        assertEquals(2, tp.exitCode());
+        assertTrue(tp.err().contains("weights leave no room for KV cache"), tp.err());
+        assertEquals(2, CliRunner.run("bench", "--tensor-parallel", "16").exitCode());
         assertFalse(Files.exists(dir.resolve("a")), "nothing is written on bad usage");
     }
 
