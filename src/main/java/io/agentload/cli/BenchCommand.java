@@ -192,9 +192,12 @@ final class BenchCommand implements Callable<Integer> {
                 result.trials().size());
         out.printf("%-40s %10s %10s %10s %10s  %s%n", "tier", "max agents", "per GPU", "per MW", "mean W", "power boundary");
         for (SloResult.TierResult t : result.tiers()) {
-            out.printf(Locale.ROOT, "%-40s %10s %10.2f %,10.0f %,10.0f  %s%n", t.tier().label(),
-                    (t.capped() ? ">=" : "") + t.maxAgents(), t.agentsPerGpu(), t.agentsPerMegawatt(),
-                    t.power().meanWatts(), t.power().present() ? t.power().boundary() : "-");
+            boolean power = t.power().present();
+            out.printf(Locale.ROOT, "%-40s %10s %10.2f %10s %10s  %s%n", t.tier().label(),
+                    (t.capped() ? ">=" : "") + t.maxAgents(), t.agentsPerGpu(),
+                    power ? String.format(Locale.ROOT, "%,.0f", t.agentsPerMegawatt()) : "-",
+                    power ? String.format(Locale.ROOT, "%,.0f", t.power().meanWatts()) : "-",
+                    power ? t.power().boundary() : "-");
         }
         out.printf("run folder: %s (report.html)%n", dir);
     }
