@@ -40,6 +40,16 @@ class VirtualTimeDriverTest {
     }
 
     @Test
+    void theJavadocExampleRuns() {
+        List<Session> sessions = SESSIONS;
+        VirtualTimeDriver driver = VirtualTimeDriver.builder(EngineConfig.of("h200x8", "llama-3.1-70b"), sessions).build();
+        Trial trial = driver.run(0, 64, record -> { });
+        assertEquals(64, trial.agents());
+        assertEquals(180, trial.windowSeconds(), 1e-9, "TrialPlan's defaults unless a plan is given");
+        assertTrue(trial.power().present() && trial.power().boundary().startsWith("node, modelled"));
+    }
+
+    @Test
     void recordsHaveTheShapeOfARealRun() {
         Trial t = driver(ROOMY, PLAN).run(0, 12, r -> { });
         assertFalse(t.warmUpCut());

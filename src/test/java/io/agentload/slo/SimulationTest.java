@@ -9,8 +9,10 @@ import io.agentload.sim.SimLoop;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.Turn;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,11 +149,28 @@ class SimulationTest {
         assertEquals(tier.maxAgents() / (node.meanWatts() / 1e6), tier.agentsPerMegawatt(), 1e-9);
         assertEquals(tier.maxAgents() / 8.0, tier.agentsPerGpu(), 0);
 
+        assertEquals(r.summaryJson(), SloResult.read(Run.open(run)).summaryJson(), "the folder reads back as the result");
         List<RequestRecord> records = Run.open(run).records();
         assertEquals(r.trials().size(), records.stream().mapToInt(RequestRecord::trial).distinct().count());
         assertTrue(records.stream().allMatch(RequestRecord::ok));
         String manifest = Files.readString(run.resolve("run.json"));
         assertTrue(manifest.contains("\"system\" : \"h100x8\"") && manifest.contains("\"tensor_parallel\" : 4"), manifest);
+    }
+
+    /**
+     * The Javadoc's example is the default {@code agentload bench}: its answer is the table in docs/simulator.md,
+     * so that page cannot drift from the code.
+     */
+    @Test
+    @Tag("slow")
+    void theDocumentedDefaultBenchFindsWhatTheDocsSay() {
+        Table turns = Trajectories.read("data/coding-agent-sample.parquet");
+        SloResult r = Simulation.of("h200x8", "llama-3.1-70b").trajectories(turns).tiers("20,60,100").search();
+        assertEquals(List.of(114, 9, 0), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
+        assertEquals(14_689, r.tiers().get(0).agentsPerMegawatt(), 0.5);
+        assertEquals(7_761, r.tiers().get(0).power().meanWatts(), 0.5);
+        assertEquals(1_319, r.tiers().get(1).agentsPerMegawatt(), 0.5);
+        assertEquals(17, r.trials().size());
     }
 
     @Test
