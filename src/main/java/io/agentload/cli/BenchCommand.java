@@ -3,6 +3,7 @@ package io.agentload.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentload.power.Boundary;
+import io.agentload.replay.Run;
 import io.agentload.sim.EngineConfig;
 import io.agentload.slo.Simulation;
 import io.agentload.slo.SloResult;
@@ -112,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Simulation simulation = simulation();
         Path dir = output != null ? output : Path.of("runs", LocalDateTime.now().format(STAMP) + "-" + system + "-" + model);
-        if (Files.exists(dir.resolve("run.json"))) {
+        if (Files.exists(dir.resolve(Run.MANIFEST))) {
             throw new ParameterException(spec.commandLine(), dir + " already holds a run; choose another -o RUNDIR");
         }
         SloResult result = search(simulation, dir);
@@ -190,7 +191,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("%s serving %s (%d replica%s at TP%d, prefix cache %s), %s, %d trials%n", system, model,
                 c.replicas(), c.replicas() == 1 ? "" : "s", c.tensorParallel(), prefixCache, trajectories,
                 result.trials().size());
-        out.printf("%-40s %10s %10s %10s %10s  %s%n", "tier", "max agents", "per GPU", "per MW", "mean W", "power boundary");
+        out.printf("%-40s %10s %10s %10s %10s  %s%n", "tier", "max agents", "agents/GPU", "agents/MW", "mean W", "power boundary");
         for (SloResult.TierResult t : result.tiers()) {
             boolean power = t.power().present();
             out.printf(Locale.ROOT, "%-40s %10s %10.2f %10s %10s  %s%n", t.tier().label(),
