@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -32,9 +31,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code agentload bench}: the SLO search (DESIGN.md section 6) on a target, recorded in a run folder (section 8).
- * The target is the serving simulator in virtual time, chosen by {@code --system} and {@code --model}; a real
- * endpoint ({@code --endpoint URL}, real time) is another target for the same search, tiers, trajectories and run
- * folder, so only {@link #search} depends on which one runs.
+ * The target is the serving simulator in virtual time, built by {@link #simulation()} from {@code --system},
+ * {@code --model} and the engine options; a real endpoint ({@code --endpoint URL}, real time) is another target for
+ * the same trajectories, tiers, search, progress bar, run folder and outputs, built beside it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Find how many concurrent agents a system serves per SLO tier (per-agent output speed and TTFT),",
@@ -130,15 +129,13 @@ final class BenchCommand implements Callable<Integer> {
     /** The simulated target from the options; bad values are bad usage, reported before any work starts. */
     private Simulation simulation() {
         Simulation s;
-        List<SloTier> searched;
         try {
             s = Simulation.of(system, model);
             if (tensorParallel != null) s = s.engine(c -> c.withTensorParallel(tensorParallel));
             s.config().kvBlocksPerReplica();   // weights that leave no room for KV cache fail here, not in a trial
-            searched = SloTier.parse(tiers);
             if (powerBoundary != null) s = s.powerBoundary(Boundary.of(powerBoundary));
             s = s.prefixCaching(prefixCache == Switch.on).toolTimeScale(toolTimeScale).maxAgents(agentsMax)
-                    .window(window).seed(seed).tiers(searched);
+                    .window(window).seed(seed).tiers(tiers);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
