@@ -17,6 +17,9 @@ import java.io.PrintWriter;
                 StatsCommand.class,
                 KernelCommand.class,
                 ServeCommand.class,
+                BenchCommand.class,
+                SystemsCommand.class,
+                ModelsCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -20,6 +20,9 @@ import java.util.List;
  */
 public final class Engine {
 
+    /** Tokens per KV block (vLLM's default): a request's {@code blockHashes} cover blocks of this many tokens. */
+    public static final int BLOCK_TOKENS = KvBlocks.BLOCK_TOKENS;
+
     /** Share of the rest of the system's maximum power drawn when every GPU idles; it rises linearly to 1 at full load. */
     static final double REST_IDLE_SHARE = 0.5;
 

@@ -57,7 +57,7 @@ class SimServerTest {
     static ModelProfile withContext(ModelProfile m, int context) {
         return new ModelProfile(m.name(), m.totalParameters(), m.activeParameters(), m.layers(), m.hiddenSize(),
                 m.attentionWidth(), m.kvBytesPerToken(), m.kvPrecision(), m.slidingWindowLayers(), m.slidingWindow(),
-                m.experts(), m.expertsPerToken(), m.weightPrecision(), m.expertPrecision(), context);
+                m.experts(), m.expertsPerToken(), m.weightPrecision(), m.expertPrecision(), context, m.source());
     }
 
     static ObjectNode completion(Object prompt, int maxTokens) {
