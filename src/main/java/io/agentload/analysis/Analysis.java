@@ -1,5 +1,7 @@
 package io.agentload.analysis;
 
+import io.agentload.power.Boundary;
+import io.agentload.power.PowerSamples;
 import io.agentload.replay.Run;
 import io.agentload.slo.SloResult;
 import io.agentload.trajectory.Trajectories;
@@ -146,6 +148,27 @@ public final class Analysis {
     /** Mean power, output tokens per joule and agents per MW of each trial that carries power, against concurrency. */
     public static Figure<XYChart> power(SloResult result) {
         return ThroughputCurves.power(result);
+    }
+
+    /**
+     * Power readings over time ({@code Power.read(file)}, a sampler's {@code stop()}, a simulation's modelled power):
+     * every reading as a row ({@code time_s, device, watts, energy_j, source, boundary}) and, per boundary, the total
+     * of the readings taken together (the GPUs of one poll) against the run's clock.
+     */
+    public static Figure<XYChart> powerSamples(PowerSamples samples) {
+        return PowerTrace.of(samples, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * {@link #powerSamples(PowerSamples)} with a measurement window [{@code startS}, {@code endS}] marked, and each
+     * boundary's time-weighted mean power over it ({@link PowerSamples#summary(double, double, Boundary)}) drawn
+     * across it.
+     */
+    public static Figure<XYChart> powerSamples(PowerSamples samples, double startS, double endS) {
+        if (!Double.isFinite(startS) || !Double.isFinite(endS)) {
+            throw new AnalysisException("power window [" + startS + ", " + endS + "] s is not finite");
+        }
+        return PowerTrace.of(samples, startS, endS);
     }
 
     /**
