@@ -27,6 +27,8 @@ import java.util.TreeMap;
 final class PowerTrace {
 
     private static final Color[] BY_BOUNDARY = {Style.BLUE, Style.ORANGE, Style.GREEN};
+    /** Darker companions for the window means, which must stand out against noisy readings of the same boundary. */
+    private static final Color[] MEAN_BY_BOUNDARY = {Style.NAVY, Style.VERMILLION, Style.GREY};
 
     private PowerTrace() {
     }
@@ -77,7 +79,7 @@ final class PowerTrace {
                 PowerSummary summary = samples.summary(startS, endS, b);
                 if (Double.isFinite(summary.meanWatts())) {
                     Style.horizontal(chart, String.format(Locale.ROOT, "%s mean %,.0f W", b.label(), summary.meanWatts()),
-                            summary.meanWatts(), startS, endS, colour, Style.DASHED);
+                            summary.meanWatts(), startS, endS, MEAN_BY_BOUNDARY[b.ordinal()], Style.DASHED);
                 }
             }
         }
