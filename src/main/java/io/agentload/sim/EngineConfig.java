@@ -47,15 +47,46 @@ public record EngineConfig(
      * @param mfu                      share of dense FLOP/s reached by large matrix products and attention
      * @param mbu                      share of HBM bandwidth reached when streaming weights and KV cache
      * @param stepOverheadSeconds      per step: scheduling, sampling, kernel launch
-     * @param collectiveLatencySeconds per all-reduce (two per layer with tensor parallelism)
+     * @param collectiveLatencySeconds per collective (two per layer with tensor parallelism)
+     * @param expertMbu                share of HBM bandwidth a MoE layer's grouped GEMMs reach reading expert weights
+     * @param expertImbalance          routed tokens of the busiest expert-parallel GPU above the mean, as a share of
+     *                                 the mean, at 32 GPUs of 8 experts each (0 for perfectly balanced experts); scaled
+     *                                 to other layouts by {@link #expertImbalance(int, int)}
      */
-    public record Efficiency(double mfu, double mbu, double stepOverheadSeconds, double collectiveLatencySeconds) {
-        /** The calibrated defaults (docs/calibration.md). */
-        public static final Efficiency DEFAULT = new Efficiency(0.55, 0.8, 0.003, 10e-6);
+    public record Efficiency(double mfu, double mbu, double stepOverheadSeconds, double collectiveLatencySeconds,
+                             double expertMbu, double expertImbalance) {
+        /**
+         * The defaults (docs/calibration.md). MFU, MBU and overheads are calibrated on dense models. {@code expertMbu}
+         * 0.6 is DeepGEMM's masked grouped FP8 GEMM at 256 tokens per expert, 2,047-2,064 GB/s of an H800's 3.35 TB/s
+         * (github.com/deepseek-ai/DeepGEMM README, February 2025). {@code expertImbalance} 1.564 is TensorRT-LLM's
+         * measurement of DeepSeek-R1 without an expert load balancer at EP32 (tech blog 4, "Scaling Expert Parallelism
+         * in TensorRT-LLM", Table 1: the hottest rank receives 1.564 times more routed tokens than the mean).
+         */
+        public static final Efficiency DEFAULT = new Efficiency(0.55, 0.8, 0.003, 10e-6, 0.6, 1.564);
 
         public Efficiency {
-            if (mfu <= 0 || mfu > 1 || mbu <= 0 || mbu > 1) throw new IllegalArgumentException("MFU and MBU must be in (0, 1]");
+            if (mfu <= 0 || mfu > 1 || mbu <= 0 || mbu > 1 || expertMbu <= 0 || expertMbu > 1) {
+                throw new IllegalArgumentException("MFU, MBU and expert MBU must be in (0, 1]");
+            }
             if (stepOverheadSeconds < 0 || collectiveLatencySeconds < 0) throw new IllegalArgumentException("negative overhead");
+            if (expertImbalance < 0) throw new IllegalArgumentException("negative expert imbalance");
+        }
+
+        /**
+         * Routed tokens of the busiest of {@code gpus} expert-parallel GPUs above the mean, as a share of the mean,
+         * for a layer of {@code experts} experts. A GPU's load is the sum of its experts' loads, so its spread falls
+         * as 1/sqrt(experts per GPU); the largest of n such loads grows as sqrt(ln n). Both scale the measured
+         * {@code expertImbalance} from its 32 GPUs of 8 experts; one GPU has no imbalance.
+         */
+        public double expertImbalance(int gpus, int experts) {
+            if (gpus <= 1) return 0;
+            double perGpu = Math.max(1.0, (double) experts / gpus);
+            return expertImbalance * Math.sqrt(8 / perGpu) * Math.sqrt(Math.log(gpus) / Math.log(32));
+        }
+
+        /** The same factors with another expert imbalance (e.g. 0.11, TensorRT-LLM's measurement with EPLB). */
+        public Efficiency withExpertImbalance(double imbalance) {
+            return new Efficiency(mfu, mbu, stepOverheadSeconds, collectiveLatencySeconds, expertMbu, imbalance);
         }
     }
 
@@ -136,7 +167,7 @@ public record EngineConfig(
         int limit = Math.min(system.gpus(), system.scaleUpDomain());
         for (double share : new double[] {0.5, 0.8}) {
             for (int tp = 1; tp <= limit; tp *= 2) {
-                if (system.gpus() % tp == 0 && model.weightBytes() <= share * 0.9 * tp * system.gpu().hbmBytes()) return tp;
+                if (system.gpus() % tp == 0 && weightBytes(model, tp) <= share * 0.9 * tp * system.gpu().hbmBytes()) return tp;
             }
         }
         throw new IllegalArgumentException("model " + model.name() + " (" + Math.round(model.weightBytes() / 1e9)
@@ -153,10 +184,33 @@ public record EngineConfig(
         return tensorParallel * replicas;
     }
 
+    /**
+     * Whether the replica serves a MoE model as the MoE deployments of TensorRT-LLM, SGLang and vLLM do on several
+     * GPUs: data-parallel attention (each GPU holds all attention weights and its own sequences' whole KV cache),
+     * the routed experts split across the GPUs (expert parallelism), the other weights split as with tensor parallelism.
+     */
+    public boolean expertParallel() {
+        return expertParallel(model, tensorParallel);
+    }
+
+    private static boolean expertParallel(ModelProfile model, int tp) {
+        return model.moe() && tp > 1;
+    }
+
+    /** Bytes of weights one replica holds: one copy, plus with expert parallelism the attention weights on every GPU. */
+    public double weightBytesPerReplica() {
+        return weightBytes(model, tensorParallel);
+    }
+
+    private static double weightBytes(ModelProfile model, int tp) {
+        double replicated = expertParallel(model, tp) ? (tp - 1) * model.attentionParameters() * model.weightPrecision().bytes() : 0;
+        return model.weightBytes() + replicated;
+    }
+
     /** KV cache blocks of {@value KvBlocks#BLOCK_TOKENS} tokens one replica holds: HBM left after weights and reserve. */
     public int kvBlocksPerReplica() {
         double bytes = tensorParallel * (memoryUtilisation * system.gpu().hbmBytes() - activationReserveBytes)
-                - model.weightBytes();
+                - weightBytesPerReplica();
         double blockBytes = KvBlocks.BLOCK_TOKENS * model.kvBytesPerTokenPerLayer() * model.fullAttentionLayers();
         long blocks = (long) Math.floor(bytes / blockBytes);
         if (blocks <= 0) {
