@@ -153,9 +153,8 @@ public record EngineConfig(
     }
 
     /**
-     * Defaults: the smallest power-of-two tensor-parallel degree whose HBM holds the weights in half of it (so that
-     * the other half holds KV cache), or else in most of it; as many replicas as fit; vLLM's scheduler limits;
-     * prefix caching on; 90% of HBM.
+     * Defaults: one replica per eight GPUs of a scale-up domain (see {@link #defaultTensorParallel}); vLLM's scheduler
+     * limits; prefix caching on; 90% of HBM.
      */
     public static EngineConfig of(SystemProfile system, ModelProfile model) {
         int tp = defaultTensorParallel(system, model);
@@ -163,12 +162,25 @@ public record EngineConfig(
                 true, 0.9, reserve(model, DEFAULT_BATCH_TOKENS), Efficiency.DEFAULT, Speculation.NONE, null);
     }
 
+    /** The widest tensor-parallel degree a default replica uses: one 8-GPU NVLink node (HGX, or a quarter-rack of NVL72 trays). */
+    static final int MAX_DEFAULT_TENSOR_PARALLEL = 8;
+
+    /**
+     * The largest power-of-two degree up to {@value #MAX_DEFAULT_TENSOR_PARALLEL} that divides the system's GPUs and
+     * fits its scale-up domain, so a system runs as few replicas as it can. Agentic traffic is bound by KV capacity:
+     * every agent's context stays cached through its tool time for its next turn to hit, and each replica spends HBM on
+     * its own copy of the weights, so fewer, wider replicas hold more contexts; they also decode each token faster,
+     * since a step reads 1/TP of the weights per GPU. Both make TP8 serve more agents than two TP4 replicas of
+     * llama-3.1-70b on h200x8 at every tier (docs/simulator.md). Degrees beyond 8 would cross NVLink nodes or spend
+     * more on all-reduces than they save, and no published recipe uses them for tensor parallelism. The weights must
+     * leave room for KV cache: at most 80% of 90% of the replica's HBM.
+     */
     static int defaultTensorParallel(SystemProfile system, ModelProfile model) {
-        int limit = Math.min(system.gpus(), system.scaleUpDomain());
-        for (double share : new double[] {0.5, 0.8}) {
-            for (int tp = 1; tp <= limit; tp *= 2) {
-                if (system.gpus() % tp == 0 && weightBytes(model, tp) <= share * 0.9 * tp * system.gpu().hbmBytes()) return tp;
-            }
+        int limit = Math.min(MAX_DEFAULT_TENSOR_PARALLEL, Math.min(system.gpus(), system.scaleUpDomain()));
+        for (int tp = Integer.highestOneBit(limit); tp >= 1; tp /= 2) {
+            if (system.gpus() % tp != 0) continue;
+            if (weightBytes(model, tp) <= 0.8 * 0.9 * tp * system.gpu().hbmBytes()) return tp;
+            break;
         }
         throw new IllegalArgumentException("model " + model.name() + " (" + Math.round(model.weightBytes() / 1e9)
                 + " GB of weights) does not fit on " + system.name() + " with room for KV cache");
