@@ -66,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--tensor-parallel", paramLabel = "N",
-            description = "GPUs per replica, as many replicas as fit (default: the fewest GPUs that hold the weights in half their memory)")
+            description = "GPUs per replica, as many replicas as fit (default: 8, one replica per NVLink node, fewer if the GPUs do not divide)")
     Integer tensorParallel;
 
     @Option(names = "--prefix-cache", paramLabel = "on|off", defaultValue = "on",

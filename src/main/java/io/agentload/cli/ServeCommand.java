@@ -51,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--served-model-name", paramLabel = "NAME", description = "the model name clients send (default: --model)")
     String servedModelName;
 
-    @Option(names = "--tensor-parallel", paramLabel = "N", description = "GPUs per replica (default: the smallest that fits)")
+    @Option(names = "--tensor-parallel", paramLabel = "N", description = "GPUs per replica (default: 8, one replica per NVLink node)")
     Integer tensorParallel;
 
     @Option(names = "--replicas", paramLabel = "N", description = "serving replicas (default: as many as fit)")

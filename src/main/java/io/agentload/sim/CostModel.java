@@ -53,10 +53,13 @@ final class CostModel {
     private final EngineConfig.Efficiency eff;
     private final EngineConfig.Speculation spec;
     private final int tp;
+    private final boolean expertParallel;
+    private final double expertExcess;
     private final double nonExpertFlopRate;
     private final double expertFlopRate;
     private final double attentionFlopRate;
     private final double bandwidth;
+    private final double expertBandwidth;
 
     CostModel(EngineConfig c) {
         this.model = c.model();
@@ -64,10 +67,13 @@ final class CostModel {
         this.eff = c.efficiency();
         this.spec = c.speculation();
         this.tp = c.tensorParallel();
+        this.expertParallel = c.expertParallel();
+        expertExcess = expertParallel ? eff.expertImbalance(tp, model.experts()) : 0;
         nonExpertFlopRate = tp * gpu.flops(model.weightPrecision()) * eff.mfu();
         expertFlopRate = tp * gpu.flops(model.expertPrecision()) * eff.mfu();
         attentionFlopRate = tp * gpu.flops(Precision.BF16) * eff.mfu();
         bandwidth = tp * gpu.hbmBytesPerSecond() * eff.mbu();
+        expertBandwidth = tp * gpu.hbmBytesPerSecond() * eff.expertMbu();
     }
 
     Load newLoad() {
@@ -78,19 +84,20 @@ final class CostModel {
         return gpu.idleWatts();
     }
 
+    /**
+     * A step's time and power. Rates are the replica's (all its GPUs); with expert parallelism every routed-expert
+     * term is the busiest GPU's, whose experts serve {@code 1 + expertExcess} times the mean share of tokens.
+     */
     StepCost estimate(Load l) {
         int t = l.tokens;
-        double routedActive = model.moe() ? model.routedExpertParameters() * model.expertsPerToken() / model.experts() : 0;
         double attentionFlops = 4.0 * model.attentionWidth()
                 * (model.fullAttentionLayers() * l.pairsFull + model.slidingWindowLayers() * l.pairsWindow);
-        double compute = 2 * model.nonExpertParameters() * t / nonExpertFlopRate
-                + 2 * routedActive * t / expertFlopRate
-                + attentionFlops / attentionFlopRate;
+        double compute = matrixSeconds(t) + attentionFlops / attentionFlopRate;
         double kvPerLayer = model.kvBytesPerTokenPerLayer();
         double kvBytes = kvPerLayer * (model.fullAttentionLayers() * l.contextFull + model.slidingWindowLayers() * l.contextWindow)
                 + (double) model.kvBytesPerToken() * t;
-        double memory = (weightBytesTouched(t) + kvBytes) / bandwidth;
-        double seconds = Math.max(compute, memory) + allReduce(t) + eff.stepOverheadSeconds() + draft(l.decodeSequences);
+        double memory = weightSeconds(t) + kvBytes / bandwidth;
+        double seconds = Math.max(compute, memory) + collectives(t) + eff.stepOverheadSeconds() + draft(l.decodeSequences);
         double activity = Math.min(1, Math.max(compute / seconds, MEMORY_BOUND_ACTIVITY * memory / seconds));
         return new StepCost(seconds, activity, watts(activity));
     }
@@ -100,30 +107,42 @@ final class CostModel {
         return gpu.idleWatts() + (gpu.tdpWatts() - gpu.idleWatts()) * activity;
     }
 
-    /** Weights read by a step of {@code t} tokens: all dense weights, and the routed experts at least one token uses. */
-    private double weightBytesTouched(int t) {
-        double bytes = model.nonExpertParameters() * model.weightPrecision().bytes();
-        if (model.moe()) {
-            double untouched = Math.pow(1 - (double) model.expertsPerToken() / model.experts(), t);
-            bytes += model.routedExpertParameters() * (1 - untouched) * model.expertPrecision().bytes();
-        }
-        return bytes;
+    /** Matrix products of {@code t} tokens: 2 FLOPs per active parameter, the routed experts' on the busiest GPU. */
+    private double matrixSeconds(int t) {
+        double routedActive = model.moe() ? model.routedExpertParameters() * model.expertsPerToken() / model.experts() : 0;
+        return 2 * model.nonExpertParameters() * t / nonExpertFlopRate
+                + 2 * routedActive * t * (1 + expertExcess) / expertFlopRate;
     }
 
-    /** Two all-reduces per layer of t x hidden BF16 values, ring algorithm: 2 (TP-1)/TP of it leaves each GPU. */
-    private double allReduce(int t) {
+    /**
+     * Time to read the weights a step of {@code t} tokens touches: the non-expert weights (attention's on every GPU with
+     * data-parallel attention), and the routed experts at least one token uses, at the grouped GEMMs' bandwidth.
+     */
+    private double weightSeconds(int t) {
+        double replicated = expertParallel ? (tp - 1) * model.attentionParameters() : 0;
+        double seconds = (model.nonExpertParameters() + replicated) * model.weightPrecision().bytes() / bandwidth;
+        if (model.moe()) {
+            double untouched = Math.pow(1 - (double) model.expertsPerToken() / model.experts(), t * (1 + expertExcess));
+            seconds += model.routedExpertParameters() * (1 - untouched) * model.expertPrecision().bytes() / expertBandwidth;
+        }
+        return seconds;
+    }
+
+    /**
+     * Tensor parallelism: two ring all-reduces per layer of t x hidden BF16 values (2 (TP-1)/TP of it leaves each GPU).
+     * Expert parallelism with data-parallel attention: an all-gather before and a reduce-scatter after each MoE layer,
+     * together the bytes of one all-reduce (TensorRT-LLM uses them up to EP8: tech blog 4, Figure 24).
+     */
+    private double collectives(int t) {
         if (tp == 1) return 0;
         double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
-        return 2 * model.layers() * (bytes / gpu.scaleUpBytesPerSecond() + eff.collectiveLatencySeconds());
+        double perLayer = expertParallel ? 1 : 2;
+        return model.layers() * (perLayer * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
     }
 
     /** k draft passes over the decoding sequences, each a fraction of a plain decode step of that batch. */
     private double draft(int sequences) {
         if (spec.draftTokens() == 0 || sequences == 0) return 0;
-        double routedActive = model.moe() ? model.routedExpertParameters() * model.expertsPerToken() / model.experts() : 0;
-        double compute = 2 * (model.nonExpertParameters() * sequences / nonExpertFlopRate
-                + routedActive * sequences / expertFlopRate);
-        double memory = weightBytesTouched(sequences) / bandwidth;
-        return spec.draftTokens() * spec.draftCostRatio() * Math.max(compute, memory);
+        return spec.draftTokens() * spec.draftCostRatio() * Math.max(matrixSeconds(sequences), weightSeconds(sequences));
     }
 }

@@ -47,15 +47,46 @@ public record EngineConfig(
      * @param mfu                      share of dense FLOP/s reached by large matrix products and attention
      * @param mbu                      share of HBM bandwidth reached when streaming weights and KV cache
      * @param stepOverheadSeconds      per step: scheduling, sampling, kernel launch
-     * @param collectiveLatencySeconds per all-reduce (two per layer with tensor parallelism)
+     * @param collectiveLatencySeconds per collective (two per layer with tensor parallelism)
+     * @param expertMbu                share of HBM bandwidth a MoE layer's grouped GEMMs reach reading expert weights
+     * @param expertImbalance          routed tokens of the busiest expert-parallel GPU above the mean, as a share of
+     *                                 the mean, at 32 GPUs of 8 experts each (0 for perfectly balanced experts); scaled
+     *                                 to other layouts by {@link #expertImbalance(int, int)}
      */
-    public record Efficiency(double mfu, double mbu, double stepOverheadSeconds, double collectiveLatencySeconds) {
-        /** The calibrated defaults (docs/calibration.md). */
-        public static final Efficiency DEFAULT = new Efficiency(0.55, 0.8, 0.003, 10e-6);
+    public record Efficiency(double mfu, double mbu, double stepOverheadSeconds, double collectiveLatencySeconds,
+                             double expertMbu, double expertImbalance) {
+        /**
+         * The defaults (docs/calibration.md). MFU, MBU and overheads are calibrated on dense models. {@code expertMbu}
+         * 0.6 is DeepGEMM's masked grouped FP8 GEMM at 256 tokens per expert, 2,047-2,064 GB/s of an H800's 3.35 TB/s
+         * (github.com/deepseek-ai/DeepGEMM README, February 2025). {@code expertImbalance} 1.564 is TensorRT-LLM's
+         * measurement of DeepSeek-R1 without an expert load balancer at EP32 (tech blog 4, "Scaling Expert Parallelism
+         * in TensorRT-LLM", Table 1: the hottest rank receives 1.564 times more routed tokens than the mean).
+         */
+        public static final Efficiency DEFAULT = new Efficiency(0.55, 0.8, 0.003, 10e-6, 0.6, 1.564);
 
         public Efficiency {
-            if (mfu <= 0 || mfu > 1 || mbu <= 0 || mbu > 1) throw new IllegalArgumentException("MFU and MBU must be in (0, 1]");
+            if (mfu <= 0 || mfu > 1 || mbu <= 0 || mbu > 1 || expertMbu <= 0 || expertMbu > 1) {
+                throw new IllegalArgumentException("MFU, MBU and expert MBU must be in (0, 1]");
+            }
             if (stepOverheadSeconds < 0 || collectiveLatencySeconds < 0) throw new IllegalArgumentException("negative overhead");
+            if (expertImbalance < 0) throw new IllegalArgumentException("negative expert imbalance");
+        }
+
+        /**
+         * Routed tokens of the busiest of {@code gpus} expert-parallel GPUs above the mean, as a share of the mean,
+         * for a layer of {@code experts} experts. A GPU's load is the sum of its experts' loads, so its spread falls
+         * as 1/sqrt(experts per GPU); the largest of n such loads grows as sqrt(ln n). Both scale the measured
+         * {@code expertImbalance} from its 32 GPUs of 8 experts; one GPU has no imbalance.
+         */
+        public double expertImbalance(int gpus, int experts) {
+            if (gpus <= 1) return 0;
+            double perGpu = Math.max(1.0, (double) experts / gpus);
+            return expertImbalance * Math.sqrt(8 / perGpu) * Math.sqrt(Math.log(gpus) / Math.log(32));
+        }
+
+        /** The same factors with another expert imbalance (e.g. 0.11, TensorRT-LLM's measurement with EPLB). */
+        public Efficiency withExpertImbalance(double imbalance) {
+            return new Efficiency(mfu, mbu, stepOverheadSeconds, collectiveLatencySeconds, expertMbu, imbalance);
         }
     }
 
@@ -122,9 +153,8 @@ public record EngineConfig(
     }
 
     /**
-     * Defaults: the smallest power-of-two tensor-parallel degree whose HBM holds the weights in half of it (so that
-     * the other half holds KV cache), or else in most of it; as many replicas as fit; vLLM's scheduler limits;
-     * prefix caching on; 90% of HBM.
+     * Defaults: one replica per eight GPUs of a scale-up domain (see {@link #defaultTensorParallel}); vLLM's scheduler
+     * limits; prefix caching on; 90% of HBM.
      */
     public static EngineConfig of(SystemProfile system, ModelProfile model) {
         int tp = defaultTensorParallel(system, model);
@@ -132,12 +162,25 @@ public record EngineConfig(
                 true, 0.9, reserve(model, DEFAULT_BATCH_TOKENS), Efficiency.DEFAULT, Speculation.NONE, null);
     }
 
+    /** The widest tensor-parallel degree a default replica uses: one 8-GPU NVLink node (HGX, or a quarter-rack of NVL72 trays). */
+    static final int MAX_DEFAULT_TENSOR_PARALLEL = 8;
+
+    /**
+     * The largest power-of-two degree up to {@value #MAX_DEFAULT_TENSOR_PARALLEL} that divides the system's GPUs and
+     * fits its scale-up domain, so a system runs as few replicas as it can. Agentic traffic is bound by KV capacity:
+     * every agent's context stays cached through its tool time for its next turn to hit, and each replica spends HBM on
+     * its own copy of the weights, so fewer, wider replicas hold more contexts; they also decode each token faster,
+     * since a step reads 1/TP of the weights per GPU. Both make TP8 serve more agents than two TP4 replicas of
+     * llama-3.1-70b on h200x8 at every tier (docs/simulator.md). Degrees beyond 8 would cross NVLink nodes or spend
+     * more on all-reduces than they save, and no published recipe uses them for tensor parallelism. The weights must
+     * leave room for KV cache: at most 80% of 90% of the replica's HBM.
+     */
     static int defaultTensorParallel(SystemProfile system, ModelProfile model) {
-        int limit = Math.min(system.gpus(), system.scaleUpDomain());
-        for (double share : new double[] {0.5, 0.8}) {
-            for (int tp = 1; tp <= limit; tp *= 2) {
-                if (system.gpus() % tp == 0 && model.weightBytes() <= share * 0.9 * tp * system.gpu().hbmBytes()) return tp;
-            }
+        int limit = Math.min(MAX_DEFAULT_TENSOR_PARALLEL, Math.min(system.gpus(), system.scaleUpDomain()));
+        for (int tp = Integer.highestOneBit(limit); tp >= 1; tp /= 2) {
+            if (system.gpus() % tp != 0) continue;
+            if (weightBytes(model, tp) <= 0.8 * 0.9 * tp * system.gpu().hbmBytes()) return tp;
+            break;
         }
         throw new IllegalArgumentException("model " + model.name() + " (" + Math.round(model.weightBytes() / 1e9)
                 + " GB of weights) does not fit on " + system.name() + " with room for KV cache");
@@ -153,10 +196,33 @@ public record EngineConfig(
         return tensorParallel * replicas;
     }
 
+    /**
+     * Whether the replica serves a MoE model as the MoE deployments of TensorRT-LLM, SGLang and vLLM do on several
+     * GPUs: data-parallel attention (each GPU holds all attention weights and its own sequences' whole KV cache),
+     * the routed experts split across the GPUs (expert parallelism), the other weights split as with tensor parallelism.
+     */
+    public boolean expertParallel() {
+        return expertParallel(model, tensorParallel);
+    }
+
+    private static boolean expertParallel(ModelProfile model, int tp) {
+        return model.moe() && tp > 1;
+    }
+
+    /** Bytes of weights one replica holds: one copy, plus with expert parallelism the attention weights on every GPU. */
+    public double weightBytesPerReplica() {
+        return weightBytes(model, tensorParallel);
+    }
+
+    private static double weightBytes(ModelProfile model, int tp) {
+        double replicated = expertParallel(model, tp) ? (tp - 1) * model.attentionParameters() * model.weightPrecision().bytes() : 0;
+        return model.weightBytes() + replicated;
+    }
+
     /** KV cache blocks of {@value KvBlocks#BLOCK_TOKENS} tokens one replica holds: HBM left after weights and reserve. */
     public int kvBlocksPerReplica() {
         double bytes = tensorParallel * (memoryUtilisation * system.gpu().hbmBytes() - activationReserveBytes)
-                - model.weightBytes();
+                - weightBytesPerReplica();
         double blockBytes = KvBlocks.BLOCK_TOKENS * model.kvBytesPerTokenPerLayer() * model.fullAttentionLayers();
         long blocks = (long) Math.floor(bytes / blockBytes);
         if (blocks <= 0) {

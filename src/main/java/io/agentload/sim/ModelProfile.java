@@ -17,6 +17,8 @@ import java.util.Map;
  * @param totalParameters     all weights
  * @param activeParameters    weights one token runs through (equal to the total for a dense model)
  * @param attentionWidth      query heads x head dimension: attention FLOPs per (query, key) pair per layer are 4 x this
+ * @param attentionParameters weights of the attention projections over all layers (held by every GPU with
+ *                            data-parallel attention)
  * @param kvBytesPerToken     KV cache bytes of one token over all layers, as if every layer kept every token
  * @param kvPrecision         the KV cache's number format ({@code kvBytesPerToken} is in it)
  * @param slidingWindowLayers layers that attend only to the last {@code slidingWindow} tokens (0 when none)
@@ -34,6 +36,7 @@ public record ModelProfile(
         int layers,
         int hiddenSize,
         int attentionWidth,
+        double attentionParameters,
         long kvBytesPerToken,
         Precision kvPrecision,
         int slidingWindowLayers,
@@ -56,6 +59,9 @@ public record ModelProfile(
         }
         if (slidingWindowLayers < 0 || slidingWindowLayers >= layers || (slidingWindowLayers > 0) != (slidingWindow > 0)) {
             throw new IllegalArgumentException(m + "sliding-window layers must be fewer than all layers and have a window");
+        }
+        if (attentionParameters <= 0 || attentionParameters > totalParameters - (experts > 0 ? 0 : 1)) {
+            throw new IllegalArgumentException(m + "attention parameters must be positive and part of the total");
         }
         if (experts < 0 || expertsPerToken < 0 || expertsPerToken > experts || (experts > 0) != (expertsPerToken > 0)) {
             throw new IllegalArgumentException(m + "need 0 < experts per token <= experts, or no experts");
@@ -122,7 +128,8 @@ public record ModelProfile(
     /** The same model with weights stored in another format (e.g. an FP8 checkpoint of a BF16 model). */
     public ModelProfile withWeightPrecision(Precision precision) {
         return new ModelProfile(name + "-" + precision.name().toLowerCase(), totalParameters, activeParameters, layers,
-                hiddenSize, attentionWidth, kvBytesPerToken, kvPrecision, slidingWindowLayers, slidingWindow, experts,
+                hiddenSize, attentionWidth, attentionParameters, kvBytesPerToken, kvPrecision, slidingWindowLayers,
+                slidingWindow, experts,
                 expertsPerToken, precision, precision, maxContextTokens, source);
     }
 
@@ -130,7 +137,8 @@ public record ModelProfile(
     public ModelProfile withKvPrecision(Precision precision) {
         long bytes = Math.round(kvBytesPerToken * precision.bytes() / kvPrecision.bytes());
         return new ModelProfile(name + "-kv" + precision.name().toLowerCase(), totalParameters, activeParameters,
-                layers, hiddenSize, attentionWidth, bytes, precision, slidingWindowLayers, slidingWindow, experts,
+                layers, hiddenSize, attentionWidth, attentionParameters, bytes, precision, slidingWindowLayers,
+                slidingWindow, experts,
                 expertsPerToken, weightPrecision, expertPrecision, maxContextTokens, source);
     }
 
@@ -143,6 +151,8 @@ public record ModelProfile(
         private int hidden;
         private int attentionWidth;
         private int kvValuesPerTokenPerLayer;
+        private int attentionInnerWidth;
+        private double attentionFixedPerLayer;
         private int slidingLayers;
         private int window;
         private int experts;
@@ -180,16 +190,25 @@ public record ModelProfile(
         public Builder gqa(int queryHeads, int kvHeads, int headDim) {
             this.attentionWidth = queryHeads * headDim;
             this.kvValuesPerTokenPerLayer = 2 * kvHeads * headDim;
+            // q and output projections of hidden x query width, k and v of hidden x KV width.
+            this.attentionInnerWidth = 2 * queryHeads * headDim + 2 * kvHeads * headDim;
+            this.attentionFixedPerLayer = 0;
             return this;
         }
 
         /**
          * Multi-head latent attention (DeepSeek): KV per token and layer = kvLoraRank + ropeDim values; attention
-         * FLOPs as the decompressed heads compute them, queryHeads x (qkHeadDim + vHeadDim) / 2 wide.
+         * FLOPs as the decompressed heads compute them, queryHeads x (qkHeadDim + vHeadDim) / 2 wide; {@code qLoraRank}
+         * sizes the query projections.
          */
-        public Builder mla(int queryHeads, int qkHeadDim, int vHeadDim, int kvLoraRank, int ropeDim) {
+        public Builder mla(int queryHeads, int qLoraRank, int qkHeadDim, int vHeadDim, int kvLoraRank, int ropeDim) {
             this.attentionWidth = queryHeads * (qkHeadDim + vHeadDim) / 2;
             this.kvValuesPerTokenPerLayer = kvLoraRank + ropeDim;
+            // Per layer, beside hidden x (q LoRA rank + KV down) and the output's heads x v x hidden: the q up and KV up
+            // projections, which do not scale with the hidden size.
+            this.attentionInnerWidth = qLoraRank + kvLoraRank + ropeDim + queryHeads * vHeadDim;
+            this.attentionFixedPerLayer = (double) qLoraRank * queryHeads * qkHeadDim
+                    + (double) kvLoraRank * queryHeads * (qkHeadDim - ropeDim + vHeadDim);
             return this;
         }
 
@@ -240,7 +259,8 @@ public record ModelProfile(
         /** The profile; throws {@link IllegalArgumentException} naming the model and the missing or wrong figure. */
         public ModelProfile build() {
             long kvBytes = Math.round((double) layers * kvValuesPerTokenPerLayer * kv.bytes());
-            return new ModelProfile(name, total, active, layers, hidden, attentionWidth, kvBytes, kv, slidingLayers,
+            double attention = layers * ((double) hidden * attentionInnerWidth + attentionFixedPerLayer);
+            return new ModelProfile(name, total, active, layers, hidden, attentionWidth, attention, kvBytes, kv, slidingLayers,
                     window, experts, perToken, weights, expertWeights == null ? weights : expertWeights, context, source);
         }
     }
@@ -264,7 +284,7 @@ public record ModelProfile(
                         + "128 experts (4 per token) in MXFP4, the rest BF16")
                 .build());
         m.put("deepseek-v3", builder("deepseek-v3").parameters(671e9, 37e9).layers(61).hiddenSize(7168)
-                .mla(128, 192, 128, 512, 64).experts(256, 8).weights(Precision.FP8).maxContextTokens(163_840)
+                .mla(128, 1536, 192, 128, 512, 64).experts(256, 8).weights(Precision.FP8).maxContextTokens(163_840)
                 .source("huggingface.co/deepseek-ai/DeepSeek-V3 config.json: 61 layers, 128 heads, MLA with "
                         + "kv_lora_rank 512 + rope 64, qk head 192, v head 128; 256 routed experts (8 per token) "
                         + "+ 1 shared; 671B total, 37B active; FP8 weights as released")

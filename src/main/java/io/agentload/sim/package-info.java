@@ -13,21 +13,27 @@
  *
  * <h2>The model</h2>
  * <ul>
- *   <li><b>Replicas.</b> A system runs {@code replicas} engines of {@code tensorParallel} GPUs each (a MoE model uses
- *       the same degree for expert parallelism). Requests go to the replica caching the longest prefix when it covers
+ *   <li><b>Replicas.</b> A system runs {@code replicas} engines of {@code tensorParallel} GPUs each, by default one
+ *       per 8-GPU NVLink node, since agentic traffic is bound by KV capacity and wider replicas hold more of it. A
+ *       MoE model on several GPUs runs data-parallel attention (attention weights on every GPU, each GPU its own
+ *       sequences' KV cache) with its routed experts split across the GPUs (expert parallelism). Requests go to the replica caching the longest prefix when it covers
  *       at least half of the prompt, else to the least loaded one (SGLang's cache-aware router).</li>
  *   <li><b>Scheduler (per replica, per step).</b> Running sequences first, in admission order: one decode token each
  *       (k+1 with speculative decoding) or the next prefill chunk, under a token budget ({@code maxBatchTokens},
  *       default 8192) and a sequence limit (1024). When KV blocks run out the newest running sequence is preempted
  *       (blocks freed, recomputed later, as vLLM does by default). Waiting sequences are admitted only in a step
  *       without preemption, with blocks for their first chunk.</li>
- *   <li><b>KV cache.</b> Blocks of 16 tokens; capacity = TP x (90% of HBM - activation reserve) - weights. Full blocks
+ *   <li><b>KV cache.</b> Blocks of 16 tokens; capacity = TP x (90% of HBM - activation reserve) - weights (with
+ *       expert parallelism, the attention weights once per GPU). Full blocks
  *       are registered under the caller's chained block hashes; finished or preempted sequences leave them cached on
  *       an LRU list (tail blocks first), evicted only when no free block is left. A hit counts whole blocks, and at
  *       least the prompt's last token is always computed.</li>
  *   <li><b>Step time</b> (DESIGN.md section 10): max(matrix and attention FLOPs / (peak x MFU), weights + KV bytes /
  *       (bandwidth x MBU)) + two ring all-reduces per layer + a fixed overhead + draft passes. A MoE step reads the
- *       experts that at least one of its tokens uses. Sliding-window layers attend to their window only.</li>
+ *       experts that at least one of its tokens uses, at the grouped GEMMs' lower bandwidth (expert MBU); with expert
+ *       parallelism the busiest GPU's experts set the time (their measured load imbalance), attention weights are read
+ *       on every GPU, and an all-gather plus a reduce-scatter per layer replace the all-reduces. Sliding-window layers
+ *       attend to their window only.</li>
  *   <li><b>Speculative decoding:</b> (1 - a^(k+1)) / (1 - a) tokens per verification step, emitted deterministically
  *       (a running fraction per sequence), each step processing k+1 tokens per sequence plus k draft passes.</li>
  *   <li><b>Disaggregation:</b> prefill replicas hand finished prefills to decode replicas, which reserve blocks and
@@ -38,10 +44,10 @@
  * </ul>
  *
  * <h2>Where it is knowingly wrong</h2>
- * No kernel-level effects (attention kernel choice, CUDA graph padding, MoE load imbalance across expert-parallel
- * GPUs, grouped-GEMM efficiency); communication never overlaps compute; MLA's KV cache is divided across the
- * tensor-parallel GPUs as with data-parallel attention; expert parallelism is costed as tensor-parallel all-reduces;
- * speculative acceptance is a constant rate; the KV link has no latency; power is a linear function of a utilisation
+ * No kernel-level effects beyond the documented MoE factors (attention kernel choice, CUDA graph padding, MoE
+ * workspace memory, per-layer launch costs of small MoE models); communication never overlaps compute; data-parallel
+ * attention is assumed balanced across GPUs; FP4 matrix products are costed at the datasheet rate x MFU, which
+ * published B200 figures do not reach; speculative acceptance is a constant rate; the KV link has no latency; power is a linear function of a utilisation
  * estimate, not a measurement. Calibration against published figures is in {@code docs/calibration.md}.
  */
 package io.agentload.sim;

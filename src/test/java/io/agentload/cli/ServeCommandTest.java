@@ -73,7 +73,7 @@ class ServeCommandTest {
         Path log = dir.resolve("first-tokens.jsonl");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-                "--system", "h100x8", "--model", "llama-3.1-8b", "--port", "0", "--replicas", "1",
+                "--system", "h100x8", "--model", "llama-3.1-8b", "--port", "0", "--tensor-parallel", "1", "--replicas", "1",
                 "--served-model-name", "meta-llama/Llama-3.1-8B-Instruct", "--first-token-log", log.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {

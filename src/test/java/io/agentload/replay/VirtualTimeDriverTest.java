@@ -29,7 +29,7 @@ class VirtualTimeDriverTest {
     private static final List<Session> SESSIONS = SimLoop.agenticSessions(30, 12, 5);
     private static final TrialPlan PLAN = TrialPlan.defaults().withSeed(3).withMeasurementSeconds(60);
     /** One H200 serving Llama 3.1 8B: room for every agent's context, so nothing is preempted. */
-    private static final EngineConfig ROOMY = EngineConfig.of("h200x8", "llama-3.1-8b").withReplicas(1);
+    private static final EngineConfig ROOMY = EngineConfig.of("h200x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1);
 
     private static VirtualTimeDriver driver(EngineConfig engine, TrialPlan plan) {
         return VirtualTimeDriver.builder(engine, SESSIONS).plan(plan).build();

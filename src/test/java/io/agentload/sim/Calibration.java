@@ -40,11 +40,24 @@ final class Calibration {
         return rows;
     }
 
-    /** Qwen3-235B-A22B (huggingface.co/Qwen/Qwen3-235B-A22B config.json), defined as a notebook user would. */
+    /**
+     * The rows' models that are not built in, defined as a notebook user would from their published config.json:
+     * Qwen3-235B-A22B and Qwen3-30B-A3B (huggingface.co/Qwen), Llama 4 Maverick 17B-128E (huggingface.co/meta-llama:
+     * 48 layers, hidden 5120, 40 query and 8 KV heads of 128, 128 routed experts with 1 per token plus a shared one,
+     * 400B total / 17B active).
+     */
     static ModelProfile model(String name) {
         if (name.equals("qwen3-235b-a22b")) {
             return ModelProfile.builder(name).parameters(235.1e9, 22.2e9).layers(94).hiddenSize(4096)
                     .gqa(64, 4, 128).experts(128, 8).maxContextTokens(40_960).build();
+        }
+        if (name.equals("qwen3-30b-a3b")) {
+            return ModelProfile.builder(name).parameters(30.5e9, 3.3e9).layers(48).hiddenSize(2048)
+                    .gqa(32, 4, 128).experts(128, 8).maxContextTokens(40_960).build();
+        }
+        if (name.equals("llama-4-maverick")) {
+            return ModelProfile.builder(name).parameters(400e9, 17e9).layers(48).hiddenSize(5120)
+                    .gqa(40, 8, 128).experts(128, 1).maxContextTokens(1_048_576).build();
         }
         return ModelProfile.named(name);
     }

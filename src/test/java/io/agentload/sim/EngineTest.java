@@ -55,14 +55,14 @@ class EngineTest {
 
     /** An engine on one H100 serving Llama-3.1-8B with about {@code blocks} KV blocks. */
     private static EngineConfig smallCache(int blocks) {
-        EngineConfig base = EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(1);
+        EngineConfig base = EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1);
         double needed = base.model().weightBytes() + base.activationReserveBytes() + blocks * 16 * 131072.0;
         return base.withMemoryUtilisation(needed / base.system().gpu().hbmBytes());
     }
 
     @Test
     void aSingleRequestDecodesAtTheCostModelsStepTime() {
-        EngineConfig c = EngineConfig.of("h100x8", "llama-3.1-70b").withReplicas(1);
+        EngineConfig c = EngineConfig.of("h100x8", "llama-3.1-70b").withTensorParallel(4).withReplicas(1);
         Engine engine = Engine.create(c);
         Engine.Request r = new Engine.Request("r", 4096, uniqueHashes(4096, 1), 3);
         engine.submit(r, 0);
@@ -86,7 +86,7 @@ class EngineTest {
                 new Turn("s", 0, "java", 3000, 0, "sys", 1000, 205, 0, List.of()),
                 new Turn("s", 1, "java", 3905, 3205, "sys", 1000, 50, 0, List.of())));
         List<PromptLayout> layouts = PromptLayout.of(session);
-        Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(1));
+        Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1));
         Recorder rec = new Recorder();
         Engine.Request first = new Engine.Request("t0", 3000, layouts.get(0).blockHashesWithOutput(16, 9), 205);
         assertEquals(200, first.blockHashes().length); // (3,000 + 205) / 16
@@ -100,7 +100,7 @@ class EngineTest {
         assertEquals(3000 + 705, engine.counters().prefilledTokens());
 
         // Without the output's hashes only the prompt's 187 full blocks are reused.
-        Engine promptOnly = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(1));
+        Engine promptOnly = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1));
         Engine.Request again = new Engine.Request("t0", 3000, layouts.get(0).blockHashes(16, 9), 205);
         promptOnly.submit(again, 0);
         double t2 = promptOnly.drain(0, rec);
@@ -118,7 +118,7 @@ class EngineTest {
 
     @Test
     void aFullyCachedPromptStillComputesItsLastBlock() {
-        Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(1));
+        Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1));
         Recorder rec = new Recorder();
         long[] h = uniqueHashes(1600, 4);
         engine.submit(new Engine.Request("a", 1600, h, 1), 0);
@@ -180,7 +180,7 @@ class EngineTest {
 
     @Test
     void speculativeDecodingEmitsTheExpectedTokensPerStep() {
-        EngineConfig c = EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(1).withSpeculation(3, 0.7);
+        EngineConfig c = EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1).withSpeculation(3, 0.7);
         Engine engine = Engine.create(c);
         Recorder rec = new Recorder();
         Engine.Request r = new Engine.Request("r", 500, uniqueHashes(500, 1), 101);
@@ -200,7 +200,7 @@ class EngineTest {
 
     @Test
     void disaggregationAddsTheKvTransferToTtft() {
-        EngineConfig mixed = EngineConfig.of("h100x8", "llama-3.1-70b").withReplicas(1);
+        EngineConfig mixed = EngineConfig.of("h100x8", "llama-3.1-70b").withTensorParallel(4).withReplicas(1);
         EngineConfig split = mixed.withDisaggregation(1, 1);
         assertEquals(4 * 450e9, split.disaggregation().transferBytesPerSecond());
         Engine.Request r = new Engine.Request("r", 4000, uniqueHashes(4000, 1), 20);
@@ -261,7 +261,7 @@ class EngineTest {
 
     @Test
     void cancellingAQueuedOrTransferringRequestFreesItsPlace() {
-        Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(2).withDisaggregation(1, 1));
+        Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(2).withDisaggregation(1, 1));
         Recorder rec = new Recorder();
         Engine.Request a = new Engine.Request("a", 8000, uniqueHashes(8000, 1), 4);
         engine.submit(a, 0);
@@ -297,7 +297,7 @@ class EngineTest {
 
     @Test
     void powerStaysBetweenIdleAndTdpAndEnergyIntegratesIt() {
-        EngineConfig c = EngineConfig.of("h200x8", "llama-3.1-8b");
+        EngineConfig c = EngineConfig.of("h200x8", "llama-3.1-8b").withTensorParallel(1);
         Engine engine = Engine.create(c);
         Engine.Step idle = engine.step(0, Engine.Listener.NONE);
         assertTrue(idle.idle());
@@ -318,7 +318,7 @@ class EngineTest {
     @Test
     void h200ServesAtLeastAsFastAsH100() {
         List<Session> sessions = SimLoop.agenticSessions(24, 20, 1);
-        SimLoop.Result h100 = SimLoop.run(Engine.create(EngineConfig.of("h100x8", "llama-3.1-70b")), sessions, 24, 120);
+        SimLoop.Result h100 = SimLoop.run(Engine.create(EngineConfig.of("h100x8", "llama-3.1-70b").withTensorParallel(4)), sessions, 24, 120);
         SimLoop.Result h200 = SimLoop.run(Engine.create(EngineConfig.of("h200x8", "llama-3.1-70b")
                 .withTensorParallel(4)), sessions, 24, 120);
         assertTrue(h200.meanTtft() <= h100.meanTtft(), h200.meanTtft() + " vs " + h100.meanTtft());

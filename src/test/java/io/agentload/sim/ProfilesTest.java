@@ -94,13 +94,20 @@ class ProfilesTest {
     }
 
     @Test
-    void defaultsPickTheSmallestParallelismWithRoomForKv() {
-        assertEquals(1, EngineConfig.of("h200x8", "llama-3.1-8b").tensorParallel());
-        assertEquals(8, EngineConfig.of("h200x8", "llama-3.1-8b").replicas());
+    void defaultsRunOneReplicaPerEightGpuNode() {
+        assertEquals(8, EngineConfig.of("h200x8", "llama-3.1-8b").tensorParallel());
+        assertEquals(1, EngineConfig.of("h200x8", "llama-3.1-8b").replicas());
         EngineConfig h100 = EngineConfig.of("h100x8", "llama-3.1-70b");
-        assertEquals(4, h100.tensorParallel());
-        assertEquals(2, h100.replicas());
+        assertEquals(8, h100.tensorParallel());
+        assertEquals(1, h100.replicas());
         assertEquals(8, EngineConfig.of("h200x8", "deepseek-v3").tensorParallel());
+        EngineConfig rack = EngineConfig.of("gb300-nvl72", "deepseek-v3");
+        assertEquals(8, rack.tensorParallel());
+        assertEquals(9, rack.replicas());
+        assertTrue(rack.expertParallel());
+        assertTrue(EngineConfig.of("h200x8", "llama-3.1-70b").kvBlocksPerReplica()
+                > 2 * EngineConfig.of("h200x8", "llama-3.1-70b").withTensorParallel(4).kvBlocksPerReplica(),
+                "one TP8 replica holds more KV than two TP4 replicas: the weights are stored once");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EngineConfig.of("h100x8", "deepseek-v3"));
         assertTrue(e.getMessage().contains("does not fit on h100x8"), e.getMessage());
@@ -109,7 +116,7 @@ class ProfilesTest {
 
     @Test
     void kvCapacityIsHbmLeftAfterWeightsAndReserve() {
-        EngineConfig c = EngineConfig.of("h100x8", "llama-3.1-70b");
+        EngineConfig c = EngineConfig.of("h100x8", "llama-3.1-70b").withTensorParallel(4);
         double hbm = 81559.0 * 1024 * 1024;
         double reserve = 2.0 * (1L << 30) + 4.0 * 8192 * 8192 * 2;
         double kvBytes = 4 * (0.9 * hbm - reserve) - 70.55e9 * 2;
@@ -120,13 +127,14 @@ class ProfilesTest {
     @Test
     void withCopiesChangeOneThingEach() {
         EngineConfig c = EngineConfig.of("h200x8", "llama-3.1-70b");
-        assertEquals(1, c.withModel(ModelProfile.named("llama-3.1-8b")).tensorParallel());
-        assertEquals(8, c.withModel(ModelProfile.named("llama-3.1-8b")).replicas());
+        assertEquals(8, c.withModel(ModelProfile.named("llama-3.1-8b")).tensorParallel());
+        assertEquals(1, c.withTensorParallel(2).withModel(ModelProfile.named("llama-3.1-8b")).replicas(),
+                "another model goes back to that model's default layout");
         EngineConfig small = c.withMaxBatchTokens(2048);
         assertEquals(2048, small.maxBatchTokens());
         assertEquals(2.0 * (1L << 30) + 4.0 * 2048 * 8192 * 2, small.activationReserveBytes());
         assertTrue(small.kvBlocksPerReplica() > c.kvBlocksPerReplica(), "a smaller budget reserves less");
-        EngineConfig.Efficiency e = new EngineConfig.Efficiency(0.5, 0.7, 0.002, 5e-6);
+        EngineConfig.Efficiency e = new EngineConfig.Efficiency(0.5, 0.7, 0.002, 5e-6, 0.5, 0);
         assertEquals(e, c.withEfficiency(e).efficiency());
         assertEquals(c.tensorParallel(), c.withEfficiency(e).tensorParallel());
         ModelProfile fp8Kv = ModelProfile.builder("m").parameters(1e9, 1e9).layers(10).hiddenSize(1024).gqa(8, 2, 64)

@@ -56,7 +56,7 @@ class SimServerTest {
 
     static ModelProfile withContext(ModelProfile m, int context) {
         return new ModelProfile(m.name(), m.totalParameters(), m.activeParameters(), m.layers(), m.hiddenSize(),
-                m.attentionWidth(), m.kvBytesPerToken(), m.kvPrecision(), m.slidingWindowLayers(), m.slidingWindow(),
+                m.attentionWidth(), m.attentionParameters(), m.kvBytesPerToken(), m.kvPrecision(), m.slidingWindowLayers(), m.slidingWindow(),
                 m.experts(), m.expertsPerToken(), m.weightPrecision(), m.expertPrecision(), context, m.source());
     }
 

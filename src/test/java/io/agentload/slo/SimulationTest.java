@@ -62,7 +62,7 @@ class SimulationTest {
 
     /** Llama 3.1 70B on one replica of four GPUs of {@code system}. */
     private static Simulation seventyB(String system) {
-        return Simulation.of(system, "llama-3.1-70b").engine(c -> c.withReplicas(1)).sessions(SESSIONS)
+        return Simulation.of(system, "llama-3.1-70b").engine(c -> c.withTensorParallel(4).withReplicas(1)).sessions(SESSIONS)
                 .tiers("20").window(60).maxAgents(128);
     }
 
@@ -166,11 +166,12 @@ class SimulationTest {
     void theDocumentedDefaultBenchFindsWhatTheDocsSay() {
         Table turns = Trajectories.read("data/coding-agent-sample.parquet");
         SloResult r = Simulation.of("h200x8", "llama-3.1-70b").trajectories(turns).tiers("20,60,100").search();
-        assertEquals(List.of(114, 9, 0), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
-        assertEquals(14_689, r.tiers().get(0).agentsPerMegawatt(), 0.5);
-        assertEquals(7_761, r.tiers().get(0).power().meanWatts(), 0.5);
-        assertEquals(1_319, r.tiers().get(1).agentsPerMegawatt(), 0.5);
-        assertEquals(17, r.trials().size());
+        assertEquals(List.of(126, 26, 2), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
+        assertEquals(16_595.3, r.tiers().get(0).agentsPerMegawatt(), 0.5);
+        assertEquals(7_592.5, r.tiers().get(0).power().meanWatts(), 0.5);
+        assertEquals(3_842.5, r.tiers().get(1).agentsPerMegawatt(), 0.5);
+        assertEquals(344.1, r.tiers().get(2).agentsPerMegawatt(), 0.5);
+        assertEquals(19, r.trials().size());
     }
 
     @Test
