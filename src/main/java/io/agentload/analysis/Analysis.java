@@ -1,5 +1,7 @@
 package io.agentload.analysis;
 
+import io.agentload.power.Boundary;
+import io.agentload.power.PowerSamples;
 import io.agentload.replay.Run;
 import io.agentload.slo.SloResult;
 import io.agentload.trajectory.Trajectories;
@@ -97,6 +99,23 @@ public final class Analysis {
     }
 
     /**
+     * Turn tables side by side (in the map's order: use a {@code LinkedHashMap}), one row per workload: sessions,
+     * turns, turns per session (p50, max), input tokens (mean, p50, p90, max), output tokens (p50, p95), input tokens
+     * per output token, the reused share of input and the median tool time; charted as each workload's input tokens
+     * per turn, cumulative, with the published coding-agent range (~5K to ~131K) and mean (~27K).
+     *
+     * <pre>{@code
+     * Map<String, Table> w = new LinkedHashMap<>();
+     * w.put("synthetic", Trajectories.read("data/coding-agent-sample.parquet"));
+     * w.put("chat 1K/1K", Analysis.chatWorkload(300));
+     * Analysis.workloads(w).table();
+     * }</pre>
+     */
+    public static Figure<XYChart> workloads(Map<String, Table> byName) {
+        return Workloads.of(byName);
+    }
+
+    /**
      * The result of the search recorded in a run folder ({@code Run.open(dir)}): {@code summary.json}'s tiers and
      * every trial rebuilt from {@code trials.parquet} and {@code requests.parquet}.
      */
@@ -129,6 +148,27 @@ public final class Analysis {
     /** Mean power, output tokens per joule and agents per MW of each trial that carries power, against concurrency. */
     public static Figure<XYChart> power(SloResult result) {
         return ThroughputCurves.power(result);
+    }
+
+    /**
+     * Power readings over time ({@code Power.read(file)}, a sampler's {@code stop()}, a simulation's modelled power):
+     * every reading as a row ({@code time_s, device, watts, energy_j, source, boundary}) and, per boundary, the total
+     * of the readings taken together (the GPUs of one poll) against the run's clock.
+     */
+    public static Figure<XYChart> powerSamples(PowerSamples samples) {
+        return PowerTrace.of(samples, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * {@link #powerSamples(PowerSamples)} with a measurement window [{@code startS}, {@code endS}] marked, and each
+     * boundary's time-weighted mean power over it ({@link PowerSamples#summary(double, double, Boundary)}) drawn
+     * across it.
+     */
+    public static Figure<XYChart> powerSamples(PowerSamples samples, double startS, double endS) {
+        if (!Double.isFinite(startS) || !Double.isFinite(endS)) {
+            throw new AnalysisException("power window [" + startS + ", " + endS + "] s is not finite");
+        }
+        return PowerTrace.of(samples, startS, endS);
     }
 
     /**

@@ -9,9 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.FloatColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
@@ -120,5 +123,22 @@ class RenderersTest {
         String html = (String) renderer.render(table).getData(MIMEType.TEXT_HTML);
         assertFalse(html.contains("..."));
         assertEquals(25, html.split("<td>", -1).length - 1);
+    }
+
+    @Test
+    void floatingPointCellsShowSixSignificantDigitsUnlessTheColumnHasItsOwnFormat() {
+        DoubleColumn share = DoubleColumn.create("share", 1 / 6.0, 25_700.449867117663, 1e10, 0.000123456789, 2, Double.NaN);
+        DoubleColumn own = DoubleColumn.create("own", 1 / 6.0, 1, 1, 1, 1, 1);
+        own.setPrintFormatter(NumberColumnFormatter.percent(1));
+        FloatColumn single = FloatColumn.create("single", new float[] {1 / 3f, 0.5f, 1, 1, 1, 1});
+        Table table = Table.create("t", share, own, single, IntColumn.create("n", 1, 2, 3, 4, 5, 6));
+        String html = (String) renderer.render(table).getData(MIMEType.TEXT_HTML);
+        assertTrue(html.contains("<tr><th>0</th><td>0.166667</td><td>16.7%</td><td>0.333333</td><td>1</td></tr>"), html);
+        assertTrue(html.contains("<tr><th>1</th><td>25700.4</td>"), html);
+        assertTrue(html.contains("<tr><th>2</th><td>10000000000</td>"), html);
+        assertTrue(html.contains("<tr><th>3</th><td>0.000123457</td>"), html);
+        assertTrue(html.contains("<tr><th>4</th><td>2</td>"), html);
+        assertTrue(html.contains("<tr><th>5</th><td></td>"), html);
+        assertEquals(1 / 6.0, table.doubleColumn("share").getDouble(0), 0);
     }
 }
