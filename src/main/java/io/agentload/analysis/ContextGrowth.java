@@ -1,5 +1,6 @@
 package io.agentload.analysis;
 
+import io.agentload.slo.ExactPercentiles;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Turn;
 import org.knowm.xchart.XYChart;
@@ -49,9 +50,9 @@ final class ContextGrowth {
             reached.append(sorted.length);
             compactions.append(shrank);
             mean.append(inputs.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
-            p10.append(Quantiles.ofSorted(sorted, 0.1));
-            p50.append(Quantiles.ofSorted(sorted, 0.5));
-            p90.append(Quantiles.ofSorted(sorted, 0.9));
+            p10.append(ExactPercentiles.ofSorted(sorted, 0.1));
+            p50.append(ExactPercentiles.ofSorted(sorted, 0.5));
+            p90.append(ExactPercentiles.ofSorted(sorted, 0.9));
         }
         Table table = Table.create("context growth").addColumns(turn, reached, mean, p10, p50, p90, compactions);
 

@@ -1,5 +1,6 @@
 package io.agentload.analysis;
 
+import io.agentload.slo.ExactPercentiles;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -80,7 +81,7 @@ final class Histogram {
 
     /** The {@code p}-th percentile of all values, linearly interpolated. */
     double percentile(double p) {
-        return Quantiles.ofSorted(Arrays.stream(sorted).asDoubleStream().toArray(), p);
+        return ExactPercentiles.ofSorted(Arrays.stream(sorted).asDoubleStream().toArray(), p);
     }
 
     /** A vertical line at {@code x} across the bars; nothing when x is not positive (off the log axis). */

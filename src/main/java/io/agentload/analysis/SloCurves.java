@@ -1,5 +1,6 @@
 package io.agentload.analysis;
 
+import io.agentload.slo.ExactPercentiles;
 import io.agentload.slo.SloResult;
 import io.agentload.slo.SloTier;
 import io.agentload.slo.TrialMetrics;
@@ -162,7 +163,7 @@ final class SloCurves {
 
     private static double agentPercentile(TrialMetrics m, ToDoubleFunction<TrialMetrics.AgentMetrics> figure,
                                           double p) {
-        return Quantiles.of(judged(m).stream().mapToDouble(figure).toArray(), p);
+        return ExactPercentiles.of(judged(m).stream().mapToDouble(figure).toArray(), p);
     }
 
     /** Infinite figures become missing values, as in {@code trials.parquet}. */

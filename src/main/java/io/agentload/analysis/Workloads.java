@@ -1,5 +1,6 @@
 package io.agentload.analysis;
 
+import io.agentload.slo.ExactPercentiles;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.Turn;
@@ -70,17 +71,17 @@ final class Workloads {
             workload.append(e.getKey());
             sessionCount.append(sessions.size());
             turnCount.append(turns.size());
-            turnsP50.append(Quantiles.ofSorted(lengths, 0.5));
+            turnsP50.append(ExactPercentiles.ofSorted(lengths, 0.5));
             turnsMax.append(lengths[lengths.length - 1]);
             inputMean.append(inputSum / turns.size());
-            inputP50.append(Quantiles.ofSorted(input, 0.5));
-            inputP90.append(Quantiles.ofSorted(input, 0.9));
+            inputP50.append(ExactPercentiles.ofSorted(input, 0.5));
+            inputP90.append(ExactPercentiles.ofSorted(input, 0.9));
             inputMax.append(input[input.length - 1]);
-            outputP50.append(Quantiles.ofSorted(output, 0.5));
-            outputP95.append(Quantiles.ofSorted(output, 0.95));
+            outputP50.append(ExactPercentiles.ofSorted(output, 0.5));
+            outputP95.append(ExactPercentiles.ofSorted(output, 0.95));
             inputPerOutput.append(outputSum == 0 ? Double.NaN : inputSum / outputSum);
             reusedShare.append(inputSum == 0 ? Double.NaN : reusedSum / inputSum);
-            toolP50.append(Quantiles.ofSorted(tool, 0.5));
+            toolP50.append(ExactPercentiles.ofSorted(tool, 0.5));
             cumulative(chart, e.getKey(), input, Style.PALETTE[colour++ % Style.PALETTE.length]);
         }
         Style.vertical(chart, "published ~5K to ~131K", Distributions.PUBLISHED_MIN_INPUT_TOKENS, 100, Style.GREY,
