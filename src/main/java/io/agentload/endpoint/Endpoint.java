@@ -59,6 +59,7 @@ public final class Endpoint implements AutoCloseable {
     private final BodyOptions options;
     private final String authorization;
     private final String apiKeySource;
+    private final String apiKeyVariable;
     private final ExchangeSettings settings;
     private final OkHttpClient client;
     private final ExecutorService callThreads;
@@ -71,6 +72,7 @@ public final class Endpoint implements AutoCloseable {
         this.options = new BodyOptions(b.model, b.temperature, b.ignoreEos, b.minTokens, b.tokenIds);
         this.authorization = apiKey.isEmpty() ? "" : "Bearer " + apiKey;
         this.apiKeySource = apiKey.isEmpty() ? "no API key" : "API key from $" + b.apiKeyVariable;
+        this.apiKeyVariable = apiKey.isEmpty() ? "" : b.apiKeyVariable;
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
                 .name("agentload-endpoint-watchdog").unstarted(r));
         watchdog.setRemoveOnCancelPolicy(true);
@@ -118,6 +120,7 @@ public final class Endpoint implements AutoCloseable {
                 .header("Accept-Encoding", "identity") // a compressed stream would hold chunks back
                 .tag(Exchange.class, exchange);
         if (!authorization.isEmpty()) http.header("Authorization", authorization);
+        if (!request.requestId().isEmpty()) http.header("X-Request-Id", request.requestId());
         Call call = client.newCall(http.build());
         return exchange.start(call);
     }
@@ -135,6 +138,11 @@ public final class Endpoint implements AutoCloseable {
     /** The model named in every request. */
     public String model() {
         return options.model();
+    }
+
+    /** The environment variable the API key was read from, or empty when no key is sent; never the key itself. */
+    public String apiKeyVariable() {
+        return apiKeyVariable;
     }
 
     /** Cancels requests still running (their results say {@code cancelled}) and releases threads and connections. */
