@@ -1,5 +1,6 @@
 package io.agentload.notebook;
 
+import io.agentload.analysis.Figure;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.RenderContext;
@@ -12,8 +13,9 @@ import tech.tablesaw.api.Table;
 import java.awt.image.BufferedImage;
 
 /**
- * Shows XChart charts and {@link BufferedImage}s as PNG pictures and Tablesaw tables as HTML (the first 20 and last 5
- * rows of long ones) in Jupyter. It is a JJava extension, listed in {@code META-INF/services}: put agentload's jar on
+ * Shows XChart charts, analysis {@link Figure}s (their chart; call {@code table()} for the numbers) and
+ * {@link BufferedImage}s as PNG pictures and Tablesaw tables as HTML (the first 20 and last 5 rows of long ones) in
+ * Jupyter. It is a JJava extension, listed in {@code META-INF/services}: put agentload's jar on
  * a JJava kernel's class path and the kernel installs it.
  */
 public final class Renderers implements Extension {
@@ -38,6 +40,9 @@ public final class Renderers implements Extension {
         renderer.createRegistration(Table.class)
                 .preferring(MIMEType.TEXT_HTML)
                 .register(Renderers::renderTable);
+        renderer.createRegistration(Figure.class)
+                .preferring(MIMEType.IMAGE_PNG)
+                .register((figure, context) -> renderChart(figure.chart(), context));
     }
 
     private static void renderChart(Chart<?, ?> chart, RenderContext context) {

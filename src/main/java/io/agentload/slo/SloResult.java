@@ -1,13 +1,18 @@
 package io.agentload.slo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentload.replay.PowerMeter;
+import io.agentload.replay.ReplayException;
 import io.agentload.replay.Run;
 import tech.tablesaw.api.Table;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -109,5 +114,63 @@ public record SloResult(List<TierResult> tiers, List<TrialMetrics> trials, int g
         run.writeTable(TrialsTable.FILE, trialsTable());
         run.writeText(SUMMARY, summaryJson());
         run.writeText(REPORT, reportHtml());
+    }
+
+    /**
+     * The result a finished search wrote into {@code run}: the tiers of {@code summary.json} and every trial, rebuilt
+     * from {@code trials.parquet} and the recorded requests, so that analyses of a run folder see what the search
+     * saw. A run without {@code summary.json} has not finished its search: resume it with {@link SloSearch#run(Run)}.
+     */
+    public static SloResult read(Run run) {
+        Path file = run.dir().resolve(SUMMARY);
+        if (!run.has(SUMMARY)) {
+            throw new ReplayException(file + " does not exist: the search in " + run.dir()
+                    + " has not finished; resume it with SloSearch.run(Run.resume(dir))");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ReplayException(file + ": " + e.getMessage(), e);
+        }
+        int gpus = (int) number(root, "gpus", file);
+        JsonNode array = root.path("tiers");
+        if (!array.isArray()) throw new ReplayException(file + ": expected an array \"tiers\"");
+        List<TierResult> tiers = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode t = array.get(i);
+            String where = file + " tiers[" + i + "]";
+            try {
+                SloTier tier = new SloTier(number(t, "min_output_tps", where), number(t, "max_ttft_s", where),
+                        number(t, "percentile_of_agents", where));
+                double watts = optionalNumber(t, "mean_power_w");
+                PowerMeter.Reading power = Double.isNaN(watts) ? PowerMeter.Reading.NONE
+                        : new PowerMeter.Reading(watts, t.path("power_boundary").asText(""));
+                tiers.add(new TierResult(tier, (int) number(t, "max_agents", where), bool(t, "capped", where),
+                        bool(t, "consistent", where), number(t, "agents_per_gpu", where),
+                        optionalNumber(t, "agents_per_mw"), power));
+            } catch (IllegalArgumentException e) {
+                throw new ReplayException(where + ": " + e.getMessage(), e);
+            }
+        }
+        List<TrialMetrics> trials = TrialsTable.load(run, run.records()).stream().map(TrialMetrics::of).toList();
+        return new SloResult(tiers, trials, gpus);
+    }
+
+    private static double number(JsonNode node, String field, Object where) {
+        JsonNode v = node.path(field);
+        if (!v.isNumber()) throw new ReplayException(where + ": field " + field + " is not a number: " + v);
+        return v.asDouble();
+    }
+
+    private static double optionalNumber(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isNumber() ? v.asDouble() : Double.NaN;
+    }
+
+    private static boolean bool(JsonNode node, String field, Object where) {
+        JsonNode v = node.path(field);
+        if (!v.isBoolean()) throw new ReplayException(where + ": field " + field + " is not true or false: " + v);
+        return v.asBoolean();
     }
 }

@@ -1,5 +1,6 @@
 package io.agentload.notebook;
 
+import io.agentload.analysis.Figure;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
@@ -61,6 +62,16 @@ class RenderersTest {
         var chart = new CategoryChartBuilder().width(300).height(200).build();
         chart.addSeries("agents", new double[] {1, 2}, new double[] {30, 12});
         assertEquals(300, png(renderer.render(chart)).getWidth());
+    }
+
+    @Test
+    void analysisFigureShowsItsChart() throws IOException {
+        Table turns = Table.create("t", IntColumn.create("input_tokens", 5_000, 27_000, 131_000));
+        XYChart chart = new XYChartBuilder().width(500).height(300).title("Input lengths").build();
+        chart.addSeries("turns", new double[] {1, 2, 3}, new double[] {5, 27, 131});
+        DisplayData data = renderer.render(new Figure<>(turns, chart));
+        assertEquals(500, png(data).getWidth());
+        assertEquals("XYChart \"Input lengths\" (500 x 300)", data.getData(MIMEType.TEXT_PLAIN));
     }
 
     @Test

@@ -1,0 +1,183 @@
+package io.agentload.analysis;
+
+import io.agentload.replay.Run;
+import io.agentload.slo.SloResult;
+import io.agentload.trajectory.Trajectories;
+import io.agentload.trajectory.Turn;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
+import tech.tablesaw.api.Table;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every analysis in one call: a Tablesaw table of the figures and the XChart chart drawn from them, as a
+ * {@link Figure}.
+ *
+ * <pre>{@code
+ * Table turns = Trajectories.read("data/coding-agent-sample.parquet");
+ * Analysis.inputLengths(turns).chart();                           // log-binned histogram, published marks
+ * Analysis.outputSpeedCurve(Analysis.sloResult(Run.open(Path.of("runs/h200")))).table();
+ * }</pre>
+ *
+ * <p>Trajectory analyses take a turn table (DESIGN.md section 2; a malformed one stops with the
+ * {@code TrajectoryException} that names its row and field). Run analyses take an {@link SloResult}: the one a
+ * search returned, or one read back from a run folder with {@link #sloResult(Run)}. Every chart shares one look:
+ * 800 x 500 pixels, titled, axes labelled with units, logarithmic where values span more than a decade, published
+ * reference figures dashed grey and the data's own marks solid. Percentiles are exact, linearly interpolated
+ * between closest ranks (numpy's default), as in the SLO search. Input that cannot be drawn (no turns, no trials,
+ * no power) stops with an {@link AnalysisException}.
+ */
+public final class Analysis {
+
+    /** Bins per decade of the logarithmic histograms unless a call says otherwise. */
+    public static final int DEFAULT_BINS_PER_DECADE = 10;
+
+    private Analysis() {
+    }
+
+    /**
+     * Input tokens per turn in logarithmic bins (count and share per bin), charted with the published range (~5K to
+     * ~131K), the published mean (~27K) and the table's own mean.
+     */
+    public static Figure<XYChart> inputLengths(Table turns) {
+        return inputLengths(turns, DEFAULT_BINS_PER_DECADE);
+    }
+
+    /** {@link #inputLengths(Table)} with {@code binsPerDecade} bins per power of ten. */
+    public static Figure<XYChart> inputLengths(Table turns, int binsPerDecade) {
+        return Distributions.inputLengths(Trajectories.turns(turns), binsPerDecade);
+    }
+
+    /** Output tokens per turn in logarithmic bins, with the table's median and p95 and the published ~150 and ~2K. */
+    public static Figure<XYChart> outputLengths(Table turns) {
+        return outputLengths(turns, DEFAULT_BINS_PER_DECADE);
+    }
+
+    /** {@link #outputLengths(Table)} with {@code binsPerDecade} bins per power of ten. */
+    public static Figure<XYChart> outputLengths(Table turns, int binsPerDecade) {
+        return Distributions.outputLengths(Trajectories.turns(turns), binsPerDecade);
+    }
+
+    /** Tool time after each turn (milliseconds) in logarithmic bins, with its median, mean and p95. */
+    public static Figure<XYChart> toolTimes(Table turns) {
+        return toolTimes(turns, DEFAULT_BINS_PER_DECADE);
+    }
+
+    /** {@link #toolTimes(Table)} with {@code binsPerDecade} bins per power of ten. */
+    public static Figure<XYChart> toolTimes(Table turns, int binsPerDecade) {
+        return Distributions.toolTimes(Trajectories.turns(turns), binsPerDecade);
+    }
+
+    /**
+     * Per language: sessions, turns, share of sessions, turns per session, mean input and output tokens per turn
+     * and the reused share of input; bars of the session share with the mean input as a line.
+     */
+    public static Figure<CategoryChart> languages(Table turns) {
+        return Languages.of(Trajectories.sessions(turns));
+    }
+
+    /**
+     * Input tokens by turn index: sessions reaching the turn, mean and p10/p50/p90 input, and compactions (turns
+     * whose context shrank), so that growth and compaction show.
+     */
+    public static Figure<XYChart> contextGrowth(Table turns) {
+        return ContextGrowth.of(Trajectories.sessions(turns));
+    }
+
+    /**
+     * Reused tokens (repeated from the previous call's prompt and output) as a share of input tokens, by turn
+     * index and overall, next to the shared prefix's share.
+     */
+    public static Figure<XYChart> reusedShare(Table turns) {
+        return Reuse.of(Trajectories.sessions(turns));
+    }
+
+    /**
+     * The result of the search recorded in a run folder ({@code Run.open(dir)}): {@code summary.json}'s tiers and
+     * every trial rebuilt from {@code trials.parquet} and {@code requests.parquet}.
+     */
+    public static SloResult sloResult(Run run) {
+        return SloResult.read(run);
+    }
+
+    /**
+     * Per-agent output speed (p10, p50, p90 over each trial's agents) against concurrent agents, with each tier's
+     * minimum speed and the max agents the search found for it marked on that line.
+     */
+    public static Figure<XYChart> outputSpeedCurve(SloResult result) {
+        return SloCurves.outputSpeed(result);
+    }
+
+    /**
+     * Per-agent TTFT (p50, p90, p99 over each trial's agents, an agent's TTFT being the p90 of its requests')
+     * against concurrent agents, with each tier's maximum TTFT and its max agents; request-level TTFT percentiles
+     * in the table too.
+     */
+    public static Figure<XYChart> ttftCurve(SloResult result) {
+        return SloCurves.ttft(result);
+    }
+
+    /** Output tokens and requests per second (in total and per GPU) against concurrent agents. */
+    public static Figure<XYChart> throughput(SloResult result) {
+        return ThroughputCurves.throughput(result);
+    }
+
+    /** Mean power, output tokens per joule and agents per MW of each trial that carries power, against concurrency. */
+    public static Figure<XYChart> power(SloResult result) {
+        return ThroughputCurves.power(result);
+    }
+
+    /**
+     * Agents per Megawatt by tier, one bar per system (in the map's order: use a {@code LinkedHashMap}), with max
+     * agents, agents per GPU, mean power and its boundary in the table.
+     */
+    public static Figure<CategoryChart> agentsPerMegawatt(Map<String, SloResult> bySystem) {
+        return TierComparison.agentsPerMegawatt(bySystem);
+    }
+
+    /**
+     * Agentic trajectories against a fixed-length chat workload searched on the same system (see
+     * {@link #chatWorkload(int, int, int)}): max agents per GPU and output tokens per second per GPU at those agents
+     * against the tiers' minimum output speed; the table adds requests per second, Agents per Megawatt and the
+     * cached-token ratio per tier.
+     */
+    public static Figure<XYChart> agenticVsChat(SloResult agentic, SloResult chat) {
+        return agenticVsChat("agentic", agentic, "chat", chat);
+    }
+
+    /** {@link #agenticVsChat(SloResult, SloResult)} with the two workloads' names for the legend and table. */
+    public static Figure<XYChart> agenticVsChat(String agenticLabel, SloResult agentic, String chatLabel,
+                                                      SloResult chat) {
+        return TierComparison.agenticVsChat(agenticLabel, agentic, chatLabel, chat);
+    }
+
+    /** The usual fixed-length chat benchmark as a turn table: {@code sessions} single turns of 1,024 in, 1,024 out. */
+    public static Table chatWorkload(int sessions) {
+        return chatWorkload(sessions, 1024, 1024);
+    }
+
+    /**
+     * A fixed-length chat workload as a turn table, to replay or simulate next to agentic trajectories: {@code
+     * sessions} single-turn sessions of {@code inputTokens} in and {@code outputTokens} out, with no reuse, no shared
+     * prefix, no language and no tool time (a closed-loop user sends the next request at once, as fixed-length
+     * benchmarks do).
+     */
+    public static Table chatWorkload(int sessions, int inputTokens, int outputTokens) {
+        if (sessions < 1) throw new IllegalArgumentException("sessions " + sessions + " < 1");
+        if (inputTokens < 1 || outputTokens < 1) {
+            throw new IllegalArgumentException("chat turns of " + inputTokens + " in, " + outputTokens + " out");
+        }
+        List<Turn> turns = new ArrayList<>(sessions);
+        int digits = String.valueOf(sessions - 1).length();
+        for (int i = 0; i < sessions; i++) {
+            turns.add(new Turn(String.format(Locale.ROOT, "chat-%0" + digits + "d", i), 0, "", inputTokens, 0, "", 0,
+                    outputTokens, 0, List.of()));
+        }
+        return Trajectories.table(turns).setName("chat " + Style.tokens(inputTokens) + " in, "
+                + Style.tokens(outputTokens) + " out");
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Analyses of trajectories and benchmark runs, each one call returning a Tablesaw table and the XChart chart drawn
+ * from it: input, output and tool-time distributions, languages, context growth, prefix reuse; SLO curves,
+ * throughput and power against concurrency; Agents per Megawatt by system and tier; agentic against fixed-length
+ * chat traffic. Entry points: {@link io.agentload.analysis.Analysis} and {@link io.agentload.analysis.Figure}.
+ */
+package io.agentload.analysis;
