@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentload.endpoint.Endpoint;
 import io.agentload.power.Power;
+import io.agentload.power.PowerException;
+import io.agentload.power.PowerSource;
 import io.agentload.power.PowerSummary;
 import io.agentload.replay.RealTimeDriver;
 import io.agentload.replay.ReplayException;
@@ -204,10 +206,23 @@ public final class Replay {
     /**
      * Measures power with this {@code --power} spec: {@code nvidia-smi}, {@code dcgm=URL}, {@code redfish=URL}
      * (the node boundary), {@code constant=WATTS}; empty for none (the default).
+     *
+     * @throws IllegalArgumentException for a spec that does not parse, or the simulator's {@code model}
      */
     public Replay power(String spec) {
         String s = Objects.requireNonNull(spec, "spec").strip();
-        if (!s.isEmpty()) Power.source(s);
+        if (!s.isEmpty()) {
+            PowerSource source;
+            try {
+                source = Power.source(s);
+            } catch (PowerException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            if (source.kind().equals("model")) {
+                throw new IllegalArgumentException("power source model is the simulator's; against an endpoint use "
+                        + "nvidia-smi, dcgm=URL, redfish=URL or constant=WATTS");
+            }
+        }
         return with(c -> c.power = s);
     }
 
