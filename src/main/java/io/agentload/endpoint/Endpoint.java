@@ -31,7 +31,8 @@ import java.util.function.Function;
  * <p>Each {@link #send} is one HTTP/1.1 request on its own virtual thread, streamed with {@code stream_options:
  * {include_usage: true}}. Nothing in the client limits or queues requests: OkHttp's per-host and total limits are
  * lifted and idle keep-alive connections are kept for thousands of agents, so the send time is when the request
- * really leaves (a client-side queue hidden from TTFT is a known pitfall of other load generators). Read and write
+ * really leaves (a client-side queue hidden from TTFT is a known pitfall of other load generators); sockets have
+ * Nagle's algorithm off, so no part of a body waits in the kernel for the server's delayed acknowledgement. Read and write
  * timeouts are off; a first-token and a total timeout, run by one watchdog thread, cancel stalled calls instead.
  *
  * <p>Two APIs: {@link Api#COMPLETIONS} (the default) sends token ids, {@link Api#CHAT} sends text of the same length
@@ -83,6 +84,7 @@ public final class Endpoint implements AutoCloseable {
         this.client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(b.maxIdleConnections, 5, TimeUnit.MINUTES))
+                .socketFactory(new NoDelaySockets())
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(Duration.ZERO)
