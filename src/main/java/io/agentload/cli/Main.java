@@ -17,6 +17,10 @@ import java.io.PrintWriter;
                 StatsCommand.class,
                 ReplayCommand.class,
                 KernelCommand.class,
+                ServeCommand.class,
+                BenchCommand.class,
+                SystemsCommand.class,
+                ModelsCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Turns the simulator's spans into samples like a measured source's: one sample per device ({@code model}) and
- * boundary (GPU, node) at the end of every sampling interval, holding the exact mean power of that interval, so a
+ * boundary (GPU, and the system's: node or rack) at the end of every sampling interval, holding the exact mean power of that interval, so a
  * simulation of hours stays a small {@code power.parquet} and integrates to exactly the modelled energy. A gap
  * between spans closes the interval at the last span's end and opens the next one with a row without watts at the
  * new span's start, so the gap counts as uncovered.
@@ -16,24 +16,28 @@ final class ModelFeedRecorder implements PowerModelFeed {
     private static final double EPSILON_S = 1e-9;
 
     private final double intervalS;
+    private final Boundary system;
     private final List<PowerSample> samples = new ArrayList<>();
     private boolean open;
     private double binStartS;
     private double lastEndS = Double.NEGATIVE_INFINITY;
     private double gpuJoules;
-    private double nodeJoules;
+    private double systemJoules;
 
-    ModelFeedRecorder(double intervalS) {
+    /** Samples every {@code intervalS} seconds; the system-wide figure is reported at {@code system} (node or rack). */
+    ModelFeedRecorder(double intervalS, Boundary system) {
         this.intervalS = intervalS;
+        this.system = system;
     }
 
     @Override
-    public synchronized void record(double startS, double endS, double gpuWatts, double nodeWatts) {
+    public synchronized void record(double startS, double endS, double gpuWatts, double systemWatts) {
         if (!Double.isFinite(startS) || !(endS >= startS) || Double.isInfinite(endS)) {
             throw new PowerException("model power span [" + startS + ", " + endS + "] s is not a finite forward span");
         }
-        if (!(gpuWatts >= 0) || !(nodeWatts >= 0) || Double.isInfinite(gpuWatts) || Double.isInfinite(nodeWatts)) {
-            throw new PowerException("model power at " + startS + " s: GPU " + gpuWatts + " W, node " + nodeWatts + " W");
+        if (!(gpuWatts >= 0) || !(systemWatts >= 0) || Double.isInfinite(gpuWatts) || Double.isInfinite(systemWatts)) {
+            throw new PowerException("model power at " + startS + " s: GPU " + gpuWatts + " W, " + system.label() + " "
+                    + systemWatts + " W");
         }
         if (startS < lastEndS - EPSILON_S) {
             throw new PowerException("model power span starting at " + startS + " s overlaps the previous one, which ended at " + lastEndS + " s");
@@ -41,7 +45,7 @@ final class ModelFeedRecorder implements PowerModelFeed {
         if (!open || startS > lastEndS + EPSILON_S) {
             if (open) closeBin(lastEndS);
             samples.add(PowerSample.gap(startS, DEVICE, PowerSource.MODEL, Boundary.GPU));
-            samples.add(PowerSample.gap(startS, DEVICE, PowerSource.MODEL, Boundary.NODE));
+            samples.add(PowerSample.gap(startS, DEVICE, PowerSource.MODEL, system));
             open = true;
             binStartS = startS;
         }
@@ -51,7 +55,7 @@ final class ModelFeedRecorder implements PowerModelFeed {
             // a span ending within rounding of the interval's end closes it there, so interval ends never drift
             double to = endS <= binEnd + EPSILON_S ? endS : binEnd;
             gpuJoules += gpuWatts * (to - t);
-            nodeJoules += nodeWatts * (to - t);
+            systemJoules += systemWatts * (to - t);
             t = to;
             if (to >= binEnd - EPSILON_S) closeBin(to);
         }
@@ -68,10 +72,10 @@ final class ModelFeedRecorder implements PowerModelFeed {
         double length = endS - binStartS;
         if (length > EPSILON_S) {
             samples.add(new PowerSample(endS, DEVICE, gpuJoules / length, Double.NaN, PowerSource.MODEL, Boundary.GPU));
-            samples.add(new PowerSample(endS, DEVICE, nodeJoules / length, Double.NaN, PowerSource.MODEL, Boundary.NODE));
+            samples.add(new PowerSample(endS, DEVICE, systemJoules / length, Double.NaN, PowerSource.MODEL, system));
         }
         binStartS = endS;
         gpuJoules = 0;
-        nodeJoules = 0;
+        systemJoules = 0;
     }
 }

@@ -11,8 +11,9 @@ public interface PowerModelFeed {
     /**
      * Records constant power over the span [{@code startS}, {@code endS}] of the run's (virtual) clock.
      *
-     * @param gpuWatts  power of all simulated GPUs together
-     * @param nodeWatts power of the simulated nodes together, GPUs included
+     * @param gpuWatts    power of all simulated GPUs together
+     * @param systemWatts power of the whole simulated system, GPUs included: the node, or the rack for a
+     *                    {@code model@rack} source
      */
-    void record(double startS, double endS, double gpuWatts, double nodeWatts);
+    void record(double startS, double endS, double gpuWatts, double systemWatts);
 }

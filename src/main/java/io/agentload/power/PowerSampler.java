@@ -86,7 +86,7 @@ public final class PowerSampler implements AutoCloseable {
         this.clock = clock;
         this.poller = source.openPoller();
         if (poller == null) {
-            this.model = new ModelFeedRecorder(interval.toNanos() / 1e9);
+            this.model = new ModelFeedRecorder(interval.toNanos() / 1e9, source.boundary());
             this.executor = null;
         } else {
             this.model = null;

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  *       skipped;</li>
  *   <li>{@code constant=WATTS[:gpu|node|rack]}: a stated figure, node boundary unless named, not measured;</li>
  *   <li>{@code model}: the simulator's power model, fed through {@link PowerSampler#modelFeed()}, reported at the
- *       GPU and node boundaries, not measured.</li>
+ *       GPU and node boundaries, not measured; {@code model@rack} for a rack-scale system (an NVL72), whose
+ *       system-wide figure covers the rack.</li>
  * </ul>
  * A source's {@link #toString()} is its spec, safe to print and to store in {@code run.json}.
  */
@@ -38,7 +39,7 @@ public final class PowerSource {
     static final Duration POLL_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Set<String> MEASURED = Set.of(NVIDIA_SMI, DCGM, REDFISH);
-    private static final String FORMS = "nvidia-smi[=PATH], dcgm=URL, redfish[@rack]=URL, constant=WATTS[:BOUNDARY] or model";
+    private static final String FORMS = "nvidia-smi[=PATH], dcgm=URL, redfish[@rack]=URL, constant=WATTS[:BOUNDARY] or model[@rack]";
 
     private final String kind;
     private final String spec;
@@ -93,9 +94,13 @@ public final class PowerSource {
                 return new PowerSource(kind, kind + "=" + value, b, fast, () -> new ConstantPoller(watts));
             }
             case MODEL -> {
-                noBoundary(kind, named);
                 if (value != null) throw new PowerException("power source model takes no value (got '" + value + "')");
-                return new PowerSource(kind, kind, Boundary.NODE, fast, null);
+                if (named == Boundary.GPU) {
+                    throw new PowerException("power source model reports the GPUs anyway; name its system boundary, "
+                            + "'@node' or '@rack'");
+                }
+                Boundary b = named == null ? Boundary.NODE : named;
+                return new PowerSource(kind, named == null ? kind : kind + "@" + b.label(), b, fast, null);
             }
             default -> throw new PowerException("unknown power source '" + kind + "' (expected " + FORMS + ")");
         }

@@ -40,6 +40,8 @@ public final class Run implements AutoCloseable {
     public static final String MANIFEST = "run.json";
     /** The request log, once the run is closed. */
     public static final String REQUESTS = RequestLog.FILE;
+    /** The power samples of the run, measured or modelled (written by the {@code io.agentload.power} package). */
+    public static final String POWER = "power.parquet";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

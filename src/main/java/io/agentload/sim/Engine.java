@@ -20,6 +20,9 @@ import java.util.List;
  */
 public final class Engine {
 
+    /** Tokens per KV block (vLLM's default): a request's {@code blockHashes} cover blocks of this many tokens. */
+    public static final int BLOCK_TOKENS = KvBlocks.BLOCK_TOKENS;
+
     /** Share of the rest of the system's maximum power drawn when every GPU idles; it rises linearly to 1 at full load. */
     static final double REST_IDLE_SHARE = 0.5;
 
@@ -87,15 +90,16 @@ public final class Engine {
     /**
      * Totals since the engine was created, with energy integrated up to the last {@link #step} call.
      *
-     * @param prefilledTokens prompt (and recomputed) tokens computed by prefill, each once per admission
-     * @param cacheHitTokens  tokens served from the prefix cache over all admissions
-     * @param outputTokens    output tokens emitted
-     * @param kvBlocksUsed    blocks held by requests now
-     * @param kvBlocksCached  unreferenced blocks holding cached prefixes now
-     * @param kvBlocksTotal   capacity of all replicas
+     * @param cancelledRequests requests abandoned with {@link #cancel} before they finished
+     * @param prefilledTokens   prompt (and recomputed) tokens computed by prefill, each once per admission
+     * @param cacheHitTokens    tokens served from the prefix cache over all admissions
+     * @param outputTokens      output tokens emitted
+     * @param kvBlocksUsed      blocks held by requests now
+     * @param kvBlocksCached    unreferenced blocks holding cached prefixes now
+     * @param kvBlocksTotal     capacity of all replicas
      */
-    public record Counters(long submittedRequests, long finishedRequests, long steps, long prefilledTokens,
-                           long cacheHitTokens, long outputTokens, long preemptions, long evictions,
+    public record Counters(long submittedRequests, long finishedRequests, long cancelledRequests, long steps,
+                           long prefilledTokens, long cacheHitTokens, long outputTokens, long preemptions, long evictions,
                            double transferredBytes, long kvBlocksUsed, long kvBlocksCached, long kvBlocksTotal,
                            double time, double gpuEnergyJoules, double systemEnergyJoules) {
         /** Share of the KV cache held by requests (vLLM's {@code kv_cache_usage_perc}). */
@@ -147,6 +151,16 @@ public final class Engine {
     public void submit(Request request, double time) {
         if (!(time >= now)) throw new IllegalArgumentException("request " + request.id() + " submitted at " + time
                 + " s, before the engine's time " + now + " s");
+        check(request);
+        tally.submitted++;
+        route(entry, request).enqueue(new Sequence(request));
+    }
+
+    /**
+     * Throws what {@link #submit} would throw for a request that can never be served here. It reads only the
+     * configuration and the replicas' capacities, which never change, so any thread may call it.
+     */
+    void check(Request request) {
         int tokens = request.promptTokens() + request.outputTokens();
         if (tokens > config.model().maxContextTokens()) {
             throw new IllegalArgumentException("request " + request.id() + ": " + tokens + " tokens exceed "
@@ -157,8 +171,22 @@ public final class Engine {
             throw new IllegalArgumentException("request " + request.id() + " needs " + first.blocksNeeded(request)
                     + " KV blocks; a replica holds " + first.blocks.capacity());
         }
-        tally.submitted++;
-        route(entry, request).enqueue(new Sequence(request));
+    }
+
+    /**
+     * Abandons a submitted request (its client went away): wherever it is, queued, running, mid-step or receiving
+     * its KV cache, it produces no more events and releases its KV blocks at once (full blocks stay cached for
+     * prefix reuse, as vLLM frees an aborted request's blocks). A step already in flight keeps its cost. Returns
+     * false when the request is not in the engine (never submitted, already finished or already cancelled).
+     */
+    public boolean cancel(Request request) {
+        for (Replica r : replicas) {
+            if (r.cancel(request)) {
+                tally.cancelled++;
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -214,9 +242,9 @@ public final class Engine {
             total += r.blocks.capacity();
             evictions += r.blocks.evictions();
         }
-        return new Counters(tally.submitted, tally.finished, tally.steps, tally.prefilledTokens, tally.cacheHitTokens,
-                tally.outputTokens, tally.preemptions, evictions, tally.transferredBytes, used, cached, total, now,
-                tally.gpuJoules, tally.systemJoules);
+        return new Counters(tally.submitted, tally.finished, tally.cancelled, tally.steps, tally.prefilledTokens,
+                tally.cacheHitTokens, tally.outputTokens, tally.preemptions, evictions, tally.transferredBytes, used,
+                cached, total, now, tally.gpuJoules, tally.systemJoules);
     }
 
     /** A prefilled request moves to a decode replica, where it waits for blocks and then its KV transfer. */

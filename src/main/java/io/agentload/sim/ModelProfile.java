@@ -25,6 +25,7 @@ import java.util.Map;
  * @param weightPrecision     format of the weights outside the routed experts (all weights of a dense model)
  * @param expertPrecision     format of the routed experts' weights
  * @param maxContextTokens    longest prompt plus output the model serves
+ * @param source              where the figures come from (the published {@code config.json}), empty when not said
  */
 public record ModelProfile(
         String name,
@@ -41,10 +42,12 @@ public record ModelProfile(
         int expertsPerToken,
         Precision weightPrecision,
         Precision expertPrecision,
-        int maxContextTokens) {
+        int maxContextTokens,
+        String source) {
 
     public ModelProfile {
         String m = "model " + name + ": ";
+        source = source == null ? "" : source;
         if (totalParameters <= 0 || activeParameters <= 0 || activeParameters > totalParameters) {
             throw new IllegalArgumentException(m + "need 0 < active parameters <= total parameters");
         }
@@ -120,7 +123,7 @@ public record ModelProfile(
     public ModelProfile withWeightPrecision(Precision precision) {
         return new ModelProfile(name + "-" + precision.name().toLowerCase(), totalParameters, activeParameters, layers,
                 hiddenSize, attentionWidth, kvBytesPerToken, kvPrecision, slidingWindowLayers, slidingWindow, experts,
-                expertsPerToken, precision, precision, maxContextTokens);
+                expertsPerToken, precision, precision, maxContextTokens, source);
     }
 
     /** The same model with its KV cache in another format (e.g. FP8 KV cache). */
@@ -128,7 +131,7 @@ public record ModelProfile(
         long bytes = Math.round(kvBytesPerToken * precision.bytes() / kvPrecision.bytes());
         return new ModelProfile(name + "-kv" + precision.name().toLowerCase(), totalParameters, activeParameters,
                 layers, hiddenSize, attentionWidth, bytes, precision, slidingWindowLayers, slidingWindow, experts,
-                expertsPerToken, weightPrecision, expertPrecision, maxContextTokens);
+                expertsPerToken, weightPrecision, expertPrecision, maxContextTokens, source);
     }
 
     /** Builds a {@link ModelProfile} from architecture figures (a model's {@code config.json}). */
@@ -148,6 +151,7 @@ public record ModelProfile(
         private Precision expertWeights;
         private Precision kv = Precision.BF16;
         private int context;
+        private String source = "";
 
         private Builder(String name) {
             this.name = name;
@@ -227,34 +231,44 @@ public record ModelProfile(
             return this;
         }
 
+        /** Where the figures come from, e.g. the URL of the model's {@code config.json}. */
+        public Builder source(String source) {
+            this.source = source;
+            return this;
+        }
+
         /** The profile; throws {@link IllegalArgumentException} naming the model and the missing or wrong figure. */
         public ModelProfile build() {
             long kvBytes = Math.round((double) layers * kvValuesPerTokenPerLayer * kv.bytes());
             return new ModelProfile(name, total, active, layers, hidden, attentionWidth, kvBytes, kv, slidingLayers,
-                    window, experts, perToken, weights, expertWeights == null ? weights : expertWeights, context);
+                    window, experts, perToken, weights, expertWeights == null ? weights : expertWeights, context, source);
         }
     }
 
     /** Figures from each model's published config.json and model card. */
     private static Map<String, ModelProfile> builtIn() {
         Map<String, ModelProfile> m = new LinkedHashMap<>();
-        // huggingface.co/meta-llama/Llama-3.1-8B/blob/main/config.json: 32 layers, 32 heads, 8 KV heads of 128.
         m.put("llama-3.1-8b", builder("llama-3.1-8b").parameters(8.03e9, 8.03e9).layers(32).hiddenSize(4096)
-                .gqa(32, 8, 128).maxContextTokens(131_072).build());
-        // huggingface.co/meta-llama/Llama-3.1-70B/blob/main/config.json: 80 layers, 64 heads, 8 KV heads of 128.
+                .gqa(32, 8, 128).maxContextTokens(131_072)
+                .source("huggingface.co/meta-llama/Llama-3.1-8B config.json: 32 layers, 32 heads, 8 KV heads of 128")
+                .build());
         m.put("llama-3.1-70b", builder("llama-3.1-70b").parameters(70.55e9, 70.55e9).layers(80).hiddenSize(8192)
-                .gqa(64, 8, 128).maxContextTokens(131_072).build());
-        // huggingface.co/openai/gpt-oss-120b config.json and model card: 116.8B total, 5.1B active, 36 layers,
-        // 64 query and 8 KV heads of 64, every other layer a 128-token sliding window, 128 experts (4 per token)
-        // in MXFP4, the rest BF16.
+                .gqa(64, 8, 128).maxContextTokens(131_072)
+                .source("huggingface.co/meta-llama/Llama-3.1-70B config.json: 80 layers, 64 heads, 8 KV heads of 128")
+                .build());
         m.put("gpt-oss-120b", builder("gpt-oss-120b").parameters(116.83e9, 5.13e9).layers(36).hiddenSize(2880)
                 .gqa(64, 8, 64).slidingWindow(18, 128).experts(128, 4).expertWeights(Precision.FP4)
-                .maxContextTokens(131_072).build());
-        // huggingface.co/deepseek-ai/DeepSeek-V3/blob/main/config.json: 61 layers, 128 heads, MLA with
-        // kv_lora_rank 512 + rope 64, qk head 192 (128 + 64), v head 128; 256 routed experts (8 per token) + 1 shared;
-        // 671B total, 37B active; FP8 weights as released.
+                .maxContextTokens(131_072)
+                .source("huggingface.co/openai/gpt-oss-120b config.json and model card: 116.8B total, 5.1B active, "
+                        + "36 layers, 64 query and 8 KV heads of 64, every other layer a 128-token sliding window, "
+                        + "128 experts (4 per token) in MXFP4, the rest BF16")
+                .build());
         m.put("deepseek-v3", builder("deepseek-v3").parameters(671e9, 37e9).layers(61).hiddenSize(7168)
-                .mla(128, 192, 128, 512, 64).experts(256, 8).weights(Precision.FP8).maxContextTokens(163_840).build());
+                .mla(128, 192, 128, 512, 64).experts(256, 8).weights(Precision.FP8).maxContextTokens(163_840)
+                .source("huggingface.co/deepseek-ai/DeepSeek-V3 config.json: 61 layers, 128 heads, MLA with "
+                        + "kv_lora_rank 512 + rope 64, qk head 192, v head 128; 256 routed experts (8 per token) "
+                        + "+ 1 shared; 671B total, 37B active; FP8 weights as released")
+                .build());
         return m;
     }
 }

@@ -126,6 +126,28 @@ final class Replica {
         return true;
     }
 
+    /**
+     * Drops the sequence of {@code request} if it is here: out of the queue, the running set, the step in flight
+     * (whose cost stands) or the KV link, with every block it holds released.
+     */
+    boolean cancel(Engine.Request request) {
+        Sequence s = find(request);
+        if (s == null) return false;
+        waiting.remove(s);
+        running.remove(s);
+        batch.remove(s);
+        transfers.remove(s);
+        releaseAll(s);
+        return true;
+    }
+
+    private Sequence find(Engine.Request request) {
+        for (Sequence s : running) if (s.request == request) return s;
+        for (Sequence s : waiting) if (s.request == request) return s;
+        for (Sequence s : transfers) if (s.request == request) return s;
+        return null;
+    }
+
     /** Plans a step at {@code now} if idle and there is work; returns whether a step started. */
     boolean plan(double now, Engine.Listener listener) {
         if (busy) return false;

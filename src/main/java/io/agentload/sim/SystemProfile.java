@@ -27,9 +27,10 @@ import java.util.Map;
  * @param scaleOutBytesPerSecondPerGpu RDMA bandwidth per GPU, one direction
  * @param maxWatts                    the system's maximum power, GPUs included (datasheet or rack figure)
  * @param boundary                    what {@code maxWatts} covers: {@code node} or {@code rack}
+ * @param source                      where the system's figures come from
  */
 public record SystemProfile(String name, Gpu gpu, int gpus, int scaleUpDomain, double scaleOutBytesPerSecondPerGpu,
-                            double maxWatts, String boundary) {
+                            double maxWatts, String boundary, String source) {
 
     /**
      * One GPU's figures (dense FLOP/s; a rate of 0 means the format runs at the next wider format's rate).
@@ -39,9 +40,10 @@ public record SystemProfile(String name, Gpu gpu, int gpus, int scaleUpDomain, d
      * @param scaleUpBytesPerSecond NVLink or Infinity Fabric bandwidth per GPU, one direction
      * @param tdpWatts              board power limit
      * @param idleWatts             draw with a model loaded and no work
+     * @param source                where the GPU's figures come from
      */
     public record Gpu(String name, double hbmBytes, double hbmBytesPerSecond, double bf16Flops, double fp8Flops,
-                      double fp4Flops, double scaleUpBytesPerSecond, double tdpWatts, double idleWatts) {
+                      double fp4Flops, double scaleUpBytesPerSecond, double tdpWatts, double idleWatts, String source) {
 
         public Gpu {
             if (hbmBytes <= 0 || hbmBytesPerSecond <= 0 || bf16Flops <= 0 || tdpWatts <= 0) {
@@ -96,14 +98,14 @@ public record SystemProfile(String name, Gpu gpu, int gpus, int scaleUpDomain, d
             Map<String, Gpu> gpus = new LinkedHashMap<>();
             for (String[] f : rows("gpus.csv", 10)) {
                 gpus.put(f[0], new Gpu(f[0], num(f[1]) * 1024 * 1024, num(f[2]) * 1e12, num(f[3]) * 1e12,
-                        num(f[4]) * 1e12, num(f[5]) * 1e12, num(f[6]) * 1e9, num(f[7]), num(f[8])));
+                        num(f[4]) * 1e12, num(f[5]) * 1e12, num(f[6]) * 1e9, num(f[7]), num(f[8]), text(f[9])));
             }
             Map<String, SystemProfile> systems = new LinkedHashMap<>();
             for (String[] f : rows("systems.csv", 8)) {
                 Gpu gpu = gpus.get(f[1]);
                 if (gpu == null) throw new IllegalStateException("systems.csv: system " + f[0] + " names unknown GPU " + f[1]);
                 systems.put(f[0], new SystemProfile(f[0], gpu, (int) num(f[2]), (int) num(f[3]), num(f[4]) * 1e9,
-                        num(f[5]), f[6]));
+                        num(f[5]), f[6], text(f[7])));
             }
             return systems;
         }
@@ -132,6 +134,12 @@ public record SystemProfile(String name, Gpu gpu, int gpus, int scaleUpDomain, d
 
         private static double num(String s) {
             return Double.parseDouble(s.trim());
+        }
+
+        /** A text cell without its surrounding quotes. */
+        private static String text(String s) {
+            String t = s.trim();
+            return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
         }
     }
 }

@@ -4,6 +4,7 @@ package io.agentload.sim;
 final class Tally {
     long submitted;
     long finished;
+    long cancelled;
     long steps;
     long prefilledTokens;
     long cacheHitTokens;

@@ -2,7 +2,8 @@
  * The serving simulator: an iteration-level model of a continuous-batching engine (vLLM v1's scheduler) on a
  * hardware profile, so that "how many agents would this system serve, per megawatt?" has an answer before anyone owns
  * the hardware. Entry points: {@link io.agentload.sim.Engine}, configured by {@link io.agentload.sim.EngineConfig}
- * from a {@link io.agentload.sim.SystemProfile} and a {@link io.agentload.sim.ModelProfile}.
+ * from a {@link io.agentload.sim.SystemProfile} and a {@link io.agentload.sim.ModelProfile}, and
+ * {@link io.agentload.sim.SimServer}, which runs an engine in real time behind vLLM's OpenAI-compatible HTTP API.
  *
  * <pre>{@code
  * Engine engine = Engine.create(EngineConfig.of("h200x8", "llama-3.1-70b"));

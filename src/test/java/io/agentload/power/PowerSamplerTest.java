@@ -76,6 +76,20 @@ class PowerSamplerTest {
     }
 
     @Test
+    void aRackScaleModelReportsItsSystemFigureAtTheRackBoundary() {
+        PowerSampler sampler = Power.source("model@rack").sampler().interval(Duration.ofSeconds(1)).start();
+        sampler.modelFeed().record(0, 2, 50_000, 80_000);
+        PowerSamples samples = sampler.stop();
+
+        assertEquals(java.util.Set.of(Boundary.GPU, Boundary.RACK), samples.boundaries());
+        PowerSummary rack = samples.summary(0, 2);
+        assertEquals(Boundary.RACK, rack.boundary());
+        assertEquals(80_000, rack.meanWatts(), EXACT);
+        assertEquals("rack, modelled by the simulator", rack.label());
+        assertEquals(50_000, samples.summary(0, 2, Boundary.GPU).meanWatts(), EXACT);
+    }
+
+    @Test
     void theModelFeedRefusesOverlapsAndNonsense() {
         PowerModelFeed feed = Power.source("model").sampler().start().modelFeed();
         feed.record(0, 1, 100, 200);

@@ -52,12 +52,16 @@ class PowerSourceTest {
         PowerSource model = parse("model");
         assertFalse(model.measured());
         assertEquals("model", model.toString());
+        assertEquals(Boundary.NODE, model.boundary());
+        PowerSource rackModel = parse("model@rack");
+        assertEquals(Boundary.RACK, rackModel.boundary());
+        assertEquals("model@rack", rackModel.toString());
     }
 
     @Test
     void refusesBadSpecsSayingWhatIsExpected() {
         assertEquals("unknown power source 'ipmi' (expected nvidia-smi[=PATH], dcgm=URL, redfish[@rack]=URL, "
-                + "constant=WATTS[:BOUNDARY] or model)", refusal("ipmi=bmc"));
+                + "constant=WATTS[:BOUNDARY] or model[@rack])", refusal("ipmi=bmc"));
         assertEquals("power source dcgm needs =URL", refusal("dcgm"));
         assertEquals("power source dcgm: 'gpu-node:9400' is not an http(s) URL", refusal("dcgm=gpu-node:9400"));
         assertEquals("power source constant: 'lots' is not a positive number of watts", refusal("constant=lots"));
@@ -65,6 +69,8 @@ class PowerSourceTest {
         assertEquals("unknown power boundary 'room' (expected gpu, node or rack)", refusal("constant=5:room"));
         assertEquals("power source nvidia-smi has a fixed boundary; '@node' is not allowed", refusal("nvidia-smi@node"));
         assertEquals("power source model takes no value (got 'x')", refusal("model=x"));
+        assertEquals("power source model reports the GPUs anyway; name its system boundary, '@node' or '@rack'",
+                refusal("model@gpu"));
     }
 
     @Test

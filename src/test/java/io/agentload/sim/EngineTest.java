@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -221,6 +222,62 @@ class EngineTest {
         two.drain(t, b);
         assertEquals((4000 + 1000) * 327680.0, two.counters().transferredBytes(), 1e-3);
         assertEquals(4000, b.usage.get(next).cachedTokens(), "the prefill side caches the prompt it computed");
+    }
+
+    @Test
+    void cancellingReleasesKvWhereverTheRequestIs() {
+        Engine engine = Engine.create(smallCache(300));
+        Recorder rec = new Recorder();
+        Engine.Request decoding = new Engine.Request("decoding", 1600, uniqueHashes(1600, 1), 1000);
+        Engine.Request queued = new Engine.Request("queued", 1600, uniqueHashes(1600, 2), 1000);
+        Engine.Request later = new Engine.Request("later", 1600, uniqueHashes(1600, 3), 5);
+        engine.submit(decoding, 0);
+        double t = 0;
+        while (rec.generated.getOrDefault(decoding, 0) < 3) t = engine.step(t, rec).end();
+        engine.submit(queued, t);
+        Engine.Step s = engine.step(t, rec);
+        assertTrue(engine.counters().kvBlocksUsed() > 200, "both prompts hold blocks");
+
+        // Mid-step: the step in flight keeps its cost, but neither request produces anything after it.
+        assertTrue(engine.cancel(decoding));
+        assertTrue(engine.cancel(queued));
+        assertEquals(0, engine.counters().kvBlocksUsed());
+        assertEquals(100, engine.counters().kvBlocksCached(),
+                "the computed prompt's full blocks stay cached; the prefill in flight never registered its blocks");
+        int emitted = rec.generated.get(decoding);
+        engine.submit(later, s.end());
+        engine.drain(s.end(), rec);
+        assertEquals(emitted, rec.generated.get(decoding));
+        assertEquals(null, rec.usage.get(decoding));
+        assertEquals(5, rec.generated.get(later));
+        assertEquals(new Engine.Usage(1600, 0, 5), rec.usage.get(later));
+        assertFalse(engine.cancel(decoding), "already gone");
+        assertFalse(engine.cancel(later), "already finished");
+        Engine.Counters c = engine.counters();
+        assertEquals(2, c.cancelledRequests());
+        assertEquals(1, c.finishedRequests());
+        assertEquals(0, c.kvBlocksUsed());
+    }
+
+    @Test
+    void cancellingAQueuedOrTransferringRequestFreesItsPlace() {
+        Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(2).withDisaggregation(1, 1));
+        Recorder rec = new Recorder();
+        Engine.Request a = new Engine.Request("a", 8000, uniqueHashes(8000, 1), 4);
+        engine.submit(a, 0);
+        double t = 0;
+        while (engine.counters().transferredBytes() == 0) t = engine.step(t, rec).end();
+        assertTrue(engine.counters().kvBlocksUsed() > 0, "the decode side holds blocks for the transfer");
+        assertTrue(engine.cancel(a));
+        assertEquals(0, engine.counters().kvBlocksUsed());
+        engine.drain(t, rec);
+        assertEquals(null, rec.tokens.get(a));
+
+        Engine.Request b = new Engine.Request("b", 100, uniqueHashes(100, 2), 4);
+        engine.submit(b, t);
+        assertTrue(engine.cancel(b), "still waiting in the prefill queue");
+        assertTrue(engine.step(t, rec).idle());
+        assertEquals(null, rec.tokens.get(b));
     }
 
     @Test

@@ -51,6 +51,20 @@ class ProfilesTest {
     }
 
     @Test
+    void everyBuiltInProfileNamesItsSourceWithoutCsvQuotes() {
+        for (SystemProfile s : SystemProfile.all()) {
+            assertTrue(s.source().length() > 20 && !s.source().startsWith("\""), s.name() + ": " + s.source());
+            assertTrue(s.gpu().source().length() > 20 && !s.gpu().source().endsWith("\""), s.gpu().name());
+        }
+        assertTrue(SystemProfile.named("h200x8").source().startsWith("NVIDIA DGX H200 datasheet: 10.2 kW"));
+        for (ModelProfile m : ModelProfile.all()) assertTrue(m.source().startsWith("huggingface.co/"), m.name());
+        ModelProfile fp8 = ModelProfile.named("llama-3.1-70b").withWeightPrecision(Precision.FP8);
+        assertEquals(ModelProfile.named("llama-3.1-70b").source(), fp8.source());
+        assertEquals("", ModelProfile.builder("mine").parameters(1e9, 1e9).layers(2).hiddenSize(64).gqa(2, 1, 32)
+                .maxContextTokens(1024).build().source());
+    }
+
+    @Test
     void unsupportedFormatsRunAtTheNextWiderRate() {
         SystemProfile.Gpu h100 = SystemProfile.named("h100x8").gpu();
         assertEquals(h100.fp8Flops(), h100.flops(Precision.FP4));

@@ -1,0 +1,129 @@
+package io.agentload.replay;
+
+import io.agentload.power.PowerModelFeed;
+import io.agentload.sim.Engine;
+
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * One trial's discrete-event loop: agent wake-ups and engine step ends in time order, on the engine's clock. At each
+ * event time the loop first records the power of the stretch since the previous event, then sends the requests of
+ * the agents due (submitting them to the engine), then steps the engine, which completes what is due, reports tokens
+ * and finished requests to this listener and starts the next steps; a finished request becomes a record and its
+ * agent's next wake-up. The loop ends when the pool says the trial is over.
+ *
+ * <p>Records have the shape of a real run's: the first token (and first byte) at the end of the step that finished
+ * the prefill, one inter-token gap per later token event (a streamed chunk), the last token and the end at the step
+ * that produced it, and the engine's {@code usage}: prompt, cached (prefix-cache hits at the first admission) and
+ * output tokens. A prompt plus output longer than the model's context is refused at once, as an OpenAI-compatible
+ * server refuses it with HTTP 400.
+ */
+final class VirtualTrial implements Engine.Listener {
+
+    /** The status of a request the model's context cannot hold: what vLLM and other servers answer. */
+    static final String CONTEXT_EXCEEDED = "http_400";
+
+    private record Wake(double time, long sequence, int agent) {
+    }
+
+    /** What the client has seen of one request in flight. */
+    private static final class Stream {
+        final TurnRequest request;
+        double firstToken = Double.NaN;
+        double lastToken;
+        float[] gaps = new float[16];
+        int gapCount;
+
+        Stream(TurnRequest request) {
+            this.request = request;
+        }
+    }
+
+    private final Engine engine;
+    private final AgentPool pool;
+    private final CacheWarmth warmth;
+    private final PowerModelFeed power;
+    private final int contextTokens;
+    private final PriorityQueue<Wake> wakes = new PriorityQueue<>((a, b) -> a.time != b.time
+            ? Double.compare(a.time, b.time) : Long.compare(a.sequence, b.sequence));
+    private final Map<Engine.Request, Stream> inFlight = new IdentityHashMap<>();
+    private long sequence;
+
+    VirtualTrial(Engine engine, AgentPool pool, CacheWarmth warmth, PowerModelFeed power) {
+        this.engine = engine;
+        this.pool = pool;
+        this.warmth = warmth;
+        this.power = power;
+        this.contextTokens = engine.config().model().maxContextTokens();
+    }
+
+    /** Runs {@code agents} agents from {@code start} until the trial is over; returns the time it ended. */
+    double run(int agents, double start) {
+        for (int a = 0; a < agents; a++) wakes.add(new Wake(pool.firstSendTime(a), sequence++, a));
+        double now = start;
+        Engine.Step step = engine.step(now, this);
+        while (true) {
+            double next = Math.min(wakes.isEmpty() ? Double.POSITIVE_INFINITY : wakes.peek().time, step.end());
+            if (next == Double.POSITIVE_INFINITY) {
+                throw new IllegalStateException("trial stalled at " + now + " s: no agent due and the engine is idle");
+            }
+            if (next > now) power.record(now, next, step.gpuWatts(), step.systemWatts());
+            now = Math.max(now, next);
+            while (!wakes.isEmpty() && wakes.peek().time <= now) {
+                Optional<TurnRequest> due = pool.send(wakes.poll().agent, now);
+                if (due.isEmpty()) return now;
+                send(due.get(), now);
+            }
+            step = engine.step(now, this);
+            if (pool.done(now)) return now;
+        }
+    }
+
+    private void send(TurnRequest r, double now) {
+        int prompt = Math.max(1, r.turn().inputTokens());
+        String id = "trial " + r.trial() + " agent " + r.agent() + " session " + r.turn().sessionId() + " turn "
+                + r.turn().turn();
+        if ((long) prompt + r.maxTokens() > contextTokens) {
+            RequestRecord refused = r.record().endTime(now).tokens(prompt, -1, 0)
+                    .failed(CONTEXT_EXCEEDED, id + ": " + prompt + " prompt + " + r.maxTokens() + " output tokens exceed "
+                            + engine.config().model().name() + "'s context of " + contextTokens)
+                    .build();
+            wakes.add(new Wake(pool.completed(refused), sequence++, r.agent()));
+            return;
+        }
+        Engine.Request request = new Engine.Request(id, prompt,
+                r.layout().blockHashesWithOutput(Engine.BLOCK_TOKENS, r.salt()), r.maxTokens());
+        inFlight.put(request, new Stream(r));
+        engine.submit(request, now);
+    }
+
+    @Override
+    public void tokens(Engine.Request request, int count, double time) {
+        Stream s = inFlight.get(request);
+        if (Double.isNaN(s.firstToken)) {
+            s.firstToken = time;
+        } else {
+            if (s.gapCount == s.gaps.length) s.gaps = Arrays.copyOf(s.gaps, s.gaps.length * 2);
+            s.gaps[s.gapCount++] = (float) (time - s.lastToken);
+        }
+        s.lastToken = time;
+    }
+
+    @Override
+    public void finished(Engine.Request request, Engine.Usage usage, double time) {
+        Stream s = inFlight.remove(request);
+        RequestRecord record = s.request.record()
+                .firstByteTime(s.firstToken)
+                .tokenTimes(s.firstToken, s.lastToken)
+                .endTime(time)
+                .tokens(usage.promptTokens(), usage.cachedTokens(), usage.outputTokens())
+                .interTokenLatencies(Arrays.copyOf(s.gaps, s.gapCount))
+                .build();
+        warmth.add(usage.cachedTokens(), usage.promptTokens());
+        wakes.add(new Wake(pool.completed(record), sequence++, s.request.agent()));
+    }
+}

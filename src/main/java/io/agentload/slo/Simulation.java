@@ -1,0 +1,296 @@
+package io.agentload.slo;
+
+import io.agentload.power.Boundary;
+import io.agentload.replay.Run;
+import io.agentload.replay.Trial;
+import io.agentload.replay.TrialPlan;
+import io.agentload.replay.TrialRunner;
+import io.agentload.replay.VirtualTimeDriver;
+import io.agentload.sim.EngineConfig;
+import io.agentload.sim.SystemProfile;
+import io.agentload.trajectory.Session;
+import io.agentload.trajectory.Trajectories;
+import tech.tablesaw.api.Table;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * The SLO benchmark on the serving simulator, in virtual time: how many concurrent agents a system serves per tier,
+ * per GPU and per megawatt, before anyone owns the hardware (DESIGN.md sections 4, 6 and 7).
+ *
+ * <pre>{@code
+ * Table turns = Trajectories.read("data/coding-agent-sample.parquet");
+ * SloResult r = Simulation.of("h200x8", "llama-3.1-70b").trajectories(turns).tiers("20,60,100").search();
+ * r.tiers().get(0).agentsPerMegawatt();
+ * }</pre>
+ *
+ * <p>Each method returns a changed copy, so one simulation can branch into variants:
+ * {@code sim.prefixCaching(false)}, {@code sim.toolTimeScale(2)},
+ * {@code sim.engine(c -> c.withMaxBatchTokens(2048))}. {@link #trial(int)} runs one fixed concurrency, for curves
+ * of any metric against agents; {@link #search()} runs the whole concurrency search ({@link SloSearch}) and
+ * {@link #search(Path)} records it in a run folder (DESIGN.md section 8).
+ *
+ * <p>Defaults: tiers 20, 60 and 100 tok/s; seed 1; warm-up until every agent has finished a turn and the prefix
+ * cache is warm, at most 600 s; a {@value #DEFAULT_WINDOW_SECONDS}-second measurement window of virtual time;
+ * 1 to 65,536 agents; power at the system's boundary (the node of an 8-GPU system, the rack of an NVL72), modelled.
+ * Same settings, same result: the simulator and the agents are deterministic for a seed.
+ */
+public final class Simulation {
+
+    /**
+     * The measurement window, in virtual seconds, unless {@link #window(double)} says otherwise. Ten virtual minutes
+     * rather than Artificial Analysis' three: virtual time is cheap, and near capacity a longer window both halves
+     * the seed-to-seed spread of the search's answer and catches the cache-thrashing collapses a short one misses
+     * (docs/simulator.md, "How stable is the answer").
+     */
+    public static final int DEFAULT_WINDOW_SECONDS = 600;
+    /** The tiers searched unless {@link #tiers(String)} says otherwise. */
+    public static final String DEFAULT_TIERS = "20,60,100";
+
+    private static final int MAX_AGENTS = 1 << 16;
+
+    private final EngineConfig engine;
+    private final List<Session> sessions;
+    private final String trajectories;
+    private final List<SloTier> tiers;
+    private final TrialPlan plan;
+    private final double toolTimeScale;
+    private final int maxAgents;
+    private final Boundary powerBoundary;
+    private final Consumer<TrialMetrics> onTrial;
+
+    private Simulation(EngineConfig engine, List<Session> sessions, String trajectories, List<SloTier> tiers,
+                       TrialPlan plan, double toolTimeScale, int maxAgents, Boundary powerBoundary,
+                       Consumer<TrialMetrics> onTrial) {
+        this.engine = engine;
+        this.sessions = sessions;
+        this.trajectories = trajectories;
+        this.tiers = tiers;
+        this.plan = plan;
+        this.toolTimeScale = toolTimeScale;
+        this.maxAgents = maxAgents;
+        this.powerBoundary = powerBoundary;
+        this.onTrial = onTrial;
+    }
+
+    /** A built-in system serving a built-in model ({@code agentload systems}, {@code agentload models}). */
+    public static Simulation of(String system, String model) {
+        return of(EngineConfig.of(system, model));
+    }
+
+    /** A system serving a model as {@code engine} configures it. */
+    public static Simulation of(EngineConfig engine) {
+        return new Simulation(Objects.requireNonNull(engine, "engine"), List.of(), "", SloTier.parse(DEFAULT_TIERS),
+                TrialPlan.defaults().withMeasurementSeconds(DEFAULT_WINDOW_SECONDS), 1, MAX_AGENTS, null, m -> { });
+    }
+
+    /** Agents replay the sessions of this turn table (e.g. {@code Trajectories.read(file)}). */
+    public Simulation trajectories(Table turns) {
+        return new Simulation(engine, Trajectories.sessions(turns), turns.name(), tiers, plan, toolTimeScale,
+                maxAgents, powerBoundary, onTrial);
+    }
+
+    /** Agents replay the sessions of this turn file: {@code .parquet}, {@code .jsonl} or {@code .csv}. */
+    public Simulation trajectories(Path file) {
+        return new Simulation(engine, Trajectories.sessions(Trajectories.read(file)), file.toString(), tiers, plan,
+                toolTimeScale, maxAgents, powerBoundary, onTrial);
+    }
+
+    /** Agents replay these sessions. */
+    public Simulation sessions(List<Session> sessions) {
+        return new Simulation(engine, List.copyOf(sessions), "sessions", tiers, plan, toolTimeScale, maxAgents,
+                powerBoundary, onTrial);
+    }
+
+    /** The tiers to search, e.g. {@code "20,60,100"} or {@code "30:4,60:3:0.95"} (see {@link SloTier#parse}). */
+    public Simulation tiers(String spec) {
+        return tiers(SloTier.parse(spec));
+    }
+
+    /** The tiers to search. */
+    public Simulation tiers(List<SloTier> tiers) {
+        if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers to search");
+        return new Simulation(engine, sessions, trajectories, List.copyOf(tiers), plan, toolTimeScale, maxAgents,
+                powerBoundary, onTrial);
+    }
+
+    /** Prefix caching on (the default, as vLLM and SGLang serve) or off. */
+    public Simulation prefixCaching(boolean on) {
+        return engine(c -> c.withPrefixCaching(on));
+    }
+
+    /**
+     * Any change to the engine's configuration, e.g. {@code c -> c.withTensorParallel(8)} or
+     * {@code c -> c.withSpeculation(3, 0.7)}.
+     */
+    public Simulation engine(UnaryOperator<EngineConfig> change) {
+        return new Simulation(Objects.requireNonNull(change.apply(engine), "engine"), sessions, trajectories, tiers,
+                plan, toolTimeScale, maxAgents, powerBoundary, onTrial);
+    }
+
+    /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
+    public Simulation toolTimeScale(double scale) {
+        if (!(scale >= 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
+        }
+        return new Simulation(engine, sessions, trajectories, tiers, plan, scale, maxAgents, powerBoundary, onTrial);
+    }
+
+    /** The seed that every agent's session order, start turn and salts derive from. */
+    public Simulation seed(long seed) {
+        return new Simulation(engine, sessions, trajectories, tiers, plan.withSeed(seed), toolTimeScale, maxAgents,
+                powerBoundary, onTrial);
+    }
+
+    /** The measurement window of each trial, in virtual seconds. */
+    public Simulation window(double seconds) {
+        return new Simulation(engine, sessions, trajectories, tiers, plan.withMeasurementSeconds(seconds),
+                toolTimeScale, maxAgents, powerBoundary, onTrial);
+    }
+
+    /** The warm-up's bounds in virtual seconds (it also waits for a turn of every agent and a warm cache). */
+    public Simulation warmUp(double minSeconds, double maxSeconds) {
+        return new Simulation(engine, sessions, trajectories, tiers, plan.withWarmUpSeconds(minSeconds, maxSeconds),
+                toolTimeScale, maxAgents, powerBoundary, onTrial);
+    }
+
+    /** The largest number of agents the search tries. */
+    public Simulation maxAgents(int agents) {
+        if (agents < 1) throw new IllegalArgumentException("max agents " + agents + " < 1");
+        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, agents, powerBoundary,
+                onTrial);
+    }
+
+    /** Agents per Megawatt from the GPUs' power only ({@link Boundary#GPU}) or the whole system's (the default). */
+    public Simulation powerBoundary(Boundary boundary) {
+        Boundary system = Boundary.of(engine.system().boundary());
+        if (boundary != Boundary.GPU && boundary != system) {
+            throw new IllegalArgumentException(engine.system().name() + " reports power at the gpu or the "
+                    + system.label() + " boundary, not the " + boundary.label());
+        }
+        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, boundary, onTrial);
+    }
+
+    /** Calls {@code listener} after every trial with its metrics, e.g. to show progress. */
+    public Simulation onTrial(Consumer<TrialMetrics> listener) {
+        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
+                Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The engine configuration every trial runs. */
+    public EngineConfig config() {
+        return engine;
+    }
+
+    /** The seed, warm-up bounds and measurement window of every trial. */
+    public TrialPlan plan() {
+        return plan;
+    }
+
+    /** The tiers searched. */
+    public List<SloTier> tiers() {
+        return tiers;
+    }
+
+    /** Runs one trial of {@code agents} concurrent agents (trial number 0) and returns its metrics. */
+    public TrialMetrics trial(int agents) {
+        return TrialMetrics.of(driver().run(0, agents, r -> { }));
+    }
+
+    /** Runs the concurrency search for every tier. */
+    public SloResult search() {
+        return searchOver(reporting(driver())).run();
+    }
+
+    /**
+     * Runs the concurrency search recording a new run folder in {@code dir}: {@code run.json}, every request in
+     * {@code requests.parquet}, {@code trials.parquet}, the modelled {@code power.parquet}, {@code summary.json} and
+     * {@code report.html}. The simulator is deterministic, so a simulated run is rerun rather than resumed.
+     */
+    public SloResult search(Path dir) {
+        VirtualTimeDriver driver = driver();
+        try (Run run = Run.builder(dir).config(settings()).hardware(hardware()).endpoint(endpoint()).create()) {
+            SloResult result = searchOver(reporting(driver)).run(run);
+            driver.power().write(dir.resolve(Run.POWER));
+            return result;
+        }
+    }
+
+    private SloSearch searchOver(TrialRunner runner) {
+        return SloSearch.over(runner).withTiers(tiers).withGpus(engine.system().gpus()).withAgents(1, maxAgents);
+    }
+
+    private VirtualTimeDriver driver() {
+        if (sessions.isEmpty()) {
+            throw new IllegalStateException("no trajectories to replay: call trajectories(Trajectories.read(\"data/"
+                    + "coding-agent-sample.parquet\")) or sessions(...)");
+        }
+        VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(engine, sessions).plan(plan).toolTimeScale(toolTimeScale);
+        if (powerBoundary != null) b.powerBoundary(powerBoundary);
+        return b.build();
+    }
+
+    private TrialRunner reporting(TrialRunner runner) {
+        return (trial, agents, sink) -> {
+            Trial t = runner.run(trial, agents, sink);
+            onTrial.accept(TrialMetrics.of(t));
+            return t;
+        };
+    }
+
+    /** What {@code run.json} records under {@code config}. */
+    private Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", "simulator");
+        m.put("system", engine.system().name());
+        m.put("model", engine.model().name());
+        m.put("tensor_parallel", engine.tensorParallel());
+        m.put("replicas", engine.replicas());
+        m.put("prefix_caching", engine.prefixCaching());
+        m.put("max_batch_tokens", engine.maxBatchTokens());
+        m.put("max_running_sequences", engine.maxRunningSequences());
+        m.put("memory_utilisation", engine.memoryUtilisation());
+        m.put("kv_blocks_per_replica", engine.kvBlocksPerReplica());
+        m.put("speculation", engine.speculation().toString());
+        m.put("disaggregation", String.valueOf(engine.disaggregation()));
+        m.put("efficiency", engine.efficiency().toString());
+        m.put("trajectories", trajectories);
+        m.put("sessions", sessions.size());
+        m.put("tiers", tiers.stream().map(SloTier::label).collect(Collectors.joining("; ")));
+        m.put("seed", plan.seed());
+        m.put("window_s", plan.measurementSeconds());
+        m.put("warm_up_min_s", plan.minWarmUpSeconds());
+        m.put("warm_up_max_s", plan.maxWarmUpSeconds());
+        m.put("tool_time_scale", toolTimeScale);
+        m.put("max_agents", maxAgents);
+        return m;
+    }
+
+    /** What {@code run.json} records under {@code hardware}: the simulated system's profile. */
+    private Map<String, Object> hardware() {
+        SystemProfile s = engine.system();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("system", s.name());
+        m.put("gpu", s.gpu().name());
+        m.put("gpus", s.gpus());
+        m.put("hbm_bytes_per_gpu", s.gpu().hbmBytes());
+        m.put("tdp_w", s.gpu().tdpWatts());
+        m.put("idle_w", s.gpu().idleWatts());
+        m.put("system_max_w", s.maxWatts());
+        m.put("power_boundary", s.boundary());
+        m.put("source", s.source());
+        m.put("gpu_source", s.gpu().source());
+        return m;
+    }
+
+    private Map<String, Object> endpoint() {
+        return Map.of("kind", "simulator", "model", engine.model().name(), "model_source", engine.model().source());
+    }
+}

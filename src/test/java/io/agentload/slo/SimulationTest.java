@@ -1,0 +1,198 @@
+package io.agentload.slo;
+
+import io.agentload.power.Boundary;
+import io.agentload.power.Power;
+import io.agentload.power.PowerSummary;
+import io.agentload.replay.RequestRecord;
+import io.agentload.replay.Run;
+import io.agentload.sim.SimLoop;
+import io.agentload.trajectory.Session;
+import io.agentload.trajectory.Trajectories;
+import io.agentload.trajectory.Turn;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The simulated SLO benchmark, one small search per claim: the directions every buyer expects must come out of
+ * actual searches. Each search runs one replica on four GPUs, short agentic sessions, a 60 s window and at most 128
+ * agents, so that it takes a second or two.
+ */
+class SimulationTest {
+
+    private static final List<Session> SESSIONS = SimLoop.agenticSessions(40, 12, 5);
+
+    /**
+     * Sessions of short contexts (2-11K tokens) that leave the KV cache room for many agents: 1,000 shared and
+     * 1,000-2,000 new tokens at turn 0, 200-600 new tokens a turn, outputs around 150, 1-8 s of tools.
+     */
+    private static final List<Session> SHORT = shortSessions(40, 12);
+
+    private static List<Session> shortSessions(int count, int turns) {
+        java.util.Random random = new java.util.Random(11);
+        List<Session> sessions = new java.util.ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            String id = "short" + s;
+            List<Turn> list = new java.util.ArrayList<>();
+            int input = 2_000 + random.nextInt(1_000), reused = 0;
+            for (int t = 0; t < turns; t++) {
+                int output = (int) Math.max(1, Math.min(2_000, Math.round(150 * Math.exp(random.nextGaussian()))));
+                list.add(new Turn(id, t, "go", input, reused, "harness", 1_000, output, 1_000 + random.nextInt(7_000),
+                        List.of()));
+                reused = input + output;
+                input = reused + 200 + random.nextInt(400);
+            }
+            sessions.add(new Session(id, "go", list));
+        }
+        return sessions;
+    }
+
+    @TempDir
+    Path dir;
+
+    /** Llama 3.1 70B on one replica of four GPUs of {@code system}. */
+    private static Simulation seventyB(String system) {
+        return Simulation.of(system, "llama-3.1-70b").engine(c -> c.withReplicas(1)).sessions(SESSIONS)
+                .tiers("20").window(60).maxAgents(128);
+    }
+
+    private static int maxAgents(Simulation s) {
+        return s.search().tiers().get(0).maxAgents();
+    }
+
+    @Test
+    void aFasterTierNeverAdmitsMoreAgents() {
+        SloResult r = seventyB("h100x8").tiers("20:6,40:6").search();
+        int slow = r.tiers().get(0).maxAgents(), fast = r.tiers().get(1).maxAgents();
+        assertTrue(fast < slow, "40 tok/s admits " + fast + ", 20 tok/s " + slow);
+        assertTrue(fast > 0);
+        for (TrialMetrics m : r.trials()) {
+            assertTrue(m.check(r.tiers().get(1).tier()).sharePassing() <= m.check(r.tiers().get(0).tier()).sharePassing(),
+                    m.toString());
+        }
+    }
+
+    @Test
+    void anH200AdmitsAtLeastAsManyAgentsAsAnH100() {
+        int h100 = maxAgents(seventyB("h100x8")), h200 = maxAgents(seventyB("h200x8"));
+        assertTrue(h200 >= h100, "H200 " + h200 + ", H100 " + h100);
+        assertTrue(h100 > 0);
+    }
+
+    @Test
+    void prefixCachingAdmitsMoreAgentsOnAgenticTraffic() {
+        int on = maxAgents(seventyB("h100x8")), off = maxAgents(seventyB("h100x8").prefixCaching(false));
+        assertTrue(on > 2 * off, "prefix caching on " + on + ", off " + off);
+    }
+
+    @Test
+    void longerToolTimeAdmitsMoreAgentsWhenComputeBinds() {
+        // Short contexts and 40 tok/s: the GPUs run out of speed long before the KV cache runs out of room.
+        Simulation base = seventyB("h100x8").sessions(SHORT).tiers("40:6");
+        int usual = maxAgents(base), slowTools = maxAgents(base.toolTimeScale(3));
+        assertTrue(slowTools > 1.3 * usual, "tools 3x slower " + slowTools + ", as recorded " + usual);
+    }
+
+    @Test
+    void longerToolTimeDoesNotHelpWhenTheKvCacheBinds() {
+        // Long contexts fill four H100s' KV cache with about a dozen agents: every agent's context must stay cached
+        // through its tool time for its next turn to hit, so idle agents cost as much cache as busy ones.
+        Simulation base = seventyB("h100x8");
+        int usual = maxAgents(base), slowTools = maxAgents(base.toolTimeScale(3));
+        assertTrue(slowTools <= 1.2 * usual, "tools 3x slower " + slowTools + ", as recorded " + usual);
+    }
+
+    @Test
+    void aBiggerModelAdmitsFewerAgents() {
+        Simulation small = Simulation.of("h100x8", "llama-3.1-8b").engine(c -> c.withTensorParallel(4).withReplicas(1))
+                .sessions(SESSIONS).tiers("20").window(60).maxAgents(128);
+        int eightB = maxAgents(small), seventy = maxAgents(seventyB("h100x8"));
+        assertTrue(seventy < eightB, "70B " + seventy + ", 8B " + eightB + " on the same four H100s");
+    }
+
+    @Test
+    void theSameSeedGivesTheSameSearch() {
+        Simulation s = seventyB("h100x8").tiers("20,60").seed(9);
+        SloResult a = s.search(), b = s.search();
+        assertEquals(a.summaryJson(), b.summaryJson());
+        assertEquals(a.trials().stream().map(TrialMetrics::toString).toList(),
+                b.trials().stream().map(TrialMetrics::toString).toList());
+    }
+
+    @Test
+    void aSearchIntoARunFolderWritesEveryFileAndTheModelledPower() throws Exception {
+        List<TrialMetrics> seen = new java.util.ArrayList<>();
+        Path run = dir.resolve("run");
+        SloResult r = seventyB("h100x8").onTrial(seen::add).search(run);
+
+        for (String f : List.of("run.json", "requests.parquet", "trials.parquet", "power.parquet", "summary.json",
+                "report.html")) {
+            assertTrue(Files.exists(run.resolve(f)), f);
+        }
+        assertEquals(r.trials().size(), seen.size());
+        SloResult.TierResult tier = r.tiers().get(0);
+        TrialMetrics atMax = r.trials().stream().filter(m -> m.agents() == tier.maxAgents()).findFirst().orElseThrow();
+        PowerSummary node = Power.read(run.resolve(Run.POWER)).summary(atMax.windowStart(), atMax.windowEnd());
+        assertEquals(Boundary.NODE, node.boundary());
+        assertEquals(node.meanWatts(), tier.power().meanWatts(), 1e-9);
+        assertEquals("node, modelled (simulator)", tier.power().boundary());
+        assertEquals(tier.maxAgents() / (node.meanWatts() / 1e6), tier.agentsPerMegawatt(), 1e-9);
+        assertEquals(tier.maxAgents() / 8.0, tier.agentsPerGpu(), 0);
+
+        assertEquals(r.summaryJson(), SloResult.read(Run.open(run)).summaryJson(), "the folder reads back as the result");
+        List<RequestRecord> records = Run.open(run).records();
+        assertEquals(r.trials().size(), records.stream().mapToInt(RequestRecord::trial).distinct().count());
+        assertTrue(records.stream().allMatch(RequestRecord::ok));
+        String manifest = Files.readString(run.resolve("run.json"));
+        assertTrue(manifest.contains("\"system\" : \"h100x8\"") && manifest.contains("\"tensor_parallel\" : 4"), manifest);
+    }
+
+    /**
+     * The Javadoc's example is the default {@code agentload bench}: its answer is the table in docs/simulator.md,
+     * so that page cannot drift from the code.
+     */
+    @Test
+    @Tag("slow")
+    void theDocumentedDefaultBenchFindsWhatTheDocsSay() {
+        Table turns = Trajectories.read("data/coding-agent-sample.parquet");
+        SloResult r = Simulation.of("h200x8", "llama-3.1-70b").trajectories(turns).tiers("20,60,100").search();
+        assertEquals(List.of(114, 9, 0), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
+        assertEquals(14_689, r.tiers().get(0).agentsPerMegawatt(), 0.5);
+        assertEquals(7_761, r.tiers().get(0).power().meanWatts(), 0.5);
+        assertEquals(1_319, r.tiers().get(1).agentsPerMegawatt(), 0.5);
+        assertEquals(17, r.trials().size());
+    }
+
+    @Test
+    void oneTrialAtAFixedConcurrencyForCurves() {
+        TrialMetrics m = Simulation.of("h100x8", "llama-3.1-70b").trajectories(Trajectories.table(
+                SESSIONS.stream().flatMap(s -> s.turns().stream()).toList())).window(30).trial(6);
+        assertEquals(6, m.agents());
+        assertEquals(30, m.windowSeconds(), 1e-9);
+        assertTrue(m.cachedTokenRatio() > 0.8, "agentic prompts are mostly cached: " + m.cachedTokenRatio());
+        assertTrue(m.power().present());
+    }
+
+    @Test
+    void misuseSaysWhatToDo() {
+        IllegalStateException none = assertThrows(IllegalStateException.class,
+                () -> Simulation.of("h100x8", "llama-3.1-8b").trial(1));
+        assertTrue(none.getMessage().contains("trajectories("), none.getMessage());
+        IllegalArgumentException rack = assertThrows(IllegalArgumentException.class,
+                () -> Simulation.of("h100x8", "llama-3.1-8b").powerBoundary(Boundary.RACK));
+        assertEquals("h100x8 reports power at the gpu or the node boundary, not the rack", rack.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Simulation.of("h100x8", "llama-3.1-8b").toolTimeScale(-1));
+        assertThrows(IllegalArgumentException.class, () -> Simulation.of("h100x8", "deepseek-v3"));
+        assertFalse(Simulation.of("h100x8", "llama-3.1-8b").prefixCaching(false).config().prefixCaching());
+    }
+}
