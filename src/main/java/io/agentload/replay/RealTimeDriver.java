@@ -34,8 +34,10 @@ import java.util.function.Consumer;
  * trial, with a {@link ReplayException} naming it.
  *
  * <p><b>Phases.</b> The {@link AgentPool} decides them as for the simulator: warm-up until every agent has finished a
- * turn (and the plan's minimum warm-up has passed), the plan's measurement window, then cool-down until the last
- * measured request ends; cool-down requests still in flight are then cancelled and dropped. Trials follow each other
+ * turn, the plan's minimum warm-up has passed and, when the endpoint reports {@code cached_tokens}, the cached-token
+ * ratio has settled (the simulator's rule, so the two drivers warm up alike); then the plan's measurement window,
+ * then cool-down until the last measured request ends; cool-down requests still in flight are then cancelled and
+ * dropped. Trials follow each other
  * on the run's clock; each trial's agents use new salts, so no trial reuses another's cache.
  *
  * <p>Trials run one at a time; {@link #sendLag()} may be read from any thread.

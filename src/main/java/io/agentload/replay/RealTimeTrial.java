@@ -35,6 +35,9 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
  * the sink through a queue drained by one recorder thread, so a slow disk (a request-log part being written) never
  * holds up a completion or a send; the recorder appends within microseconds, and the log journals every append.
  *
+ * <p>Warm-up ends as for the simulator: every agent has finished a turn, the plan's minimum has passed and, when
+ * the endpoint reports {@code cached_tokens}, its prefix cache is warm ({@link CacheWarmth}).
+ *
  * <p>Every send's lag behind its agent's due time is recorded ({@link SendLagRecorder}). A tick every 100 ms ends the
  * trial once the pool says it is over (also when the maximum warm-up passes with no completion at all) and draws the
  * progress bar. At the end, cool-down requests still in flight are cancelled and their results dropped, as the pool
@@ -61,6 +64,8 @@ final class RealTimeTrial {
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final double startTime;
+    private final CacheWarmth warmth;
+    private boolean reportsCache;
     private volatile Throwable failure;
 
     RealTimeTrial(int trial, int agents, Endpoint endpoint, List<Session> sessions,
@@ -72,7 +77,8 @@ final class RealTimeTrial {
         this.lag = lag;
         this.sink = sink;
         this.startTime = clock.now();
-        this.pool = new AgentPool(sessions, plan, trial, agents, startTime, () -> true, recorded::add);
+        this.warmth = new CacheWarmth(agents);
+        this.pool = new AgentPool(sessions, plan, trial, agents, startTime, this::warm, recorded::add);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
                 .name("agentload-replay-timer").unstarted(r));
         timer.setRemoveOnCancelPolicy(true);
@@ -164,6 +170,10 @@ final class RealTimeTrial {
             double wake;
             synchronized (this) {
                 if (over.isDone()) return;
+                if (record.ok() && record.cachedTokens() >= 0) {
+                    reportsCache = true;
+                    warmth.add(record.cachedTokens(), record.inputTokens());
+                }
                 wake = pool.completed(record);
             }
             lag.record(result.sendNanos() - dueNanos, record.measured());
@@ -174,6 +184,15 @@ final class RealTimeTrial {
         } catch (RuntimeException e) {
             fail(e);
         }
+    }
+
+    /**
+     * Whether the target's prefix cache is warm, by the simulator's rule ({@link CacheWarmth}) when the endpoint
+     * reports cached tokens; an endpoint that does not report them cannot be judged and counts as warm. Called by
+     * the pool under this trial's lock.
+     */
+    private boolean warm() {
+        return !reportsCache || warmth.getAsBoolean();
     }
 
     /** The record of one request, on the run's clock. */
