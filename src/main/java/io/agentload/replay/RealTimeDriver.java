@@ -72,7 +72,8 @@ public final class RealTimeDriver implements TrialRunner {
 
     private RealTimeDriver(Builder b) {
         this.endpoint = b.endpoint;
-        this.sessions = List.copyOf(b.sessions);
+        this.sessions = b.toolTimeScale == 1 ? List.copyOf(b.sessions)
+                : VirtualTimeDriver.scaleToolTime(b.sessions, b.toolTimeScale);
         this.plan = b.plan;
         this.clock = RunClock.since(b.zero);
         this.power = b.power;
@@ -119,6 +120,7 @@ public final class RealTimeDriver implements TrialRunner {
         private Instant zero = Instant.now();
         private PowerMeter power = PowerMeter.NONE;
         private PrintStream progress;
+        private double toolTimeScale = 1;
 
         private Builder(Endpoint endpoint, List<Session> sessions) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -144,6 +146,15 @@ public final class RealTimeDriver implements TrialRunner {
         /** Where each trial's mean power over its window comes from (default: none, so no Agents per Megawatt). */
         public Builder power(PowerMeter power) {
             this.power = Objects.requireNonNull(power, "power");
+            return this;
+        }
+
+        /** Multiplies every turn's tool time, as the simulator's driver does (2.0: tools twice as slow). */
+        public Builder toolTimeScale(double scale) {
+            if (!(scale >= 0) || Double.isInfinite(scale)) {
+                throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
+            }
+            this.toolTimeScale = scale;
             return this;
         }
 

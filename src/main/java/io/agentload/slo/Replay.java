@@ -82,6 +82,7 @@ public final class Replay {
         int maxAgents = 1 << 16;
         PrintStream progress;
         Consumer<TrialMetrics> onTrial = m -> { };
+        double toolTimeScale = 1;
 
         Values copy() {
             Values c = new Values();
@@ -95,6 +96,7 @@ public final class Replay {
             c.maxAgents = maxAgents;
             c.progress = progress;
             c.onTrial = onTrial;
+            c.toolTimeScale = toolTimeScale;
             return c;
         }
     }
@@ -131,7 +133,8 @@ public final class Replay {
                 .duration(seconds(config, "window_s", file))
                 .warmUp(seconds(config, "warm_up_min_s", file), seconds(config, "warm_up_max_s", file))
                 .tiers(text(config, "tiers", file))
-                .power(text(config, "power", file).equals("none") ? "" : text(config, "power", file));
+                .power(text(config, "power", file).equals("none") ? "" : text(config, "power", file))
+                .toolTimeScale(config.path("tool_time_scale").asDouble(1));
         if (config.has("agents")) r = r.agents(config.path("agents").asInt());
         if (config.has("gpus")) r = r.gpus(config.path("gpus").asInt()).maxAgents(config.path("max_agents").asInt());
         return r;
@@ -226,6 +229,14 @@ public final class Replay {
         return with(c -> c.power = s);
     }
 
+    /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
+    public Replay toolTimeScale(double scale) {
+        if (!(scale >= 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
+        }
+        return with(c -> c.toolTimeScale = scale);
+    }
+
     /** The GPUs serving the endpoint, for agents per GPU in the search (default 1). */
     public Replay gpus(int gpus) {
         if (gpus < 1) throw new IllegalArgumentException("gpus " + gpus + " < 1");
@@ -253,6 +264,11 @@ public final class Replay {
     /** The seed, warm-up bounds and measurement window of every trial. */
     public TrialPlan plan() {
         return v.plan;
+    }
+
+    /** The tiers that judge each trial. */
+    public List<SloTier> tiers() {
+        return v.tiers;
     }
 
     /** Runs {@link #agents} agents through a warm-up and one measurement window, recorded in a new run folder. */
@@ -358,7 +374,7 @@ public final class Replay {
 
     private RealTimeDriver driver(Run run, MeasuredPower power) {
         RealTimeDriver.Builder b = RealTimeDriver.builder(endpoint, v.sessions).plan(v.plan).clock(run.startedAt())
-                .power(power.meter());
+                .power(power.meter()).toolTimeScale(v.toolTimeScale);
         if (v.progress != null) b.progress(v.progress);
         return b.build();
     }
@@ -409,6 +425,7 @@ public final class Replay {
         m.put("warm_up_min_s", v.plan.minWarmUpSeconds());
         m.put("warm_up_max_s", v.plan.maxWarmUpSeconds());
         m.put("power", v.power.isEmpty() ? "none" : v.power);
+        m.put("tool_time_scale", v.toolTimeScale);
         if (mode.equals(BENCH)) {
             m.put("gpus", v.gpus);
             m.put("max_agents", v.maxAgents);
