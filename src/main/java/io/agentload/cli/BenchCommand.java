@@ -247,7 +247,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private Replay progress(Replay replay) {
         PrintWriter err = spec.commandLine().getErr();
-        return replay.progress(System.err).onTrial(m -> {
+        return replay.progress(err).onTrial(m -> {
             err.printf("trial %d, %d agents: %s%n", m.trial(), m.agents(), replay.tiers().stream()
                     .map(t -> speed(t) + (m.check(t).passed() ? " ok" : " no")).collect(Collectors.joining(", ")));
             err.flush();

@@ -148,7 +148,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private Replay withProgress(Replay replay) {
-        return progress ? replay.progress(System.err) : replay;
+        return progress ? replay.progress(spec.commandLine().getErr()) : replay;
     }
 
     private static void print(PrintWriter out, Path dir, ReplayResult r) {

@@ -3,7 +3,7 @@ package io.agentload.replay;
 import io.agentload.endpoint.Endpoint;
 import io.agentload.trajectory.Session;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,7 +52,7 @@ public final class RealTimeDriver implements TrialRunner {
     private final TrialPlan plan;
     private final RunClock clock;
     private final PowerMeter power;
-    private final PrintStream progress;
+    private final PrintWriter progress;
     private final SendLagRecorder lag = new SendLagRecorder();
 
     /**
@@ -119,7 +119,7 @@ public final class RealTimeDriver implements TrialRunner {
         private TrialPlan plan = TrialPlan.defaults();
         private Instant zero = Instant.now();
         private PowerMeter power = PowerMeter.NONE;
-        private PrintStream progress;
+        private PrintWriter progress;
         private double toolTimeScale = 1;
 
         private Builder(Endpoint endpoint, List<Session> sessions) {
@@ -159,7 +159,7 @@ public final class RealTimeDriver implements TrialRunner {
         }
 
         /** Draws a progress bar per trial on {@code out} (the CLI passes standard error); default: none. */
-        public Builder progress(PrintStream out) {
+        public Builder progress(PrintWriter out) {
             this.progress = Objects.requireNonNull(out, "out");
             return this;
         }

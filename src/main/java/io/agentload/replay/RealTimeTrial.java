@@ -6,7 +6,7 @@ import io.agentload.endpoint.EndpointRequest;
 
 import io.agentload.trajectory.Session;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,7 +86,7 @@ final class RealTimeTrial {
     }
 
     /** Runs the trial to its end and returns it, with the window's mean power from {@code meter}. */
-    Trial run(int agents, PowerMeter meter, PrintStream progress) {
+    Trial run(int agents, PowerMeter meter, PrintWriter progress) {
         Thread recorder = Thread.ofVirtual().name("agentload-recorder").start(this::record);
         TrialProgress bar = progress == null ? null : new TrialProgress(progress, trial, agents, plan.measurementSeconds());
         try {

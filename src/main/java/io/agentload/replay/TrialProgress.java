@@ -1,11 +1,11 @@
 package io.agentload.replay;
 
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -19,14 +19,14 @@ final class TrialProgress implements AutoCloseable {
 
     private final ProgressBar bar;
 
-    TrialProgress(PrintStream out, int trial, int agents, double windowSeconds) {
+    TrialProgress(PrintWriter out, int trial, int agents, double windowSeconds) {
         this.bar = new ProgressBarBuilder()
                 .setTaskName(String.format(Locale.ROOT, "trial %d, %,d agents", trial, agents))
                 .setInitialMax(Math.max(1, (long) Math.ceil(windowSeconds)))
                 .setUnit(" s", 1)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500)
-                .setConsumer(new ConsoleProgressBarConsumer(out, WIDTH))
+                .setConsumer(new LineConsumer(out))
                 .hideEta()
                 .build();
     }
@@ -55,5 +55,33 @@ final class TrialProgress implements AutoCloseable {
     @Override
     public void close() {
         bar.close();
+    }
+
+    /** Redraws one line of a writer: a carriage return, then the bar padded over whatever the last drawing left. */
+    private static final class LineConsumer implements ProgressBarConsumer {
+        private final PrintWriter out;
+        private int longest;
+
+        LineConsumer(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public int getMaxRenderedLength() {
+            return WIDTH;
+        }
+
+        @Override
+        public void accept(String rendered) {
+            longest = Math.max(longest, rendered.length());
+            out.print("\r" + rendered + " ".repeat(longest - rendered.length()));
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            out.println();
+            out.flush();
+        }
     }
 }

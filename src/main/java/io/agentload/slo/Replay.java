@@ -22,7 +22,7 @@ import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.Turn;
 import tech.tablesaw.api.Table;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +80,7 @@ public final class Replay {
         String power = "";
         int gpus = 1;
         int maxAgents = 1 << 16;
-        PrintStream progress;
+        PrintWriter progress;
         Consumer<TrialMetrics> onTrial = m -> { };
         double toolTimeScale = 1;
 
@@ -250,7 +250,7 @@ public final class Replay {
     }
 
     /** Draws a progress bar per trial on {@code out} (standard error in the CLI). */
-    public Replay progress(PrintStream out) {
+    public Replay progress(PrintWriter out) {
         Objects.requireNonNull(out, "out");
         return with(c -> c.progress = out);
     }
