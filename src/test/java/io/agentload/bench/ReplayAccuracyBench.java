@@ -9,7 +9,7 @@ import io.agentload.replay.RequestRecord;
 import io.agentload.replay.Trial;
 import io.agentload.replay.TrialPlan;
 import io.agentload.trajectory.Session;
-import io.agentload.trajectory.Trajectories;
+import io.agentload.trajectory.Turn;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,11 +31,13 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,10 +45,14 @@ import java.util.regex.Pattern;
 /**
  * How exactly the real-time driver measures, and how many agents one client core carries. {@code agentload serve}
  * (the simulated h200x8 serving Llama 3.1 8B, 8 replicas) runs in its own JVM and logs every request's arrival and
- * first-token write; {@code agents} agents replay the shipped coding-agent sample against it for a {@code seconds}
- * window after the warm-up. Requests are matched to log lines by their {@code X-Request-Id}. Prints, in ms at
+ * first-token write; {@code agents} agents replay coding-agent-like sessions against it for a {@code seconds} window
+ * after the warm-up: a 2,000-token shared prefix, a first prompt of 3K-6K tokens growing by 300-1,500 per turn over 8
+ * turns (about 7K on average, so that 2,000 agents' contexts fit the simulated KV cache: this measures the client,
+ * not an overloaded server), outputs of median 150 tokens, 1-4 s of tool time. Requests are matched to log lines by their {@code X-Request-Id}. Prints, in ms at
  * p50 / p90 / p99 / max: the client's TTFT minus the server's ({@code first_token_us - received_us}: what the client
- * adds, sending and reading, on loopback), the server's own lag behind its simulated first token, and the client's
+ * adds, sending and reading, on loopback) over every request and over those of the window, split into the send
+ * path (the server's read minus the client's send) and the read path (the client's read of the first token minus the
+ * server's write), from the two processes' epoch-microsecond clocks; the server's own lag behind its simulated first token, and the client's
  * send lag behind each agent's due time; then the client's CPU (process CPU time over wall time: one core is 1.00),
  * the request rate and the machine's load average.
  *
@@ -95,7 +101,25 @@ public class ReplayAccuracyBench {
         Matcher m = URL.matcher(line == null ? "" : line);
         if (!m.find()) throw new IllegalStateException("agentload serve did not start: " + line);
         endpoint = Endpoint.builder().baseUrl(m.group(1)).model("llama-3.1-8b").noApiKey().build();
-        sessions = Trajectories.sessions(Trajectories.read(Path.of("data/coding-agent-sample.parquet")));
+        sessions = sessions(400, 11);
+    }
+
+    static List<Session> sessions(int count, long seed) {
+        Random random = new Random(seed);
+        List<Session> sessions = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            List<Turn> turns = new ArrayList<>();
+            int input = 3_000 + random.nextInt(3_000), reused = 0;
+            for (int k = 0; k < 8; k++) {
+                int output = (int) Math.max(1, Math.min(1_000, Math.round(150 * Math.exp(0.8 * random.nextGaussian()))));
+                turns.add(new Turn("a" + s, k, "java", input, reused, "harness", 2_000, output,
+                        1_000 + random.nextInt(3_000), List.of()));
+                reused = input + output;
+                input = reused + 300 + random.nextInt(1_200);
+            }
+            sessions.add(new Session("a" + s, "java", turns));
+        }
+        return sessions;
     }
 
     @TearDown(Level.Trial)
@@ -108,8 +132,10 @@ public class ReplayAccuracyBench {
 
     @Benchmark
     public int replay() throws IOException, InterruptedException {
-        RealTimeDriver driver = RealTimeDriver.builder(endpoint, sessions)
+        Instant zero = Instant.now();
+        RealTimeDriver driver = RealTimeDriver.builder(endpoint, sessions).clock(zero)
                 .plan(TrialPlan.defaults().withWarmUpSeconds(0, 120).withMeasurementSeconds(seconds)).build();
+        long zeroMicros = zero.getEpochSecond() * 1_000_000 + zero.getNano() / 1_000;
         long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();
         Trial t = driver.run(0, agents, r -> { });
         double cores = (double) (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - wall0);
@@ -121,6 +147,9 @@ public class ReplayAccuracyBench {
             lines.put(n.get("id").asText(), n);
         }
         List<Double> diff = new ArrayList<>(), absolute = new ArrayList<>(), serverLag = new ArrayList<>();
+        List<Double> measuredDiff = new ArrayList<>(), measuredAbsolute = new ArrayList<>();
+        List<Double> sendPath = new ArrayList<>(), readPath = new ArrayList<>();
+        List<String> worst = new ArrayList<>();
         int ok = 0;
         for (RequestRecord r : t.records()) {
             JsonNode n = lines.get("cmpl-" + r.requestId());
@@ -130,6 +159,13 @@ public class ReplayAccuracyBench {
             double d = r.ttft() * 1e3 - serverTtft;
             diff.add(d);
             absolute.add(Math.abs(d));
+            if (r.measured()) {
+                measuredDiff.add(d);
+                measuredAbsolute.add(Math.abs(d));
+                sendPath.add((n.get("received_us").asLong() - (zeroMicros + r.sendTime() * 1e6)) / 1e3);
+                readPath.add((zeroMicros + r.firstTokenTime() * 1e6 - n.get("first_token_us").asLong()) / 1e3);
+            }
+            if (Math.abs(d) > 50) worst.add(String.format(Locale.ROOT, "%.1f s: %.0f ms", r.sendTime() - t.startTime(), d));
             serverLag.add((n.get("first_token_us").asLong() - n.get("first_token_due_us").asLong()) / 1e3);
         }
         RealTimeDriver.SendLag lag = driver.sendLag();
@@ -142,12 +178,18 @@ public class ReplayAccuracyBench {
         System.out.printf("  %-38s %9s %9s %9s %9s%n", "ms", "p50", "p90", "p99", "max");
         print("client TTFT - server TTFT", diff);
         print("|client TTFT - server TTFT|", absolute);
+        print("  in the window", measuredDiff);
+        print("  |in the window|", measuredAbsolute);
+        print("  send: server read - client send", sendPath);
+        print("  read: client read - server write", readPath);
         print("server write - simulated first token", serverLag);
         System.out.printf(Locale.ROOT, "  %-38s %9.3f %9s %9.3f %9.3f  (%d sends late by > %d ms, %d of them in the "
                         + "window)%n", "client send lag", lag.p50Millis(), "", lag.p99Millis(), lag.maxMillis(),
                 lag.lateSends(), RealTimeDriver.LATE_SEND.toMillis(), lag.lateMeasuredSends());
         System.out.printf(Locale.ROOT, "  client CPU %.2f cores; machine load average %.1f on %d cores%n", cores,
                 os.getSystemLoadAverage(), os.getAvailableProcessors());
+        System.out.printf("  %d requests off by more than 50 ms, by send time after the trial's start: %s%n", worst.size(),
+                worst.stream().limit(40).toList());
         return ok;
     }
 
