@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Timeout;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
@@ -45,6 +46,7 @@ import java.util.stream.Collectors;
 @Measurement(iterations = 1)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.SECONDS)
+@Timeout(time = 3, timeUnit = TimeUnit.HOURS)
 public class RealVsVirtualBench {
 
     static final EngineConfig ONE_H100 = EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(1);
@@ -67,6 +69,8 @@ public class RealVsVirtualBench {
             SloResult v = Simulation.of(ONE_H100).trajectories(SAMPLE).tiers(TIERS).window(window).warmUp(0, 120)
                     .seed(s).search();
             virtual.add(v.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
+            System.out.printf("%n  virtual time, seed %d: max agents %s after %d trials%n", s, virtual.get(virtual.size() - 1),
+                    v.trials().size());
         }
         Path dir = Files.createTempDirectory("agentload-real-vs-virtual");
         SloResult real;
@@ -75,7 +79,11 @@ public class RealVsVirtualBench {
              Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model(server.modelName()).noApiKey()
                      .build()) {
             real = Replay.against(endpoint).trajectories(SAMPLE).tiers(TIERS).duration(Duration.ofSeconds(window))
-                    .warmUp(Duration.ZERO, Duration.ofSeconds(120)).seed(seed).onTrial(trials::add).search(dir);
+                    .warmUp(Duration.ZERO, Duration.ofSeconds(120)).seed(seed).onTrial(m -> {
+                        trials.add(m);
+                        System.out.printf(Locale.ROOT, "  real-time trial %d: %d agents, TTFT p90 %.3f s%n", m.trial(),
+                                m.agents(), m.ttft().p90());
+                    }).search(dir);
         }
         System.out.printf(Locale.ROOT, "%n  h100x8/llama-3.1-8b, 1 replica, %s, tiers %s, %d s windows%n", SAMPLE, TIERS,
                 window);

@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Timeout;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.BufferedReader;
@@ -67,6 +68,7 @@ import java.util.regex.Pattern;
 @Measurement(iterations = 1)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.SECONDS)
+@Timeout(time = 3, timeUnit = TimeUnit.HOURS)
 public class ReplayAccuracyBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
