@@ -3,7 +3,6 @@ package io.agentload.replay;
 import io.agentload.endpoint.CompletionResult;
 import io.agentload.endpoint.Endpoint;
 import io.agentload.endpoint.EndpointRequest;
-
 import io.agentload.trajectory.Session;
 
 import java.io.PrintWriter;
@@ -12,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,7 +59,7 @@ final class RealTimeTrial {
     private final ExecutorService agentThreads;
     private final LinkedBlockingQueue<RequestRecord> recorded = new LinkedBlockingQueue<>();
     private final Map<Integer, CompletableFuture<CompletionResult>> inFlight = new ConcurrentHashMap<>();
-    private final CompletableFuture<Void> over = new CompletableFuture<>();
+    private final CountDownLatch over = new CountDownLatch(1);
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final double startTime;
@@ -87,7 +86,7 @@ final class RealTimeTrial {
 
     /** Runs the trial to its end and returns it, with the window's mean power from {@code meter}. */
     Trial run(int agents, PowerMeter meter, PrintWriter progress) {
-        Thread recorder = Thread.ofVirtual().name("agentload-recorder").start(this::record);
+        Thread recorder = Thread.ofVirtual().name("agentload-recorder").start(this::drainToSink);
         TrialProgress bar = progress == null ? null : new TrialProgress(progress, trial, agents, plan.measurementSeconds());
         try {
             for (int a = 0; a < agents; a++) schedule(a, pool.firstSendTime(a));
@@ -112,13 +111,15 @@ final class RealTimeTrial {
 
     private void awaitEnd() {
         try {
-            over.get();
+            over.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(new ReplayException("interrupted", e));
-        } catch (ExecutionException e) {
-            fail(e.getCause());
         }
+    }
+
+    private boolean isOver() {
+        return over.getCount() == 0;
     }
 
     /** Sends agent {@code agent}'s next request at {@code wake} on the run's clock. */
@@ -134,12 +135,12 @@ final class RealTimeTrial {
                 timer.schedule(() -> agentThreads.execute(() -> send(agent, due)), delay, TimeUnit.NANOSECONDS);
             }
         } catch (RejectedExecutionException e) {
-            if (!over.isDone()) throw e; // the trial ended meanwhile: the agent has nothing more to send
+            if (!isOver()) throw e; // the trial ended meanwhile: the agent has nothing more to send
         }
     }
 
     private void send(int agent, long dueNanos) {
-        if (over.isDone()) return;
+        if (isOver()) return;
         try {
             Optional<TurnRequest> next = pool.send(agent, clock.now());
             if (next.isEmpty()) {
@@ -153,7 +154,7 @@ final class RealTimeTrial {
                     .withRequestId(identity.requestId());
             CompletableFuture<CompletionResult> future = endpoint.send(call);
             inFlight.put(agent, future);
-            if (over.isDone()) future.cancel(true);
+            if (isOver()) future.cancel(true);
             future.whenComplete((result, error) -> completed(agent, request, dueNanos, future, result, error));
         } catch (RuntimeException e) {
             fail(e);
@@ -163,13 +164,13 @@ final class RealTimeTrial {
     private void completed(int agent, TurnRequest request, long dueNanos, CompletableFuture<CompletionResult> future,
                            CompletionResult result, Throwable error) {
         inFlight.remove(agent, future);
-        if (over.isDone()) return; // a cool-down request cut at the trial's end: dropped
+        if (isOver()) return; // a cool-down request cut at the trial's end: dropped
         try {
             if (error != null) throw new IllegalStateException("the endpoint failed a request it must answer", error);
             RequestRecord record = record(request, result);
             double wake;
             synchronized (this) {
-                if (over.isDone()) return;
+                if (isOver()) return;
                 if (record.ok() && record.cachedTokens() >= 0) {
                     reportsCache = true;
                     warmth.add(record.cachedTokens(), record.inputTokens());
@@ -228,7 +229,8 @@ final class RealTimeTrial {
     /** Ends the trial: no more sends, no more records; requests still in flight are cancelled. */
     private void finish() {
         synchronized (this) {
-            if (!over.complete(null)) return;
+            if (isOver()) return;
+            over.countDown();
         }
         for (CompletableFuture<CompletionResult> f : inFlight.values()) f.cancel(true);
     }
@@ -239,7 +241,7 @@ final class RealTimeTrial {
     }
 
     /** The recorder thread: hands records to the sink in completion order until the end marker. */
-    private void record() {
+    private void drainToSink() {
         try {
             for (RequestRecord r = recorded.take(); r != END; r = recorded.take()) {
                 try {

@@ -122,11 +122,11 @@ public final class Replay {
         JsonNode config = Run.open(dir).manifest().path("config");
         Path file = dir.resolve(Run.MANIFEST);
         String trajectories = text(config, "trajectories", file);
-        if (!trajectories.startsWith("/") && !trajectories.matches("[A-Za-z]:.*")) {
+        Path turns = Path.of(trajectories); // files are recorded by absolute path, sessions given in code by a word
+        if (!turns.isAbsolute()) {
             throw new ReplayException(file + ": the run replayed " + trajectories + " given in code, not a file; resume "
                     + "it with Replay.against(endpoint).sessions(...) and the same settings");
         }
-        Path turns = Path.of(trajectories);
         if (!Files.exists(turns)) throw new ReplayException(file + ": the run's trajectories " + turns + " are gone");
         Replay r = against(endpoint).trajectories(turns)
                 .seed(config.path("seed").asLong())
@@ -358,15 +358,7 @@ public final class Replay {
             }
             ObjectNode statuses = summary.putObject("requests_by_status");
             ReplayResult.byStatus(run.records()).forEach(statuses::put);
-            RealTimeDriver.SendLag lag = driver.sendLag();
-            ObjectNode o = summary.putObject("send_lag_ms");
-            o.put("sends", lag.sends());
-            SloResult.number(o, "p50", lag.p50Millis());
-            SloResult.number(o, "p99", lag.p99Millis());
-            SloResult.number(o, "max", lag.maxMillis());
-            o.put("late_sends", lag.lateSends());
-            o.put("late_measured_sends", lag.lateMeasuredSends());
-            o.put("late_threshold_ms", RealTimeDriver.LATE_SEND.toMillis());
+            ReplayResult.putSendLag(summary, driver.sendLag());
             run.writeText(SloResult.SUMMARY, json(summary));
             return result;
         }

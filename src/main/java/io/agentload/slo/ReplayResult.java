@@ -80,19 +80,8 @@ public record ReplayResult(TrialMetrics trial, List<TrialMetrics.TierCheck> tier
         number(root, "output_tps", trial.outputTokensPerSecond());
         number(root, "requests_per_s", trial.requestsPerSecond());
         number(root, "cached_token_ratio", trial.cachedTokenRatio());
-        if (sendLag.isPresent()) {
-            RealTimeDriver.SendLag lag = sendLag.get();
-            ObjectNode o = root.putObject("send_lag_ms");
-            o.put("sends", lag.sends());
-            number(o, "p50", lag.p50Millis());
-            number(o, "p99", lag.p99Millis());
-            number(o, "max", lag.maxMillis());
-            o.put("late_sends", lag.lateSends());
-            o.put("late_measured_sends", lag.lateMeasuredSends());
-            o.put("late_threshold_ms", RealTimeDriver.LATE_SEND.toMillis());
-        } else {
-            root.putNull("send_lag_ms");
-        }
+        if (sendLag.isPresent()) putSendLag(root, sendLag.get());
+        else root.putNull("send_lag_ms");
         number(root, "mean_power_w", power.map(PowerSummary::meanWatts).orElse(Double.NaN));
         number(root, "energy_j", power.map(PowerSummary::energyJoules).orElse(Double.NaN));
         number(root, "power_coverage", power.map(PowerSummary::coverage).orElse(Double.NaN));
@@ -121,6 +110,18 @@ public record ReplayResult(TrialMetrics trial, List<TrialMetrics.TierCheck> tier
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the summary as JSON", e);
         }
+    }
+
+    /** Puts {@code send_lag_ms}: sends, p50, p99, max, late sends (all, and in a window) and the threshold. */
+    static void putSendLag(ObjectNode parent, RealTimeDriver.SendLag lag) {
+        ObjectNode o = parent.putObject("send_lag_ms");
+        o.put("sends", lag.sends());
+        number(o, "p50", lag.p50Millis());
+        number(o, "p99", lag.p99Millis());
+        number(o, "max", lag.maxMillis());
+        o.put("late_sends", lag.lateSends());
+        o.put("late_measured_sends", lag.lateMeasuredSends());
+        o.put("late_threshold_ms", RealTimeDriver.LATE_SEND.toMillis());
     }
 
     /** Writes {@code summary.json} into {@code run}. */

@@ -6,9 +6,11 @@ import io.agentload.endpoint.Reply;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Turn;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,6 +95,21 @@ class RealTimeDriverTest {
             RealTimeDriver.SendLag lag = driver.sendLag();
             assertEquals(t.records().size(), lag.sends(), "the lag of every recorded request");
             assertTrue(lag.p50Millis() <= lag.p99Millis() && lag.p99Millis() <= lag.maxMillis(), lag.toString());
+        }
+    }
+
+    @Test
+    void theJavadocExampleRecordsATrialInARunFolder(@TempDir Path dir) throws IOException {
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(PACED, false);
+             Endpoint endpoint = endpoint(server.baseUrl());
+             Run run = Run.builder(dir.resolve("run")).create()) {
+            List<Session> sessions = SESSIONS;
+            RealTimeDriver driver = RealTimeDriver.builder(endpoint, sessions).plan(PLAN).clock(run.startedAt()).build();
+            Trial trial = driver.run(0, 4, run::append);
+            assertEquals(trial.records().size(), run.records().size());
+            assertEquals(trial.records().size(), driver.sendLag().sends());
+            assertTrue(driver.sendLag().p99Millis() >= driver.sendLag().p50Millis());
+            assertTrue(trial.startTime() >= 0 && trial.startTime() < driver.now(), "on the run's clock");
         }
     }
 
