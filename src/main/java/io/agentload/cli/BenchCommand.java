@@ -273,6 +273,12 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             out.printf("%s serving %s, %d trials%n", e.url(), e.model(), result.trials().size());
             printTiers(out, result);
+            for (JsonNode t : summary.path("tiers")) {
+                if (!t.path("energy_j").isNumber()) continue;
+                out.printf(Locale.ROOT, "  %s tok/s at %d agents: %,.1f kJ in the window, power readings covering %.1f%% of it%n",
+                        t.path("min_output_tps").asText(), t.path("max_agents").asInt(), t.path("energy_j").asDouble() / 1e3,
+                        100 * t.path("power_coverage").asDouble());
+            }
             JsonNode lag = summary.path("send_lag_ms");
             out.printf(Locale.ROOT, "requests: %s; send lag p99 %.2f ms, %d sends in a window later than %d ms%n",
                     statuses(summary.path("requests_by_status")), lag.path("p99").asDouble(),

@@ -80,12 +80,13 @@ class BenchEndpointTest {
             assertTrue(json.get("send_lag_ms").get("sends").asLong() > 0);
             assertTrue(r.err().contains("trial 2, 4 agents: 20 ok"), r.err());
 
-            CliRunner text = CliRunner.run(bench(server.baseUrl(), tmp.resolve("text"), "--window", "0.5", "--agents-max", "2")
-                    .toArray(String[]::new));
+            CliRunner text = CliRunner.run(bench(server.baseUrl(), tmp.resolve("text"), "--window", "0.5", "--agents-max", "2",
+                    "--power", "constant=1000").toArray(String[]::new));
             assertEquals(0, text.exitCode(), text.err());
             assertTrue(text.out().startsWith(server.baseUrl() + "/completions serving fake, 2 trials"), text.out());
             assertTrue(text.out().contains("20 tok/s, TTFT \u2264 0.5 s, 90% of agents"), text.out());
             assertTrue(text.out().contains(" ok; send lag p99 "), text.out());
+            assertTrue(text.out().contains("  20 tok/s at 2 agents: 0.5 kJ in the window, power readings covering "), text.out());
         }
     }
 
