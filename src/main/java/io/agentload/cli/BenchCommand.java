@@ -1,10 +1,13 @@
 package io.agentload.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentload.endpoint.Endpoint;
 import io.agentload.power.Boundary;
 import io.agentload.replay.Run;
 import io.agentload.sim.EngineConfig;
+import io.agentload.slo.Replay;
 import io.agentload.slo.Simulation;
 import io.agentload.slo.SloResult;
 import io.agentload.slo.SloTier;
@@ -22,8 +25,11 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -32,15 +38,18 @@ import java.util.stream.Collectors;
 /**
  * {@code agentload bench}: the SLO search (DESIGN.md section 6) on a target, recorded in a run folder (section 8).
  * The target is the serving simulator in virtual time, built by {@link #simulation()} from {@code --system},
- * {@code --model} and the engine options; a real endpoint ({@code --endpoint URL}, real time) is another target for
- * the same trajectories, tiers, search, progress bar, run folder and outputs, built beside it.
+ * {@code --model} and the engine options, or a real endpoint ({@code --endpoint URL --model NAME}) in real time,
+ * built by {@link #replay(Endpoint)}: the same trajectories, tiers, search, run folder and outputs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Find how many concurrent agents a system serves per SLO tier (per-agent output speed and TTFT),",
-                "per GPU and per megawatt, by ramping and bisecting the number of agents. The target is the serving",
-                "simulator: a built-in system (agentload systems) serving a built-in model (agentload models), in",
-                "virtual time. Writes a run folder: run.json, requests.parquet, trials.parquet, power.parquet,",
-                "summary.json and report.html. A progress bar goes to standard error."})
+        description = {"Find how many concurrent agents a system serves per SLO tier (per-agent output",
+                "speed and TTFT), per GPU and per megawatt, by ramping and bisecting the number of",
+                "agents. The target is the serving simulator, a built-in system (agentload systems)",
+                "serving a built-in model (agentload models) in virtual time; or, with --endpoint URL",
+                "--model NAME, a real OpenAI-compatible endpoint in real time. Writes a run folder:",
+                "run.json, requests.parquet, trials.parquet, power.parquet, summary.json and",
+                "report.html. A progress bar goes to standard error. --resume RUNDIR continues a",
+                "killed endpoint run."})
 final class BenchCommand implements Callable<Integer> {
 
     /** The system the main job simulates: the HGX H200 that AA-AgentPerf published, see docs/simulator.md. */
@@ -49,6 +58,15 @@ final class BenchCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = "llama-3.1-70b";
     /** The shipped sample of coding-agent sessions. */
     static final String DEFAULT_TRAJECTORIES = "data/coding-agent-sample.parquet";
+
+    /** An endpoint's trials run in real time: Artificial Analysis' 3-minute phases rather than the simulator's 10. */
+    static final int ENDPOINT_WINDOW_SECONDS = 180;
+
+    /** Options that describe the simulator, meaningless for an endpoint. */
+    private static final List<String> SIMULATOR_ONLY = List.of("--system", "--tensor-parallel", "--prefix-cache",
+            "--power-boundary");
+    /** Options that describe an endpoint, meaningless for the simulator. */
+    private static final List<String> ENDPOINT_ONLY = List.of("--api", "--api-key-env", "--gpus");
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
@@ -62,8 +80,36 @@ final class BenchCommand implements Callable<Integer> {
     String system;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = DEFAULT_MODEL,
-            description = "simulated model (default: ${DEFAULT-VALUE}; see 'agentload models')")
+            description = "simulated model (default: ${DEFAULT-VALUE}; see 'agentload models'); with --endpoint, the "
+                    + "served model's name (required)")
     String model;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "bench this OpenAI-compatible endpoint in real time instead, e.g. http://gpu-node:8000/v1")
+    String endpoint;
+
+    @Option(names = "--api", paramLabel = "API", defaultValue = "completions",
+            description = "with --endpoint: completions (token ids, exact prefix reuse; default) or chat (text)")
+    String api;
+
+    @Option(names = "--api-key-env", paramLabel = "NAME",
+            description = "with --endpoint: the variable holding the API key (default: OPENAI_API_KEY when set)")
+    String apiKeyEnv;
+
+    @Option(names = "--gpus", paramLabel = "N",
+            description = "with --endpoint: the GPUs behind it, for agents per GPU (default: 1)")
+    Integer gpus;
+
+    @Option(names = "--power", paramLabel = "SPEC",
+            description = "power: model, the simulator's (its default); with --endpoint nvidia-smi[=PATH], dcgm=URL, "
+                    + "redfish[@rack]=URL (node boundary) or constant=WATTS[:gpu|node|rack] (default: none, so no "
+                    + "Agents per MW)")
+    String power;
+
+    @Option(names = "--resume", paramLabel = "RUNDIR",
+            description = "continue the endpoint search recorded in RUNDIR, reusing its finished trials (a simulated "
+                    + "run is rerun instead: it is deterministic)")
+    Path resume;
 
     @Option(names = "--tensor-parallel", paramLabel = "N",
             description = "GPUs per replica, as many replicas as fit (default: 8, one replica per NVLink node, fewer if the GPUs do not divide)")
@@ -87,7 +133,8 @@ final class BenchCommand implements Callable<Integer> {
     String tiers;
 
     @Option(names = "--window", paramLabel = "SECONDS", defaultValue = "" + Simulation.DEFAULT_WINDOW_SECONDS,
-            description = "measurement window of each trial, virtual seconds (default: ${DEFAULT-VALUE})")
+            description = "measurement window of each trial, virtual seconds (default: ${DEFAULT-VALUE}; with "
+                    + "--endpoint, real seconds, default " + ENDPOINT_WINDOW_SECONDS + ")")
     double window;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
@@ -110,6 +157,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (resume != null) return resumeEndpoint();
+        if (endpoint != null) return benchEndpoint();
+        for (String name : ENDPOINT_ONLY) {
+            if (matched(name)) throw new ParameterException(spec.commandLine(), name + " needs --endpoint URL");
+        }
+        if (power != null && !power.strip().equals("model")) {
+            throw new ParameterException(spec.commandLine(), "--power: the simulator's power is its model (--power "
+                    + "model, the default); measured sources need --endpoint URL");
+        }
         Simulation simulation = simulation();
         Path dir = output != null ? output : Path.of("runs", LocalDateTime.now().format(STAMP) + "-" + system + "-" + model);
         if (Files.exists(dir.resolve(Run.MANIFEST))) {
@@ -124,6 +180,119 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private boolean matched(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** The search against {@code --endpoint} in real time. */
+    private int benchEndpoint() throws Exception {
+        for (String name : SIMULATOR_ONLY) {
+            if (matched(name)) throw new ParameterException(spec.commandLine(), name + " describes the simulator, not --endpoint");
+        }
+        if (!matched("--model")) {
+            throw new ParameterException(spec.commandLine(), "--endpoint needs --model NAME, the served model's name");
+        }
+        Path dir = output != null ? output : Path.of("runs", LocalDateTime.now().format(STAMP) + "-endpoint-"
+                + model.replaceAll("[^A-Za-z0-9._-]", "_"));
+        if (Files.exists(dir.resolve(Run.MANIFEST))) {
+            throw new ParameterException(spec.commandLine(), dir + " already holds a run; choose another -o RUNDIR");
+        }
+        if (!Files.exists(trajectories)) {
+            throw new ParameterException(spec.commandLine(), "--trajectories: " + trajectories + " does not exist");
+        }
+        Endpoint e;
+        try {
+            e = EndpointOptions.build(endpoint, model, api, apiKeyEnv);
+        } catch (IllegalArgumentException bad) {
+            throw new ParameterException(spec.commandLine(), bad.getMessage());
+        }
+        try (e) {
+            return printed(replay(e).search(dir), e, dir);
+        }
+    }
+
+    /** Continues the endpoint search recorded in {@code --resume}. */
+    private int resumeEndpoint() throws Exception {
+        for (String name : spec.commandLine().getParseResult().matchedOptions().stream().map(o -> o.longestName()).toList()) {
+            if (!List.of("--resume", "--json").contains(name)) {
+                throw new ParameterException(spec.commandLine(), name + " cannot be changed when resuming: " + resume
+                        + "/run.json holds the run's settings");
+            }
+        }
+        JsonNode manifest = Run.open(resume).manifest();
+        String mode = manifest.path("config").path("mode").asText();
+        if (!mode.equals("bench")) {
+            throw new ParameterException(spec.commandLine(), resume + " does not hold an endpoint search (run.json says "
+                    + (manifest.path("config").path("target").asText().equals("simulator") ? "simulator: rerun it, the "
+                    + "simulator is deterministic" : "mode " + manifest.path("config").path("mode")) + ")");
+        }
+        try (Endpoint e = EndpointOptions.fromRun(manifest.path("endpoint"))) {
+            return printed(progress(Replay.fromRun(resume, e)).resumeSearch(resume), e, resume);
+        }
+    }
+
+    /** The real-time search from the options, with a progress bar per trial and a line after each. */
+    private Replay replay(Endpoint e) {
+        try {
+            return progress(Replay.against(e).trajectories(trajectories).tiers(tiers).seed(seed)
+                    .duration(Duration.ofMillis(Math.round(1000 * (matched("--window") ? window : ENDPOINT_WINDOW_SECONDS))))
+                    .toolTimeScale(toolTimeScale).maxAgents(agentsMax).gpus(gpus == null ? 1 : gpus)
+                    .power(power == null ? "" : power));
+        } catch (IllegalArgumentException bad) {
+            throw new ParameterException(spec.commandLine(), bad.getMessage());
+        }
+    }
+
+    private Replay progress(Replay replay) {
+        PrintWriter err = spec.commandLine().getErr();
+        return replay.progress(err).onTrial(m -> {
+            err.printf("trial %d, %d agents: %s%n", m.trial(), m.agents(), replay.tiers().stream()
+                    .map(t -> speed(t) + (m.check(t).passed() ? " ok" : " no")).collect(Collectors.joining(", ")));
+            err.flush();
+        });
+    }
+
+    private int printed(SloResult result, Endpoint e, Path dir) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode summary = (ObjectNode) mapper.readTree(dir.resolve(SloResult.SUMMARY).toFile());
+        if (json) {
+            JsonNode config = Run.open(dir).manifest().path("config");
+            ObjectNode root = mapper.createObjectNode();
+            root.put("target", "endpoint");
+            root.put("endpoint", e.url());
+            root.put("model", e.model());
+            root.put("trajectories", config.path("trajectories").asText());
+            root.put("window_s", config.path("window_s").asDouble());
+            root.put("seed", config.path("seed").asLong());
+            root.put("run_dir", dir.toString());
+            root.setAll(summary);
+            out.println(mapper.writeValueAsString(root));
+        } else {
+            out.printf("%s serving %s, %d trials%n", e.url(), e.model(), result.trials().size());
+            printTiers(out, result);
+            for (JsonNode t : summary.path("tiers")) {
+                if (!t.path("energy_j").isNumber()) continue;
+                out.printf(Locale.ROOT, "  %s tok/s at %d agents: %,.1f kJ in the window, power readings covering %.1f%% of it%n",
+                        t.path("min_output_tps").asText(), t.path("max_agents").asInt(), t.path("energy_j").asDouble() / 1e3,
+                        100 * t.path("power_coverage").asDouble());
+            }
+            JsonNode lag = summary.path("send_lag_ms");
+            out.printf(Locale.ROOT, "requests: %s; send lag p99 %.2f ms, %d sends in a window later than %d ms%n",
+                    statuses(summary.path("requests_by_status")), lag.path("p99").asDouble(),
+                    lag.path("late_measured_sends").asLong(), lag.path("late_threshold_ms").asLong());
+            out.printf("run folder: %s (report.html)%n", dir);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String statuses(JsonNode byStatus) {
+        List<String> parts = new ArrayList<>();
+        byStatus.fields().forEachRemaining(f -> parts.add(String.format(Locale.ROOT, "%,d %s", f.getValue().asLong(), f.getKey())));
+        return String.join(", ", parts);
     }
 
     /** The simulated target from the options; bad values are bad usage, reported before any work starts. */
@@ -188,6 +357,11 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("%s serving %s (%d replica%s at TP%d, prefix cache %s), %s, %d trials%n", system, model,
                 c.replicas(), c.replicas() == 1 ? "" : "s", c.tensorParallel(), prefixCache, trajectories,
                 result.trials().size());
+        printTiers(out, result);
+        out.printf("run folder: %s (report.html)%n", dir);
+    }
+
+    private static void printTiers(PrintWriter out, SloResult result) {
         out.printf("%-40s %10s %10s %10s %10s  %s%n", "tier", "max agents", "agents/GPU", "agents/MW", "mean W", "power boundary");
         for (SloResult.TierResult t : result.tiers()) {
             boolean power = t.power().present();
@@ -197,7 +371,6 @@ final class BenchCommand implements Callable<Integer> {
                     power ? String.format(Locale.ROOT, "%,.0f", t.power().meanWatts()) : "-",
                     power ? t.power().boundary() : "-");
         }
-        out.printf("run folder: %s (report.html)%n", dir);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
                 GenerateCommand.class,
                 ImportCommand.class,
                 StatsCommand.class,
+                ReplayCommand.class,
                 KernelCommand.class,
                 ServeCommand.class,
                 BenchCommand.class,

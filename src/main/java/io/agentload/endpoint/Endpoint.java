@@ -31,7 +31,8 @@ import java.util.function.Function;
  * <p>Each {@link #send} is one HTTP/1.1 request on its own virtual thread, streamed with {@code stream_options:
  * {include_usage: true}}. Nothing in the client limits or queues requests: OkHttp's per-host and total limits are
  * lifted and idle keep-alive connections are kept for thousands of agents, so the send time is when the request
- * really leaves (a client-side queue hidden from TTFT is a known pitfall of other load generators). Read and write
+ * really leaves (a client-side queue hidden from TTFT is a known pitfall of other load generators); sockets have
+ * Nagle's algorithm off, so no part of a body waits in the kernel for the server's delayed acknowledgement. Read and write
  * timeouts are off; a first-token and a total timeout, run by one watchdog thread, cancel stalled calls instead.
  *
  * <p>Two APIs: {@link Api#COMPLETIONS} (the default) sends token ids, {@link Api#CHAT} sends text of the same length
@@ -59,6 +60,7 @@ public final class Endpoint implements AutoCloseable {
     private final BodyOptions options;
     private final String authorization;
     private final String apiKeySource;
+    private final String apiKeyVariable;
     private final ExchangeSettings settings;
     private final OkHttpClient client;
     private final ExecutorService callThreads;
@@ -71,6 +73,7 @@ public final class Endpoint implements AutoCloseable {
         this.options = new BodyOptions(b.model, b.temperature, b.ignoreEos, b.minTokens, b.tokenIds);
         this.authorization = apiKey.isEmpty() ? "" : "Bearer " + apiKey;
         this.apiKeySource = apiKey.isEmpty() ? "no API key" : "API key from $" + b.apiKeyVariable;
+        this.apiKeyVariable = apiKey.isEmpty() ? "" : b.apiKeyVariable;
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
                 .name("agentload-endpoint-watchdog").unstarted(r));
         watchdog.setRemoveOnCancelPolicy(true);
@@ -81,6 +84,7 @@ public final class Endpoint implements AutoCloseable {
         this.client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(b.maxIdleConnections, 5, TimeUnit.MINUTES))
+                .socketFactory(new NoDelaySockets())
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(Duration.ZERO)
@@ -118,6 +122,7 @@ public final class Endpoint implements AutoCloseable {
                 .header("Accept-Encoding", "identity") // a compressed stream would hold chunks back
                 .tag(Exchange.class, exchange);
         if (!authorization.isEmpty()) http.header("Authorization", authorization);
+        if (!request.requestId().isEmpty()) http.header("X-Request-Id", request.requestId());
         Call call = client.newCall(http.build());
         return exchange.start(call);
     }
@@ -135,6 +140,11 @@ public final class Endpoint implements AutoCloseable {
     /** The model named in every request. */
     public String model() {
         return options.model();
+    }
+
+    /** The environment variable the API key was read from, or empty when no key is sent; never the key itself. */
+    public String apiKeyVariable() {
+        return apiKeyVariable;
     }
 
     /** Cancels requests still running (their results say {@code cancelled}) and releases threads and connections. */

@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param salt         the replay salt; shared-prefix tokens ignore it
  * @param outputTokens tokens to generate: sent as {@code max_tokens} (and {@code min_tokens}, {@code ignore_eos})
  * @param agentId      the agent sending it, for results and error details; empty when not given
+ * @param requestId    sent as the {@code X-Request-Id} header (vLLM and {@code agentload serve} name the request by
+ *                     it in their logs, so client and server records can be joined); empty sends none
  */
-public record EndpointRequest(PromptLayout layout, long salt, int outputTokens, String agentId) {
+public record EndpointRequest(PromptLayout layout, long salt, int outputTokens, String agentId, String requestId) {
 
     public EndpointRequest {
         Objects.requireNonNull(layout, "layout");
@@ -22,16 +24,25 @@ public record EndpointRequest(PromptLayout layout, long salt, int outputTokens, 
                     + layout.sessionId() + " turn " + layout.turn());
         }
         agentId = agentId == null ? "" : agentId;
+        requestId = requestId == null ? "" : requestId;
+        if (!requestId.isEmpty() && !requestId.matches("[A-Za-z0-9._:/-]{1,200}")) {
+            throw new IllegalArgumentException("request id '" + requestId + "' is not 1 to 200 letters, digits or ._:/-");
+        }
     }
 
-    /** A request for a turn's layout, with no agent named. */
+    /** A request for a turn's layout, with no agent or request id named. */
     public static EndpointRequest of(PromptLayout layout, long salt, int outputTokens) {
-        return new EndpointRequest(layout, salt, outputTokens, "");
+        return new EndpointRequest(layout, salt, outputTokens, "", "");
     }
 
     /** This request, sent by the named agent. */
     public EndpointRequest withAgentId(String agentId) {
-        return new EndpointRequest(layout, salt, outputTokens, agentId);
+        return new EndpointRequest(layout, salt, outputTokens, agentId, requestId);
+    }
+
+    /** This request, named {@code requestId} in its {@code X-Request-Id} header. */
+    public EndpointRequest withRequestId(String requestId) {
+        return new EndpointRequest(layout, salt, outputTokens, agentId, requestId);
     }
 
     /** The session the turn belongs to. */
@@ -51,6 +62,7 @@ public record EndpointRequest(PromptLayout layout, long salt, int outputTokens, 
 
     /** Names the request in error details: agent (when given), session and turn. */
     String describe() {
-        return (agentId.isEmpty() ? "" : "agent " + agentId + ", ") + "session " + sessionId() + ", turn " + turn();
+        return (agentId.isEmpty() ? "" : "agent " + agentId + ", ") + "session " + sessionId() + ", turn " + turn()
+                + (requestId.isEmpty() ? "" : ", request " + requestId);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Appends request records to a run folder while the run goes on, so that a crash keeps every flushed record.
+ * Appends request records to a run folder while the run goes on, so that a crash keeps every appended record.
  *
  * <p>A Parquet file is only readable once its footer is written at close, so the log does not keep one file open:
  * each flush writes the buffered records as one complete small file {@code requests/part-NNNNN.parquet} (written
@@ -23,6 +24,12 @@ import java.util.regex.Pattern;
  * {@code requests.parquet}, records in the footer the last part it holds ({@value #COMPACTED_THROUGH}), and then
  * deletes the parts; a crash between the rename and the deletes leaves parts that the footer marks as already
  * compacted, so no record is ever read twice. A resumed log numbers its parts after every existing one.
+ *
+ * <p>Until its part is written, every record is also in that part's write-ahead journal
+ * ({@code requests/part-NNNNN.journal}, see {@link RequestJournal}), written as it is appended: a killed process loses
+ * no appended record. Reading a run folder reads journals whose part was never written as if they were that part;
+ * resuming writes them as their parts. A journal whose part exists is left over from a kill between the part's
+ * rename and the journal's delete, and is ignored.
  *
  * <p>A flush happens when {@code maxBufferedRows} records are buffered or {@code flushIntervalNanos} of wall time
  * passed since the last one (checked on append), and on {@link #flush()}. The appending thread that triggers a flush
@@ -35,13 +42,15 @@ final class RequestLog implements AutoCloseable {
     static final String FILE = "requests.parquet";
     static final String PARTS = "requests";
     static final String COMPACTED_THROUGH = "agentload.compacted_through_part";
-    private static final Pattern PART = Pattern.compile("part-(\\d+)\\.parquet");
+    private static final Pattern PART = Pattern.compile("part-(\\d+)(\\.parquet|\\.journal)");
 
     private final Path runDir;
     private final int maxBufferedRows;
     private final long flushIntervalNanos;
     private final Object writeLock = new Object();
     private List<RequestRecord> buffer = new ArrayList<>();
+    private List<Path> bufferJournals = new ArrayList<>();
+    private RequestJournal journal;
     private int writing;
     private int nextPart;
     private long lastFlush = System.nanoTime();
@@ -52,11 +61,18 @@ final class RequestLog implements AutoCloseable {
         this.maxBufferedRows = maxBufferedRows;
         this.flushIntervalNanos = flushIntervalNanos;
         State state = State.of(runDir);
-        this.nextPart = Math.max(state.compactedThrough(), state.parts().isEmpty() ? -1 : state.parts().lastKey()) + 1;
+        for (Map.Entry<Integer, Path> j : state.journals().entrySet()) {
+            List<RequestRecord> recovered = RequestJournal.read(j.getValue());
+            if (recovered.isEmpty()) continue;
+            RequestsFile.write(partPath(runDir, j.getKey()), recovered, Map.of(), CompressionCodecName.UNCOMPRESSED);
+        }
+        deleteParts(state.journals().values());
+        deleteParts(state.staleJournals());
+        this.nextPart = Math.max(state.compactedThrough(), state.lastNumber()) + 1;
     }
 
-    /** A batch taken from the buffer and the part number it will be written to. */
-    private record Batch(int part, List<RequestRecord> records) {
+    /** A batch taken from the buffer, the part number it will be written to and the journals that hold it. */
+    private record Batch(int part, List<RequestRecord> records, List<Path> journals) {
     }
 
     /** Buffers a record and writes a part when the buffer is full or the flush interval has passed. */
@@ -64,6 +80,11 @@ final class RequestLog implements AutoCloseable {
         Batch batch = null;
         synchronized (this) {
             if (closed) throw new ReplayException("the request log of " + runDir + " is closed");
+            if (journal == null) {
+                journal = RequestJournal.open(journalPath(runDir, nextPart));
+                bufferJournals.add(journal.file());
+            }
+            journal.append(record);
             buffer.add(record);
             if (buffer.size() >= maxBufferedRows || System.nanoTime() - lastFlush >= flushIntervalNanos) {
                 batch = take();
@@ -95,8 +116,13 @@ final class RequestLog implements AutoCloseable {
     private Batch take() {
         lastFlush = System.nanoTime();
         if (buffer.isEmpty()) return null;
-        Batch batch = new Batch(nextPart++, buffer);
+        if (journal != null) {
+            journal.close();
+            journal = null;
+        }
+        Batch batch = new Batch(nextPart++, buffer, bufferJournals);
         buffer = new ArrayList<>();
+        bufferJournals = new ArrayList<>();
         writing++;
         return batch;
     }
@@ -107,9 +133,11 @@ final class RequestLog implements AutoCloseable {
                 RequestsFile.write(partPath(runDir, batch.part()), batch.records(), Map.of(),
                         CompressionCodecName.UNCOMPRESSED);
             }
+            deleteParts(batch.journals());
         } catch (RuntimeException e) {
             synchronized (this) {
                 buffer.addAll(0, batch.records());
+                bufferJournals.addAll(0, batch.journals());
             }
             throw e;
         } finally {
@@ -141,18 +169,30 @@ final class RequestLog implements AutoCloseable {
         deleteParts(state.parts().values());
     }
 
-    /** Every flushed record of a run folder: {@code requests.parquet} first, then parts not yet compacted. */
+    /**
+     * Every appended record of a run folder: {@code requests.parquet} first, then the parts not yet compacted and the
+     * journals of parts never written, by part number.
+     */
     static List<RequestRecord> read(Path runDir) {
         State state = State.of(runDir);
         List<RequestRecord> records = new ArrayList<>();
         Path file = runDir.resolve(FILE);
         if (Files.exists(file)) records.addAll(RequestsFile.read(file));
-        for (Path part : state.parts().values()) records.addAll(RequestsFile.read(part));
+        TreeMap<Integer, Path> pending = new TreeMap<>(state.parts());
+        pending.putAll(state.journals());
+        for (Path p : pending.values()) {
+            records.addAll(p.getFileName().toString().endsWith(RequestJournal.SUFFIX)
+                    ? RequestJournal.read(p) : RequestsFile.read(p));
+        }
         return records;
     }
 
     private static Path partPath(Path runDir, int part) {
         return runDir.resolve(PARTS).resolve(String.format("part-%05d.parquet", part));
+    }
+
+    private static Path journalPath(Path runDir, int part) {
+        return runDir.resolve(PARTS).resolve(String.format("part-%05d%s", part, RequestJournal.SUFFIX));
     }
 
     private void deleteParts(Iterable<Path> parts) {
@@ -165,9 +205,17 @@ final class RequestLog implements AutoCloseable {
 
     /**
      * What is on disk: the last part {@code requests.parquet} holds (-1 when none), the parts after it by number,
-     * and stale parts it already holds.
+     * stale parts it already holds, the journals of parts never written by number, and journals whose part was
+     * written (or compacted).
      */
-    private record State(int compactedThrough, TreeMap<Integer, Path> parts, List<Path> stale) {
+    private record State(int compactedThrough, TreeMap<Integer, Path> parts, List<Path> stale,
+                         TreeMap<Integer, Path> journals, List<Path> staleJournals) {
+
+        /** The highest part number on disk, written or journalled; -1 when none. */
+        int lastNumber() {
+            int last = parts.isEmpty() ? -1 : parts.lastKey();
+            return journals.isEmpty() ? last : Math.max(last, journals.lastKey());
+        }
 
         static State of(Path runDir) {
             Path file = runDir.resolve(FILE);
@@ -184,21 +232,31 @@ final class RequestLog implements AutoCloseable {
             }
             TreeMap<Integer, Path> parts = new TreeMap<>();
             List<Path> stale = new ArrayList<>();
+            TreeMap<Integer, Path> journals = new TreeMap<>();
+            List<Path> staleJournals = new ArrayList<>();
             Path dir = runDir.resolve(PARTS);
             if (Files.isDirectory(dir)) {
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "part-*.parquet")) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "part-*")) {
                     for (Path p : files) {
                         Matcher m = PART.matcher(p.getFileName().toString());
                         if (!m.matches()) continue;
                         int n = Integer.parseInt(m.group(1));
-                        if (n <= through) stale.add(p);
+                        if (m.group(2).equals(RequestJournal.SUFFIX)) journals.put(n, p);
+                        else if (n <= through) stale.add(p);
                         else parts.put(n, p);
                     }
                 } catch (IOException e) {
                     throw new ReplayException("cannot list " + dir + ": " + e.getMessage(), e);
                 }
             }
-            return new State(through, parts, stale);
+            for (Iterator<Map.Entry<Integer, Path>> it = journals.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Integer, Path> j = it.next();
+                if (j.getKey() <= through || parts.containsKey(j.getKey())) {
+                    staleJournals.add(j.getValue());
+                    it.remove();
+                }
+            }
+            return new State(through, parts, stale, journals, staleJournals);
         }
     }
 }

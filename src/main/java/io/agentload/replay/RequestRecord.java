@@ -121,6 +121,15 @@ public record RequestRecord(
         return phase == Phase.MEASURED;
     }
 
+    /**
+     * The id the real-time driver sends as the request's {@code X-Request-Id} header: trial, agent, replay salt (hex)
+     * and turn, e.g. {@code 3-12-9f3c0a1b2c3d4e5f-7}. Unique within a run, so records can be joined with a server's
+     * own request log (vLLM's, or {@code agentload serve}'s first-token log).
+     */
+    public String requestId() {
+        return trial + "-" + agent + "-" + Long.toHexString(salt) + "-" + turn;
+    }
+
     /** Time to first token: first token minus send, in seconds (DESIGN.md section 5). */
     public double ttft() {
         return firstTokenTime - sendTime;

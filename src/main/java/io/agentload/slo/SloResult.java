@@ -70,6 +70,15 @@ public record SloResult(List<TierResult> tiers, List<TrialMetrics> trials, int g
      * are null.
      */
     public String summaryJson() {
+        try {
+            return JSON.writeValueAsString(summaryNode()) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the summary as JSON", e);
+        }
+    }
+
+    /** The summary as a JSON tree, for drivers that add what they know (the real-time replay's faults and lag). */
+    ObjectNode summaryNode() {
         ObjectNode root = JSON.createObjectNode();
         root.put("gpus", gpus);
         root.put("trials", trials.size());
@@ -88,14 +97,11 @@ public record SloResult(List<TierResult> tiers, List<TrialMetrics> trials, int g
             if (t.power().present()) o.put("power_boundary", t.power().boundary());
             else o.putNull("power_boundary");
         }
-        try {
-            return JSON.writeValueAsString(root) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the summary as JSON", e);
-        }
+        return root;
     }
 
-    private static void number(ObjectNode o, String field, double value) {
+    /** Puts a finite number (an integral one as an integer), or null. */
+    static void number(ObjectNode o, String field, double value) {
         if (Double.isFinite(value)) {
             if (value == Math.rint(value) && Math.abs(value) < 1e15) o.put(field, (long) value);
             else o.put(field, value);

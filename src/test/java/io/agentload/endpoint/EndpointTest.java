@@ -82,6 +82,7 @@ class EndpointTest {
         assertEquals("text/event-stream", received.header("accept"));
         assertEquals("identity", received.header("accept-encoding"));
         assertNull(received.header("authorization"));
+        assertNull(received.header("x-request-id"), "no id given, none sent");
         assertNull(received.header("transfer-encoding"), "sent with a Content-Length, not chunked");
         BodyOptions options = new BodyOptions("llama", 0, true, true, TokenIdRange.DEFAULT);
         ByteString expected = PromptBodyTest.bytes(new CompletionsBody(options, new PromptTokens(LAYOUT, 42, TokenIdRange.DEFAULT), 5));
@@ -308,6 +309,18 @@ class EndpointTest {
     }
 
     @Test
+    void aRequestIdIsSentAsXRequestIdAndNamesTheRequestInDetails() throws Exception {
+        server.enqueue(Reply.stream(2), Reply.status(500, "{}"));
+        CompletionResult ok = send(endpoint, REQUEST.withRequestId("0-7-1f2e3d-4"));
+        CompletionResult failed = send(endpoint, REQUEST.withRequestId("0-7-1f2e3d-5"));
+        assertTrue(ok.ok(), ok.toString());
+        assertEquals("0-7-1f2e3d-4", server.received().get(0).header("x-request-id"));
+        assertTrue(failed.detail().endsWith("agent a7, session s1, turn 0, request 0-7-1f2e3d-5]"), failed.detail());
+        assertThrows(IllegalArgumentException.class, () -> REQUEST.withRequestId("has space"));
+        assertThrows(IllegalArgumentException.class, () -> REQUEST.withRequestId("x".repeat(201)));
+    }
+
+    @Test
     void theKeyVariableIsRequiredWhenNamedAndOptionalByDefault() throws Exception {
         EndpointException missing = assertThrows(EndpointException.class,
                 () -> builder().apiKeyFromEnv("MY_KEY").build());
@@ -320,6 +333,8 @@ class EndpointTest {
             assertEquals("Bearer sk-default", server.received().get(0).header("authorization"));
             assertNull(server.received().get(1).header("authorization"));
             assertTrue(without.toString().endsWith("no API key]"));
+            assertEquals("OPENAI_API_KEY", byDefault.apiKeyVariable());
+            assertEquals("", without.apiKeyVariable());
         }
     }
 

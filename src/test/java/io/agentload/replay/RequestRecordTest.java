@@ -29,6 +29,12 @@ class RequestRecordTest {
     }
 
     @Test
+    void theRequestIdNamesTrialAgentReplayAndTurn() {
+        assertEquals("2-5-63-3", ok().build().requestId());
+        assertEquals("0-1-ffffffffffffffff-0", ok().trial(0, 1).turn("s1", 0, -1).build().requestId());
+    }
+
+    @Test
     void speedIsUndefinedBelowTwoTokensAndInfiniteWhenAllArriveAtOnce() {
         assertTrue(Double.isNaN(ok().tokens(10, 0, 1).build().outputTokensPerSecond()));
         assertEquals(Double.POSITIVE_INFINITY, ok().tokenTimes(11, 11).build().outputTokensPerSecond());

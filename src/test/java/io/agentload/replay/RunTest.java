@@ -66,24 +66,27 @@ class RunTest {
     }
 
     @Test
-    void aKilledRunKeepsEveryFlushedRecordAndResumes() throws IOException {
+    void aKilledRunKeepsEveryAppendedRecordAndResumes() throws IOException {
         Path dir = tmp.resolve("killed");
         List<RequestRecord> first = records(0, 7);
         Run run = Run.builder(dir).flushEvery(3, Duration.ofHours(1)).create();
         first.forEach(run::append);
-        // Killed here: never closed. Two full parts of three are on disk, the seventh record was only buffered.
-        assertEquals(2, parts(dir).size());
+        // Killed here: never closed. Two full parts of three are on disk; the seventh record is only in the journal.
+        assertEquals(List.of("part-00000.parquet", "part-00001.parquet", "part-00002.journal"), names(parts(dir)));
         assertFalse(Files.exists(dir.resolve("requests.parquet")));
-        assertEquals(first.subList(0, 6), Run.open(dir).records());
+        assertEquals(first, Run.open(dir).records(), "the journal is read as the part it stands for");
 
         List<RequestRecord> second = records(1, 5);
         try (Run resumed = Run.resume(dir)) {
-            assertEquals(first.subList(0, 6), resumed.records());
+            assertEquals(List.of("part-00000.parquet", "part-00001.parquet", "part-00002.parquet"), names(parts(dir)),
+                    "resuming writes the journal as its part");
+            assertEquals(first, resumed.records());
             second.forEach(resumed::append);
         }
-        List<RequestRecord> all = new ArrayList<>(first.subList(0, 6));
+        List<RequestRecord> all = new ArrayList<>(first);
         all.addAll(second);
         assertEquals(all, Run.open(dir).records());
+        assertEquals(List.of(), parts(dir));
         assertEquals(1, Run.open(dir).manifest().get("resumed_at").size());
 
         List<RequestRecord> third = records(2, 2);
@@ -92,6 +95,46 @@ class RunTest {
         }
         all.addAll(third);
         assertEquals(all, Run.open(dir).records(), "a second compaction keeps the first one's records");
+    }
+
+    @Test
+    void aJournalLineCutByAKillIsLeftOutAndABrokenLineIsNamed() throws IOException {
+        Path dir = tmp.resolve("cut");
+        List<RequestRecord> written = records(0, 3);
+        Run run = Run.builder(dir).flushEvery(100, Duration.ofHours(1)).create();
+        written.forEach(run::append);
+        Path journal = dir.resolve("requests").resolve("part-00000.journal");
+        String text = Files.readString(journal);
+        String cut = text.substring(0, text.length() - 1);
+        Files.writeString(journal, cut.substring(0, cut.lastIndexOf('\n') + 40));
+        assertEquals(written.subList(0, 2), Run.open(dir).records());
+
+        Files.writeString(journal, "{\"trial\":0}\n" + text);
+        ReplayException broken = assertThrows(ReplayException.class, () -> Run.open(dir).records());
+        assertEquals(journal + " line 1: not a request record: field agent is missing", broken.getMessage());
+    }
+
+    @Test
+    void aJournalWhosePartWasWrittenIsNotReadTwice() throws IOException {
+        Path dir = tmp.resolve("stale-journal");
+        List<RequestRecord> written = records(0, 4);
+        Run run = Run.builder(dir).flushEvery(2, Duration.ofHours(1)).create();
+        written.subList(0, 3).forEach(run::append);
+        Path journal = dir.resolve("requests").resolve("part-00001.journal");
+        Files.copy(journal, tmp.resolve("saved.journal"));
+        run.append(written.get(3));
+        // As if killed between the part's rename and the journal's delete.
+        Files.copy(tmp.resolve("saved.journal"), journal);
+        assertEquals(written, Run.open(dir).records());
+        try (Run resumed = Run.resume(dir)) {
+            assertEquals(written, resumed.records());
+        }
+        assertEquals(written, Run.open(dir).records());
+        assertEquals(List.of(), parts(dir));
+    }
+
+    private static List<String> names(List<Path> files) {
+        return files.stream().map(p -> p.getFileName().toString()).toList();
     }
 
     @Test

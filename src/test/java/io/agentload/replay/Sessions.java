@@ -30,4 +30,23 @@ final class Sessions {
         }
         return sessions;
     }
+
+    /**
+     * Like {@link #sample(int)} but quick enough to replay in real time: turn k has 300 + 100 k input tokens, 4 + k
+     * output tokens and {@code toolTimeMs} of tool time.
+     */
+    static List<Session> quick(int count, long toolTimeMs) {
+        List<Session> sessions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = "q" + i;
+            List<Turn> turns = new ArrayList<>();
+            for (int k = 0; k < 3 + i; k++) {
+                int input = 300 + 100 * k;
+                int reused = k == 0 ? 0 : 300 + 100 * (k - 1) + 4 + (k - 1);
+                turns.add(new Turn(id, k, "java", input, reused, "sys", 64, 4 + k, toolTimeMs, List.of()));
+            }
+            sessions.add(new Session(id, "java", turns));
+        }
+        return sessions;
+    }
 }

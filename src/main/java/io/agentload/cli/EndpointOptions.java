@@ -1,0 +1,61 @@
+package io.agentload.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentload.endpoint.Endpoint;
+import picocli.CommandLine.Option;
+
+/** The options that name an OpenAI-compatible endpoint, shared by {@code replay} and {@code bench}. */
+final class EndpointOptions {
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "the API's base URL, e.g. http://gpu-node:8000/v1 (vLLM, SGLang, TensorRT-LLM, NIM...)")
+    String url;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "the served model's name, as /v1/models lists it")
+    String model;
+
+    @Option(names = "--api", paramLabel = "API", defaultValue = "completions",
+            description = "completions (token-id prompts: exact prefix reuse; the default) or chat (text, for "
+                    + "endpoints that take only text)")
+    String api;
+
+    @Option(names = "--api-key-env", paramLabel = "NAME",
+            description = "the environment variable holding the API key (default: OPENAI_API_KEY when it is set)")
+    String apiKeyEnv;
+
+    /** The endpoint these options name. */
+    Endpoint build() {
+        return build(url, model, api, apiKeyEnv);
+    }
+
+    /** An endpoint from a base URL, a model, an API name and the key's variable (null: the default). */
+    static Endpoint build(String url, String model, String api, String apiKeyEnv) {
+        Endpoint.Builder b = Endpoint.builder().baseUrl(url).model(model).api(api(api));
+        if (apiKeyEnv != null) b.apiKeyFromEnv(apiKeyEnv);
+        return b.build();
+    }
+
+    /**
+     * The endpoint a run folder's {@code run.json} names (its {@code endpoint} section): the same URL, model and API,
+     * the key from the same variable, or no key if the run sent none.
+     */
+    static Endpoint fromRun(JsonNode endpoint) {
+        String api = endpoint.path("api").asText();
+        String url = endpoint.path("url").asText();
+        String path = api.equals("chat") ? "/chat/completions" : "/completions";
+        Endpoint.Builder b = Endpoint.builder().api(api(api)).model(endpoint.path("model").asText())
+                .baseUrl(url.endsWith(path) ? url.substring(0, url.length() - path.length()) : url);
+        String variable = endpoint.path("api_key_env").asText();
+        if (variable.isEmpty()) b.noApiKey();
+        else b.apiKeyFromEnv(variable);
+        return b.build();
+    }
+
+    private static Endpoint.Api api(String name) {
+        return switch (name) {
+            case "completions" -> Endpoint.Api.COMPLETIONS;
+            case "chat" -> Endpoint.Api.CHAT;
+            default -> throw new IllegalArgumentException("--api is completions or chat, not '" + name + "'");
+        };
+    }
+}

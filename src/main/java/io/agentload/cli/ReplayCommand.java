@@ -1,0 +1,194 @@
+package io.agentload.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentload.endpoint.Endpoint;
+import io.agentload.power.PowerSummary;
+import io.agentload.replay.RealTimeDriver;
+import io.agentload.replay.Run;
+import io.agentload.slo.Replay;
+import io.agentload.slo.ReplayResult;
+import io.agentload.slo.TrialMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * {@code agentload replay}: N agents replaying trajectories against an endpoint in real time, one fixed concurrency,
+ * recorded in a run folder; {@code --resume RUNDIR} continues one whose process was killed.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Replay agent trajectories against an OpenAI-compatible endpoint in real time",
+                "at one fixed concurrency: closed-loop agents with their recorded tool times,",
+                "token-id prompts with exact prefix reuse, a warm-up, then a measurement window.",
+                "Every request is recorded in RUNDIR as it completes. Faults (refused, HTTP",
+                "errors, timeouts, cut or malformed streams, missing usage) are recorded and",
+                "counted, and never stop the run. A killed run keeps every completed request;",
+                "--resume RUNDIR continues it."})
+final class ReplayCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--resume", paramLabel = "RUNDIR",
+            description = "continue the replay recorded in RUNDIR (its run.json gives every other setting)")
+    Path resume;
+
+    @Mixin
+    EndpointOptions endpoint;
+
+    @Option(names = "--agents", paramLabel = "N", description = "concurrent agents")
+    Integer agents;
+
+    @Option(names = "--trajectories", paramLabel = "FILE", description = "the turn table agents replay: .parquet, .jsonl or .csv")
+    Path trajectories;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "RUNDIR", description = "the run folder to create")
+    Path output;
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "3m", converter = DurationConverter.class,
+            description = "the measurement window, e.g. 10m or 90s (default: ${DEFAULT-VALUE})")
+    Duration duration;
+
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "the shortest warm-up; it lasts at least until every agent has finished a turn "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration warmUp;
+
+    @Option(names = "--max-warmup", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "the longest warm-up (default: ${DEFAULT-VALUE})")
+    Duration maxWarmUp;
+
+    @Option(names = "--power", paramLabel = "SPEC", description = "measure power: nvidia-smi[=PATH], dcgm=URL, "
+            + "redfish[@rack]=URL (node boundary) or constant=WATTS[:gpu|node|rack]; default: none, so Agents per MW "
+            + "is not reported")
+    String power;
+
+    @Option(names = "--tiers", paramLabel = "SPEC", defaultValue = Replay.DEFAULT_TIERS,
+            description = "tiers judging the window: 20,60,100 or SPEED:MAX_TTFT_S[:SHARE] (default: ${DEFAULT-VALUE})")
+    String tiers;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--json", description = "print summary.json instead of text")
+    boolean json;
+
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "draw a progress bar on standard error (default: on)")
+    boolean progress;
+
+    /** The options that describe a new run; with {@code --resume} they come from the run folder instead. */
+    private static final List<String> NEW_RUN = List.of("--endpoint", "--model", "--api", "--api-key-env", "--agents",
+            "--trajectories", "--output", "--duration", "--warmup", "--max-warmup", "--power", "--tiers", "--seed");
+
+    @Override
+    public Integer call() throws Exception {
+        ReplayResult result;
+        Path dir = resume != null ? resume : output;
+        if (resume != null) {
+            for (String name : NEW_RUN) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                    throw new ParameterException(spec.commandLine(), name + " cannot be changed when resuming: "
+                            + resume + "/run.json holds the run's settings");
+                }
+            }
+            JsonNode manifest = Run.open(resume).manifest();
+            if (!manifest.path("config").path("mode").asText().equals("replay")) {
+                throw new ParameterException(spec.commandLine(), resume + " does not hold a replay (its run.json "
+                        + "config.mode is " + manifest.path("config").path("mode") + ")");
+            }
+            try (Endpoint e = EndpointOptions.fromRun(manifest.path("endpoint"))) {
+                result = withProgress(Replay.fromRun(resume, e)).resume(resume);
+            }
+        } else {
+            if (endpoint.url == null || endpoint.model == null || agents == null || trajectories == null || output == null) {
+                throw new ParameterException(spec.commandLine(), "a new run needs --endpoint URL, --model NAME, "
+                        + "--agents N, --trajectories FILE and -o RUNDIR (or --resume RUNDIR)");
+            }
+            if (agents < 1) throw new ParameterException(spec.commandLine(), "--agents must be positive, not " + agents);
+            if (!Files.exists(trajectories)) {
+                throw new ParameterException(spec.commandLine(), "--trajectories: " + trajectories + " does not exist");
+            }
+            try (Endpoint e = endpoint(endpoint)) {
+                Replay replay;
+                try {
+                    replay = Replay.against(e).trajectories(trajectories).agents(agents).duration(duration)
+                            .warmUp(warmUp, maxWarmUp).seed(seed).tiers(tiers).power(power == null ? "" : power);
+                } catch (IllegalArgumentException bad) {
+                    throw new ParameterException(spec.commandLine(), bad.getMessage());
+                }
+                result = withProgress(replay).run(output);
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) out.print(Files.readString(dir.resolve(ReplayResult.SUMMARY)));
+        else print(out, dir, result);
+        out.flush();
+        return 0;
+    }
+
+    private Endpoint endpoint(EndpointOptions options) {
+        try {
+            return options.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private Replay withProgress(Replay replay) {
+        return progress ? replay.progress(spec.commandLine().getErr()) : replay;
+    }
+
+    private static void print(PrintWriter out, Path dir, ReplayResult r) {
+        TrialMetrics m = r.trial();
+        out.printf(Locale.ROOT, "%s: trial %d, %,d agents, %.0f s window after %.0f s of warm-up%s%n", dir, m.trial(),
+                m.agents(), m.windowSeconds(), m.windowStart() - m.startTime(), m.warmUpCut() ? " (cut at its maximum)" : "");
+        String faults = r.requestsByStatus().entrySet().stream().filter(e -> !e.getKey().equals("ok"))
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        out.printf(Locale.ROOT, "  requests   %,d ok, %,d failed%s; %,d measured (%,d failed)%n",
+                r.requestsByStatus().getOrDefault("ok", 0L), r.failedRequests(), faults.isEmpty() ? "" : " (" + faults + ")",
+                m.measuredRequests(), m.failedRequests());
+        out.printf(Locale.ROOT, "  TTFT       p50 %s  p90 %s  p99 %s%n", s(m.ttft().p50()), s(m.ttft().p90()), s(m.ttft().p99()));
+        out.printf(Locale.ROOT, "  E2E        p50 %s  p90 %s  p99 %s%n", s(m.e2eLatency().p50()), s(m.e2eLatency().p90()),
+                s(m.e2eLatency().p99()));
+        out.printf(Locale.ROOT, "  ITL        p50 %s  p90 %s  p99 %s%n", s(m.interTokenLatency().p50()),
+                s(m.interTokenLatency().p90()), s(m.interTokenLatency().p99()));
+        out.printf(Locale.ROOT, "  output     %,.0f tok/s, %.2f req/s; cached tokens %s%n", m.outputTokensPerSecond(),
+                m.requestsPerSecond(), Double.isNaN(m.cachedTokenRatio()) ? "not reported"
+                        : String.format(Locale.ROOT, "%.1f%%", 100 * m.cachedTokenRatio()));
+        if (r.sendLag().isPresent()) {
+            RealTimeDriver.SendLag lag = r.sendLag().get();
+            out.printf(Locale.ROOT, "  send lag   p50 %.2f ms, p99 %.2f ms, max %.2f ms; %,d sends in the window later "
+                            + "than %d ms%s%n", lag.p50Millis(), lag.p99Millis(), lag.maxMillis(), lag.lateMeasuredSends(),
+                    RealTimeDriver.LATE_SEND.toMillis(), lag.lateMeasuredSends() > 0 ? " (the client machine is overloaded)" : "");
+        }
+        if (r.power().isPresent()) {
+            PowerSummary p = r.power().get();
+            out.printf(Locale.ROOT, "  power      %,.0f W mean (%s), %,.1f kJ, coverage %.1f%%%s; %,.0f agents per MW%n",
+                    p.meanWatts(), p.label(), p.energyJoules() / 1e3, 100 * p.coverage(),
+                    p.lowCoverage() ? " (low: too few readings)" : "", r.agentsPerMegawatt());
+        } else {
+            out.printf("  power      not measured (--power SPEC), so no Agents per MW%n");
+        }
+        for (TrialMetrics.TierCheck c : r.tiers()) {
+            out.printf(Locale.ROOT, "  tier       %-40s %s (%d of %d agents)%n", c.tier().label(),
+                    c.passed() ? "pass" : "fail", c.agentsPassing(), c.agentsJudged());
+        }
+    }
+
+    private static String s(double seconds) {
+        return Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.3f s", seconds);
+    }
+}

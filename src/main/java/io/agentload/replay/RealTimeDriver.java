@@ -1,0 +1,172 @@
+package io.agentload.replay;
+
+import io.agentload.endpoint.Endpoint;
+import io.agentload.trajectory.Session;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Runs trials against an OpenAI-compatible endpoint in real time (DESIGN.md section 4): N closed-loop agents replay
+ * sessions as streamed token-id (or chat) requests, wait for each response and the turn's recorded tool time, and
+ * leave the same {@link RequestRecord}s a simulated run leaves, timed on the run's clock.
+ *
+ * <pre>{@code
+ * RealTimeDriver driver = RealTimeDriver.builder(endpoint, sessions).clock(run.startedAt()).build();
+ * Trial trial = driver.run(0, 64, run::append);
+ * driver.sendLag().p99Millis();                      // how late the client sent, at worst 1 in 100
+ * }</pre>
+ *
+ * <p><b>Timing.</b> TTFT is measured by the endpoint from the moment the request is handed to OkHttp, whose dispatcher
+ * queues nothing (DESIGN.md section 5). The driver's own duty is to send when an agent is due: a single timer thread
+ * wakes agents and each send runs on a virtual thread of its own, so a send never waits for another. Every send's lag
+ * behind its due time is recorded ({@link #sendLag()}, over every recorded request); a send later than
+ * {@link #LATE_SEND} in a measurement window is a client bug (an overloaded client machine), and the run summary
+ * shows how many there were.
+ *
+ * <p><b>Faults.</b> A refused connection, an HTTP error, a timeout, a stream cut mid-way, a malformed event stream or
+ * a missing {@code usage} is a record whose status names it; the agent moves on to its next turn after the tool time,
+ * as a harness would, and the trial goes on. Only a failure of the client itself (the run folder's disk) stops a
+ * trial, with a {@link ReplayException} naming it.
+ *
+ * <p><b>Phases.</b> The {@link AgentPool} decides them as for the simulator: warm-up until every agent has finished a
+ * turn, the plan's minimum warm-up has passed and, when the endpoint reports {@code cached_tokens}, the cached-token
+ * ratio has settled (the simulator's rule, so the two drivers warm up alike); then the plan's measurement window,
+ * then cool-down until the last measured request ends; cool-down requests still in flight are then cancelled and
+ * dropped. Trials follow each other
+ * on the run's clock; each trial's agents use new salts, so no trial reuses another's cache.
+ *
+ * <p>Trials run one at a time; {@link #sendLag()} may be read from any thread.
+ */
+public final class RealTimeDriver implements TrialRunner {
+
+    /** A send later than this after its agent was due counts as late. */
+    public static final Duration LATE_SEND = Duration.ofMillis(5);
+
+    private final Endpoint endpoint;
+    private final List<Session> sessions;
+    private final TrialPlan plan;
+    private final RunClock clock;
+    private final PowerMeter power;
+    private final PrintWriter progress;
+    private final SendLagRecorder lag = new SendLagRecorder();
+
+    /**
+     * How late the client sent, over every request sent so far.
+     *
+     * @param sends     requests sent
+     * @param p50Millis median lag behind the agent's due time, in ms
+     * @param p99Millis 99th percentile, in ms
+     * @param maxMillis the largest, in ms
+     * @param lateSends sends later than {@link #LATE_SEND}
+     * @param lateMeasuredSends late sends inside a measurement window: the ones that can bias a result (a cold JVM
+     *                  sends its first requests a few ms late, which the warm-up absorbs)
+     */
+    public record SendLag(long sends, double p50Millis, double p99Millis, double maxMillis, long lateSends,
+                          long lateMeasuredSends) {
+    }
+
+    private RealTimeDriver(Builder b) {
+        this.endpoint = b.endpoint;
+        this.sessions = b.toolTimeScale == 1 ? List.copyOf(b.sessions)
+                : VirtualTimeDriver.scaleToolTime(b.sessions, b.toolTimeScale);
+        this.plan = b.plan;
+        this.clock = RunClock.since(b.zero);
+        this.power = b.power;
+        this.progress = b.progress;
+    }
+
+    /** A driver of agents replaying {@code sessions} against {@code endpoint}. */
+    public static Builder builder(Endpoint endpoint, List<Session> sessions) {
+        return new Builder(endpoint, sessions);
+    }
+
+    /**
+     * Runs trial {@code trial} with {@code agents} agents from now, handing every record to {@code sink} as its
+     * request completes, and returns when the trial is over.
+     *
+     * @throws ReplayException when the client itself fails (the sink cannot write), after the records so far
+     *                         reached the sink
+     */
+    @Override
+    public Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
+        return new RealTimeTrial(trial, agents, endpoint, sessions, plan, clock, lag, sink).run(agents, power, progress);
+    }
+
+    /** How late the client sent, over every request of every trial so far. */
+    public SendLag sendLag() {
+        return lag.snapshot();
+    }
+
+    /** Seconds on the run's clock now. */
+    public double now() {
+        return clock.now();
+    }
+
+    /** The seed, warm-up bounds and window of every trial. */
+    public TrialPlan plan() {
+        return plan;
+    }
+
+    /** Configures a {@link RealTimeDriver}. */
+    public static final class Builder {
+        private final Endpoint endpoint;
+        private final List<Session> sessions;
+        private TrialPlan plan = TrialPlan.defaults();
+        private Instant zero = Instant.now();
+        private PowerMeter power = PowerMeter.NONE;
+        private PrintWriter progress;
+        private double toolTimeScale = 1;
+
+        private Builder(Endpoint endpoint, List<Session> sessions) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            this.sessions = Objects.requireNonNull(sessions, "sessions");
+            if (sessions.isEmpty()) throw new ReplayException("no sessions to replay");
+        }
+
+        /** The seed, warm-up bounds and measurement window of every trial (default {@link TrialPlan#defaults()}). */
+        public Builder plan(TrialPlan plan) {
+            this.plan = Objects.requireNonNull(plan, "plan");
+            return this;
+        }
+
+        /**
+         * Times records in seconds since {@code zero}, the run's start ({@link Run#startedAt()}), so that a resumed
+         * run continues its clock; default: when the driver is built.
+         */
+        public Builder clock(Instant zero) {
+            this.zero = Objects.requireNonNull(zero, "zero");
+            return this;
+        }
+
+        /** Where each trial's mean power over its window comes from (default: none, so no Agents per Megawatt). */
+        public Builder power(PowerMeter power) {
+            this.power = Objects.requireNonNull(power, "power");
+            return this;
+        }
+
+        /** Multiplies every turn's tool time, as the simulator's driver does (2.0: tools twice as slow). */
+        public Builder toolTimeScale(double scale) {
+            if (!(scale >= 0) || Double.isInfinite(scale)) {
+                throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
+            }
+            this.toolTimeScale = scale;
+            return this;
+        }
+
+        /** Draws a progress bar per trial on {@code out} (the CLI passes standard error); default: none. */
+        public Builder progress(PrintWriter out) {
+            this.progress = Objects.requireNonNull(out, "out");
+            return this;
+        }
+
+        /** The driver. */
+        public RealTimeDriver build() {
+            return new RealTimeDriver(this);
+        }
+    }
+}

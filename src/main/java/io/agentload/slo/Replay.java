@@ -1,0 +1,477 @@
+package io.agentload.slo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentload.endpoint.Endpoint;
+import io.agentload.power.Power;
+import io.agentload.power.PowerException;
+import io.agentload.power.PowerSource;
+import io.agentload.power.PowerSummary;
+import io.agentload.replay.RealTimeDriver;
+import io.agentload.replay.ReplayException;
+import io.agentload.replay.RequestRecord;
+import io.agentload.replay.Run;
+import io.agentload.replay.Trial;
+import io.agentload.replay.TrialPlan;
+import io.agentload.replay.TrialRunner;
+import io.agentload.trajectory.Session;
+import io.agentload.trajectory.Trajectories;
+import io.agentload.trajectory.Turn;
+import tech.tablesaw.api.Table;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Agents replaying trajectories against a real OpenAI-compatible endpoint, in real time: one fixed concurrency
+ * ({@link #run}, {@code agentload replay}) or the SLO search ({@link #search}, {@code agentload bench --endpoint}),
+ * recorded in a run folder that a killed process never loses (DESIGN.md sections 4 to 6 and 8).
+ *
+ * <pre>{@code
+ * Endpoint endpoint = Endpoint.builder().baseUrl("http://gpu-node:8000/v1").model("Qwen/Qwen3-32B").build();
+ * ReplayResult r = Replay.against(endpoint).trajectories(turns).agents(64).duration(Duration.ofMinutes(2)).run(dir);
+ * r.trial().ttft().p90(); r.requestsByStatus(); r.agentsPerMegawatt();
+ * }</pre>
+ *
+ * <p>Each method returns a changed copy. Defaults: a 3-minute measurement window (Artificial Analysis' phase length)
+ * after a warm-up that lasts until every agent has finished a turn (at most 10 minutes); seed 1; tiers 20, 60 and
+ * 100 tok/s; no power source, so Agents per Megawatt is absent rather than guessed; for the search, 1 GPU and up to
+ * 65,536 agents.
+ *
+ * <p><b>Resuming.</b> {@link #resume} and {@link #resumeSearch} continue a run folder whose process was killed: every
+ * request it completed is in the log. A search reuses the trials it finished and runs the rest. A replay whose trial
+ * finished only writes its summary; one whose trial was cut short runs a new trial with a new warm-up and the whole
+ * window, and the cut trial's requests stay in the log, counted by status but not measured: the requests in flight
+ * at the kill are lost, and they are the slow ones, so the cut window's figures would be biased fast.
+ */
+public final class Replay {
+
+    /** The tiers that judge trials unless {@link #tiers} says otherwise. */
+    public static final String DEFAULT_TIERS = "20,60,100";
+    /** The measurement window unless {@link #duration} says otherwise. */
+    public static final Duration DEFAULT_DURATION = Duration.ofMinutes(3);
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String REPLAY = "replay";
+    private static final String BENCH = "bench";
+
+    /** The settings; never changed once a {@link Replay} holds them. */
+    private static final class Values {
+        List<Session> sessions = List.of();
+        String trajectories = "";
+        int agents;
+        TrialPlan plan = TrialPlan.defaults().withMeasurementSeconds(DEFAULT_DURATION.toNanos() / 1e9);
+        List<SloTier> tiers = SloTier.parse(DEFAULT_TIERS);
+        String power = "";
+        int gpus = 1;
+        int maxAgents = 1 << 16;
+        PrintWriter progress;
+        Consumer<TrialMetrics> onTrial = m -> { };
+        double toolTimeScale = 1;
+
+        Values copy() {
+            Values c = new Values();
+            c.sessions = sessions;
+            c.trajectories = trajectories;
+            c.agents = agents;
+            c.plan = plan;
+            c.tiers = tiers;
+            c.power = power;
+            c.gpus = gpus;
+            c.maxAgents = maxAgents;
+            c.progress = progress;
+            c.onTrial = onTrial;
+            c.toolTimeScale = toolTimeScale;
+            return c;
+        }
+    }
+
+    private final Endpoint endpoint;
+    private final Values v;
+
+    private Replay(Endpoint endpoint, Values v) {
+        this.endpoint = endpoint;
+        this.v = v;
+    }
+
+    /** Agents replaying against {@code endpoint} (the caller keeps it and closes it). */
+    public static Replay against(Endpoint endpoint) {
+        return new Replay(Objects.requireNonNull(endpoint, "endpoint"), new Values());
+    }
+
+    /**
+     * The replay or search recorded in run folder {@code dir}, against {@code endpoint}: trajectories (re-read from
+     * their file) and settings as its {@code run.json} says, to {@link #resume} or {@link #resumeSearch} it.
+     */
+    public static Replay fromRun(Path dir, Endpoint endpoint) {
+        JsonNode config = Run.open(dir).manifest().path("config");
+        Path file = dir.resolve(Run.MANIFEST);
+        String trajectories = text(config, "trajectories", file);
+        Path turns = Path.of(trajectories); // files are recorded by absolute path, sessions given in code by a word
+        if (!turns.isAbsolute()) {
+            throw new ReplayException(file + ": the run replayed " + trajectories + " given in code, not a file; resume "
+                    + "it with Replay.against(endpoint).sessions(...) and the same settings");
+        }
+        if (!Files.exists(turns)) throw new ReplayException(file + ": the run's trajectories " + turns + " are gone");
+        Replay r = against(endpoint).trajectories(turns)
+                .seed(config.path("seed").asLong())
+                .duration(seconds(config, "window_s", file))
+                .warmUp(seconds(config, "warm_up_min_s", file), seconds(config, "warm_up_max_s", file))
+                .tiers(text(config, "tiers", file))
+                .power(text(config, "power", file).equals("none") ? "" : text(config, "power", file))
+                .toolTimeScale(config.path("tool_time_scale").asDouble(1));
+        if (config.has("agents")) r = r.agents(config.path("agents").asInt());
+        if (config.has("gpus")) r = r.gpus(config.path("gpus").asInt()).maxAgents(config.path("max_agents").asInt());
+        return r;
+    }
+
+    private Replay with(Consumer<Values> change) {
+        Values copy = v.copy();
+        change.accept(copy);
+        return new Replay(endpoint, copy);
+    }
+
+    /** Agents replay the sessions of this turn table (e.g. {@code Trajectories.read(file)}). */
+    public Replay trajectories(Table turns) {
+        List<Session> sessions = Trajectories.sessions(turns);
+        return with(c -> {
+            c.sessions = sessions;
+            c.trajectories = "table " + turns.name();
+        });
+    }
+
+    /** Agents replay the sessions of this turn file ({@code .parquet}, {@code .jsonl} or {@code .csv}). */
+    public Replay trajectories(Path file) {
+        List<Session> sessions = Trajectories.sessions(Trajectories.read(file));
+        return with(c -> {
+            c.sessions = sessions;
+            c.trajectories = file.toAbsolutePath().normalize().toString();
+        });
+    }
+
+    /** Agents replay these sessions. */
+    public Replay sessions(List<Session> sessions) {
+        List<Session> copy = List.copyOf(sessions);
+        return with(c -> {
+            c.sessions = copy;
+            c.trajectories = "sessions";
+        });
+    }
+
+    /** The number of concurrent agents of {@link #run}. */
+    public Replay agents(int agents) {
+        if (agents < 1) throw new IllegalArgumentException("agents " + agents + " < 1");
+        return with(c -> c.agents = agents);
+    }
+
+    /** The measurement window of each trial (default 3 minutes). */
+    public Replay duration(Duration window) {
+        return with(c -> c.plan = c.plan.withMeasurementSeconds(window.toNanos() / 1e9));
+    }
+
+    /** The warm-up's bounds: at least {@code min}, then until every agent has finished a turn, at most {@code max}. */
+    public Replay warmUp(Duration min, Duration max) {
+        return with(c -> c.plan = c.plan.withWarmUpSeconds(min.toNanos() / 1e9, max.toNanos() / 1e9));
+    }
+
+    /** The seed that every agent's session order, start turn and salts derive from. */
+    public Replay seed(long seed) {
+        return with(c -> c.plan = c.plan.withSeed(seed));
+    }
+
+    /** The tiers, e.g. {@code "20,60,100"} or {@code "30:4,60:3:0.95"} (see {@link SloTier#parse}). */
+    public Replay tiers(String spec) {
+        return tiers(SloTier.parse(spec));
+    }
+
+    /** The tiers that judge each trial. */
+    public Replay tiers(List<SloTier> tiers) {
+        if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers");
+        List<SloTier> copy = List.copyOf(tiers);
+        return with(c -> c.tiers = copy);
+    }
+
+    /**
+     * Measures power with this {@code --power} spec: {@code nvidia-smi}, {@code dcgm=URL}, {@code redfish=URL}
+     * (the node boundary), {@code constant=WATTS}; empty for none (the default).
+     *
+     * @throws IllegalArgumentException for a spec that does not parse, or the simulator's {@code model}
+     */
+    public Replay power(String spec) {
+        String s = Objects.requireNonNull(spec, "spec").strip();
+        if (!s.isEmpty()) {
+            PowerSource source;
+            try {
+                source = Power.source(s);
+            } catch (PowerException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            if (source.kind().equals("model")) {
+                throw new IllegalArgumentException("power source model is the simulator's; against an endpoint use "
+                        + "nvidia-smi, dcgm=URL, redfish=URL or constant=WATTS");
+            }
+        }
+        return with(c -> c.power = s);
+    }
+
+    /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
+    public Replay toolTimeScale(double scale) {
+        if (!(scale >= 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
+        }
+        return with(c -> c.toolTimeScale = scale);
+    }
+
+    /** The GPUs serving the endpoint, for agents per GPU in the search (default 1). */
+    public Replay gpus(int gpus) {
+        if (gpus < 1) throw new IllegalArgumentException("gpus " + gpus + " < 1");
+        return with(c -> c.gpus = gpus);
+    }
+
+    /** The largest number of agents the search tries. */
+    public Replay maxAgents(int agents) {
+        if (agents < 1) throw new IllegalArgumentException("max agents " + agents + " < 1");
+        return with(c -> c.maxAgents = agents);
+    }
+
+    /** Draws a progress bar per trial on {@code out} (standard error in the CLI). */
+    public Replay progress(PrintWriter out) {
+        Objects.requireNonNull(out, "out");
+        return with(c -> c.progress = out);
+    }
+
+    /** Calls {@code listener} after every trial with its metrics. */
+    public Replay onTrial(Consumer<TrialMetrics> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return with(c -> c.onTrial = listener);
+    }
+
+    /** The seed, warm-up bounds and measurement window of every trial. */
+    public TrialPlan plan() {
+        return v.plan;
+    }
+
+    /** The tiers that judge each trial. */
+    public List<SloTier> tiers() {
+        return v.tiers;
+    }
+
+    /** Runs {@link #agents} agents through a warm-up and one measurement window, recorded in a new run folder. */
+    public ReplayResult run(Path dir) {
+        ready(REPLAY);
+        try (Run run = Run.builder(dir).config(settings(REPLAY)).hardware(hardware()).endpoint(endpointInfo()).create()) {
+            return replay(run);
+        }
+    }
+
+    /** Continues the replay of a killed process in {@code dir} (see the class documentation). */
+    public ReplayResult resume(Path dir) {
+        ready(REPLAY);
+        sameAs(dir, REPLAY);
+        try (Run run = Run.resume(dir)) {
+            return replay(run);
+        }
+    }
+
+    /** Runs the SLO search in real time, recorded in a new run folder: the simulated benchmark's outputs. */
+    public SloResult search(Path dir) {
+        ready(BENCH);
+        try (Run run = Run.builder(dir).config(settings(BENCH)).hardware(hardware()).endpoint(endpointInfo()).create()) {
+            return search(run);
+        }
+    }
+
+    /** Continues the search of a killed process in {@code dir}, reusing every trial it finished. */
+    public SloResult resumeSearch(Path dir) {
+        ready(BENCH);
+        sameAs(dir, BENCH);
+        try (Run run = Run.resume(dir)) {
+            return search(run);
+        }
+    }
+
+    private ReplayResult replay(Run run) {
+        List<RequestRecord> recorded = run.records();
+        List<Trial> finished = TrialsTable.load(run, recorded);
+        try (MeasuredPower power = MeasuredPower.start(v.power, run)) {
+            Trial trial;
+            Optional<RealTimeDriver.SendLag> lag = Optional.empty();
+            if (finished.isEmpty()) {
+                int next = recorded.stream().mapToInt(RequestRecord::trial).max().orElse(-1) + 1;
+                RealTimeDriver driver = driver(run, power);
+                trial = driver.run(next, v.agents, run::append);
+                run.flush();
+                power.write(run);
+                lag = Optional.of(driver.sendLag());
+                TrialMetrics metrics = TrialMetrics.of(trial);
+                run.writeTable(TrialsTable.FILE, TrialsTable.of(List.of(metrics), v.tiers));
+                v.onTrial.accept(metrics);
+            } else {
+                trial = finished.get(finished.size() - 1);
+            }
+            TrialMetrics m = TrialMetrics.of(trial);
+            Optional<PowerSummary> window = power.summary(m.windowStart(), m.windowEnd());
+            double perMw = window.map(s -> s.agentsPerMegawatt(m.agents())).orElse(Double.NaN);
+            ReplayResult result = new ReplayResult(m, v.tiers.stream().map(m::check).toList(),
+                    ReplayResult.byStatus(run.records()), lag, window, perMw);
+            result.writeTo(run);
+            return result;
+        }
+    }
+
+    private SloResult search(Run run) {
+        try (MeasuredPower power = MeasuredPower.start(v.power, run)) {
+            RealTimeDriver driver = driver(run, power);
+            TrialRunner recorded = (trial, agents, sink) -> {
+                Trial t = driver.run(trial, agents, sink);
+                power.write(run);
+                v.onTrial.accept(TrialMetrics.of(t));
+                return t;
+            };
+            SloResult result = SloSearch.over(recorded).withTiers(v.tiers).withGpus(v.gpus).withAgents(1, v.maxAgents)
+                    .run(run);
+            power.write(run);
+            ObjectNode summary = result.summaryNode();
+            ArrayNode tiers = (ArrayNode) summary.get("tiers");
+            for (int i = 0; i < result.tiers().size(); i++) {
+                int max = result.tiers().get(i).maxAgents();
+                Optional<PowerSummary> window = result.trials().stream().filter(t -> t.agents() == max).findFirst()
+                        .flatMap(t -> power.summary(t.windowStart(), t.windowEnd()));
+                ObjectNode tier = (ObjectNode) tiers.get(i);
+                SloResult.number(tier, "energy_j", window.map(PowerSummary::energyJoules).orElse(Double.NaN));
+                SloResult.number(tier, "power_coverage", window.map(PowerSummary::coverage).orElse(Double.NaN));
+            }
+            ObjectNode statuses = summary.putObject("requests_by_status");
+            ReplayResult.byStatus(run.records()).forEach(statuses::put);
+            ReplayResult.putSendLag(summary, driver.sendLag());
+            run.writeText(SloResult.SUMMARY, json(summary));
+            return result;
+        }
+    }
+
+    private RealTimeDriver driver(Run run, MeasuredPower power) {
+        RealTimeDriver.Builder b = RealTimeDriver.builder(endpoint, v.sessions).plan(v.plan).clock(run.startedAt())
+                .power(power.meter()).toolTimeScale(v.toolTimeScale);
+        if (v.progress != null) b.progress(v.progress);
+        return b.build();
+    }
+
+    private void ready(String mode) {
+        if (v.sessions.isEmpty()) {
+            throw new IllegalStateException("no trajectories to replay: call trajectories(Path.of(\"data/"
+                    + "coding-agent-sample.parquet\")) or sessions(...)");
+        }
+        if (mode.equals(REPLAY) && v.agents == 0) throw new IllegalStateException("how many agents? call agents(N)");
+    }
+
+    /** Checks that {@code dir} records this very replay or search, field by field. */
+    private void sameAs(Path dir, String mode) {
+        JsonNode manifest = Run.open(dir).manifest();
+        Path file = dir.resolve(Run.MANIFEST);
+        compare(file, "config", manifest.path("config"), JSON.valueToTree(settings(mode)));
+        compare(file, "endpoint", manifest.path("endpoint"), JSON.valueToTree(endpointInfo()));
+    }
+
+    private static void compare(Path file, String section, JsonNode recorded, JsonNode mine) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = mine.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode was = recorded.path(e.getKey());
+            boolean same = was.isNumber() && e.getValue().isNumber()
+                    ? was.asDouble() == e.getValue().asDouble() : was.equals(e.getValue());
+            if (!same) {
+                throw new ReplayException(file + ": " + section + "." + e.getKey() + " is " + was + ", this run's is "
+                        + e.getValue() + "; resume with the same settings (or start a new run folder)");
+            }
+        }
+    }
+
+    /** What {@code run.json} records under {@code config}. */
+    private Map<String, Object> settings(String mode) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", "endpoint");
+        m.put("mode", mode);
+        m.put("trajectories", v.trajectories);
+        m.put("sessions", v.sessions.size());
+        m.put("sessions_fingerprint", fingerprint(v.sessions));
+        if (mode.equals(REPLAY)) m.put("agents", v.agents);
+        m.put("tiers", v.tiers.stream().map(t -> SloTier.number(t.minOutputTokensPerSecond()) + ":"
+                + SloTier.number(t.maxTtftSeconds()) + ":" + SloTier.number(t.percentileOfAgents()))
+                .collect(Collectors.joining(",")));
+        m.put("seed", v.plan.seed());
+        m.put("window_s", v.plan.measurementSeconds());
+        m.put("warm_up_min_s", v.plan.minWarmUpSeconds());
+        m.put("warm_up_max_s", v.plan.maxWarmUpSeconds());
+        m.put("power", v.power.isEmpty() ? "none" : v.power);
+        m.put("tool_time_scale", v.toolTimeScale);
+        if (mode.equals(BENCH)) {
+            m.put("gpus", v.gpus);
+            m.put("max_agents", v.maxAgents);
+        }
+        return m;
+    }
+
+    /** What {@code run.json} records under {@code hardware}: only what the user stated, nothing guessed. */
+    private Map<String, Object> hardware() {
+        return Map.of("gpus", v.gpus, "power_source", v.power.isEmpty() ? "none" : v.power);
+    }
+
+    /** What {@code run.json} records under {@code endpoint}: never the key, only the variable that holds it. */
+    private Map<String, Object> endpointInfo() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "openai-compatible");
+        m.put("url", endpoint.url());
+        m.put("model", endpoint.model());
+        m.put("api", endpoint.api().name().toLowerCase(Locale.ROOT));
+        m.put("api_key_env", endpoint.apiKeyVariable());
+        return m;
+    }
+
+    /** A hash of every turn's fields, so a resumed run can tell that its trajectories are the ones it started with. */
+    static String fingerprint(List<Session> sessions) {
+        long h = 0xcbf29ce484222325L;
+        for (Session s : sessions) {
+            for (Turn t : s.turns()) {
+                String row = t.sessionId() + '\u0000' + t.turn() + ',' + t.inputTokens() + ',' + t.reusedTokens() + ','
+                        + t.sharedPrefixId() + ',' + t.sharedPrefixTokens() + ',' + t.outputTokens() + ','
+                        + t.toolTimeMs() + '\n';
+                for (byte b : row.getBytes(StandardCharsets.UTF_8)) h = (h ^ (b & 0xff)) * 0x100000001b3L;
+            }
+        }
+        return String.format("%016x", h);
+    }
+
+    private static String text(JsonNode config, String field, Path file) {
+        JsonNode n = config.path(field);
+        if (!n.isTextual()) throw new ReplayException(file + ": config." + field + " is missing");
+        return n.asText();
+    }
+
+    private static Duration seconds(JsonNode config, String field, Path file) {
+        JsonNode n = config.path(field);
+        if (!n.isNumber()) throw new ReplayException(file + ": config." + field + " is not a number of seconds");
+        return Duration.ofNanos(Math.round(n.asDouble() * 1e9));
+    }
+
+    private static String json(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the summary as JSON", e);
+        }
+    }
+}

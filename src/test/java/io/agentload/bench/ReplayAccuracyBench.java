@@ -1,0 +1,208 @@
+package io.agentload.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentload.cli.Main;
+import io.agentload.endpoint.Endpoint;
+import io.agentload.replay.RealTimeDriver;
+import io.agentload.replay.RequestRecord;
+import io.agentload.replay.Trial;
+import io.agentload.replay.TrialPlan;
+import io.agentload.trajectory.Session;
+import io.agentload.trajectory.Turn;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Timeout;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How exactly the real-time driver measures, and how many agents one client core carries. {@code agentload serve}
+ * (the simulated h200x8 serving Llama 3.1 8B, 8 replicas) runs in its own JVM and logs every request's arrival and
+ * first-token write; {@code agents} agents replay coding-agent-like sessions against it for a {@code seconds} window
+ * after the warm-up: a 2,000-token shared prefix, a first prompt of 3K-6K tokens growing by 300-1,500 per turn over 8
+ * turns (about 7K on average, so that 2,000 agents' contexts fit the simulated KV cache: this measures the client,
+ * not an overloaded server), outputs of median 150 tokens, 1-4 s of tool time. Requests are matched to log lines by their {@code X-Request-Id}. Prints, in ms at
+ * p50 / p90 / p99 / max: the client's TTFT minus the server's ({@code first_token_us - received_us}: what the client
+ * adds, sending and reading, on loopback) over every request and over those of the window, split into the send
+ * path (the server's read minus the client's send) and the read path (the client's read of the first token minus the
+ * server's write), from the two processes' epoch-microsecond clocks; the server's own lag behind its simulated first token, and the client's
+ * send lag behind each agent's due time; then the client's CPU (process CPU time over wall time: one core is 1.00),
+ * the request rate and the machine's load average.
+ *
+ * <p>{@code serverCpu}: a CPU number pins the server there with {@code taskset}; run the whole benchmark under
+ * {@code taskset -c 0} as well and the client has one core of its own, the way to find the largest agent count one
+ * client core sustains ({@code -p agents=250,500,1000,2000}). Empty: both share every core. Score: the trial's wall
+ * time.
+ */
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-XX:+UseZGC"})
+@Warmup(iterations = 0)
+@Measurement(iterations = 1)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Timeout(time = 3, timeUnit = TimeUnit.HOURS)
+public class ReplayAccuracyBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern URL = Pattern.compile("at (http://\\S+/v1)");
+
+    @Param({"500"})
+    public int agents;
+
+    @Param("60")
+    public int seconds;
+
+    @Param("")
+    public String serverCpu;
+
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private Process server;
+    private Path log;
+    private Endpoint endpoint;
+    private List<Session> sessions;
+
+    @Setup(Level.Trial)
+    public void start() throws IOException {
+        log = Files.createTempFile("agentload-first-token", ".jsonl");
+        List<String> command = new ArrayList<>();
+        if (!serverCpu.isEmpty()) command.addAll(List.of("taskset", "-c", serverCpu));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseZGC",
+                "-Xmx3g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--system",
+                "h200x8", "--model", "llama-3.1-8b", "--port", "0", "--first-token-log", log.toString()));
+        server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        Matcher m = URL.matcher(line == null ? "" : line);
+        if (!m.find()) throw new IllegalStateException("agentload serve did not start: " + line);
+        endpoint = Endpoint.builder().baseUrl(m.group(1)).model("llama-3.1-8b").noApiKey().build();
+        sessions = sessions(400, 11);
+    }
+
+    static List<Session> sessions(int count, long seed) {
+        Random random = new Random(seed);
+        List<Session> sessions = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            List<Turn> turns = new ArrayList<>();
+            int input = 3_000 + random.nextInt(3_000), reused = 0;
+            for (int k = 0; k < 8; k++) {
+                int output = (int) Math.max(1, Math.min(1_000, Math.round(150 * Math.exp(0.8 * random.nextGaussian()))));
+                turns.add(new Turn("a" + s, k, "java", input, reused, "harness", 2_000, output,
+                        1_000 + random.nextInt(3_000), List.of()));
+                reused = input + output;
+                input = reused + 300 + random.nextInt(1_200);
+            }
+            sessions.add(new Session("a" + s, "java", turns));
+        }
+        return sessions;
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws IOException, InterruptedException {
+        endpoint.close();
+        server.destroy();
+        if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly();
+        Files.deleteIfExists(log);
+    }
+
+    @Benchmark
+    public int replay() throws IOException, InterruptedException {
+        Instant zero = Instant.now();
+        RealTimeDriver driver = RealTimeDriver.builder(endpoint, sessions).clock(zero)
+                .plan(TrialPlan.defaults().withWarmUpSeconds(0, 120).withMeasurementSeconds(seconds)).build();
+        long zeroMicros = zero.getEpochSecond() * 1_000_000 + zero.getNano() / 1_000;
+        long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();
+        Trial t = driver.run(0, agents, r -> { });
+        double cores = (double) (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - wall0);
+        Thread.sleep(500); // the server writes a line just after a response's last write
+
+        Map<String, JsonNode> lines = new HashMap<>();
+        for (String line : Files.readAllLines(log)) {
+            JsonNode n = JSON.readTree(line);
+            lines.put(n.get("id").asText(), n);
+        }
+        List<Double> diff = new ArrayList<>(), absolute = new ArrayList<>(), serverLag = new ArrayList<>();
+        List<Double> measuredDiff = new ArrayList<>(), measuredAbsolute = new ArrayList<>();
+        List<Double> sendPath = new ArrayList<>(), readPath = new ArrayList<>();
+        List<String> worst = new ArrayList<>();
+        int ok = 0;
+        for (RequestRecord r : t.records()) {
+            JsonNode n = lines.get("cmpl-" + r.requestId());
+            if (!r.ok() || n == null || n.get("first_token_us").isNull()) continue;
+            ok++;
+            double serverTtft = (n.get("first_token_us").asLong() - n.get("received_us").asLong()) / 1e3;
+            double d = r.ttft() * 1e3 - serverTtft;
+            diff.add(d);
+            absolute.add(Math.abs(d));
+            if (r.measured()) {
+                measuredDiff.add(d);
+                measuredAbsolute.add(Math.abs(d));
+                sendPath.add((n.get("received_us").asLong() - (zeroMicros + r.sendTime() * 1e6)) / 1e3);
+                readPath.add((zeroMicros + r.firstTokenTime() * 1e6 - n.get("first_token_us").asLong()) / 1e3);
+            }
+            if (Math.abs(d) > 50) worst.add(String.format(Locale.ROOT, "%.1f s: %.0f ms", r.sendTime() - t.startTime(), d));
+            serverLag.add((n.get("first_token_us").asLong() - n.get("first_token_due_us").asLong()) / 1e3);
+        }
+        RealTimeDriver.SendLag lag = driver.sendLag();
+        System.out.printf(Locale.ROOT, "%n  %d agents, %.0f s window (warm-up %.0f s%s): %d requests, %d ok and matched to "
+                        + "the server's log, %.1f requests/s and %,.0f output tok/s in the window%n",
+                agents, t.windowSeconds(), t.windowStart() - t.startTime(), t.warmUpCut() ? ", cut" : "",
+                t.records().size(), ok, t.measured().size() / t.windowSeconds(),
+                t.measured().stream().filter(RequestRecord::ok).mapToInt(RequestRecord::outputTokens).sum()
+                        / t.windowSeconds());
+        System.out.printf("  %-38s %9s %9s %9s %9s%n", "ms", "p50", "p90", "p99", "max");
+        print("client TTFT - server TTFT", diff);
+        print("|client TTFT - server TTFT|", absolute);
+        print("  in the window", measuredDiff);
+        print("  |in the window|", measuredAbsolute);
+        print("  send: server read - client send", sendPath);
+        print("  read: client read - server write", readPath);
+        print("server write - simulated first token", serverLag);
+        System.out.printf(Locale.ROOT, "  %-38s %9.3f %9s %9.3f %9.3f  (%d sends late by > %d ms, %d of them in the "
+                        + "window)%n", "client send lag", lag.p50Millis(), "", lag.p99Millis(), lag.maxMillis(),
+                lag.lateSends(), RealTimeDriver.LATE_SEND.toMillis(), lag.lateMeasuredSends());
+        System.out.printf(Locale.ROOT, "  client CPU %.2f cores; machine load average %.1f on %d cores%n", cores,
+                os.getSystemLoadAverage(), os.getAvailableProcessors());
+        System.out.printf("  %d requests off by more than 50 ms, by send time after the trial's start: %s%n", worst.size(),
+                worst.stream().limit(40).toList());
+        return ok;
+    }
+
+    private static void print(String what, List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (v.length == 0) return;
+        System.out.printf(Locale.ROOT, "  %-38s %9.3f %9.3f %9.3f %9.3f%n", what, at(v, 50), at(v, 90), at(v, 99),
+                v[v.length - 1]);
+    }
+
+    private static double at(double[] sorted, double p) {
+        return sorted[(int) Math.max(0, Math.ceil(p / 100 * sorted.length) - 1)];
+    }
+}

@@ -1,0 +1,171 @@
+package io.agentload.replay;
+
+import io.agentload.endpoint.Endpoint;
+import io.agentload.endpoint.FakeOpenAiServer;
+import io.agentload.endpoint.Reply;
+import io.agentload.trajectory.Session;
+import io.agentload.trajectory.Turn;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RealTimeDriverTest {
+
+    private static final List<Session> SESSIONS = Sessions.quick(5, 30);
+    private static final TrialPlan PLAN = TrialPlan.defaults().withSeed(3).withWarmUpSeconds(0, 5).withMeasurementSeconds(1);
+    private static final Reply PACED = Reply.stream().withFirstTokenDelay(Duration.ofMillis(5)).withInterval(Duration.ofMillis(2));
+
+    private static Endpoint endpoint(String baseUrl) {
+        return Endpoint.builder().baseUrl(baseUrl).model("fake").noApiKey()
+                .firstTokenTimeout(Duration.ofMillis(400)).build();
+    }
+
+    private static Turn turnOf(RequestRecord r) {
+        return SESSIONS.get(Integer.parseInt(r.sessionId().substring(1))).turns().get(r.turn());
+    }
+
+    private static Map<String, Integer> statuses(Trial t) {
+        return t.records().stream().collect(Collectors.toMap(RequestRecord::status, r -> 1, Integer::sum, TreeMap::new));
+    }
+
+    @Test
+    void aTrialRecordsEveryRequestOnTheRunClockAndNamesItToTheServer() throws IOException {
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(PACED, true);
+             Endpoint endpoint = endpoint(server.baseUrl())) {
+            RealTimeDriver driver = RealTimeDriver.builder(endpoint, SESSIONS).plan(PLAN)
+                    .clock(Instant.now().minusSeconds(100)).build();
+            List<RequestRecord> sunk = Collections.synchronizedList(new ArrayList<>());
+            Trial t = driver.run(3, 6, sunk::add);
+
+            assertEquals(3, t.trial());
+            assertEquals(6, t.agents());
+            assertEquals(t.records().size(), sunk.size());
+            assertEquals(new HashSet<>(t.records()), new HashSet<>(sunk), "every record reached the sink");
+            assertTrue(t.startTime() > 100 && t.startTime() < 110, "the run's clock started 100 s ago: " + t.startTime());
+            assertEquals(1.0, t.windowSeconds(), 1e-9);
+            assertFalse(t.warmUpCut());
+            assertEquals(Map.of(RequestRecord.OK, t.records().size()), statuses(t));
+
+            Map<String, FakeOpenAiServer.Received> byId = new HashMap<>();
+            for (FakeOpenAiServer.Received r : server.received()) byId.put(r.header("x-request-id"), r);
+            for (RequestRecord r : t.records()) {
+                assertTrue(t.startTime() <= r.sendTime() && r.sendTime() < r.firstByteTime()
+                        && r.firstByteTime() <= r.firstTokenTime() && r.firstTokenTime() <= r.lastTokenTime()
+                        && r.lastTokenTime() <= r.endTime() && r.endTime() <= t.endTime(), r.toString());
+                assertTrue(r.ttft() >= 0.005, "the server waits 5 ms before the first token: " + r);
+                Turn turn = turnOf(r);
+                assertEquals(turn.inputTokens(), r.inputTokens(), "the server counted the prompt's token ids");
+                assertEquals(turn.outputTokens(), r.outputTokens());
+                assertEquals(turn.outputTokens() - 1, r.interTokenLatencyCount());
+                FakeOpenAiServer.Received sent = byId.get(r.requestId());
+                assertEquals(turn.inputTokens(), sent.json().path("prompt").size(), r.requestId());
+                assertEquals(turn.outputTokens(), sent.json().path("max_tokens").asInt());
+                boolean inWindow = r.sendTime() >= t.windowStart() && r.sendTime() < t.windowEnd();
+                assertEquals(inWindow, r.measured(), r.toString());
+            }
+            Map<Integer, List<RequestRecord>> byAgent = t.records().stream()
+                    .collect(Collectors.groupingBy(RequestRecord::agent));
+            assertEquals(6, byAgent.size());
+            for (List<RequestRecord> records : byAgent.values()) {
+                records.sort((a, b) -> Double.compare(a.sendTime(), b.sendTime()));
+                for (int i = 1; i < records.size(); i++) {
+                    assertTrue(records.get(i).sendTime() >= records.get(i - 1).endTime() + 0.030 - 1e-6,
+                            "each agent waits its 30 ms of tool time: " + records.get(i));
+                }
+            }
+            RealTimeDriver.SendLag lag = driver.sendLag();
+            assertEquals(t.records().size(), lag.sends(), "the lag of every recorded request");
+            assertTrue(lag.p50Millis() <= lag.p99Millis() && lag.p99Millis() <= lag.maxMillis(), lag.toString());
+        }
+    }
+
+    @Test
+    void theJavadocExampleRecordsATrialInARunFolder(@TempDir Path dir) throws IOException {
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(PACED, false);
+             Endpoint endpoint = endpoint(server.baseUrl());
+             Run run = Run.builder(dir.resolve("run")).create()) {
+            List<Session> sessions = SESSIONS;
+            RealTimeDriver driver = RealTimeDriver.builder(endpoint, sessions).plan(PLAN).clock(run.startedAt()).build();
+            Trial trial = driver.run(0, 4, run::append);
+            assertEquals(trial.records().size(), run.records().size());
+            assertEquals(trial.records().size(), driver.sendLag().sends());
+            assertTrue(driver.sendLag().p99Millis() >= driver.sendLag().p50Millis());
+            assertTrue(trial.startTime() >= 0 && trial.startTime() < driver.now(), "on the run's clock");
+        }
+    }
+
+    @Test
+    void everyFaultIsARecordAndTheTrialGoesOn() throws IOException {
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(PACED, true);
+             Endpoint endpoint = endpoint(server.baseUrl())) {
+            server.enqueue(Reply.status(429, "{\"error\":{\"message\":\"rate limited\"}}"),
+                    Reply.status(500, "{\"error\":{\"message\":\"engine died\"}}"),
+                    Reply.stream().cutAfter(2),
+                    Reply.raw("data: {not json\n\n"),
+                    Reply.stream().withoutUsage(),
+                    Reply.stall());
+            Trial t = RealTimeDriver.builder(endpoint, SESSIONS).plan(PLAN).build().run(0, 2, r -> { });
+
+            Map<String, Integer> statuses = statuses(t);
+            for (String fault : List.of("http_429", "http_500", "stream_cut", "malformed_sse", "missing_usage", "timeout")) {
+                assertEquals(1, statuses.get(fault), fault + " in " + statuses);
+            }
+            assertEquals(7, statuses.size(), statuses.toString());
+            assertTrue(t.measured().stream().anyMatch(RequestRecord::ok), "the trial went on to a measured window");
+            for (RequestRecord r : t.records()) {
+                if (r.ok()) continue;
+                assertTrue(r.errorDetail().contains("request " + r.requestId()), r.errorDetail());
+                assertTrue(t.records().stream().anyMatch(later -> later.agent() == r.agent()
+                        && later.sendTime() > r.endTime()), "agent " + r.agent() + " went on after " + r.status());
+            }
+        }
+    }
+
+    @Test
+    void aDeadEndpointFailsEveryRequestWithoutStoppingTheTrial() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (Endpoint endpoint = endpoint("http://127.0.0.1:" + port + "/v1")) {
+            Trial t = RealTimeDriver.builder(endpoint, SESSIONS).plan(PLAN).build().run(0, 3, r -> { });
+            assertEquals(Map.of("refused", t.records().size()), statuses(t));
+            assertTrue(t.measured().size() >= 3, "agents kept trying through the window: " + t.measured().size());
+            assertTrue(t.records().get(0).errorDetail().contains("127.0.0.1:" + port), t.records().get(0).errorDetail());
+            assertTrue(Double.isNaN(t.records().get(0).firstByteTime()));
+        }
+    }
+
+    @Test
+    void aSinkThatCannotWriteStopsTheTrialNamingWhy() throws IOException {
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(PACED, false);
+             Endpoint endpoint = endpoint(server.baseUrl())) {
+            AtomicInteger records = new AtomicInteger();
+            RealTimeDriver driver = RealTimeDriver.builder(endpoint, SESSIONS).plan(PLAN).build();
+            ReplayException e = assertThrows(ReplayException.class, () -> driver.run(0, 2, r -> {
+                if (records.incrementAndGet() == 3) throw new ReplayException("cannot write part-00000.parquet: disk full");
+            }));
+            assertEquals("trial 0 stopped: cannot write part-00000.parquet: disk full", e.getMessage());
+            assertTrue(records.get() >= 3);
+        }
+    }
+}
