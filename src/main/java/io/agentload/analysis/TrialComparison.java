@@ -22,8 +22,9 @@ import java.util.Map;
  * Single trials side by side, such as one concurrency replayed in real time against an endpoint and the same
  * configuration in virtual time: the request and per-agent figures and each tier's verdict, and every judged agent as
  * a point (its output speed against its TTFT) with the tiers' limits. Per-agent figures are the tiers' own
- * ({@link TrialMetrics}): an agent that failed a request has speed 0 and TTFT infinite, counts in the percentiles and
- * is left off the chart.
+ * ({@link TrialMetrics}): an agent that failed a request, or was held through the window by one request and finished
+ * none in it, has speed 0 and TTFT infinite; it counts in the percentiles, and the chart's title counts it instead
+ * of drawing it.
  */
 final class TrialComparison {
 
@@ -98,15 +99,15 @@ final class TrialComparison {
     private static XYChart chart(Map<String, TrialMetrics> byLabel, List<SloTier> tiers) {
         List<double[]> xs = new ArrayList<>(), ys = new ArrayList<>();
         List<Double> allX = new ArrayList<>(), allY = new ArrayList<>();
-        int offChart = 0;
+        int held = 0, failed = 0, noSpeed = 0;
         for (TrialMetrics m : byLabel.values()) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>();
             for (TrialMetrics.AgentMetrics a : SloCurves.judged(m)) {
                 double speed = SloCurves.speed(a), ttft = SloCurves.ttft(a);
-                if (!Double.isFinite(speed) || !Double.isFinite(ttft) || speed <= 0 || ttft <= 0) {
-                    offChart++;
-                    continue;
-                }
+                if (a.requests() == 0) held++;
+                else if (a.failedRequests() > 0) failed++;
+                else if (!Double.isFinite(speed)) noSpeed++;
+                if (!Double.isFinite(speed) || !Double.isFinite(ttft) || speed <= 0 || ttft <= 0) continue;
                 x.add(speed);
                 y.add(ttft);
             }
@@ -122,8 +123,12 @@ final class TrialComparison {
         double xMax = allX.stream().mapToDouble(Double::doubleValue).max().orElse(1) * 1.05;
         double yMin = allY.stream().mapToDouble(Double::doubleValue).filter(v -> v > 0).min().orElse(0.01);
         double yMax = allY.stream().mapToDouble(Double::doubleValue).max().orElse(1);
-        String title = "Each agent's output speed and TTFT" + (offChart == 0 ? ""
-                : " (" + offChart + " agent" + (offChart == 1 ? "" : "s") + " failed or without a speed, off the chart)");
+        List<String> off = new ArrayList<>();
+        if (held > 0) off.add(held + " held through the window by one request");
+        if (failed > 0) off.add(failed + " with a failed request");
+        if (noSpeed > 0) off.add(noSpeed + " with one-token answers only");
+        String title = "Each agent's output speed and TTFT" + (off.isEmpty() ? ""
+                : " (off the chart: " + String.join(", ", off) + ")");
         XYChart chart = Style.xy(title, "per-agent output speed (tok/s, token-weighted over its requests)",
                 "per-agent TTFT (s, p90 of its requests)");
         boolean logY = Style.spansDecades(allY.stream().mapToDouble(Double::doubleValue).toArray());

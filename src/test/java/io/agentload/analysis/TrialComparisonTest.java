@@ -102,12 +102,29 @@ class TrialComparisonTest {
                 known.windowEnd(), known.endTime(), false, records, PowerMeter.Reading.NONE));
         Figure<XYChart> f = Analysis.trialComparison(Map.of("one timed out", failing), TIERS);
         assertEquals(3, f.chart().getSeriesMap().get("one timed out (3 agents)").getXData().length);
-        assertTrue(f.chart().getTitle().contains("1 agent failed or without a speed, off the chart"),
-                f.chart().getTitle());
+        assertEquals("Each agent's output speed and TTFT (off the chart: 1 with a failed request)", f.chart().getTitle());
         // Speeds 0 (failed), 800/7, 800/6, 160: p10 at rank 0.3 is 0.3 x 800/7.
         assertEquals(0.3 * 800 / 7, f.table().doubleColumn("agent_output_tps_p10").getDouble(0), EPS);
         assertArrayEquals(new int[] {1, 1}, f.table().intColumn("failed_requests").asIntArray());
         assertEquals(List.of(false, false), f.table().booleanColumn("passed").asList());
+    }
+
+    @Test
+    void anAgentHeldThroughTheWindowByOneRequestIsJudgedAndNamedInTheTitle() {
+        Trial known = new KnownSystem(800, false).run(0, 4, r -> { });
+        List<RequestRecord> records = new ArrayList<>(known.records().stream().filter(r -> r.agent() != 3).toList());
+        double send = known.windowStart() - 1, end = known.windowEnd() + 1;
+        records.add(RequestRecord.builder().trial(0, 3).turn("s3", 0, 3).phase(RequestRecord.Phase.WARM_UP)
+                .sendTime(send).firstByteTime(send + 0.5).tokenTimes(send + 0.5, end).endTime(end)
+                .tokens(20_000, 18_000, 5_000).build());
+        TrialMetrics held = TrialMetrics.of(new Trial(0, 4, known.startTime(), known.windowStart(),
+                known.windowEnd(), known.endTime(), false, records, PowerMeter.Reading.NONE));
+        Figure<XYChart> f = Analysis.trialComparison(Map.of("long answer", held), TIERS);
+        assertEquals("Each agent's output speed and TTFT (off the chart: 1 held through the window by one request)",
+                f.chart().getTitle());
+        assertEquals(3, f.chart().getSeriesMap().get("long answer (3 agents)").getXData().length);
+        assertArrayEquals(new int[] {4, 4}, f.table().intColumn("agents_judged").asIntArray());
+        assertArrayEquals(new int[] {3, 3}, f.table().intColumn("agents_passing").asIntArray());
     }
 
     @Test
