@@ -70,7 +70,7 @@ final class ThroughputCurves {
                         trials.stream().mapToDouble(m -> m.agents() / (m.power().meanWatts() / 1e6))));
         String boundaries = String.join("; ", table.stringColumn("power_boundary").unique().asList());
         double[] x = table.intColumn("agents").asDoubleArray();
-        XYChart chart = Style.xy("Power against concurrency (" + boundaries + ")", "concurrent agents",
+        XYChart chart = Style.xy("Power against concurrency: " + boundaries, "concurrent agents",
                 "mean power (W)");
         if (Style.spansDecades(x)) Style.logX(chart);
         else Style.wholeNumbersX(chart, x[x.length - 1]);

@@ -79,7 +79,7 @@ final class TierComparison {
                 double v = r == null ? Double.NaN : r.tier().agentsPerMegawatt();
                 values.add(Double.isFinite(v) && !(log && v <= 0) ? v : null);
                 if (r != null && r.tier().power().present() && boundary.isEmpty()) {
-                    boundary = " (" + r.tier().power().boundary() + ")";
+                    boundary = ": " + r.tier().power().boundary();
                 }
             }
             CategorySeries s = chart.addSeries(label + boundary, categories, values);

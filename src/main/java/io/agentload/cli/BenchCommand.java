@@ -42,14 +42,14 @@ import java.util.stream.Collectors;
  * built by {@link #replay(Endpoint)}: the same trajectories, tiers, search, run folder and outputs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Find how many concurrent agents a system serves per SLO tier (per-agent output",
-                "speed and TTFT), per GPU and per megawatt, by ramping and bisecting the number of",
-                "agents. The target is the serving simulator, a built-in system (agentload systems)",
-                "serving a built-in model (agentload models) in virtual time; or, with --endpoint URL",
-                "--model NAME, a real OpenAI-compatible endpoint in real time. Writes a run folder:",
-                "run.json, requests.parquet, trials.parquet, power.parquet, summary.json and",
-                "report.html. A progress bar goes to standard error. --resume RUNDIR continues a",
-                "killed endpoint run."})
+        description = "Find how many concurrent agents a system serves per SLO tier (per-agent output " +
+                "speed and TTFT), per GPU and per megawatt, by ramping and bisecting the number of " +
+                "agents. The target is the serving simulator, a built-in system (agentload systems) " +
+                "serving a built-in model (agentload models) in virtual time; or, with --endpoint URL " +
+                "--model NAME, a real OpenAI-compatible endpoint in real time. Writes a run folder: " +
+                "run.json, requests.parquet, trials.parquet, power.parquet, summary.json and " +
+                "report.html. A progress bar goes to standard error. --resume RUNDIR continues a " +
+                "killed endpoint run.")
 final class BenchCommand implements Callable<Integer> {
 
     /** The system the main job simulates: the HGX H200 that AA-AgentPerf published, see docs/simulator.md. */

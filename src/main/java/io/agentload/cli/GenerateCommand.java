@@ -14,9 +14,9 @@ import java.util.concurrent.Callable;
 
 /** {@code agentload generate --sessions N --seed S -o FILE}: a synthetic coding-agent workload. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Generate synthetic coding-agent sessions with the published shape (inputs ~5K-131K tokens,",
-                "mean ~27K; up to ~200 turns; output median ~150, p95 ~2K; 15 languages). The same seed always",
-                "gives the same file."})
+        description = "Generate synthetic coding-agent sessions with the published shape (inputs ~5K-131K tokens, " +
+                "mean ~27K; up to ~200 turns; output median ~150, p95 ~2K; 15 languages). The same seed always " +
+                "gives the same file.")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec

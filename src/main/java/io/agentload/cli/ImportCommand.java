@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 /** {@code agentload import mooncake|aa FILE... -o FILE}: public traces as a turn table. */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Convert public traces into a turn table.",
-                "  mooncake  Mooncake traces (timestamp, input_length, output_length, hash_ids per line);",
-                "            sessions are derived from chained 512-token block hashes.",
+                "  mooncake  Mooncake traces (timestamp, input_length, output_length and hash_ids",
+                "            per line); sessions derived from chained 512-token block hashes.",
                 "  aa        Artificial Analysis replay traces (OpenAI messages per model call);",
                 "            token counts from the o200k_base tokenizer.",
                 "A directory stands for every .jsonl file under it."})

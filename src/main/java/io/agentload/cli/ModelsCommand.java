@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /** {@code agentload models}: the simulator's built-in models, their figures and sources. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"List the models the simulator serves: parameters, layers, KV cache per token, weight format and",
-                "context, each from its published config.json. Use a name with 'agentload bench --model NAME'."})
+        description = "List the models the simulator serves: parameters, layers, KV cache per token, weight format and " +
+                "context, each from its published config.json. Use a name with 'agentload bench --model NAME'.")
 final class ModelsCommand implements Runnable {
 
     @Spec

@@ -29,13 +29,13 @@ import java.util.stream.Collectors;
  * recorded in a run folder; {@code --resume RUNDIR} continues one whose process was killed.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Replay agent trajectories against an OpenAI-compatible endpoint in real time",
-                "at one fixed concurrency: closed-loop agents with their recorded tool times,",
-                "token-id prompts with exact prefix reuse, a warm-up, then a measurement window.",
-                "Every request is recorded in RUNDIR as it completes. Faults (refused, HTTP",
-                "errors, timeouts, cut or malformed streams, missing usage) are recorded and",
-                "counted, and never stop the run. A killed run keeps every completed request;",
-                "--resume RUNDIR continues it."})
+        description = "Replay agent trajectories against an OpenAI-compatible endpoint in real time " +
+                "at one fixed concurrency: closed-loop agents with their recorded tool times, " +
+                "token-id prompts with exact prefix reuse, a warm-up, then a measurement window. " +
+                "Every request is recorded in RUNDIR as it completes. Faults (refused, HTTP " +
+                "errors, timeouts, cut or malformed streams, missing usage) are recorded and " +
+                "counted, and never stop the run. A killed run keeps every completed request; " +
+                "--resume RUNDIR continues it.")
 final class ReplayCommand implements Callable<Integer> {
 
     @Spec

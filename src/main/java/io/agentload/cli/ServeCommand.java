@@ -18,9 +18,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code agentload serve}: the simulator behind an OpenAI-compatible HTTP API in real time, until SIGINT or SIGTERM.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve a simulated system in real time behind vLLM's OpenAI-compatible API: POST /v1/completions,",
-                "POST /v1/chat/completions (streaming or not), GET /v1/models, GET /health. Prints the base URL when",
-                "ready and runs until interrupted (SIGINT or SIGTERM)."})
+        description = "Serve a simulated system in real time behind vLLM's OpenAI-compatible API: POST /v1/completions, " +
+                "POST /v1/chat/completions (streaming or not), GET /v1/models, GET /health. Prints the base URL when " +
+                "ready and runs until interrupted (SIGINT or SIGTERM).")
 final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec

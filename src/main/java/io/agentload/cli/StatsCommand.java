@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 
 /** {@code agentload stats FILE [--json]}: the shape of a trajectory file. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = {"Summarise a trajectory file (Parquet, JSONL or CSV): sessions, turns, input and output token",
-                "distributions, the reused-token share, turns per session and the language mix."})
+        description = "Summarise a trajectory file (Parquet, JSONL or CSV): sessions, turns, input and output token " +
+                "distributions, the reused-token share, turns per session and the language mix.")
 final class StatsCommand implements Callable<Integer> {
 
     @Spec

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /** {@code agentload systems}: the simulator's built-in systems, their figures and sources. */
 @Command(name = "systems", mixinStandardHelpOptions = true,
-        description = {"List the systems the simulator models: GPUs, memory, dense FLOP/s, power and the power",
-                "boundary, each with its public source. Use a name with 'agentload bench --system NAME'."})
+        description = "List the systems the simulator models: GPUs, memory, dense FLOP/s, power and the power " +
+                "boundary, each with its public source. Use a name with 'agentload bench --system NAME'.")
 final class SystemsCommand implements Runnable {
 
     @Spec

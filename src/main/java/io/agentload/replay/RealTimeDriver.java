@@ -72,8 +72,7 @@ public final class RealTimeDriver implements TrialRunner {
 
     private RealTimeDriver(Builder b) {
         this.endpoint = b.endpoint;
-        this.sessions = b.toolTimeScale == 1 ? List.copyOf(b.sessions)
-                : VirtualTimeDriver.scaleToolTime(b.sessions, b.toolTimeScale);
+        this.sessions = ToolTime.scale(b.sessions, b.toolTimeScale);
         this.plan = b.plan;
         this.clock = RunClock.since(b.zero);
         this.power = b.power;
@@ -151,10 +150,7 @@ public final class RealTimeDriver implements TrialRunner {
 
         /** Multiplies every turn's tool time, as the simulator's driver does (2.0: tools twice as slow). */
         public Builder toolTimeScale(double scale) {
-            if (!(scale >= 0) || Double.isInfinite(scale)) {
-                throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
-            }
-            this.toolTimeScale = scale;
+            this.toolTimeScale = ToolTime.checkedScale(scale);
             return this;
         }
 

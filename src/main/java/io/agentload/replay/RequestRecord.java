@@ -25,7 +25,9 @@ import java.util.Objects;
  * @param sessionId           the replayed session
  * @param turn                the session's turn
  * @param salt                the replay salt of this (agent, session) replay: it makes the session's tokens unique
- * @param phase               warm-up, measured or cool-down, decided by the send time
+ * @param phase               warm-up, measured or cool-down, decided when the agent is dispatched: in real time a
+ *                            moment before {@code sendTime} (at most the send lag), so a request sent at a
+ *                            window's edge may carry the phase of the instant just before it
  * @param sendTime            when the request was handed to the network (or submitted to the simulator)
  * @param firstByteTime       when the first byte of the response arrived
  * @param firstTokenTime      when the first output token arrived

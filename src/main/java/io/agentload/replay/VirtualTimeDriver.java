@@ -8,10 +8,8 @@ import io.agentload.power.PowerSummary;
 import io.agentload.sim.Engine;
 import io.agentload.sim.EngineConfig;
 import io.agentload.trajectory.Session;
-import io.agentload.trajectory.Turn;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -60,7 +58,7 @@ public final class VirtualTimeDriver implements TrialRunner {
 
     private VirtualTimeDriver(Builder b) {
         this.engine = b.engine;
-        this.sessions = b.toolTimeScale == 1 ? List.copyOf(b.sessions) : scaleToolTime(b.sessions, b.toolTimeScale);
+        this.sessions = ToolTime.scale(b.sessions, b.toolTimeScale);
         this.plan = b.plan;
         Boundary system = systemBoundary(engine);
         this.boundary = b.boundary == null ? system : b.boundary;
@@ -131,20 +129,6 @@ public final class VirtualTimeDriver implements TrialRunner {
         return Boundary.of(engine.system().boundary());
     }
 
-    static List<Session> scaleToolTime(List<Session> sessions, double scale) {
-        List<Session> scaled = new ArrayList<>(sessions.size());
-        for (Session s : sessions) {
-            List<Turn> turns = new ArrayList<>(s.turns().size());
-            for (Turn t : s.turns()) {
-                turns.add(new Turn(t.sessionId(), t.turn(), t.language(), t.inputTokens(), t.reusedTokens(),
-                        t.sharedPrefixId(), t.sharedPrefixTokens(), t.outputTokens(),
-                        Math.round(t.toolTimeMs() * scale), t.hashIds()));
-            }
-            scaled.add(new Session(s.sessionId(), s.language(), turns));
-        }
-        return List.copyOf(scaled);
-    }
-
     /** Configures a {@link VirtualTimeDriver}. */
     public static final class Builder {
         private final EngineConfig engine;
@@ -167,10 +151,7 @@ public final class VirtualTimeDriver implements TrialRunner {
 
         /** Multiplies every turn's tool time (2.0: tools twice as slow, so each agent asks less often). */
         public Builder toolTimeScale(double scale) {
-            if (!(scale >= 0) || Double.isInfinite(scale)) {
-                throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
-            }
-            this.toolTimeScale = scale;
+            this.toolTimeScale = ToolTime.checkedScale(scale);
             return this;
         }
 

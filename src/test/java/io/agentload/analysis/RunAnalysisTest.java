@@ -144,7 +144,7 @@ class RunAnalysisTest {
         assertEquals("node, modelled", t.stringColumn("power_boundary").get(3));
         assertEquals(8 * 101 / 60.0 / 1040, t.doubleColumn("output_tokens_per_joule").getDouble(3), EPS);
         assertEquals(4 / 0.00104, t.doubleColumn("agents_per_mw").getDouble(3), 1e-6);
-        assertEquals("Power against concurrency (node, modelled)", f.chart().getTitle());
+        assertEquals("Power against concurrency: node, modelled", f.chart().getTitle());
         Charts.rendered(f);
     }
 
@@ -173,8 +173,8 @@ class RunAnalysisTest {
                 t.doubleColumn("agents_per_mw").asDoubleArray(), 1e-6);
         assertArrayEquals(new double[] {5.5, 1.5, 8, 2.75}, t.doubleColumn("agents_per_gpu").asDoubleArray(), EPS);
         CategoryChart c = f.chart();
-        assertEquals(List.of("small (node, modelled)", "big (node, modelled)"), Charts.seriesNames(c));
-        assertEquals(List.of("20 tok/s, 6 s", "60 tok/s, 3 s"), c.getSeriesMap().get("big (node, modelled)").getXData());
+        assertEquals(List.of("small: node, modelled", "big: node, modelled"), Charts.seriesNames(c));
+        assertEquals(List.of("20 tok/s, 6 s", "60 tok/s, 3 s"), c.getSeriesMap().get("big: node, modelled").getXData());
         Charts.rendered(f);
     }
 

@@ -1,0 +1,38 @@
+package io.agentload.replay;
+
+import io.agentload.trajectory.Session;
+import io.agentload.trajectory.Turn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Scaling of recorded tool times, the same for both drivers (2.0: tools twice as slow, agents ask less often). */
+final class ToolTime {
+
+    private ToolTime() {
+    }
+
+    /** {@code scale} if it is a finite number >= 0. */
+    static double checkedScale(double scale) {
+        if (!(scale >= 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
+        }
+        return scale;
+    }
+
+    /** The sessions with every turn's tool time multiplied by {@code scale}, rounded to the millisecond. */
+    static List<Session> scale(List<Session> sessions, double scale) {
+        if (scale == 1) return List.copyOf(sessions);
+        List<Session> scaled = new ArrayList<>(sessions.size());
+        for (Session s : sessions) {
+            List<Turn> turns = new ArrayList<>(s.turns().size());
+            for (Turn t : s.turns()) {
+                turns.add(new Turn(t.sessionId(), t.turn(), t.language(), t.inputTokens(), t.reusedTokens(),
+                        t.sharedPrefixId(), t.sharedPrefixTokens(), t.outputTokens(),
+                        Math.round(t.toolTimeMs() * scale), t.hashIds()));
+            }
+            scaled.add(new Session(s.sessionId(), s.language(), turns));
+        }
+        return List.copyOf(scaled);
+    }
+}

@@ -1,0 +1,54 @@
+package io.agentload.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HelpTest {
+
+    @Test
+    void everyCommandHasHelpAndADescription() {
+        for (CommandLine cl : commands(Main.commandLine())) {
+            String name = cl.getCommandSpec().qualifiedName();
+            CliRunner r = CliRunner.run(args(name, "--help"));
+            assertEquals(0, r.exitCode(), name);
+            assertTrue(r.out().startsWith("Usage: " + name), name + ":\n" + r.out());
+            assertTrue(cl.getCommandSpec().usageMessage().description().length > 0, name);
+        }
+    }
+
+    /** A description line that breaks before the width while the next word, in mid-sentence, would have fitted. */
+    @Test
+    void descriptionsWrapOnlyWhereTheNextWordDoesNotFit() {
+        for (CommandLine cl : commands(Main.commandLine())) {
+            String[] lines = cl.getHelp().description().split("\\R");
+            int width = cl.getCommandSpec().usageMessage().width();
+            for (int i = 0; i + 1 < lines.length; i++) {
+                String next = lines[i + 1];
+                if (next.isEmpty() || !Character.isLowerCase(next.charAt(0))) continue;  // indented lines are laid out by hand
+                String word = next.split("\\s+")[0];
+                assertTrue(lines[i].stripTrailing().length() + 1 + word.length() >= width, // picocli fills a line up to width - 1
+                        cl.getCommandSpec().qualifiedName() + " breaks early:\n" + lines[i] + "\n" + lines[i + 1]);
+            }
+        }
+    }
+
+    private static List<CommandLine> commands(CommandLine root) {
+        List<CommandLine> all = new ArrayList<>(List.of(root));
+        for (CommandLine sub : root.getSubcommands().values())
+            if (!sub.getCommandSpec().name().equals("help")) all.addAll(commands(sub));
+        return all;
+    }
+
+    private static String[] args(String qualifiedName, String flag) {
+        List<String> a = new ArrayList<>(List.of(qualifiedName.split(" ")));
+        a.removeFirst();
+        a.add(flag);
+        return a.toArray(String[]::new);
+    }
+}
