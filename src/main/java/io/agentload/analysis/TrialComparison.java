@@ -124,10 +124,10 @@ final class TrialComparison {
         double yMin = allY.stream().mapToDouble(Double::doubleValue).filter(v -> v > 0).min().orElse(0.01);
         double yMax = allY.stream().mapToDouble(Double::doubleValue).max().orElse(1);
         List<String> off = new ArrayList<>();
-        if (held > 0) off.add(held + " held through the window by one request");
+        if (held > 0) off.add(held + " held through the window");
         if (failed > 0) off.add(failed + " with a failed request");
-        if (noSpeed > 0) off.add(noSpeed + " with one-token answers only");
-        String title = "Each agent's output speed and TTFT" + (off.isEmpty() ? ""
+        if (noSpeed > 0) off.add(noSpeed + " with one-token answers");
+        String title = "Each agent's speed and TTFT" + (off.isEmpty() ? ""
                 : " (off the chart: " + String.join(", ", off) + ")");
         XYChart chart = Style.xy(title, "per-agent output speed (tok/s, token-weighted over its requests)",
                 "per-agent TTFT (s, p90 of its requests)");

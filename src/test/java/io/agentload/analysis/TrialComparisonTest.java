@@ -102,7 +102,7 @@ class TrialComparisonTest {
                 known.windowEnd(), known.endTime(), false, records, PowerMeter.Reading.NONE));
         Figure<XYChart> f = Analysis.trialComparison(Map.of("one timed out", failing), TIERS);
         assertEquals(3, f.chart().getSeriesMap().get("one timed out (3 agents)").getXData().length);
-        assertEquals("Each agent's output speed and TTFT (off the chart: 1 with a failed request)", f.chart().getTitle());
+        assertEquals("Each agent's speed and TTFT (off the chart: 1 with a failed request)", f.chart().getTitle());
         // Speeds 0 (failed), 800/7, 800/6, 160: p10 at rank 0.3 is 0.3 x 800/7.
         assertEquals(0.3 * 800 / 7, f.table().doubleColumn("agent_output_tps_p10").getDouble(0), EPS);
         assertArrayEquals(new int[] {1, 1}, f.table().intColumn("failed_requests").asIntArray());
@@ -120,7 +120,7 @@ class TrialComparisonTest {
         TrialMetrics held = TrialMetrics.of(new Trial(0, 4, known.startTime(), known.windowStart(),
                 known.windowEnd(), known.endTime(), false, records, PowerMeter.Reading.NONE));
         Figure<XYChart> f = Analysis.trialComparison(Map.of("long answer", held), TIERS);
-        assertEquals("Each agent's output speed and TTFT (off the chart: 1 held through the window by one request)",
+        assertEquals("Each agent's speed and TTFT (off the chart: 1 held through the window)",
                 f.chart().getTitle());
         assertEquals(3, f.chart().getSeriesMap().get("long answer (3 agents)").getXData().length);
         assertArrayEquals(new int[] {4, 4}, f.table().intColumn("agents_judged").asIntArray());
