@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * each flush writes the buffered records as one complete small file {@code requests/part-NNNNN.parquet} (written
  * to a temporary file and renamed, so a part is either whole or absent). During a run, or after a crash, DuckDB and
  * pandas read the parts as one dataset ({@code requests/*.parquet}). Closing the log compacts everything into
- * {@code requests.parquet}, records in the footer the last part it holds ({@value #COMPACTED_THROUGH}), and then
+ * {@code requests.parquet} (ZSTD), records in the footer the last part it holds ({@value #COMPACTED_THROUGH}), and then
  * deletes the parts, and the {@code requests/} folder once it is empty; a crash between the rename and the deletes
  * leaves parts that the footer marks as already compacted, so no record is ever read twice. A resumed log numbers its
  * parts after every existing one. Every file keeps each request's inter-token gaps in brief, and the gaps themselves
@@ -170,7 +170,7 @@ final class RequestLog implements AutoCloseable {
             List<RequestRecord> all = read(runDir);
             int through = state.parts().isEmpty() ? state.compactedThrough() : state.parts().lastKey();
             RequestsFile.write(runDir.resolve(FILE), all, Map.of(COMPACTED_THROUGH, Integer.toString(through)),
-                    CompressionCodecName.SNAPPY, keepGaps);
+                    CompressionCodecName.ZSTD, keepGaps);
             deleteParts(state.parts().values());
         }
         deleteParts(state.stale());

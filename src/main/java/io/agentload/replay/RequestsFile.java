@@ -26,9 +26,11 @@ import java.util.Map;
  * ({@code itl_count}, {@code itl_mean_s}, {@code itl_p50_s}, {@code itl_p90_s}, {@code itl_p99_s}, {@code itl_max_s})
  * and, only when the run keeps them, the gaps themselves as a list of floats ({@code itl_s}, null otherwise).
  *
- * <p>The gaps are almost all of a file's bytes when kept (one float per output token: 74 MB of the default bench's
- * 77 MB), so a run keeps them only when asked. Files written before the summary columns existed hold every gap, and
- * read with the summary computed from them.
+ * <p>The gaps are most of a file's bytes when kept (one float per output token), so a run keeps them only when asked.
+ * A compressed file stores its float and double columns byte-stream-split (each value's bytes in separate streams,
+ * which a compressor packs far better): with ZSTD, the default bench's log takes 5.7 MB in brief and 14 MB with every
+ * gap, against 7.3 MB and 72 MB with plain Snappy. Files written before the summary columns existed hold every gap,
+ * and read with the summary computed from them.
  */
 final class RequestsFile {
 
@@ -81,6 +83,7 @@ final class RequestsFile {
             try (ParquetWriter<RequestRecord> writer = new WriterBuilder(new LocalOutputFile(tmp), metadata, keepGaps)
                     .withConf(new PlainParquetConfiguration())
                     .withCompressionCodec(codec)
+                    .withByteStreamSplitEncoding(codec != CompressionCodecName.UNCOMPRESSED)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                     .build()) {
                 for (RequestRecord r : records) writer.write(r);
