@@ -156,7 +156,8 @@ class ParquetDuckDbTest {
         try (ResultSet rs = sql.executeQuery("SELECT itl_count, len(itl_s), itl_mean_s, list_avg(itl_s), "
                 + "itl_p50_s, list_aggregate(itl_s, 'quantile_cont', 0.5), "
                 + "itl_p90_s, list_aggregate(itl_s, 'quantile_cont', 0.9), "
-                + "itl_p99_s, list_aggregate(itl_s, 'quantile_cont', 0.99), itl_max_s, list_max(itl_s) FROM " + detailed)) {
+                + "itl_p99_s, list_aggregate(itl_s, 'quantile_cont', 0.99), "
+                + "itl_max_s, list_max(itl_s) FROM " + detailed)) {
             int rows = 0;
             while (rs.next()) {
                 rows++;
