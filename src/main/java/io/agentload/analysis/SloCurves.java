@@ -1,6 +1,6 @@
 package io.agentload.analysis;
 
-import io.agentload.slo.ExactPercentiles;
+import io.agentload.replay.ExactPercentiles;
 import io.agentload.slo.SloResult;
 import io.agentload.slo.SloTier;
 import io.agentload.slo.TrialMetrics;

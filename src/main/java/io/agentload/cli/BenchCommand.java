@@ -152,6 +152,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "the run folder to create (default: runs/<timestamp>-<system>-<model>)")
     Path output;
 
+    @Option(names = "--itl-detail", description = "keep every request's inter-token gaps in requests.parquet (itl_s), "
+            + "not only their count, mean, p50, p90, p99 and max (one float per output token: ~20x the file)")
+    boolean itlDetail;
+
     @Option(names = "--json", description = "print one JSON object (the tiers' results) and nothing else on standard output")
     boolean json;
 
@@ -239,7 +243,7 @@ final class BenchCommand implements Callable<Integer> {
             return progress(Replay.against(e).trajectories(trajectories).tiers(tiers).seed(seed)
                     .duration(Duration.ofMillis(Math.round(1000 * (matched("--window") ? window : ENDPOINT_WINDOW_SECONDS))))
                     .toolTimeScale(toolTimeScale).maxAgents(agentsMax).gpus(gpus == null ? 1 : gpus)
-                    .power(power == null ? "" : power));
+                    .power(power == null ? "" : power).itlDetail(itlDetail));
         } catch (IllegalArgumentException bad) {
             throw new ParameterException(spec.commandLine(), bad.getMessage());
         }
@@ -304,7 +308,7 @@ final class BenchCommand implements Callable<Integer> {
             s.config().kvBlocksPerReplica();   // weights that leave no room for KV cache fail here, not in a trial
             if (powerBoundary != null) s = s.powerBoundary(Boundary.of(powerBoundary));
             s = s.prefixCaching(prefixCache == Switch.on).toolTimeScale(toolTimeScale).maxAgents(agentsMax)
-                    .window(window).seed(seed).tiers(tiers);
+                    .window(window).seed(seed).tiers(tiers).itlDetail(itlDetail);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

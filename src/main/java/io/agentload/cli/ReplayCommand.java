@@ -82,6 +82,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--itl-detail", description = "keep every request's inter-token gaps in requests.parquet (itl_s), "
+            + "not only their count, mean, p50, p90, p99 and max")
+    boolean itlDetail;
+
     @Option(names = "--json", description = "print summary.json instead of text")
     boolean json;
 
@@ -91,7 +95,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** The options that describe a new run; with {@code --resume} they come from the run folder instead. */
     private static final List<String> NEW_RUN = List.of("--endpoint", "--model", "--api", "--api-key-env", "--agents",
-            "--trajectories", "--output", "--duration", "--warmup", "--max-warmup", "--power", "--tiers", "--seed");
+            "--trajectories", "--output", "--duration", "--warmup", "--max-warmup", "--power", "--tiers", "--seed",
+            "--itl-detail");
 
     @Override
     public Integer call() throws Exception {
@@ -125,7 +130,8 @@ final class ReplayCommand implements Callable<Integer> {
                 Replay replay;
                 try {
                     replay = Replay.against(e).trajectories(trajectories).agents(agents).duration(duration)
-                            .warmUp(warmUp, maxWarmUp).seed(seed).tiers(tiers).power(power == null ? "" : power);
+                            .warmUp(warmUp, maxWarmUp).seed(seed).tiers(tiers).power(power == null ? "" : power)
+                            .itlDetail(itlDetail);
                 } catch (IllegalArgumentException bad) {
                     throw new ParameterException(spec.commandLine(), bad.getMessage());
                 }

@@ -42,7 +42,7 @@ import java.util.function.Consumer;
  * Plain Parquet files written and read with parquet-hadoop's example {@link Group} model on local files (no HDFS,
  * no Hadoop configuration); every write goes to a temporary file renamed into place. Small files written often
  * (request log parts, tables) are uncompressed: parquet-hadoop's Snappy codec costs about 50 ms of setup per file,
- * more than such a file takes to write; the compacted request log is Snappy-compressed.
+ * more than such a file takes to write; the compacted request log is ZSTD-compressed.
  */
 final class ParquetFiles {
 

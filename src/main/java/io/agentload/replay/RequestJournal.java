@@ -23,9 +23,11 @@ import java.util.List;
  * by the kill has no newline and is ignored; the part that replaces the journal is written from the records
  * themselves, so the journal is read only to recover from a crash.
  *
- * <p>Fields are the record's, under the names of {@code requests.parquet}; NaN times and unreported cached tokens
- * are {@code null}. Numbers are written in the shortest form that reads back to the same double (a float gap as the
- * double that holds it exactly), so records read back bit for bit.
+ * <p>Fields are the record's, under the names of {@code requests.parquet}; NaN times and figures, and unreported
+ * cached tokens, are {@code null}. The gaps themselves ({@code itl_s}) are written only when the run keeps them, as
+ * its parts do; their summary always. Numbers are written in the shortest form that reads back to the same double (a
+ * float as the double that holds it exactly), so records read back bit for bit. Journals written before the summary
+ * fields existed hold every gap, and read with the summary computed from them.
  */
 final class RequestJournal implements AutoCloseable {
 
@@ -36,19 +38,21 @@ final class RequestJournal implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
+    private final boolean keepGaps;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
 
-    private RequestJournal(Path file, FileChannel channel) {
+    private RequestJournal(Path file, FileChannel channel, boolean keepGaps) {
         this.file = file;
         this.channel = channel;
+        this.keepGaps = keepGaps;
     }
 
-    /** Opens {@code file} for appending, creating it and its folder. */
-    static RequestJournal open(Path file) {
+    /** Opens {@code file} for appending, creating it and its folder; the gaps themselves go in when {@code keepGaps}. */
+    static RequestJournal open(Path file, boolean keepGaps) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             return new RequestJournal(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND));
+                    StandardOpenOption.APPEND), keepGaps);
         } catch (IOException e) {
             throw new ReplayException("cannot open the request journal " + file + ": " + e.getMessage(), e);
         }
@@ -80,9 +84,18 @@ final class RequestJournal implements AutoCloseable {
             g.writeNumberField("output_tokens", r.outputTokens());
             g.writeStringField("status", r.status());
             g.writeStringField("error", r.errorDetail());
-            g.writeArrayFieldStart("itl_s");
-            for (float gap : r.interTokenLatencies()) g.writeNumber((double) gap); // a double holds a float exactly
-            g.writeEndArray();
+            RequestRecord.ItlSummary itl = r.itl();
+            g.writeNumberField("itl_count", itl.count());
+            time(g, "itl_mean_s", itl.mean()); // a double holds a float exactly
+            time(g, "itl_p50_s", itl.p50());
+            time(g, "itl_p90_s", itl.p90());
+            time(g, "itl_p99_s", itl.p99());
+            time(g, "itl_max_s", itl.max());
+            if (keepGaps) {
+                g.writeArrayFieldStart("itl_s");
+                for (float gap : r.interTokenLatencies()) g.writeNumber((double) gap);
+                g.writeEndArray();
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new ReplayException("cannot encode " + r + " for the journal " + file + ": " + e.getMessage(), e);
@@ -147,10 +160,13 @@ final class RequestJournal implements AutoCloseable {
         b.tokens(input, cached.isNull() ? -1 : cached.intValue(), field(n, "output_tokens").intValue());
         String status = field(n, "status").textValue();
         if (!RequestRecord.OK.equals(status)) b.failed(status, field(n, "error").textValue());
-        JsonNode itl = field(n, "itl_s");
+        JsonNode itl = n.path("itl_s");
         float[] gaps = new float[itl.size()];
         for (int i = 0; i < gaps.length; i++) gaps[i] = (float) itl.get(i).doubleValue();
-        return b.interTokenLatencies(gaps).build();
+        if (gaps.length > 0 || !n.has("itl_count")) return b.interTokenLatencies(gaps).build();
+        return b.itl(new RequestRecord.ItlSummary(field(n, "itl_count").intValue(), (float) time(n, "itl_mean_s"),
+                (float) time(n, "itl_p50_s"), (float) time(n, "itl_p90_s"), (float) time(n, "itl_p99_s"),
+                (float) time(n, "itl_max_s"))).build();
     }
 
     private static JsonNode field(JsonNode n, String name) {

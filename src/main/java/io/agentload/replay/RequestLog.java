@@ -3,6 +3,7 @@ package io.agentload.replay;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +22,11 @@ import java.util.regex.Pattern;
  * each flush writes the buffered records as one complete small file {@code requests/part-NNNNN.parquet} (written
  * to a temporary file and renamed, so a part is either whole or absent). During a run, or after a crash, DuckDB and
  * pandas read the parts as one dataset ({@code requests/*.parquet}). Closing the log compacts everything into
- * {@code requests.parquet}, records in the footer the last part it holds ({@value #COMPACTED_THROUGH}), and then
- * deletes the parts; a crash between the rename and the deletes leaves parts that the footer marks as already
- * compacted, so no record is ever read twice. A resumed log numbers its parts after every existing one.
+ * {@code requests.parquet} (ZSTD), records in the footer the last part it holds ({@value #COMPACTED_THROUGH}), and then
+ * deletes the parts, and the {@code requests/} folder once it is empty; a crash between the rename and the deletes
+ * leaves parts that the footer marks as already compacted, so no record is ever read twice. A resumed log numbers its
+ * parts after every existing one. Every file keeps each request's inter-token gaps in brief, and the gaps themselves
+ * only when the log was opened to keep them ({@code keepGaps}, see {@link RequestsFile}).
  *
  * <p>Until its part is written, every record is also in that part's write-ahead journal
  * ({@code requests/part-NNNNN.journal}, see {@link RequestJournal}), written as it is appended: a killed process loses
@@ -47,6 +50,7 @@ final class RequestLog implements AutoCloseable {
     private final Path runDir;
     private final int maxBufferedRows;
     private final long flushIntervalNanos;
+    private final boolean keepGaps;
     private final Object writeLock = new Object();
     private List<RequestRecord> buffer = new ArrayList<>();
     private List<Path> bufferJournals = new ArrayList<>();
@@ -56,15 +60,17 @@ final class RequestLog implements AutoCloseable {
     private long lastFlush = System.nanoTime();
     private boolean closed;
 
-    RequestLog(Path runDir, int maxBufferedRows, long flushIntervalNanos) {
+    RequestLog(Path runDir, int maxBufferedRows, long flushIntervalNanos, boolean keepGaps) {
         this.runDir = runDir;
         this.maxBufferedRows = maxBufferedRows;
         this.flushIntervalNanos = flushIntervalNanos;
+        this.keepGaps = keepGaps;
         State state = State.of(runDir);
         for (Map.Entry<Integer, Path> j : state.journals().entrySet()) {
             List<RequestRecord> recovered = RequestJournal.read(j.getValue());
             if (recovered.isEmpty()) continue;
-            RequestsFile.write(partPath(runDir, j.getKey()), recovered, Map.of(), CompressionCodecName.UNCOMPRESSED);
+            RequestsFile.write(partPath(runDir, j.getKey()), recovered, Map.of(), CompressionCodecName.UNCOMPRESSED,
+                    keepGaps);
         }
         deleteParts(state.journals().values());
         deleteParts(state.staleJournals());
@@ -81,7 +87,7 @@ final class RequestLog implements AutoCloseable {
         synchronized (this) {
             if (closed) throw new ReplayException("the request log of " + runDir + " is closed");
             if (journal == null) {
-                journal = RequestJournal.open(journalPath(runDir, nextPart));
+                journal = RequestJournal.open(journalPath(runDir, nextPart), keepGaps);
                 bufferJournals.add(journal.file());
             }
             journal.append(record);
@@ -131,7 +137,7 @@ final class RequestLog implements AutoCloseable {
         try {
             synchronized (writeLock) {
                 RequestsFile.write(partPath(runDir, batch.part()), batch.records(), Map.of(),
-                        CompressionCodecName.UNCOMPRESSED);
+                        CompressionCodecName.UNCOMPRESSED, keepGaps);
             }
             deleteParts(batch.journals());
         } catch (RuntimeException e) {
@@ -148,7 +154,10 @@ final class RequestLog implements AutoCloseable {
         }
     }
 
-    /** Flushes, then compacts {@code requests.parquet} and every part into {@code requests.parquet}. */
+    /**
+     * Flushes, then compacts {@code requests.parquet} and every part into {@code requests.parquet} and removes the
+     * emptied {@code requests/} folder.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -157,16 +166,27 @@ final class RequestLog implements AutoCloseable {
         }
         flush();
         State state = State.of(runDir);
-        if (state.parts().isEmpty() && Files.exists(runDir.resolve(FILE))) {
-            deleteParts(state.stale());
-            return;
+        if (!state.parts().isEmpty() || !Files.exists(runDir.resolve(FILE))) {
+            List<RequestRecord> all = read(runDir);
+            int through = state.parts().isEmpty() ? state.compactedThrough() : state.parts().lastKey();
+            RequestsFile.write(runDir.resolve(FILE), all, Map.of(COMPACTED_THROUGH, Integer.toString(through)),
+                    CompressionCodecName.ZSTD, keepGaps);
+            deleteParts(state.parts().values());
         }
-        List<RequestRecord> all = read(runDir);
-        int through = state.parts().isEmpty() ? state.compactedThrough() : state.parts().lastKey();
-        RequestsFile.write(runDir.resolve(FILE), all, Map.of(COMPACTED_THROUGH, Integer.toString(through)),
-                CompressionCodecName.SNAPPY);
         deleteParts(state.stale());
-        deleteParts(state.parts().values());
+        removePartsFolderIfEmpty();
+    }
+
+    /** Removes {@code requests/} when nothing is left in it; a folder still holding files stays. */
+    private void removePartsFolderIfEmpty() {
+        Path dir = runDir.resolve(PARTS);
+        try {
+            Files.deleteIfExists(dir);
+        } catch (DirectoryNotEmptyException e) {
+            // Files the log does not own (or parts of another process) stay, and so does their folder.
+        } catch (IOException e) {
+            throw new ReplayException("cannot remove the emptied folder " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /**

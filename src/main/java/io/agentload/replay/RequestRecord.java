@@ -38,7 +38,10 @@ import java.util.Objects;
  * @param outputTokens        tokens generated
  * @param status              {@value #OK} or a failure reason
  * @param errorDetail         what went wrong, naming the request; empty when ok
- * @param interTokenLatencies gaps in seconds between successive token-bearing chunks; empty when not recorded
+ * @param interTokenLatencies gaps in seconds between successive token-bearing chunks; empty when not recorded or not
+ *                            kept (a run folder keeps them only when asked, see {@link Run.Builder#itlDetail})
+ * @param itl                 the gaps' count, mean, percentiles and maximum: computed from the gaps when they are
+ *                            given (null), or as read from a file that kept only this summary
  */
 public record RequestRecord(
         int trial,
@@ -57,7 +60,8 @@ public record RequestRecord(
         int outputTokens,
         String status,
         String errorDetail,
-        float[] interTokenLatencies) {
+        float[] interTokenLatencies,
+        ItlSummary itl) {
 
     /** The status of a request that succeeded. */
     public static final String OK = "ok";
@@ -85,12 +89,55 @@ public record RequestRecord(
         }
     }
 
+    /**
+     * A request's inter-token gaps in brief, in seconds and single precision like the gaps themselves: what
+     * {@code requests.parquet} always keeps of them ({@code itl_count, itl_mean_s, itl_p50_s, itl_p90_s, itl_p99_s,
+     * itl_max_s}). Percentiles are exact ({@link ExactPercentiles}); every figure but the count is NaN without gaps.
+     *
+     * @param count how many gaps the request had (output chunks after the first)
+     * @param mean  their mean: the request's time per output chunk after the first
+     * @param p50   their median
+     * @param p90   their 90th percentile
+     * @param p99   their 99th percentile
+     * @param max   the longest gap: the request's worst stall
+     */
+    public record ItlSummary(int count, float mean, float p50, float p90, float p99, float max) {
+
+        /** The summary of no gaps. */
+        public static final ItlSummary NONE = new ItlSummary(0, Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN);
+
+        public ItlSummary {
+            if (count < 0) throw new IllegalArgumentException("negative gap count " + count);
+        }
+
+        /** The summary of {@code gaps}. */
+        public static ItlSummary of(float[] gaps) {
+            if (gaps.length == 0) return NONE;
+            double[] sorted = new double[gaps.length];
+            double sum = 0;
+            for (int i = 0; i < gaps.length; i++) {
+                sorted[i] = gaps[i];
+                sum += gaps[i];
+            }
+            Arrays.sort(sorted);
+            return new ItlSummary(gaps.length, (float) (sum / gaps.length),
+                    (float) ExactPercentiles.ofSorted(sorted, 0.5), (float) ExactPercentiles.ofSorted(sorted, 0.9),
+                    (float) ExactPercentiles.ofSorted(sorted, 0.99), (float) sorted[sorted.length - 1]);
+        }
+    }
+
     public RequestRecord {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(status, "status");
         errorDetail = errorDetail == null ? "" : errorDetail;
         interTokenLatencies = interTokenLatencies == null ? new float[0] : interTokenLatencies.clone();
+        if (itl == null) {
+            itl = ItlSummary.of(interTokenLatencies);
+        } else if (interTokenLatencies.length > 0 && itl.count() != interTokenLatencies.length) {
+            throw new IllegalArgumentException(interTokenLatencies.length + " gaps but a summary of " + itl.count()
+                    + " for " + describe(sessionId, turn, agent));
+        }
         if (status.isEmpty()) throw new IllegalArgumentException("empty status for " + describe(sessionId, turn, agent));
         if (inputTokens < 0 || outputTokens < 0 || cachedTokens < -1) {
             throw new IllegalArgumentException("negative token count for " + describe(sessionId, turn, agent));
@@ -102,15 +149,27 @@ public record RequestRecord(
         return new Builder();
     }
 
-    /** Gaps in seconds between successive token-bearing chunks (a copy); empty when not recorded. */
+    /** Gaps in seconds between successive token-bearing chunks (a copy); empty when not recorded or not kept. */
     @Override
     public float[] interTokenLatencies() {
         return interTokenLatencies.clone();
     }
 
-    /** How many inter-token gaps were recorded. */
+    /** How many inter-token gaps the request had, whether or not they were kept. */
     public int interTokenLatencyCount() {
-        return interTokenLatencies.length;
+        return itl.count();
+    }
+
+    /** True when every gap is at hand ({@link #interTokenLatencies()}), not only their {@link #itl() summary}. */
+    public boolean interTokenLatenciesKept() {
+        return interTokenLatencies.length == itl.count();
+    }
+
+    /** The same record without the gaps themselves, keeping their summary: what a run folder keeps by default. */
+    public RequestRecord withoutInterTokenLatencies() {
+        if (interTokenLatencies.length == 0) return this;
+        return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, firstByteTime, firstTokenTime,
+                lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status, errorDetail, null, itl);
     }
 
     /** True when the request succeeded. */
@@ -172,7 +231,7 @@ public record RequestRecord(
                 && Double.compare(endTime, r.endTime) == 0
                 && inputTokens == r.inputTokens && cachedTokens == r.cachedTokens && outputTokens == r.outputTokens
                 && status.equals(r.status) && errorDetail.equals(r.errorDetail)
-                && Arrays.equals(interTokenLatencies, r.interTokenLatencies);
+                && Arrays.equals(interTokenLatencies, r.interTokenLatencies) && itl.equals(r.itl);
     }
 
     @Override
@@ -211,6 +270,7 @@ public record RequestRecord(
         private String status = OK;
         private String errorDetail = "";
         private float[] interTokenLatencies = new float[0];
+        private ItlSummary itl;
 
         private Builder() {
         }
@@ -276,9 +336,17 @@ public record RequestRecord(
             return this;
         }
 
-        /** Gaps in seconds between successive token-bearing chunks. */
+        /** Gaps in seconds between successive token-bearing chunks; their summary is computed from them. */
         public Builder interTokenLatencies(float... gaps) {
             this.interTokenLatencies = gaps;
+            this.itl = null;
+            return this;
+        }
+
+        /** The summary of gaps that were not kept, as a file recorded it. */
+        public Builder itl(ItlSummary summary) {
+            this.interTokenLatencies = new float[0];
+            this.itl = Objects.requireNonNull(summary, "summary");
             return this;
         }
 
@@ -286,7 +354,7 @@ public record RequestRecord(
         public RequestRecord build() {
             return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, firstByteTime,
                     firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status,
-                    errorDetail, interTokenLatencies);
+                    errorDetail, interTokenLatencies, itl);
         }
     }
 }

@@ -33,6 +33,10 @@ import java.util.Map;
  * {@link RequestLog} for the file layout. A run killed before {@link #close()} keeps every flushed record and
  * {@link #resume(Path)} continues it. Every file is written to a temporary file and renamed into place. Values
  * that look like secrets are redacted from {@code run.json}.
+ *
+ * <p>The request log keeps each request's inter-token gaps in brief (count, mean, p50, p90, p99, max), and every gap
+ * only when {@link Builder#itlDetail(boolean) asked}: the gaps are one float per output token, most of a run's bytes.
+ * A trial's ITL percentiles stay exact either way, computed from every gap while it runs ({@code trials.parquet}).
  */
 public final class Run implements AutoCloseable {
 
@@ -44,6 +48,7 @@ public final class Run implements AutoCloseable {
     public static final String POWER = "power.parquet";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String ITL_DETAIL = "itl_detail";
 
     private final Path dir;
     private final ObjectNode manifest;
@@ -60,14 +65,19 @@ public final class Run implements AutoCloseable {
         return new Builder(dir);
     }
 
-    /** Reopens a run that was stopped or killed, to append more records; notes the resume in {@code run.json}. */
+    /**
+     * Reopens a run that was stopped or killed, to append more records; notes the resume in {@code run.json}. The run
+     * keeps inter-token gaps as it was created to ({@code itl_detail} in {@code run.json}; runs recorded before that
+     * field existed kept every gap, and go on keeping them).
+     */
     public static Run resume(Path dir) {
         ObjectNode manifest = readManifest(dir);
         ArrayNode resumed = manifest.has("resumed_at") && manifest.get("resumed_at").isArray()
                 ? (ArrayNode) manifest.get("resumed_at") : manifest.putArray("resumed_at");
         resumed.add(Instant.now().toString());
         writeJson(dir.resolve(MANIFEST), manifest);
-        return new Run(dir, manifest, new RequestLog(dir, Builder.DEFAULT_ROWS, Builder.DEFAULT_INTERVAL.toNanos()));
+        return new Run(dir, manifest, new RequestLog(dir, Builder.DEFAULT_ROWS, Builder.DEFAULT_INTERVAL.toNanos(),
+                itlDetail(manifest)));
     }
 
     /** Opens a run to read it; appending to it fails. */
@@ -83,6 +93,15 @@ public final class Run implements AutoCloseable {
     /** When the run was created (its clock's zero for a real-time run). */
     public Instant startedAt() {
         return Instant.parse(manifest.path("started_at").asText());
+    }
+
+    /** True when the request log keeps every inter-token gap ({@code itl_s}), not only their summary. */
+    public boolean itlDetail() {
+        return itlDetail(manifest);
+    }
+
+    private static boolean itlDetail(JsonNode manifest) {
+        return manifest.path(ITL_DETAIL).asBoolean(true);
     }
 
     /** The contents of {@code run.json}, secrets already redacted. */
@@ -178,6 +197,7 @@ public final class Run implements AutoCloseable {
         private final Map<String, Object> endpoint = new LinkedHashMap<>();
         private int flushRows = DEFAULT_ROWS;
         private Duration flushInterval = DEFAULT_INTERVAL;
+        private boolean itlDetail;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -209,6 +229,15 @@ public final class Run implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps every request's inter-token gaps ({@code itl_s} in {@code requests.parquet}), not only their summary
+         * (off by default: the gaps are one float per output token, 74 MB of the default bench's 77 MB).
+         */
+        public Builder itlDetail(boolean keep) {
+            this.itlDetail = keep;
+            return this;
+        }
+
         /** Creates the folder and writes {@code run.json}. */
         public Run create() {
             if (Files.exists(dir.resolve(MANIFEST))) {
@@ -230,9 +259,10 @@ public final class Run implements AutoCloseable {
             m.put("hardware", Secrets.redact(hardware));
             m.put("endpoint", Secrets.redact(endpoint));
             m.put("config", Secrets.redact(config));
+            m.put(ITL_DETAIL, itlDetail);
             ObjectNode manifest = JSON.valueToTree(m);
             writeJson(dir.resolve(MANIFEST), manifest);
-            return new Run(dir, manifest, new RequestLog(dir, flushRows, flushInterval.toNanos()));
+            return new Run(dir, manifest, new RequestLog(dir, flushRows, flushInterval.toNanos(), itlDetail));
         }
 
         private static String version() {

@@ -8,6 +8,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -20,18 +21,26 @@ import java.util.function.ToDoubleFunction;
 /**
  * {@code report.html}: one self-contained page (no scripts, no external files) with the tier table, the SLO curves
  * drawn by XChart as embedded PNGs, and every trial.
+ *
+ * <p>Each tier has one colour on every chart, by its place in the search's tiers, the same colours as the analysis
+ * package's SLO curves (Okabe-Ito orange, green, vermillion, purple, grey); the agents' percentiles are drawn in
+ * blues, which no tier takes.
  */
 final class HtmlReport {
 
     private static final int WIDTH = 760;
     private static final int HEIGHT = 420;
+    /** The colours of the search's first, second... tier. */
+    private static final Color[] TIER_COLORS = {new Color(0xE6, 0x9F, 0x00), new Color(0x00, 0x9E, 0x73),
+        new Color(0xD5, 0x5E, 0x00), new Color(0xCC, 0x79, 0xA7), new Color(0x55, 0x55, 0x55)};
+    /** The colours of lines that are not a tier's: the agents' percentiles, throughput, power. */
+    private static final Color[] OTHER_COLORS = {new Color(0x00, 0x72, 0xB2), new Color(0x56, 0xB4, 0xE9),
+        new Color(0x1B, 0x3A, 0x6B)};
 
     private HtmlReport() {
     }
 
     static String of(SloResult result) {
-        List<TrialMetrics> byN = new ArrayList<>(result.trials());
-        byN.sort(Comparator.comparingInt(TrialMetrics::agents));
         List<SloTier> tiers = result.tiers().stream().map(SloResult.TierResult::tier).toList();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>agentload SLO report</title>\n")
@@ -57,45 +66,12 @@ final class HtmlReport {
                     .append("</td></tr>\n");
         }
         h.append("</table>\n<h2>SLO curves</h2>\n");
-
-        XYChart share = chart("Agents meeting each tier", "share of agents passing");
-        for (SloTier tier : tiers) {
-            line(share, tier.label(), byN, m -> m.check(tier).sharePassing());
-        }
-        image(h, share, "Share of agents meeting each tier against concurrent agents");
-
-        XYChart speed = chart("Per-agent output speed", "tok/s (token-weighted per agent)");
-        speed.getStyler().setYAxisLogarithmic(true);
-        for (double p : tiers.stream().map(SloTier::percentileOfAgents).distinct().toList()) {
-            SloTier probe = new SloTier(0, Double.MAX_VALUE, p);
-            line(speed, "reached by " + SloTier.number(p * 100) + "% of agents", byN,
-                    m -> m.check(probe).agentOutputTokensPerSecond());
-        }
-        for (SloTier tier : tiers) threshold(speed, "min " + SloTier.number(tier.minOutputTokensPerSecond()) + " tok/s",
-                byN, tier.minOutputTokensPerSecond());
-        image(h, speed, "Per-agent output speed reached by the tiers' share of agents against concurrent agents");
-
-        XYChart ttft = chart("Per-agent TTFT (90th percentile of each agent's requests)", "seconds");
-        ttft.getStyler().setYAxisLogarithmic(true);
-        for (double p : tiers.stream().map(SloTier::percentileOfAgents).distinct().toList()) {
-            SloTier probe = new SloTier(0, Double.MAX_VALUE, p);
-            line(ttft, "within reach of " + SloTier.number(p * 100) + "% of agents", byN,
-                    m -> m.check(probe).agentTtft());
-        }
-        for (SloTier tier : tiers) threshold(ttft, "max " + SloTier.number(tier.maxTtftSeconds()) + " s", byN,
-                tier.maxTtftSeconds());
-        image(h, ttft, "Per-agent TTFT against concurrent agents");
-
-        XYChart throughput = chart("Throughput and power", "output tok/s");
-        line(throughput, "output tok/s", byN, TrialMetrics::outputTokensPerSecond);
-        if (byN.stream().anyMatch(m -> m.power().present())) {
-            XYSeries s = line(throughput, "mean power (W)", byN, m -> m.power().meanWatts());
-            if (s != null) {
-                s.setYAxisGroup(1);
-                throughput.setYAxisGroupTitle(1, "W");
-            }
-        }
-        image(h, throughput, "Output tokens per second and mean power against concurrent agents");
+        List<XYChart> charts = charts(result);
+        List<String> alts = List.of("Share of agents meeting each tier against concurrent agents",
+                "Per-agent output speed reached by the tiers' share of agents against concurrent agents",
+                "Per-agent TTFT against concurrent agents",
+                "Output tokens per second and mean power against concurrent agents");
+        for (int i = 0; i < charts.size(); i++) image(h, charts.get(i), alts.get(i));
 
         h.append("<h2>Trials</h2>\n<table><tr><th>trial</th><th>agents</th>");
         for (SloTier tier : tiers) h.append("<th>").append(SloTier.number(tier.minOutputTokensPerSecond())).append(" tok/s</th>");
@@ -117,17 +93,72 @@ final class HtmlReport {
         return h.append("</table>\n</body></html>\n").toString();
     }
 
+    /** The report's charts: share of agents per tier, per-agent speed, per-agent TTFT, throughput and power. */
+    static List<XYChart> charts(SloResult result) {
+        List<TrialMetrics> byN = new ArrayList<>(result.trials());
+        byN.sort(Comparator.comparingInt(TrialMetrics::agents));
+        List<SloTier> tiers = result.tiers().stream().map(SloResult.TierResult::tier).toList();
+        List<Double> shares = tiers.stream().map(SloTier::percentileOfAgents).distinct().toList();
+
+        XYChart share = chart("Agents meeting each tier", "share of agents passing");
+        for (int i = 0; i < tiers.size(); i++) {
+            SloTier tier = tiers.get(i);
+            line(share, tier.label(), byN, m -> m.check(tier).sharePassing(), tierColor(i));
+        }
+
+        XYChart speed = chart("Per-agent output speed", "tok/s (token-weighted per agent)");
+        speed.getStyler().setYAxisLogarithmic(true);
+        for (int i = 0; i < shares.size(); i++) {
+            SloTier probe = new SloTier(0, Double.MAX_VALUE, shares.get(i));
+            line(speed, "reached by " + SloTier.number(shares.get(i) * 100) + "% of agents", byN,
+                    m -> m.check(probe).agentOutputTokensPerSecond(), OTHER_COLORS[i % OTHER_COLORS.length]);
+        }
+        for (int i = 0; i < tiers.size(); i++) {
+            threshold(speed, "min " + SloTier.number(tiers.get(i).minOutputTokensPerSecond()) + " tok/s", byN,
+                    tiers.get(i).minOutputTokensPerSecond(), tierColor(i));
+        }
+
+        XYChart ttft = chart("Per-agent TTFT (90th percentile of each agent's requests)", "seconds");
+        ttft.getStyler().setYAxisLogarithmic(true);
+        for (int i = 0; i < shares.size(); i++) {
+            SloTier probe = new SloTier(0, Double.MAX_VALUE, shares.get(i));
+            line(ttft, "within reach of " + SloTier.number(shares.get(i) * 100) + "% of agents", byN,
+                    m -> m.check(probe).agentTtft(), OTHER_COLORS[i % OTHER_COLORS.length]);
+        }
+        for (int i = 0; i < tiers.size(); i++) {
+            threshold(ttft, "max " + SloTier.number(tiers.get(i).maxTtftSeconds()) + " s", byN,
+                    tiers.get(i).maxTtftSeconds(), tierColor(i));
+        }
+
+        XYChart throughput = chart("Throughput and power", "output tok/s");
+        line(throughput, "output tok/s", byN, TrialMetrics::outputTokensPerSecond, OTHER_COLORS[0]);
+        if (byN.stream().anyMatch(m -> m.power().present())) {
+            XYSeries s = line(throughput, "mean power (W)", byN, m -> m.power().meanWatts(), OTHER_COLORS[2]);
+            if (s != null) {
+                s.setYAxisGroup(1);
+                throughput.setYAxisGroupTitle(1, "W");
+            }
+        }
+        return List.of(share, speed, ttft, throughput);
+    }
+
+    /** The colour of the search's {@code i}-th tier. */
+    static Color tierColor(int i) {
+        return TIER_COLORS[i % TIER_COLORS.length];
+    }
+
     private static XYChart chart(String title, String yTitle) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("concurrent agents").yAxisTitle(yTitle).build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         return chart;
     }
 
     /** Adds a series of the finite points (positive ones on a logarithmic axis), or nothing when there are none. */
-    private static XYSeries line(XYChart chart, String name, List<TrialMetrics> byN, ToDoubleFunction<TrialMetrics> y) {
+    private static XYSeries line(XYChart chart, String name, List<TrialMetrics> byN, ToDoubleFunction<TrialMetrics> y,
+                                 Color color) {
         boolean log = chart.getStyler().isYAxisLogarithmic();
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (TrialMetrics m : byN) {
@@ -139,15 +170,19 @@ final class HtmlReport {
         if (xs.isEmpty()) return null;
         XYSeries s = chart.addSeries(name, xs, ys);
         s.setMarker(SeriesMarkers.CIRCLE);
+        s.setLineColor(color);
+        s.setMarkerColor(color);
         return s;
     }
 
-    private static void threshold(XYChart chart, String name, List<TrialMetrics> byN, double y) {
+    /** A tier's limit as a dashed line; tiers sharing a limit share its line, in the first one's colour. */
+    private static void threshold(XYChart chart, String name, List<TrialMetrics> byN, double y, Color color) {
         if (byN.isEmpty() || chart.getSeriesMap().containsKey(name)) return;
         double lo = byN.get(0).agents(), hi = byN.get(byN.size() - 1).agents();
         XYSeries s = chart.addSeries(name, new double[] {lo, Math.max(hi, lo + 1)}, new double[] {y, y});
         s.setMarker(SeriesMarkers.NONE);
         s.setLineStyle(SeriesLines.DASH_DASH);
+        s.setLineColor(color);
     }
 
     private static void image(StringBuilder h, XYChart chart, String alt) {

@@ -83,6 +83,7 @@ public final class Replay {
         PrintWriter progress;
         Consumer<TrialMetrics> onTrial = m -> { };
         double toolTimeScale = 1;
+        boolean itlDetail;
 
         Values copy() {
             Values c = new Values();
@@ -97,6 +98,7 @@ public final class Replay {
             c.progress = progress;
             c.onTrial = onTrial;
             c.toolTimeScale = toolTimeScale;
+            c.itlDetail = itlDetail;
             return c;
         }
     }
@@ -237,6 +239,15 @@ public final class Replay {
         return with(c -> c.toolTimeScale = scale);
     }
 
+    /**
+     * Keeps every request's inter-token gaps in the run folder ({@code itl_s} in {@code requests.parquet}), not only
+     * their summary; off by default, since the gaps are most of its bytes. The trials' ITL percentiles are exact
+     * either way. A resumed run keeps what its folder was created with.
+     */
+    public Replay itlDetail(boolean keep) {
+        return with(c -> c.itlDetail = keep);
+    }
+
     /** The GPUs serving the endpoint, for agents per GPU in the search (default 1). */
     public Replay gpus(int gpus) {
         if (gpus < 1) throw new IllegalArgumentException("gpus " + gpus + " < 1");
@@ -274,7 +285,8 @@ public final class Replay {
     /** Runs {@link #agents} agents through a warm-up and one measurement window, recorded in a new run folder. */
     public ReplayResult run(Path dir) {
         ready(REPLAY);
-        try (Run run = Run.builder(dir).config(settings(REPLAY)).hardware(hardware()).endpoint(endpointInfo()).create()) {
+        try (Run run = Run.builder(dir).config(settings(REPLAY)).hardware(hardware()).endpoint(endpointInfo())
+                .itlDetail(v.itlDetail).create()) {
             return replay(run);
         }
     }
@@ -291,7 +303,8 @@ public final class Replay {
     /** Runs the SLO search in real time, recorded in a new run folder: the simulated benchmark's outputs. */
     public SloResult search(Path dir) {
         ready(BENCH);
-        try (Run run = Run.builder(dir).config(settings(BENCH)).hardware(hardware()).endpoint(endpointInfo()).create()) {
+        try (Run run = Run.builder(dir).config(settings(BENCH)).hardware(hardware()).endpoint(endpointInfo())
+                .itlDetail(v.itlDetail).create()) {
             return search(run);
         }
     }
@@ -307,24 +320,23 @@ public final class Replay {
 
     private ReplayResult replay(Run run) {
         List<RequestRecord> recorded = run.records();
-        List<Trial> finished = TrialsTable.load(run, recorded);
+        List<TrialMetrics> finished = TrialsTable.load(run, recorded);
         try (MeasuredPower power = MeasuredPower.start(v.power, run)) {
-            Trial trial;
+            TrialMetrics m;
             Optional<RealTimeDriver.SendLag> lag = Optional.empty();
             if (finished.isEmpty()) {
                 int next = recorded.stream().mapToInt(RequestRecord::trial).max().orElse(-1) + 1;
                 RealTimeDriver driver = driver(run, power);
-                trial = driver.run(next, v.agents, run::append);
+                Trial trial = driver.run(next, v.agents, run::append);
                 run.flush();
                 power.write(run);
                 lag = Optional.of(driver.sendLag());
-                TrialMetrics metrics = TrialMetrics.of(trial);
-                run.writeTable(TrialsTable.FILE, TrialsTable.of(List.of(metrics), v.tiers));
-                v.onTrial.accept(metrics);
+                m = TrialMetrics.of(trial);
+                run.writeTable(TrialsTable.FILE, TrialsTable.of(List.of(m), v.tiers));
+                v.onTrial.accept(m);
             } else {
-                trial = finished.get(finished.size() - 1);
+                m = finished.get(finished.size() - 1);
             }
-            TrialMetrics m = TrialMetrics.of(trial);
             Optional<PowerSummary> window = power.summary(m.windowStart(), m.windowEnd());
             double perMw = window.map(s -> s.agentsPerMegawatt(m.agents())).orElse(Double.NaN);
             ReplayResult result = new ReplayResult(m, v.tiers.stream().map(m::check).toList(),

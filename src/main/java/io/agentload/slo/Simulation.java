@@ -65,10 +65,11 @@ public final class Simulation {
     private final int maxAgents;
     private final Boundary powerBoundary;
     private final Consumer<TrialMetrics> onTrial;
+    private final boolean itlDetail;
 
     private Simulation(EngineConfig engine, List<Session> sessions, String trajectories, List<SloTier> tiers,
                        TrialPlan plan, double toolTimeScale, int maxAgents, Boundary powerBoundary,
-                       Consumer<TrialMetrics> onTrial) {
+                       Consumer<TrialMetrics> onTrial, boolean itlDetail) {
         this.engine = engine;
         this.sessions = sessions;
         this.trajectories = trajectories;
@@ -78,6 +79,7 @@ public final class Simulation {
         this.maxAgents = maxAgents;
         this.powerBoundary = powerBoundary;
         this.onTrial = onTrial;
+        this.itlDetail = itlDetail;
     }
 
     /** A built-in system serving a built-in model ({@code agentload systems}, {@code agentload models}). */
@@ -88,25 +90,26 @@ public final class Simulation {
     /** A system serving a model as {@code engine} configures it. */
     public static Simulation of(EngineConfig engine) {
         return new Simulation(Objects.requireNonNull(engine, "engine"), List.of(), "", SloTier.parse(DEFAULT_TIERS),
-                TrialPlan.defaults().withMeasurementSeconds(DEFAULT_WINDOW_SECONDS), 1, MAX_AGENTS, null, m -> { });
+                TrialPlan.defaults().withMeasurementSeconds(DEFAULT_WINDOW_SECONDS), 1, MAX_AGENTS, null, m -> { },
+                false);
     }
 
     /** Agents replay the sessions of this turn table (e.g. {@code Trajectories.read(file)}). */
     public Simulation trajectories(Table turns) {
         return new Simulation(engine, Trajectories.sessions(turns), turns.name(), tiers, plan, toolTimeScale,
-                maxAgents, powerBoundary, onTrial);
+                maxAgents, powerBoundary, onTrial, itlDetail);
     }
 
     /** Agents replay the sessions of this turn file: {@code .parquet}, {@code .jsonl} or {@code .csv}. */
     public Simulation trajectories(Path file) {
         return new Simulation(engine, Trajectories.sessions(Trajectories.read(file)), file.toString(), tiers, plan,
-                toolTimeScale, maxAgents, powerBoundary, onTrial);
+                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail);
     }
 
     /** Agents replay these sessions. */
     public Simulation sessions(List<Session> sessions) {
         return new Simulation(engine, List.copyOf(sessions), "sessions", tiers, plan, toolTimeScale, maxAgents,
-                powerBoundary, onTrial);
+                powerBoundary, onTrial, itlDetail);
     }
 
     /** The tiers to search, e.g. {@code "20,60,100"} or {@code "30:4,60:3:0.95"} (see {@link SloTier#parse}). */
@@ -118,7 +121,7 @@ public final class Simulation {
     public Simulation tiers(List<SloTier> tiers) {
         if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers to search");
         return new Simulation(engine, sessions, trajectories, List.copyOf(tiers), plan, toolTimeScale, maxAgents,
-                powerBoundary, onTrial);
+                powerBoundary, onTrial, itlDetail);
     }
 
     /** Prefix caching on (the default, as vLLM and SGLang serve) or off. */
@@ -132,7 +135,7 @@ public final class Simulation {
      */
     public Simulation engine(UnaryOperator<EngineConfig> change) {
         return new Simulation(Objects.requireNonNull(change.apply(engine), "engine"), sessions, trajectories, tiers,
-                plan, toolTimeScale, maxAgents, powerBoundary, onTrial);
+                plan, toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail);
     }
 
     /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
@@ -140,32 +143,33 @@ public final class Simulation {
         if (!(scale >= 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
         }
-        return new Simulation(engine, sessions, trajectories, tiers, plan, scale, maxAgents, powerBoundary, onTrial);
+        return new Simulation(engine, sessions, trajectories, tiers, plan, scale, maxAgents, powerBoundary, onTrial,
+                itlDetail);
     }
 
     /** The seed that every agent's session order, start turn and salts derive from. */
     public Simulation seed(long seed) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withSeed(seed), toolTimeScale, maxAgents,
-                powerBoundary, onTrial);
+                powerBoundary, onTrial, itlDetail);
     }
 
     /** The measurement window of each trial, in virtual seconds. */
     public Simulation window(double seconds) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withMeasurementSeconds(seconds),
-                toolTimeScale, maxAgents, powerBoundary, onTrial);
+                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail);
     }
 
     /** The warm-up's bounds in virtual seconds (it also waits for a turn of every agent and a warm cache). */
     public Simulation warmUp(double minSeconds, double maxSeconds) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withWarmUpSeconds(minSeconds, maxSeconds),
-                toolTimeScale, maxAgents, powerBoundary, onTrial);
+                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail);
     }
 
     /** The largest number of agents the search tries. */
     public Simulation maxAgents(int agents) {
         if (agents < 1) throw new IllegalArgumentException("max agents " + agents + " < 1");
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, agents, powerBoundary,
-                onTrial);
+                onTrial, itlDetail);
     }
 
     /** Agents per Megawatt from the GPUs' power only ({@link Boundary#GPU}) or the whole system's (the default). */
@@ -175,13 +179,24 @@ public final class Simulation {
             throw new IllegalArgumentException(engine.system().name() + " reports power at the gpu or the "
                     + system.label() + " boundary, not the " + boundary.label());
         }
-        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, boundary, onTrial);
+        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, boundary, onTrial,
+                itlDetail);
     }
 
     /** Calls {@code listener} after every trial with its metrics, e.g. to show progress. */
     public Simulation onTrial(Consumer<TrialMetrics> listener) {
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                Objects.requireNonNull(listener, "listener"));
+                Objects.requireNonNull(listener, "listener"), itlDetail);
+    }
+
+    /**
+     * Keeps every request's inter-token gaps in the run folder of {@link #search(Path)} ({@code itl_s} in
+     * {@code requests.parquet}), not only their summary; off by default, since the gaps are most of its bytes. The
+     * trials' ITL percentiles are exact either way.
+     */
+    public Simulation itlDetail(boolean keep) {
+        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
+                onTrial, keep);
     }
 
     /** The engine configuration every trial runs. */
@@ -216,7 +231,8 @@ public final class Simulation {
      */
     public SloResult search(Path dir) {
         VirtualTimeDriver driver = driver();
-        try (Run run = Run.builder(dir).config(settings()).hardware(hardware()).endpoint(endpoint()).create()) {
+        try (Run run = Run.builder(dir).config(settings()).hardware(hardware()).endpoint(endpoint())
+                .itlDetail(itlDetail).create()) {
             SloResult result = searchOver(reporting(driver)).run(run);
             driver.power().write(dir.resolve(Run.POWER));
             return result;

@@ -159,7 +159,7 @@ public record SloResult(List<TierResult> tiers, List<TrialMetrics> trials, int g
                 throw new ReplayException(where + ": " + e.getMessage(), e);
             }
         }
-        List<TrialMetrics> trials = TrialsTable.load(run, run.records()).stream().map(TrialMetrics::of).toList();
+        List<TrialMetrics> trials = TrialsTable.load(run, run.records());
         return new SloResult(tiers, trials, gpus);
     }
 

@@ -113,8 +113,8 @@ public final class SloSearch {
         Search search = new Search(run::append, run);
         int next = 0;
         for (RequestRecord r : recorded) next = Math.max(next, r.trial() + 1);
-        for (Trial t : TrialsTable.load(run, recorded)) {
-            search.add(TrialMetrics.of(t));
+        for (TrialMetrics t : TrialsTable.load(run, recorded)) {
+            search.add(t);
             next = Math.max(next, t.trial() + 1);
         }
         SloResult result = search.run(next);

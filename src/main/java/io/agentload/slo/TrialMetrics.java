@@ -1,5 +1,6 @@
 package io.agentload.slo;
 
+import io.agentload.replay.ExactPercentiles;
 import io.agentload.replay.PowerMeter;
 import io.agentload.replay.RequestRecord;
 import io.agentload.replay.Trial;
@@ -21,8 +22,10 @@ import java.util.List;
  * <p>Definitions. Throughput counts successful measured requests over the window's length: output tokens per
  * second and requests per second. The cached-token ratio is cached over input tokens of successful measured
  * requests that reported cached tokens. TTFT and end-to-end latency percentiles are over successful measured
- * requests; inter-token latency percentiles over every recorded gap of those requests. All percentiles are exact
- * with linear interpolation (exact sorting, linear interpolation).
+ * requests; inter-token latency percentiles over every recorded gap of those requests, computed while the trial's
+ * records hold their gaps (a run folder keeps only each request's summary unless asked, so a trial rebuilt from a
+ * run folder takes them from {@code trials.parquet}). All percentiles are exact (exact sorting, linear
+ * interpolation).
  *
  * <p>Agents. An agent's output speed is token-weighted over its successful measured requests with at least two
  * output tokens: the sum of (output tokens - 1) over the sum of generation times, i.e. the token-weighted harmonic
@@ -46,6 +49,9 @@ public final class TrialMetrics {
      * @param p99 99th percentile
      */
     public record Percentiles(double p50, double p90, double p99) {
+        /** No values: every percentile NaN. */
+        static final Percentiles NONE = new Percentiles(Double.NaN, Double.NaN, Double.NaN);
+
         static Percentiles of(double[] values) {
             Arrays.sort(values);
             return new Percentiles(ExactPercentiles.ofSorted(values, 0.5),
@@ -115,7 +121,7 @@ public final class TrialMetrics {
     private final double[] requestTtft;
     private final double[] requestSpeed;
 
-    private TrialMetrics(Trial t) {
+    private TrialMetrics(Trial t, Percentiles recordedItl) {
         trial = t.trial();
         agents = t.agents();
         startTime = t.startTime();
@@ -143,14 +149,19 @@ public final class TrialMetrics {
         requestSpeed = ok.stream().mapToDouble(RequestRecord::outputTokensPerSecond).toArray();
         ttft = Percentiles.of(requestTtft.clone());
         e2eLatency = Percentiles.of(ok.stream().mapToDouble(RequestRecord::e2eLatency).toArray());
+        interTokenLatency = ok.stream().allMatch(RequestRecord::interTokenLatenciesKept) ? gapPercentiles(ok)
+                : recordedItl;
+        agentMetrics = perAgent(t, measured);
+    }
+
+    private static Percentiles gapPercentiles(List<RequestRecord> ok) {
         int gaps = ok.stream().mapToInt(RequestRecord::interTokenLatencyCount).sum();
         double[] itl = new double[gaps];
         int i = 0;
         for (RequestRecord r : ok) {
             for (float gap : r.interTokenLatencies()) itl[i++] = gap;
         }
-        interTokenLatency = Percentiles.of(itl);
-        agentMetrics = perAgent(t, measured);
+        return Percentiles.of(itl);
     }
 
     private static List<AgentMetrics> perAgent(Trial t, List<RequestRecord> measured) {
@@ -197,9 +208,18 @@ public final class TrialMetrics {
         return List.copyOf(out);
     }
 
-    /** The metrics of {@code trial}. */
+    /**
+     * The metrics of {@code trial}. Its inter-token latency percentiles need every gap of its successful measured
+     * requests: they are NaN when a record kept only its gaps' summary (read them from a run folder with
+     * {@code SloResult.read}, which takes them from {@code trials.parquet}).
+     */
     public static TrialMetrics of(Trial trial) {
-        return new TrialMetrics(trial);
+        return new TrialMetrics(trial, Percentiles.NONE);
+    }
+
+    /** The metrics of a trial read back from a run folder: ITL percentiles as recorded when the gaps are gone. */
+    static TrialMetrics of(Trial trial, Percentiles recordedItl) {
+        return new TrialMetrics(trial, recordedItl);
     }
 
     /** Judges this trial by {@code tier}. */
@@ -301,7 +321,10 @@ public final class TrialMetrics {
         return e2eLatency;
     }
 
-    /** Inter-token latency percentiles over every recorded gap of successful measured requests, seconds. */
+    /**
+     * Inter-token latency percentiles over every recorded gap of successful measured requests, seconds; NaN when
+     * they were neither computable from the records nor recorded (see {@link #of(Trial)}).
+     */
     public Percentiles interTokenLatency() {
         return interTokenLatency;
     }

@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * {@code trials.parquet}: one row per (trial, tier) with the trial's timeline, metrics and power and the tier's
  * verdict, so that {@code SELECT agents, share_passing FROM 'trials.parquet' WHERE min_output_tps = 60} draws an
- * SLO curve. It is also how a resumed search recovers its finished trials.
+ * SLO curve. It is also how a resumed search recovers its finished trials, and where their exact ITL percentiles
+ * live when the request log kept only each request's summary of its gaps.
  */
 final class TrialsTable {
 
@@ -101,13 +102,17 @@ final class TrialsTable {
         return Double.isFinite(v) ? v : Double.NaN;
     }
 
-    /** The finished trials recorded in {@code run}, rebuilt from {@code trials.parquet} and the recorded requests. */
-    static List<Trial> load(Run run, List<RequestRecord> recorded) {
+    /**
+     * The metrics of the finished trials recorded in {@code run}, rebuilt from {@code trials.parquet} and the
+     * recorded requests; ITL percentiles from the requests' gaps when they were kept, else as {@code trials.parquet}
+     * recorded them.
+     */
+    static List<TrialMetrics> load(Run run, List<RequestRecord> recorded) {
         if (!run.has(FILE)) return List.of();
         Table table = run.readTable(FILE);
         Map<Integer, List<RequestRecord>> byTrial = new HashMap<>();
         for (RequestRecord r : recorded) byTrial.computeIfAbsent(r.trial(), k -> new ArrayList<>()).add(r);
-        Map<Integer, Trial> trials = new LinkedHashMap<>();
+        Map<Integer, TrialMetrics> trials = new LinkedHashMap<>();
         for (Row row : table) {
             int n = row.getInt("trial");
             if (trials.containsKey(n)) continue;
@@ -115,9 +120,11 @@ final class TrialsTable {
                 double watts = row.getDouble("mean_power_w");
                 PowerMeter.Reading power = Double.isNaN(watts) ? PowerMeter.Reading.NONE
                         : new PowerMeter.Reading(watts, row.getString("power_boundary"));
-                trials.put(n, new Trial(n, row.getInt("agents"), row.getDouble("start_s"),
+                Trial trial = new Trial(n, row.getInt("agents"), row.getDouble("start_s"),
                         row.getDouble("window_start_s"), row.getDouble("window_end_s"), row.getDouble("end_s"),
-                        row.getBoolean("warm_up_cut"), byTrial.getOrDefault(n, List.of()), power));
+                        row.getBoolean("warm_up_cut"), byTrial.getOrDefault(n, List.of()), power);
+                trials.put(n, TrialMetrics.of(trial, new TrialMetrics.Percentiles(row.getDouble("itl_p50_s"),
+                        row.getDouble("itl_p90_s"), row.getDouble("itl_p99_s"))));
             } catch (RuntimeException e) {
                 throw new ReplayException(run.dir().resolve(FILE) + " row " + row.getRowNumber()
                         + " (trial " + n + "): " + e.getMessage(), e);

@@ -2,6 +2,8 @@ package io.agentload.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentload.replay.RequestRecord;
+import io.agentload.replay.Run;
 import io.agentload.sim.ModelProfile;
 import io.agentload.sim.SimLoop;
 import io.agentload.sim.SystemProfile;
@@ -84,14 +86,21 @@ class BenchCommandTest {
             assertTrue(Files.exists(run.resolve(f)), f);
         }
         assertEquals(mapper.readTree(run.resolve("summary.json").toFile()).get("tiers"), tiers);
+        assertFalse(Files.exists(run.resolve("requests")), "no emptied parts folder is left behind");
+        assertFalse(Run.open(run).itlDetail());
+        assertTrue(Run.open(run).records().stream().allMatch(q -> q.interTokenLatencies().length == 0
+                && q.interTokenLatencyCount() == q.outputTokens() - 1), "each request's gaps in brief");
     }
 
     @Test
     void textShowsTheTierTableAndTheRunFolder() {
         Path run = dir.resolve("text-run");
         CliRunner r = smallBench("--prefix-cache", "off", "--power-boundary", "gpu", "--tensor-parallel", "2",
-                "-o", run.toString());
+                "--itl-detail", "-o", run.toString());
         assertEquals(0, r.exitCode(), r.err());
+        assertTrue(Run.open(run).itlDetail());
+        assertTrue(Run.open(run).records().stream().allMatch(RequestRecord::interTokenLatenciesKept));
+        assertTrue(Run.open(run).records().stream().anyMatch(q -> q.interTokenLatencies().length > 1));
         assertTrue(r.out().startsWith("h100x8 serving llama-3.1-8b (4 replicas at TP2, prefix cache off)"), r.out());
         assertTrue(r.out().contains("20 tok/s, TTFT ≤ 6 s, 90% of agents"), r.out());
         assertTrue(r.out().contains("gpu, modelled (simulator)"), r.out());

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReplayCommandTest {
@@ -61,11 +62,21 @@ class ReplayCommandTest {
             assertTrue(r.out().contains("  power      800 W mean (node, stated as a constant), 0.8 kJ, coverage "), r.out());
             assertTrue(r.out().contains("3,750 agents per MW"), r.out());
             assertTrue(r.out().contains("  tier       20 tok/s, TTFT \u2264 6 s, 90% of agents"), r.out());
+            assertTrue(records.stream().allMatch(q -> q.interTokenLatencies().length == 0), "gaps in brief by default");
+            JsonNode itl = JSON.readTree(dir.resolve("summary.json").toFile()).get("itl_s");
+            assertTrue(itl.get("p90").isNumber(), itl.toString());
+            CliRunner again = CliRunner.run("replay", "--resume", dir.toString(), "--no-progress", "--json");
+            assertEquals(0, again.exitCode(), again.err());
+            assertEquals(itl, JSON.readTree(again.out()).get("itl_s"), "a finished trial's ITL from trials.parquet");
+            assertFalse(Files.exists(dir.resolve("requests")));
 
             CliRunner json = CliRunner.run("replay", "--endpoint", server.baseUrl(), "--model", "fake", "--agents", "2",
                     "--duration", "500ms", "--trajectories", trajectories().toString(), "-o", tmp.resolve("json").toString(),
-                    "--no-progress", "--json", "--api", "chat");
+                    "--no-progress", "--json", "--api", "chat", "--itl-detail");
             assertEquals(0, json.exitCode(), json.err());
+            List<RequestRecord> detailed = Run.open(tmp.resolve("json")).records();
+            assertTrue(detailed.stream().allMatch(RequestRecord::interTokenLatenciesKept));
+            assertTrue(detailed.stream().anyMatch(q -> q.interTokenLatencies().length > 0), "--itl-detail keeps the gaps");
             assertEquals(Files.readString(tmp.resolve("json").resolve("summary.json")), json.out());
             JsonNode s = JSON.readTree(json.out());
             assertEquals(2, s.get("agents").asInt());

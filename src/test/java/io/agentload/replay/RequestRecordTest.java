@@ -29,6 +29,36 @@ class RequestRecordTest {
     }
 
     @Test
+    void theItlSummaryIsExactAndOutlivesTheGaps() {
+        float[] gaps = new float[100];
+        for (int i = 0; i < gaps.length; i++) gaps[i] = (i + 1) / 1000f;
+        gaps[37] = 2.5f;    // one stall
+        RequestRecord r = ok().interTokenLatencies(gaps).build();
+        RequestRecord.ItlSummary itl = r.itl();
+        assertEquals(100, itl.count());
+        assertEquals((5050 - 38 + 2500) / 100_000.0, itl.mean(), 1e-7);
+        assertEquals(0.0515, itl.p50(), 1e-7, "numpy: rank 49.5 between 0.051 and 0.052 (the stall took 0.038's place)");
+        assertEquals(0.0911, itl.p90(), 1e-7);
+        assertEquals(0.124, itl.p99(), 1e-6, "rank 98.01: a hundredth of the way from 0.100 to the stall");
+        assertEquals(2.5f, itl.max(), 0);
+
+        RequestRecord brief = r.withoutInterTokenLatencies();
+        assertEquals(0, brief.interTokenLatencies().length);
+        assertEquals(itl, brief.itl());
+        assertEquals(100, brief.interTokenLatencyCount());
+        assertFalse(brief.interTokenLatenciesKept());
+        assertTrue(r.interTokenLatenciesKept());
+        assertNotEquals(r, brief);
+        assertEquals(brief, ok().itl(itl).build());
+        assertEquals(RequestRecord.ItlSummary.NONE, ok().build().itl());
+        assertTrue(ok().build().interTokenLatenciesKept(), "no gaps: nothing to keep");
+        IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+                () -> new RequestRecord(0, 0, "s", 0, 0, RequestRecord.Phase.MEASURED, 0, 0, 0, 0, 0, 1, -1, 3, "ok", "",
+                        new float[] {0.1f}, itl));
+        assertEquals("1 gaps but a summary of 100 for session s turn 0 agent 0", mismatch.getMessage());
+    }
+
+    @Test
     void theRequestIdNamesTrialAgentReplayAndTurn() {
         assertEquals("2-5-63-3", ok().build().requestId());
         assertEquals("0-1-ffffffffffffffff-0", ok().trial(0, 1).turn("s1", 0, -1).build().requestId());

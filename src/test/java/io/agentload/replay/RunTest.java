@@ -44,6 +44,11 @@ class RunTest {
         return records;
     }
 
+    /** What a run folder keeps of {@code records} by default: each request's gaps in brief, not the gaps. */
+    private static List<RequestRecord> brief(List<RequestRecord> records) {
+        return records.stream().map(RequestRecord::withoutInterTokenLatencies).toList();
+    }
+
     private static List<Path> parts(Path run) throws IOException {
         Path dir = run.resolve("requests");
         if (!Files.isDirectory(dir)) return List.of();
@@ -56,13 +61,66 @@ class RunTest {
     void recordsRoundTripExactlyThroughRequestsParquet() throws IOException {
         Path dir = tmp.resolve("run");
         List<RequestRecord> written = records(0, 25);
-        try (Run run = Run.builder(dir).config(Map.of("agents", 8)).create()) {
+        try (Run run = Run.builder(dir).config(Map.of("agents", 8)).itlDetail(true).create()) {
             written.forEach(run::append);
             assertEquals(written, run.records(), "buffered records are visible before the flush");
         }
         assertTrue(Files.exists(dir.resolve("requests.parquet")));
         assertEquals(List.of(), parts(dir), "parts are deleted once compacted");
+        assertFalse(Files.exists(dir.resolve("requests")), "and so is their emptied folder");
         assertEquals(written, Run.open(dir).records());
+    }
+
+    @Test
+    void byDefaultEachRequestKeepsItsGapsInBriefAndEveryGapOnlyWhenAsked() throws IOException {
+        List<RequestRecord> written = records(0, 25);
+        Path brief = tmp.resolve("brief"), detail = tmp.resolve("detail");
+        try (Run run = Run.builder(brief).create()) {
+            written.forEach(run::append);
+        }
+        try (Run run = Run.builder(detail).itlDetail(true).create()) {
+            written.forEach(run::append);
+        }
+        assertFalse(Run.open(brief).itlDetail());
+        assertTrue(Run.open(detail).itlDetail());
+        assertEquals(written, Run.open(detail).records());
+        List<RequestRecord> read = Run.open(brief).records();
+        assertEquals(brief(written), read);
+        RequestRecord r = read.get(1);
+        assertEquals(0, r.interTokenLatencies().length);
+        assertEquals(2, r.interTokenLatencyCount());
+        assertFalse(r.interTokenLatenciesKept());
+        RequestRecord.ItlSummary itl = r.itl();
+        assertEquals(0.09375f, itl.mean(), 0);
+        assertEquals(0.09375f, itl.p50(), 0);
+        assertEquals(0.11875f, itl.p90(), 1e-8);
+        assertEquals(0.124375f, itl.p99(), 1e-8);
+        assertEquals(0.125f, itl.max(), 0);
+        assertEquals(RequestRecord.ItlSummary.NONE, read.get(0).itl());
+        assertTrue(Files.size(brief.resolve("requests.parquet")) < Files.size(detail.resolve("requests.parquet")));
+    }
+
+    @Test
+    void aRunFolderWrittenBeforeTheSummaryColumnsReadsAndResumesKeepingEveryGap() throws Exception {
+        Path dir = tmp.resolve("format-1");
+        Files.createDirectories(dir);
+        Path fixture = Path.of(RunTest.class.getResource("/replay/run-format-1/run.json").toURI()).getParent();
+        for (String f : List.of("run.json", "requests.parquet")) Files.copy(fixture.resolve(f), dir.resolve(f));
+        List<RequestRecord> old = Run.open(dir).records();
+        assertEquals(112, old.size());
+        assertTrue(Run.open(dir).itlDetail(), "it kept every gap, and goes on keeping them");
+        RequestRecord r = old.stream().filter(x -> x.interTokenLatencyCount() > 1).findFirst().orElseThrow();
+        assertTrue(r.interTokenLatenciesKept());
+        assertEquals(RequestRecord.ItlSummary.of(r.interTokenLatencies()), r.itl(), "the summary comes from the gaps");
+
+        List<RequestRecord> more = records(9, 5);
+        try (Run resumed = Run.resume(dir)) {
+            more.forEach(resumed::append);
+        }
+        List<RequestRecord> all = new ArrayList<>(old);
+        all.addAll(more);
+        assertEquals(all, Run.open(dir).records(), "compaction keeps the old gaps and the new ones");
+        assertFalse(Files.exists(dir.resolve("requests")));
     }
 
     @Test
@@ -74,26 +132,27 @@ class RunTest {
         // Killed here: never closed. Two full parts of three are on disk; the seventh record is only in the journal.
         assertEquals(List.of("part-00000.parquet", "part-00001.parquet", "part-00002.journal"), names(parts(dir)));
         assertFalse(Files.exists(dir.resolve("requests.parquet")));
-        assertEquals(first, Run.open(dir).records(), "the journal is read as the part it stands for");
+        assertEquals(brief(first), Run.open(dir).records(), "the journal is read as the part it stands for");
 
         List<RequestRecord> second = records(1, 5);
         try (Run resumed = Run.resume(dir)) {
             assertEquals(List.of("part-00000.parquet", "part-00001.parquet", "part-00002.parquet"), names(parts(dir)),
                     "resuming writes the journal as its part");
-            assertEquals(first, resumed.records());
+            assertEquals(brief(first), resumed.records());
             second.forEach(resumed::append);
         }
-        List<RequestRecord> all = new ArrayList<>(first);
-        all.addAll(second);
+        List<RequestRecord> all = new ArrayList<>(brief(first));
+        all.addAll(brief(second));
         assertEquals(all, Run.open(dir).records());
         assertEquals(List.of(), parts(dir));
+        assertFalse(Files.exists(dir.resolve("requests")), "the emptied parts folder of a resumed run is removed");
         assertEquals(1, Run.open(dir).manifest().get("resumed_at").size());
 
         List<RequestRecord> third = records(2, 2);
         try (Run again = Run.resume(dir)) {
             third.forEach(again::append);
         }
-        all.addAll(third);
+        all.addAll(brief(third));
         assertEquals(all, Run.open(dir).records(), "a second compaction keeps the first one's records");
     }
 
@@ -107,11 +166,32 @@ class RunTest {
         String text = Files.readString(journal);
         String cut = text.substring(0, text.length() - 1);
         Files.writeString(journal, cut.substring(0, cut.lastIndexOf('\n') + 40));
-        assertEquals(written.subList(0, 2), Run.open(dir).records());
+        assertEquals(brief(written.subList(0, 2)), Run.open(dir).records());
 
         Files.writeString(journal, "{\"trial\":0}\n" + text);
         ReplayException broken = assertThrows(ReplayException.class, () -> Run.open(dir).records());
         assertEquals(journal + " line 1: not a request record: field agent is missing", broken.getMessage());
+    }
+
+    @Test
+    void journalsKeepTheGapsOnlyWhenTheRunDoesAndJournalsOfOlderRunsStillRead() throws IOException {
+        Path dir = tmp.resolve("journals");
+        Run run = Run.builder(dir).flushEvery(100, Duration.ofHours(1)).create();
+        records(0, 2).forEach(run::append);
+        Path journal = dir.resolve("requests").resolve("part-00000.journal");
+        String text = Files.readString(journal);
+        assertFalse(text.contains("\"itl_s\""), text);
+        assertTrue(text.contains("\"itl_count\":2,\"itl_mean_s\":0.09375,"), text);
+
+        // A line as the journal wrote it before the summary fields existed: every gap, no summary.
+        Files.writeString(journal, "{\"trial\":0,\"agent\":2,\"session_id\":\"s9\",\"turn\":3,\"salt\":7,"
+                + "\"phase\":\"measured\",\"send_s\":1.0,\"first_byte_s\":1.25,\"first_token_s\":1.25,"
+                + "\"last_token_s\":1.5,\"end_s\":1.5,\"input_tokens\":900,\"cached_tokens\":null,"
+                + "\"output_tokens\":3,\"status\":\"ok\",\"error\":\"\",\"itl_s\":[0.125,0.0625]}\n");
+        RequestRecord old = Run.open(dir).records().get(0);
+        assertEquals(2, old.interTokenLatencies().length);
+        assertEquals(0.125f, old.itl().max(), 0);
+        assertEquals(0.09375f, old.itl().mean(), 0);
     }
 
     @Test
@@ -125,11 +205,11 @@ class RunTest {
         run.append(written.get(3));
         // As if killed between the part's rename and the journal's delete.
         Files.copy(tmp.resolve("saved.journal"), journal);
-        assertEquals(written, Run.open(dir).records());
+        assertEquals(brief(written), Run.open(dir).records());
         try (Run resumed = Run.resume(dir)) {
-            assertEquals(written, resumed.records());
+            assertEquals(brief(written), resumed.records());
         }
-        assertEquals(written, Run.open(dir).records());
+        assertEquals(brief(written), Run.open(dir).records());
         assertEquals(List.of(), parts(dir));
     }
 
@@ -146,8 +226,9 @@ class RunTest {
             written.forEach(run::append);
             Files.copy(parts(dir).get(0), saved);
         }
+        Files.createDirectories(dir.resolve("requests"));
         Files.copy(saved, dir.resolve("requests").resolve("part-00000.parquet"), StandardCopyOption.REPLACE_EXISTING);
-        assertEquals(written, Run.open(dir).records());
+        assertEquals(brief(written), Run.open(dir).records());
         try (Run resumed = Run.resume(dir)) {
             resumed.append(records(1, 1).get(0));
         }
@@ -170,7 +251,7 @@ class RunTest {
         assertEquals(2000, back.size());
         for (int t = 0; t < 4; t++) {
             int trial = t;
-            assertEquals(records(t, 500), back.stream().filter(r -> r.trial() == trial).toList(),
+            assertEquals(brief(records(t, 500)), back.stream().filter(r -> r.trial() == trial).toList(),
                     "each thread's records in its order");
         }
     }

@@ -157,6 +157,37 @@ class SimulationTest {
         assertTrue(manifest.contains("\"system\" : \"h100x8\"") && manifest.contains("\"tensor_parallel\" : 4"), manifest);
     }
 
+    @Test
+    void aRunFolderKeepsTheGapsInBriefAndTheTrialsExactItlPercentiles() throws Exception {
+        Path brief = dir.resolve("brief"), detail = dir.resolve("detail");
+        Simulation s = seventyB("h100x8");
+        SloResult searched = s.search(brief);
+        SloResult withGaps = s.itlDetail(true).search(detail);
+        SloResult readBrief = SloResult.read(Run.open(brief)), readDetail = SloResult.read(Run.open(detail));
+        assertEquals(searched.trials().size(), readBrief.trials().size());
+        for (int i = 0; i < searched.trials().size(); i++) {
+            TrialMetrics.Percentiles itl = searched.trials().get(i).interTokenLatency();
+            assertTrue(itl.p50() > 0 && itl.p50() <= itl.p90() && itl.p90() <= itl.p99(), itl.toString());
+            assertEquals(itl, withGaps.trials().get(i).interTokenLatency());
+            assertEquals(itl, readBrief.trials().get(i).interTokenLatency(), "as trials.parquet recorded them");
+            assertEquals(itl, readDetail.trials().get(i).interTokenLatency(), "recomputed from every gap");
+        }
+
+        List<RequestRecord> records = Run.open(brief).records();
+        assertTrue(records.stream().noneMatch(r -> r.interTokenLatencies().length > 0));
+        assertTrue(records.stream().filter(r -> r.outputTokens() > 1)
+                .allMatch(r -> r.itl().count() == r.outputTokens() - 1 && r.itl().max() >= r.itl().p99()));
+        assertEquals(Run.open(detail).records().stream().map(RequestRecord::withoutInterTokenLatencies).toList(),
+                records, "the brief folder holds the detailed one's records, less the gaps");
+        long small = Files.size(brief.resolve("requests.parquet"));
+        long large = Files.size(detail.resolve("requests.parquet"));
+        String sizes = "requests.parquet of " + records.size() + " requests: " + small + " bytes in brief, " + large
+                + " with every gap";
+        assertTrue(small * 2 < large, sizes);
+        assertTrue(small < 100L * records.size(), sizes);
+        assertFalse(Files.exists(brief.resolve("requests")), "no emptied parts folder is left behind");
+    }
+
     /**
      * The Javadoc's example is the default {@code agentload bench}: its answer is the table in docs/simulator.md,
      * so that page cannot drift from the code.

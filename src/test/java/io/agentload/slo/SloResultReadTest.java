@@ -1,13 +1,16 @@
 package io.agentload.slo;
 
+import io.agentload.analysis.Analysis;
 import io.agentload.replay.ReplayException;
 import io.agentload.replay.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +44,30 @@ class SloResultReadTest {
             assertEquals(a.agentMetrics(), b.agentMetrics());
             assertEquals(a.power(), b.power());
         }
+    }
+
+    /** A folder written before requests kept their gaps in brief (every gap, no summary columns) reads as it did. */
+    @Test
+    void aRunFolderOfTheFirstFormatReadsWithTheItlPercentilesItRecorded() throws Exception {
+        Path dir = tmp.resolve("format-1");
+        Files.createDirectories(dir);
+        Path fixture = Path.of(getClass().getResource("/replay/run-format-1/run.json").toURI()).getParent();
+        for (String f : List.of("run.json", "requests.parquet", "trials.parquet", "summary.json", "power.parquet")) {
+            Files.copy(fixture.resolve(f), dir.resolve(f));
+        }
+        SloResult read = SloResult.read(Run.open(dir));
+        assertEquals(2, read.trials().size());
+        assertEquals(2, read.tiers().get(0).maxAgents());
+        Table trials = Run.open(dir).readTable("trials.parquet");
+        for (int i = 0; i < read.trials().size(); i++) {
+            TrialMetrics.Percentiles itl = read.trials().get(i).interTokenLatency();
+            assertTrue(itl.p50() > 0 && itl.p90() >= itl.p50() && itl.p99() >= itl.p90(), itl.toString());
+            assertEquals(trials.doubleColumn("itl_p50_s").get(i), itl.p50(), 0, "recomputed from its gaps, as recorded");
+            assertEquals(trials.doubleColumn("itl_p90_s").get(i), itl.p90(), 0);
+            assertEquals(trials.doubleColumn("itl_p99_s").get(i), itl.p99(), 0);
+        }
+        assertEquals(Files.readString(fixture.resolve("summary.json")), read.summaryJson());
+        assertEquals(read.trials().size(), Analysis.outputSpeedCurve(read).table().rowCount());
     }
 
     @Test

@@ -56,6 +56,20 @@ class TrialMetricsTest {
         assertEquals(new PowerMeter.Reading(5000, "node, modelled"), m.power());
     }
 
+    @Test
+    void itlPercentilesNeedEveryGapOrTheRecordedOnes() {
+        Trial t = trial();
+        Trial brief = new Trial(t.trial(), t.agents(), t.startTime(), t.windowStart(), t.windowEnd(), t.endTime(),
+                t.warmUpCut(), t.records().stream().map(RequestRecord::withoutInterTokenLatencies).toList(), t.power());
+        TrialMetrics.Percentiles whole = TrialMetrics.of(t).interTokenLatency();
+        assertTrue(Double.isNaN(TrialMetrics.of(brief).interTokenLatency().p50()),
+                "no gaps, no figure rather than a wrong one");
+        TrialMetrics.Percentiles recorded = new TrialMetrics.Percentiles(0.02, 0.027, 0.0297);
+        assertEquals(recorded, TrialMetrics.of(brief, recorded).interTokenLatency());
+        assertEquals(whole, TrialMetrics.of(t, recorded).interTokenLatency(), "kept gaps are recomputed");
+        assertEquals(TrialMetrics.of(t).toString(), TrialMetrics.of(brief, recorded).toString());
+    }
+
     private static TrialMetrics.Percentiles rounded(TrialMetrics.Percentiles p) {
         return new TrialMetrics.Percentiles(Math.round(p.p50() * 1e9) / 1e9, Math.round(p.p90() * 1e9) / 1e9,
                 Math.round(p.p99() * 1e9) / 1e9);

@@ -1,5 +1,7 @@
 package io.agentload.trajectory;
 
+import io.agentload.replay.RequestRecord;
+import io.agentload.replay.Run;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Cross-checks our Parquet (and JSONL, CSV) with an independent implementation: DuckDB reads what we write, and we
@@ -106,6 +110,89 @@ class ParquetDuckDbTest {
         assertEquals(expected, Trajectories.turns(table));
         assertEquals(expected, duckDbTurns("SELECT * EXCLUDE (note) FROM read_parquet('" + fixture + "')"));
         assertEquals(50, Trajectories.sessions(table).size());
+    }
+
+    /**
+     * A run folder's request log reads in DuckDB with plain types: the per-request ITL summary columns agree with
+     * DuckDB's own aggregates over the gaps ({@code quantile_cont} interpolates as numpy and agentload do), the gaps
+     * are null unless the run kept them, and a log written before the summary columns reads beside a new one.
+     */
+    @Test
+    void duckDbReadsTheRequestLogItsItlSummaryAndOlderLogs() throws Exception {
+        java.util.Random random = new java.util.Random(3);
+        List<RequestRecord> records = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            float[] gaps = new float[random.nextInt(300)];
+            for (int g = 0; g < gaps.length; g++) {
+                gaps[g] = (float) (0.01 + 0.05 * random.nextDouble() * random.nextDouble());
+            }
+            records.add(RequestRecord.builder().trial(0, i % 7).turn("s" + i % 13, i, i).sendTime(i)
+                    .tokenTimes(i + 0.5, i + 1.5).endTime(i + 1.5).tokens(9_000, 8_000, gaps.length + 1)
+                    .interTokenLatencies(gaps).build());
+        }
+        Path brief = dir.resolve("brief"), detail = dir.resolve("detail");
+        try (Run run = Run.builder(brief).create()) {
+            records.forEach(run::append);
+        }
+        try (Run run = Run.builder(detail).itlDetail(true).create()) {
+            records.forEach(run::append);
+        }
+        String detailed = "read_parquet('" + detail.resolve(Run.REQUESTS) + "')";
+        String briefed = "read_parquet('" + brief.resolve(Run.REQUESTS) + "')";
+
+        List<String> types = new ArrayList<>();
+        try (ResultSet rs = sql.executeQuery("DESCRIBE SELECT * FROM " + detailed)) {
+            while (rs.next()) types.add(rs.getString("column_name") + " " + rs.getString("column_type"));
+        }
+        assertEquals(List.of("itl_count INTEGER", "itl_mean_s FLOAT", "itl_p50_s FLOAT", "itl_p90_s FLOAT",
+                "itl_p99_s FLOAT", "itl_max_s FLOAT", "itl_s FLOAT[]"), types.subList(19, 26));
+        try (ResultSet rs = sql.executeQuery("SELECT DISTINCT compression FROM parquet_metadata('"
+                + detail.resolve(Run.REQUESTS) + "')")) {
+            rs.next();
+            assertEquals("ZSTD", rs.getString(1));
+            assertFalse(rs.next());
+        }
+
+        try (ResultSet rs = sql.executeQuery("SELECT itl_count, len(itl_s), itl_mean_s, list_avg(itl_s), "
+                + "itl_p50_s, list_aggregate(itl_s, 'quantile_cont', 0.5), "
+                + "itl_p90_s, list_aggregate(itl_s, 'quantile_cont', 0.9), "
+                + "itl_p99_s, list_aggregate(itl_s, 'quantile_cont', 0.99), "
+                + "itl_max_s, list_max(itl_s) FROM " + detailed)) {
+            int rows = 0;
+            while (rs.next()) {
+                rows++;
+                assertEquals(rs.getInt(2), rs.getInt(1));
+                for (int c = 3; c <= 11; c += 2) {
+                    if (rs.getInt(1) == 0) {
+                        rs.getFloat(c);
+                        assertTrue(rs.wasNull(), "no gaps, no figures");
+                    } else {
+                        assertEquals(rs.getDouble(c + 1), rs.getFloat(c), 1e-6, "column " + c + " of row " + rows);
+                    }
+                }
+            }
+            assertEquals(records.size(), rows);
+        }
+        try (ResultSet rs = sql.executeQuery("SELECT count(itl_s), sum(itl_count), sum(itl_p90_s) FROM " + briefed
+                + " UNION ALL SELECT count(*) FILTER (itl_count > 0), sum(itl_count), sum(itl_p90_s) FROM "
+                + detailed)) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "the gaps are null unless the run keeps them");
+            long gaps = rs.getLong(2);
+            double p90 = rs.getDouble(3);
+            rs.next();
+            assertEquals(gaps, rs.getLong(2));
+            assertEquals(p90, rs.getDouble(3), 0, "the same summary either way");
+        }
+
+        Path old = Path.of(getClass().getResource("/replay/run-format-1/requests.parquet").toURI());
+        try (ResultSet rs = sql.executeQuery("SELECT count(*), count(itl_count), count(itl_s) FROM read_parquet(['"
+                + old + "', '" + brief.resolve(Run.REQUESTS) + "'], union_by_name = true)")) {
+            rs.next();
+            assertEquals(112 + records.size(), rs.getLong(1));
+            assertEquals(records.size(), rs.getLong(2), "the older log has no summary columns");
+            assertTrue(rs.getLong(3) > 0, "but every gap");
+        }
     }
 
     /** Turns from a DuckDB query whose columns are the turn table's, in file order. */

@@ -1,12 +1,12 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import java.util.Arrays;
 
 /**
  * Percentiles by exact sorting with linear interpolation between closest ranks (numpy's default, and what
  * aa-agentperf-local reports): the p-th percentile of n sorted values sits at rank p x (n - 1). Used for every
- * percentile in agentload's results, analyses and charts, so that a curve drawn from a run matches the search's
- * verdicts. Exact rather than HdrHistogram because a trial's window holds at most a few million
+ * percentile in agentload's request records, results, analyses and charts, so that a curve drawn from a run matches
+ * the search's verdicts. Exact rather than HdrHistogram because a trial's window holds at most a few million
  * values, and exact figures make results reproducible to the last digit.
  */
 public final class ExactPercentiles {
