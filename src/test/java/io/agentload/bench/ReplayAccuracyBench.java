@@ -139,8 +139,12 @@ public class ReplayAccuracyBench {
                 .plan(TrialPlan.defaults().withWarmUpSeconds(0, 120).withMeasurementSeconds(seconds)).build();
         long zeroMicros = zero.getEpochSecond() * 1_000_000 + zero.getNano() / 1_000;
         long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();
+        long serverCpu0 = serverCpuNanos(), engineCpu0 = engineThreadCpuTicks();
         Trial t = driver.run(0, agents, r -> { });
-        double cores = (double) (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - wall0);
+        long wall = System.nanoTime() - wall0;
+        double cores = (double) (os.getProcessCpuTime() - cpu0) / wall;
+        double serverCores = (double) (serverCpuNanos() - serverCpu0) / wall;
+        double engineCores = (engineThreadCpuTicks() - engineCpu0) * 1e7 / wall;
         Thread.sleep(500); // the server writes a line just after a response's last write
 
         Map<String, JsonNode> lines = new HashMap<>();
@@ -188,11 +192,35 @@ public class ReplayAccuracyBench {
         System.out.printf(Locale.ROOT, "  %-38s %9.3f %9s %9.3f %9.3f  (%d sends late by > %d ms, %d of them in the "
                         + "window)%n", "client send lag", lag.p50Millis(), "", lag.p99Millis(), lag.maxMillis(),
                 lag.lateSends(), RealTimeDriver.LATE_SEND.toMillis(), lag.lateMeasuredSends());
-        System.out.printf(Locale.ROOT, "  client CPU %.2f cores; machine load average %.1f on %d cores%n", cores,
+        System.out.printf(Locale.ROOT, "  client CPU %.2f cores; server CPU %.2f cores, of which its engine thread "
+                        + "%.2f; machine load average %.1f on %d cores%n", cores, serverCores, engineCores,
                 os.getSystemLoadAverage(), os.getAvailableProcessors());
         System.out.printf("  %d requests off by more than 50 ms, by send time after the trial's start: %s%n", worst.size(),
                 worst.stream().limit(40).toList());
         return ok;
+    }
+
+    /** The server process's CPU time so far, in ns (0 where the OS does not tell). */
+    private long serverCpuNanos() {
+        return server.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
+    /**
+     * The server's engine thread's CPU time so far, in clock ticks of 10 ms (Linux's {@code /proc}; 0 elsewhere): the
+     * thread that sleeps, yields and spins until each simulated step's end.
+     */
+    private long engineThreadCpuTicks() throws IOException {
+        Path tasks = Path.of("/proc", Long.toString(server.pid()), "task");
+        if (!Files.isDirectory(tasks)) return 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path task : threads.toList()) {
+                if (!Files.readString(task.resolve("comm")).strip().startsWith("agentload-engin")) continue;
+                String stat = Files.readString(task.resolve("stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            }
+        }
+        return 0;
     }
 
     private static void print(String what, List<Double> values) {
