@@ -45,11 +45,12 @@ import java.util.regex.Pattern;
 
 /**
  * How exactly the real-time driver measures, and how many agents one client core carries. {@code agentload serve}
- * (the simulated h200x8 serving Llama 3.1 8B, 8 replicas) runs in its own JVM and logs every request's arrival and
- * first-token write; {@code agents} agents replay coding-agent-like sessions against it for a {@code seconds} window
- * after the warm-up: a 2,000-token shared prefix, a first prompt of 3K-6K tokens growing by 300-1,500 per turn over 8
- * turns (about 7K on average, so that 2,000 agents' contexts fit the simulated KV cache: this measures the client,
- * not an overloaded server), outputs of median 150 tokens, 1-4 s of tool time. Requests are matched to log lines by their {@code X-Request-Id}. Prints, in ms at
+ * (the simulated {@code system} serving Llama 3.1 8B, one replica per GPU) runs in its own JVM and logs every
+ * request's arrival and first-token write; {@code agents} agents replay coding-agent-like sessions against it for a
+ * {@code seconds} window after the warm-up: a 2,000-token shared prefix, a first prompt of 3K-6K tokens growing by
+ * 300-1,500 per turn over 8 turns (about 7K on average, so that the agents' contexts fit the simulated KV cache),
+ * outputs of median 150 tokens, 1-4 s of tool time. Requests are matched to log lines by their
+ * {@code X-Request-Id}. Prints, in ms at
  * p50 / p90 / p99 / max: the client's TTFT minus the server's ({@code first_token_us - received_us}: what the client
  * adds, sending and reading, on loopback) over every request and over those of the window, split into the send
  * path (the server's read minus the client's send) and the read path (the client's read of the first token minus the
@@ -83,6 +84,14 @@ public class ReplayAccuracyBench {
     @Param("")
     public String serverCpu;
 
+    /**
+     * The simulated system serving Llama 3.1 8B, one replica per GPU: {@code h200x8} saturates near 80 requests/s
+     * with these sessions, so above about 600 agents they queue in the server and the client idles; {@code gb200-nvl72}
+     * (72 replicas) keeps up with thousands, which is what loads the client.
+     */
+    @Param("h200x8")
+    public String system;
+
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private Process server;
@@ -97,7 +106,7 @@ public class ReplayAccuracyBench {
         if (!serverCpu.isEmpty()) command.addAll(List.of("taskset", "-c", serverCpu));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseZGC",
                 "-Xmx3g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--system",
-                "h200x8", "--model", "llama-3.1-8b", "--port", "0", "--first-token-log", log.toString()));
+                system, "--model", "llama-3.1-8b", "--port", "0", "--first-token-log", log.toString()));
         server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
         Matcher m = URL.matcher(line == null ? "" : line);
