@@ -92,6 +92,10 @@ public class ReplayAccuracyBench {
     @Param("h200x8")
     public String system;
 
+    /** Extra JVM flags of the server, separated by spaces (e.g. {@code -Djdk.virtualThreadScheduler.parallelism=4}). */
+    @Param("")
+    public String serverFlags;
+
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private Process server;
@@ -105,7 +109,9 @@ public class ReplayAccuracyBench {
         List<String> command = new ArrayList<>();
         if (!serverCpu.isEmpty()) command.addAll(List.of("taskset", "-c", serverCpu));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseZGC",
-                "-Xmx3g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--system",
+                "-Xmx3g"));
+        if (!serverFlags.isBlank()) command.addAll(List.of(serverFlags.strip().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--system",
                 system, "--model", "llama-3.1-8b", "--port", "0", "--first-token-log", log.toString()));
         server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
