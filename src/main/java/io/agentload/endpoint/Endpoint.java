@@ -30,8 +30,9 @@ import java.util.function.Function;
  *
  * <p>Each {@link #send} is one HTTP/1.1 request on its own virtual thread, streamed with {@code stream_options:
  * {include_usage: true}}. Nothing in the client limits or queues requests: OkHttp's per-host and total limits are
- * lifted and idle keep-alive connections are kept for thousands of agents, so the send time is when the request
- * really leaves (a client-side queue hidden from TTFT is a known pitfall of other load generators); sockets have
+ * lifted and idle keep-alive connections are kept for thousands of agents (each for 4 s, closed by the client before
+ * a server's idle timeout can close it under a new request: {@link Builder#keepAlive}), so the send time is when the
+ * request really leaves (a client-side queue hidden from TTFT is a known pitfall of other load generators); sockets have
  * Nagle's algorithm off, so no part of a body waits in the kernel for the server's delayed acknowledgement. Read and write
  * timeouts are off; a first-token and a total timeout, run by one watchdog thread, cancel stalled calls instead.
  *
@@ -54,6 +55,9 @@ public final class Endpoint implements AutoCloseable {
             this.path = path;
         }
     }
+
+    /** How long an idle connection is kept for its agent's next turn unless {@link Builder#keepAlive} says otherwise. */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(4);
 
     private final HttpUrl url;
     private final Api api;
@@ -83,7 +87,7 @@ public final class Endpoint implements AutoCloseable {
         dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
         this.client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(b.maxIdleConnections, 5, TimeUnit.MINUTES))
+                .connectionPool(new ConnectionPool(b.maxIdleConnections, b.keepAlive.toNanos(), TimeUnit.NANOSECONDS))
                 .socketFactory(new NoDelaySockets())
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .connectTimeout(b.connectTimeout)
@@ -187,6 +191,7 @@ public final class Endpoint implements AutoCloseable {
         private Duration firstTokenTimeout = Duration.ofMinutes(5);
         private Duration totalTimeout = Duration.ofMinutes(30);
         private int maxIdleConnections = 10_000;
+        private Duration keepAlive = DEFAULT_KEEP_ALIVE;
         private Function<String, String> environment = System::getenv;
 
         private Builder() {
@@ -287,6 +292,19 @@ public final class Endpoint implements AutoCloseable {
         public Builder maxIdleConnections(int connections) {
             if (connections < 1) throw new IllegalArgumentException("max idle connections " + connections + " < 1");
             this.maxIdleConnections = connections;
+            return this;
+        }
+
+        /**
+         * How long an idle connection waits for its agent's next turn before the client closes it (default
+         * {@link #DEFAULT_KEEP_ALIVE}, 4 s). Keep it below the server's idle timeout: uvicorn, which serves vLLM's and
+         * SGLang's APIs, closes a connection idle for 5 s, and a turn sent on a connection the server has closed
+         * fails and is retried on a new one inside its TTFT. Within 10 s it also spares OkHttp's 1 ms read probe of a
+         * connection idle longer. A turn after a longer tool time opens a new connection, as Python clients do, and
+         * its connect time counts in TTFT.
+         */
+        public Builder keepAlive(Duration keepAlive) {
+            this.keepAlive = positive(keepAlive, "keep-alive");
             return this;
         }
 

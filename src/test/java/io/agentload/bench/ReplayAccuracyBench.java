@@ -45,11 +45,12 @@ import java.util.regex.Pattern;
 
 /**
  * How exactly the real-time driver measures, and how many agents one client core carries. {@code agentload serve}
- * (the simulated h200x8 serving Llama 3.1 8B, 8 replicas) runs in its own JVM and logs every request's arrival and
- * first-token write; {@code agents} agents replay coding-agent-like sessions against it for a {@code seconds} window
- * after the warm-up: a 2,000-token shared prefix, a first prompt of 3K-6K tokens growing by 300-1,500 per turn over 8
- * turns (about 7K on average, so that 2,000 agents' contexts fit the simulated KV cache: this measures the client,
- * not an overloaded server), outputs of median 150 tokens, 1-4 s of tool time. Requests are matched to log lines by their {@code X-Request-Id}. Prints, in ms at
+ * (the simulated {@code system} serving Llama 3.1 8B, one replica per GPU) runs in its own JVM and logs every
+ * request's arrival and first-token write; {@code agents} agents replay coding-agent-like sessions against it for a
+ * {@code seconds} window after the warm-up: a 2,000-token shared prefix, a first prompt of 3K-6K tokens growing by
+ * 300-1,500 per turn over 8 turns (about 7K on average, so that the agents' contexts fit the simulated KV cache),
+ * outputs of median 150 tokens, 1-4 s of tool time. Requests are matched to log lines by their
+ * {@code X-Request-Id}. Prints, in ms at
  * p50 / p90 / p99 / max: the client's TTFT minus the server's ({@code first_token_us - received_us}: what the client
  * adds, sending and reading, on loopback) over every request and over those of the window, split into the send
  * path (the server's read minus the client's send) and the read path (the client's read of the first token minus the
@@ -83,6 +84,18 @@ public class ReplayAccuracyBench {
     @Param("")
     public String serverCpu;
 
+    /**
+     * The simulated system serving Llama 3.1 8B, one replica per GPU: {@code h200x8} saturates near 80 requests/s
+     * with these sessions, so above about 600 agents they queue in the server and the client idles; {@code gb200-nvl72}
+     * (72 replicas) keeps up with thousands, which is what loads the client.
+     */
+    @Param("h200x8")
+    public String system;
+
+    /** Extra JVM flags of the server, separated by spaces (e.g. {@code -Djdk.virtualThreadScheduler.parallelism=4}). */
+    @Param("")
+    public String serverFlags;
+
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private Process server;
@@ -96,8 +109,10 @@ public class ReplayAccuracyBench {
         List<String> command = new ArrayList<>();
         if (!serverCpu.isEmpty()) command.addAll(List.of("taskset", "-c", serverCpu));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseZGC",
-                "-Xmx3g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--system",
-                "h200x8", "--model", "llama-3.1-8b", "--port", "0", "--first-token-log", log.toString()));
+                "-Xmx3g"));
+        if (!serverFlags.isBlank()) command.addAll(List.of(serverFlags.strip().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--system",
+                system, "--model", "llama-3.1-8b", "--port", "0", "--first-token-log", log.toString()));
         server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
         Matcher m = URL.matcher(line == null ? "" : line);
@@ -139,8 +154,12 @@ public class ReplayAccuracyBench {
                 .plan(TrialPlan.defaults().withWarmUpSeconds(0, 120).withMeasurementSeconds(seconds)).build();
         long zeroMicros = zero.getEpochSecond() * 1_000_000 + zero.getNano() / 1_000;
         long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();
+        long serverCpu0 = serverCpuNanos(), engineCpu0 = engineThreadCpuTicks();
         Trial t = driver.run(0, agents, r -> { });
-        double cores = (double) (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - wall0);
+        long wall = System.nanoTime() - wall0;
+        double cores = (double) (os.getProcessCpuTime() - cpu0) / wall;
+        double serverCores = (double) (serverCpuNanos() - serverCpu0) / wall;
+        double engineCores = (engineThreadCpuTicks() - engineCpu0) * 1e7 / wall;
         Thread.sleep(500); // the server writes a line just after a response's last write
 
         Map<String, JsonNode> lines = new HashMap<>();
@@ -188,11 +207,35 @@ public class ReplayAccuracyBench {
         System.out.printf(Locale.ROOT, "  %-38s %9.3f %9s %9.3f %9.3f  (%d sends late by > %d ms, %d of them in the "
                         + "window)%n", "client send lag", lag.p50Millis(), "", lag.p99Millis(), lag.maxMillis(),
                 lag.lateSends(), RealTimeDriver.LATE_SEND.toMillis(), lag.lateMeasuredSends());
-        System.out.printf(Locale.ROOT, "  client CPU %.2f cores; machine load average %.1f on %d cores%n", cores,
+        System.out.printf(Locale.ROOT, "  client CPU %.2f cores; server CPU %.2f cores, of which its engine thread "
+                        + "%.2f; machine load average %.1f on %d cores%n", cores, serverCores, engineCores,
                 os.getSystemLoadAverage(), os.getAvailableProcessors());
         System.out.printf("  %d requests off by more than 50 ms, by send time after the trial's start: %s%n", worst.size(),
                 worst.stream().limit(40).toList());
         return ok;
+    }
+
+    /** The server process's CPU time so far, in ns (0 where the OS does not tell). */
+    private long serverCpuNanos() {
+        return server.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
+    /**
+     * The server's engine thread's CPU time so far, in clock ticks of 10 ms (Linux's {@code /proc}; 0 elsewhere): the
+     * thread that sleeps, yields and spins until each simulated step's end.
+     */
+    private long engineThreadCpuTicks() throws IOException {
+        Path tasks = Path.of("/proc", Long.toString(server.pid()), "task");
+        if (!Files.isDirectory(tasks)) return 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path task : threads.toList()) {
+                if (!Files.readString(task.resolve("comm")).strip().startsWith("agentload-engin")) continue;
+                String stat = Files.readString(task.resolve("stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            }
+        }
+        return 0;
     }
 
     private static void print(String what, List<Double> values) {

@@ -290,6 +290,25 @@ class EndpointTest {
     }
 
     @Test
+    void aConnectionIdleBeyondTheKeepAliveIsClosedByTheClientNotReused() throws Exception {
+        try (Endpoint shortKeepAlive = builder().keepAlive(Duration.ofMillis(300)).build()) {
+            assertTrue(send(shortKeepAlive, REQUEST).ok());
+            assertTrue(send(shortKeepAlive, REQUEST).ok());
+            assertEquals(1, server.connections(), "a turn within the keep-alive reuses the connection");
+            Thread.sleep(900);
+            assertTrue(send(shortKeepAlive, REQUEST).ok());
+            assertEquals(2, server.connections(), "a turn after a longer idle time opens a new connection");
+            assertEquals(3, server.requests(), "and no request went out on a closed connection to be retried");
+        }
+        assertThrows(IllegalArgumentException.class, () -> builder().keepAlive(Duration.ZERO));
+    }
+
+    @Test
+    void theDefaultKeepAliveEndsBeforeUvicornsIdleTimeout() {
+        assertTrue(Endpoint.DEFAULT_KEEP_ALIVE.compareTo(Duration.ofSeconds(5)) < 0, Endpoint.DEFAULT_KEEP_ALIVE.toString());
+    }
+
+    @Test
     void theApiKeyIsSentButNeverShown() throws Exception {
         String key = "sk-test-0123456789abcdef";
         try (Endpoint secured = builder().environment(Map.of("MY_KEY", key)::get).apiKeyFromEnv("MY_KEY").build()) {
