@@ -4,6 +4,8 @@ import io.agentload.power.Boundary;
 import io.agentload.power.PowerSamples;
 import io.agentload.replay.Run;
 import io.agentload.slo.SloResult;
+import io.agentload.slo.SloTier;
+import io.agentload.slo.TrialMetrics;
 import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.Turn;
 import org.knowm.xchart.CategoryChart;
@@ -177,6 +179,17 @@ public final class Analysis {
      */
     public static Figure<CategoryChart> agentsPerMegawatt(Map<String, SloResult> bySystem) {
         return TierComparison.agentsPerMegawatt(bySystem);
+    }
+
+    /**
+     * Single trials side by side (in the map's order: use a {@code LinkedHashMap}), such as a real-time replay's trial
+     * ({@code ReplayResult.trial()}) and the same configuration in virtual time ({@code Simulation.trial(agents)}):
+     * one table row per (trial, tier) with request TTFT percentiles, the per-agent speed and TTFT percentiles the
+     * tiers judge, the cached-token ratio and the tier's verdict; a chart of every judged agent's output speed against
+     * its TTFT, with each tier's minimum speed and maximum TTFT as the corner its agents must stay inside.
+     */
+    public static Figure<XYChart> trialComparison(Map<String, TrialMetrics> byLabel, List<SloTier> tiers) {
+        return TrialComparison.of(byLabel, tiers);
     }
 
     /**

@@ -144,7 +144,7 @@ final class SloCurves {
         }
     }
 
-    private static List<TrialMetrics.AgentMetrics> judged(TrialMetrics m) {
+    static List<TrialMetrics.AgentMetrics> judged(TrialMetrics m) {
         return m.agentMetrics().stream().filter(TrialMetrics.AgentMetrics::judged).toList();
     }
 
@@ -152,12 +152,12 @@ final class SloCurves {
         return a.requests() > 0 && a.failedRequests() == 0;
     }
 
-    private static double speed(TrialMetrics.AgentMetrics a) {
+    static double speed(TrialMetrics.AgentMetrics a) {
         if (!served(a)) return 0;
         return Double.isNaN(a.outputTokensPerSecond()) ? Double.POSITIVE_INFINITY : a.outputTokensPerSecond();
     }
 
-    private static double ttft(TrialMetrics.AgentMetrics a) {
+    static double ttft(TrialMetrics.AgentMetrics a) {
         return served(a) ? a.ttft() : Double.POSITIVE_INFINITY;
     }
 
