@@ -219,12 +219,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Continues the endpoint search recorded in {@code --resume}. */
     private int resumeEndpoint() throws Exception {
-        for (String name : spec.commandLine().getParseResult().matchedOptions().stream().map(o -> o.longestName()).toList()) {
-            if (!List.of("--resume", "--json").contains(name)) {
-                throw new ParameterException(spec.commandLine(), name + " cannot be changed when resuming: " + resume
-                        + "/run.json holds the run's settings");
-            }
-        }
+        CliChecks.onlyWhenResuming(spec, resume, List.of("--resume", "--json"));
         JsonNode manifest = Run.open(resume).manifest();
         String mode = manifest.path("config").path("mode").asText();
         if (!mode.equals("bench")) {

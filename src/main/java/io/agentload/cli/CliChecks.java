@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Path;
+import java.util.Collection;
 
 /** Usage checks shared by commands: they fail before any work starts, as bad usage (exit code 2). */
 final class CliChecks {
@@ -19,6 +20,16 @@ final class CliChecks {
             Trajectories.checkFormat(file);
         } catch (TrajectoryException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Resuming takes every setting from the run folder: any option but {@code allowed} is bad usage. */
+    static void onlyWhenResuming(CommandSpec spec, Path resume, Collection<String> allowed) {
+        for (var option : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!allowed.contains(option.longestName())) {
+                throw new ParameterException(spec.commandLine(), option.longestName() + " cannot be changed when "
+                        + "resuming: " + resume + "/run.json holds the run's settings");
+            }
         }
     }
 }

@@ -93,22 +93,15 @@ final class ReplayCommand implements Callable<Integer> {
             description = "draw a progress bar on standard error (default: on)")
     boolean progress;
 
-    /** The options that describe a new run; with {@code --resume} they come from the run folder instead. */
-    private static final List<String> NEW_RUN = List.of("--endpoint", "--model", "--api", "--api-key-env", "--agents",
-            "--trajectories", "--output", "--duration", "--warmup", "--max-warmup", "--power", "--tiers", "--seed",
-            "--itl-detail");
+    /** The options a resumed replay takes: every other setting comes from the run folder. */
+    private static final List<String> WHEN_RESUMING = List.of("--resume", "--json", "--progress");
 
     @Override
     public Integer call() throws Exception {
         ReplayResult result;
         Path dir = resume != null ? resume : output;
         if (resume != null) {
-            for (String name : NEW_RUN) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
-                    throw new ParameterException(spec.commandLine(), name + " cannot be changed when resuming: "
-                            + resume + "/run.json holds the run's settings");
-                }
-            }
+            CliChecks.onlyWhenResuming(spec, resume, WHEN_RESUMING);
             JsonNode manifest = Run.open(resume).manifest();
             if (!manifest.path("config").path("mode").asText().equals("replay")) {
                 throw new ParameterException(spec.commandLine(), resume + " does not hold a replay (its run.json "

@@ -109,11 +109,7 @@ class BenchEndpointTest {
                     "power source model is the simulator's",
                     "--window cannot be changed when resuming",
             };
-            for (int i = 0; i < cases.length; i++) {
-                CliRunner r = CliRunner.run(cases[i]);
-                assertEquals(2, r.exitCode(), String.join(" ", cases[i]) + ": " + r.err());
-                assertTrue(r.err().startsWith("agentload bench: ") && r.err().contains(messages[i]), r.err());
-            }
+            CliRunner.assertUsageErrors(cases, messages);
             assertEquals(0, server.requests());
         }
     }

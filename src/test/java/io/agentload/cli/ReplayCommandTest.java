@@ -105,11 +105,7 @@ class ReplayCommandTest {
                 "--agents must be positive, not 0",
                 "--agents cannot be changed when resuming",
         };
-        for (int i = 0; i < cases.length; i++) {
-            CliRunner r = CliRunner.run(cases[i]);
-            assertEquals(2, r.exitCode(), String.join(" ", cases[i]) + ": " + r.err());
-            assertTrue(r.err().startsWith("agentload replay: ") && r.err().contains(messages[i]), r.err());
-        }
+        CliRunner.assertUsageErrors(cases, messages);
         assertEquals(List.of(), Files.list(tmp).filter(p -> !p.getFileName().toString().equals("turns.parquet")).toList(),
                 "bad usage creates nothing");
     }
