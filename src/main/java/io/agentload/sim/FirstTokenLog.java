@@ -21,8 +21,9 @@ import java.nio.file.StandardOpenOption;
  * }</pre>
  *
  * {@code received_us}: the request's first byte was read; {@code first_token_due_us}: the engine's simulated instant
- * of the first token; {@code first_token_us}: the write carrying the first token returned (for a non-streaming
- * request, the response's write); {@code last_token_due_us}: the simulated instant of the last token written;
+ * of the first token; {@code first_token_us}: the write carrying the first token began (for a non-streaming
+ * request, the response's write), so no client can see the token before it, however the server's thread is
+ * scheduled around the write; {@code last_token_due_us}: the simulated instant of the last token written;
  * {@code last_write_us}: the last write of the response returned.
  * {@code finish_reason} is {@code length}, or {@code abort} when the client went away (or the server stopped) first,
  * and then {@code output_tokens} counts the tokens written and {@code cached_tokens} is null.
@@ -35,7 +36,7 @@ final class FirstTokenLog implements AutoCloseable {
      * @param cachedTokens     null when the request was abandoned before it finished
      * @param firstTokenDue    engine-time seconds of the first token, NaN when none came
      * @param lastTokenDue     engine-time seconds of the last token written, NaN when none was
-     * @param firstTokenNanos  {@link System#nanoTime()} after the first token's write, {@link #NONE} when none was
+     * @param firstTokenNanos  {@link System#nanoTime()} before the first token's write, {@link #NONE} when none was
      * @param lastWriteNanos   {@link System#nanoTime()} after the last write, {@link #NONE} when nothing was written
      */
     record Entry(String id, boolean chat, boolean stream, int promptTokens, Integer cachedTokens, int outputTokens,

@@ -135,13 +135,13 @@ final class OpenAiApi implements HttpConnection.Handler {
                 return;
             }
             boolean last = e.usage() != null;
+            long writing = System.nanoTime();
             connection.sendEvents(format.events(outcome.tokens, outcome.tokens + e.tokens(), e.usage()), last);
-            long written = System.nanoTime();
+            outcome.lastWriteNanos = System.nanoTime();
             if (outcome.tokens == 0) {
-                outcome.firstTokenNanos = written;
+                outcome.firstTokenNanos = writing;
                 outcome.firstTokenDue = e.time();
             }
-            outcome.lastWriteNanos = written;
             outcome.lastTokenDue = e.time();
             outcome.tokens += e.tokens();
             outcome.usage = e.usage();
@@ -165,8 +165,9 @@ final class OpenAiApi implements HttpConnection.Handler {
             outcome.tokens += e.tokens();
             outcome.usage = e.usage();
         }
+        outcome.firstTokenNanos = System.nanoTime();
         connection.respond(200, JSON, format.response(outcome.usage), requestId);
-        outcome.firstTokenNanos = outcome.lastWriteNanos = System.nanoTime();
+        outcome.lastWriteNanos = System.nanoTime();
     }
 
     private static Generation.Event next(Generation generation) throws IOException {

@@ -106,9 +106,11 @@ class SimServerTimingTest {
             System.out.printf("low load: client TTFT - server TTFT p50 %.3f p99 %.3f max %.3f ms;"
                             + " server lag p50 %.3f p99 %.3f ms%n",
                     percentile(diff, 50), percentile(diff, 99), percentile(diff, 100), percentile(lag, 50), percentile(lag, 99));
-            // The client sends before the server reads and reads after the server writes (its clock may see the
-            // data a few microseconds before the server's write call returns).
-            assertTrue(percentile(diff, 0) > -1, "smallest difference " + percentile(diff, 0) + " ms");
+            // The client stamps its send before the server can read it, and the server stamps its first token before
+            // the write that lets the client read it: the client's TTFT is never the shorter, however either thread is
+            // scheduled (the log's microseconds round by under 1 us each). CI once saw -1.06 ms when the server stamped
+            // after its write returned and was descheduled in between.
+            assertTrue(percentile(diff, 0) > -0.005, "smallest difference " + percentile(diff, 0) + " ms");
             assertTrue(percentile(diff, 50) < 3, "median difference " + percentile(diff, 50) + " ms");
             assertTrue(percentile(lag, 50) < 3, "first tokens leave within a few ms of their simulated time");
         }
