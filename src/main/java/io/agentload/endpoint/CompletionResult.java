@@ -9,9 +9,9 @@ import java.util.Objects;
  * are {@link System#nanoTime()} readings; one that was never reached is {@link #NOT_REACHED}. Fields map one to one
  * onto a replay request record.
  *
- * <p>TTFT is first token minus send (DESIGN.md section 5): the send time is read just before the call is handed to
- * OkHttp, whose dispatcher has no concurrency limit, so nothing the client does before the request reaches the
- * network is left out. A "token" time is the arrival of a streamed chunk carrying output (text, reasoning or a tool
+ * <p>TTFT is first token minus send (DESIGN.md section 5): the send time is read on the request's own thread just
+ * before it executes the call (connection, headers, body, response), with no queue or hand-off after it, so nothing the
+ * client does before the request reaches the network is left out. A "token" time is the arrival of a streamed chunk carrying output (text, reasoning or a tool
  * call); chunks usually carry one token, and {@link #outputTokens()} comes from the server's {@code usage}.
  *
  * @param request        what was sent

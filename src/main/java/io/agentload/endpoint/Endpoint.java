@@ -2,7 +2,6 @@ package io.agentload.endpoint;
 
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -14,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -28,9 +28,10 @@ import java.util.function.Function;
  * r.ttftSeconds(); r.outputTokensPerSecond(); r.cachedTokens();
  * }</pre>
  *
- * <p>Each {@link #send} is one HTTP/1.1 request on its own virtual thread, streamed with {@code stream_options:
- * {include_usage: true}}. Nothing in the client limits or queues requests: OkHttp's per-host and total limits are
- * lifted and idle keep-alive connections are kept for thousands of agents (each for 4 s, closed by the client before
+ * <p>Each {@link #send} is one HTTP/1.1 request on a virtual thread of its own, streamed with {@code stream_options:
+ * {include_usage: true}}. Nothing in the client limits or queues requests: the thread executes its call itself
+ * (OkHttp's dispatcher and its limits are not involved), the send time is stamped on that thread just before, and
+ * idle keep-alive connections are kept for thousands of agents (each for 4 s, closed by the client before
  * a server's idle timeout can close it under a new request: {@link Builder#keepAlive}), so the send time is when the
  * request really leaves (a client-side queue hidden from TTFT is a known pitfall of other load generators); sockets have
  * Nagle's algorithm off, so no part of a body waits in the kernel for the server's delayed acknowledgement. Read and write
@@ -82,11 +83,7 @@ public final class Endpoint implements AutoCloseable {
                 .name("agentload-endpoint-watchdog").unstarted(r));
         watchdog.setRemoveOnCancelPolicy(true);
         this.callThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("agentload-endpoint-", 0).factory());
-        Dispatcher dispatcher = new Dispatcher(callThreads);
-        dispatcher.setMaxRequests(Integer.MAX_VALUE);
-        dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
         this.client = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(b.maxIdleConnections, b.keepAlive.toNanos(), TimeUnit.NANOSECONDS))
                 .socketFactory(new NoDelaySockets())
                 .protocols(List.of(Protocol.HTTP_1_1))
@@ -108,27 +105,38 @@ public final class Endpoint implements AutoCloseable {
     /**
      * Sends one turn and streams its completion. Never blocks and never fails: every fault (refused, HTTP error,
      * timeout, cut or malformed stream, missing usage) completes the future normally with a result whose status
-     * names it. Cancelling the future cancels the request. The future completes on the request's virtual thread, so
-     * dependent stages run there, after the connection is back in the pool.
+     * names it; only a fault of the client itself (a prompt it cannot build) fails it. Cancelling the future cancels
+     * the request. The future completes on the request's thread, so dependent stages run there, after the connection
+     * is back in the pool.
      *
-     * <p>The body's exact length is computed here, one pass over the prompt's ids, before the send time is read;
-     * writing the body to the connection happens after it, inside TTFT, as it does for any client.
+     * <p>On that thread, the body's exact length is computed (one pass over the prompt's ids) before the send time is
+     * read; writing the body to the connection happens after it, inside TTFT, as it does for any client. The time
+     * from this call to the send time is the caller's: {@link CompletionResult#sendNanos()} tells it.
      */
     public CompletableFuture<CompletionResult> send(EndpointRequest request) {
         Objects.requireNonNull(request, "request");
+        Exchange exchange = new Exchange(request, settings);
+        try {
+            callThreads.execute(() -> exchange.run(() -> call(request, exchange)));
+        } catch (RejectedExecutionException e) {
+            exchange.refuse("the endpoint is closed");
+        }
+        return exchange.result();
+    }
+
+    /** The HTTP call of one request, its body streamed from the prompt's layout. */
+    private Call call(EndpointRequest request, Exchange exchange) {
         PromptTokens tokens = new PromptTokens(request.layout(), request.salt(), options.tokenIds());
         PromptBody body = api == Api.CHAT
                 ? new ChatBody(options, tokens, request.outputTokens())
                 : new CompletionsBody(options, tokens, request.outputTokens());
-        Exchange exchange = new Exchange(request, settings);
         Request.Builder http = new Request.Builder().url(url).post(body)
                 .header("Accept", "text/event-stream")
                 .header("Accept-Encoding", "identity") // a compressed stream would hold chunks back
                 .tag(Exchange.class, exchange);
         if (!authorization.isEmpty()) http.header("Authorization", authorization);
         if (!request.requestId().isEmpty()) http.header("X-Request-Id", request.requestId());
-        Call call = client.newCall(http.build());
-        return exchange.start(call);
+        return client.newCall(http.build());
     }
 
     /** The endpoint URL requests go to, without user info or query. */

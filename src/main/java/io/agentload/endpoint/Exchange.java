@@ -1,7 +1,6 @@
 package io.agentload.endpoint;
 
 import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.EventListener;
 import okhttp3.MediaType;
 import okhttp3.Response;
@@ -17,17 +16,17 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
 
 /**
- * One streamed request from send to result: OkHttp's callback for the call and its event listener (which stamps the
- * arrival of the response headers), the reading of the event stream, the timeouts, and the classification of every way
+ * One streamed request from send to result: the call, run on a thread of its own, its event listener (which stamps
+ * the arrival of the response headers), the reading of the event stream, the timeouts, and the classification of every way
  * the request can end. Apart from the timeout flag, its state is touched only by the thread that runs the call.
  */
-final class Exchange extends EventListener implements Callback {
+final class Exchange extends EventListener {
 
     /** Gives each call whose request carries an exchange that exchange as its event listener. */
     static final EventListener.Factory LISTENERS = call -> {
@@ -43,7 +42,7 @@ final class Exchange extends EventListener implements Callback {
     private final ExchangeSettings settings;
     private final CompletableFuture<CompletionResult> result = new CompletableFuture<>();
     private volatile String timeout;
-    private Call call;
+    private volatile Call call;
     private long sendNanos;
     private Future<?> firstTokenDeadline;
     private Future<?> totalDeadline;
@@ -59,23 +58,57 @@ final class Exchange extends EventListener implements Callback {
     Exchange(EndpointRequest request, ExchangeSettings settings) {
         this.request = request;
         this.settings = settings;
+        result.whenComplete((r, failure) -> {
+            Call started = call;
+            if (result.isCancelled() && started != null) started.cancel();
+        });
     }
 
-    /** Stamps the send time and hands the call to OkHttp; the future always completes normally, faults included. */
-    CompletableFuture<CompletionResult> start(Call call) {
-        this.call = call;
-        result.whenComplete((r, failure) -> {
-            if (result.isCancelled()) call.cancel();
-        });
-        sendNanos = System.nanoTime();
-        try {
-            firstTokenDeadline = schedule(settings.firstTokenTimeout(), "no first token within ");
-            totalDeadline = schedule(settings.totalTimeout(), "stream not finished within ");
-            call.enqueue(this);
-        } catch (RejectedExecutionException e) {
-            finish(CompletionResult.CANCELLED, "the endpoint is closed", System.nanoTime());
-        }
+    /** The result, completed normally whatever the endpoint does; cancelling it cancels the call. */
+    CompletableFuture<CompletionResult> result() {
         return result;
+    }
+
+    /**
+     * Runs the call on the calling thread, its own: builds it, stamps the send time and executes it, so no hand-off
+     * between threads lies inside TTFT. A fault of the client itself (building the call) fails the future.
+     */
+    void run(Supplier<Call> newCall) {
+        if (result.isDone()) return; // cancelled before its thread started
+        if (settings.closed().getAsBoolean()) {
+            refuse("the endpoint is closed");
+            return;
+        }
+        Call started;
+        try {
+            started = newCall.get();
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        call = started;
+        if (result.isCancelled()) return; // cancelled while the call was built: nothing was sent
+        sendNanos = System.nanoTime();
+        firstTokenDeadline = schedule(settings.firstTokenTimeout(), "no first token within ");
+        totalDeadline = schedule(settings.totalTimeout(), "stream not finished within ");
+        Response response;
+        try {
+            response = started.execute();
+        } catch (IOException e) {
+            Outcome fault = failure(e, false);
+            finish(fault.status(), fault.what(), System.nanoTime());
+            return;
+        } catch (RuntimeException e) {
+            finish(CompletionResult.CLIENT_ERROR, e.toString(), System.nanoTime());
+            return;
+        }
+        respond(response);
+    }
+
+    /** Ends an exchange that was never sent: {@code why} the client could not send it. */
+    void refuse(String why) {
+        sendNanos = System.nanoTime();
+        finish(CompletionResult.CANCELLED, why, sendNanos);
     }
 
     private Future<?> schedule(Duration after, String what) {
@@ -93,14 +126,7 @@ final class Exchange extends EventListener implements Callback {
         firstByteNanos = System.nanoTime();
     }
 
-    @Override
-    public void onFailure(Call call, IOException e) {
-        Outcome fault = failure(e, false);
-        finish(fault.status(), fault.what(), System.nanoTime());
-    }
-
-    @Override
-    public void onResponse(Call call, Response response) {
+    private void respond(Response response) {
         Outcome outcome;
         try {
             outcome = read(response);

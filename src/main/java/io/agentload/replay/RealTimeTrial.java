@@ -12,8 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -26,11 +24,12 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
 /**
  * One real-time trial: the {@link AgentPool}'s agents sending to an {@link Endpoint} on the run's clock.
  *
- * <p>Threads. One platform timer thread holds every agent's next wake-up and, when one is due, only starts a virtual
- * thread for it: the send (building the request, stamping the send time, handing it to OkHttp) happens there, so
- * agents due together send in parallel and none waits behind another's 131K-token body. A request's completion runs
- * on its own virtual thread (the endpoint completes futures there): it turns the result into a record, tells the
- * pool, and schedules the agent's next send, or sends it at once when the tool time is already over. Records reach
+ * <p>Threads. One platform timer thread holds every agent's next wake-up and, when one is due, takes the agent's
+ * turn from the pool and hands it to the endpoint, which runs the call on a thread of its own: building the body (a
+ * pass over up to 131K token ids), stamping the send time and executing the call happen there, so agents due together
+ * send in parallel, none waits behind another's body, and no hand-off between threads lies inside TTFT. A request's
+ * completion runs on its call's thread: it turns the result into a record, tells the pool, and schedules the agent's
+ * next send, or sends it at once when the tool time is already over. Records reach
  * the sink through a queue drained by one recorder thread, so a slow disk (a request-log part being written) never
  * holds up a completion or a send; the recorder appends within microseconds, and the log journals every append.
  *
@@ -56,7 +55,6 @@ final class RealTimeTrial {
     private final SendLagRecorder lag;
     private final Consumer<RequestRecord> sink;
     private final ScheduledThreadPoolExecutor timer;
-    private final ExecutorService agentThreads;
     private final LinkedBlockingQueue<RequestRecord> recorded = new LinkedBlockingQueue<>();
     private final Map<Integer, CompletableFuture<CompletionResult>> inFlight = new ConcurrentHashMap<>();
     private final CountDownLatch over = new CountDownLatch(1);
@@ -81,7 +79,6 @@ final class RealTimeTrial {
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
                 .name("agentload-replay-timer").unstarted(r));
         timer.setRemoveOnCancelPolicy(true);
-        this.agentThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("agentload-agent-", 0).factory());
     }
 
     /** Runs the trial to its end and returns it, with the window's mean power from {@code meter}. */
@@ -95,7 +92,6 @@ final class RealTimeTrial {
         } finally {
             finish();
             timer.shutdownNow();
-            agentThreads.shutdown();
             recorded.add(END);
             joinRecorder(recorder);
             if (bar != null) {
@@ -127,13 +123,8 @@ final class RealTimeTrial {
         long due = clock.nanos(wake);
         long delay = due - System.nanoTime();
         try {
-            if (delay <= 0 && Thread.currentThread().isVirtual()) {
-                send(agent, due);
-            } else if (delay <= 0) {
-                agentThreads.execute(() -> send(agent, due));
-            } else {
-                timer.schedule(() -> agentThreads.execute(() -> send(agent, due)), delay, TimeUnit.NANOSECONDS);
-            }
+            if (delay <= 0) send(agent, due);
+            else timer.schedule(() -> send(agent, due), delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             if (!isOver()) throw e; // the trial ended meanwhile: the agent has nothing more to send
         }
