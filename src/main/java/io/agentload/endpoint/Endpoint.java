@@ -1,13 +1,18 @@
 package io.agentload.endpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
+import okhttp3.Response;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +65,11 @@ public final class Endpoint implements AutoCloseable {
     /** How long an idle connection is kept for its agent's next turn unless {@link Builder#keepAlive} says otherwise. */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(4);
 
+    private static final Duration MODELS_TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper MODEL_LIST = new ObjectMapper();
+
     private final HttpUrl url;
+    private final HttpUrl modelsUrl;
     private final Api api;
     private final BodyOptions options;
     private final String authorization;
@@ -72,8 +81,9 @@ public final class Endpoint implements AutoCloseable {
     private final ScheduledThreadPoolExecutor watchdog;
     private volatile boolean closed;
 
-    private Endpoint(Builder b, HttpUrl url, String apiKey) {
+    private Endpoint(Builder b, HttpUrl url, HttpUrl modelsUrl, String apiKey) {
         this.url = url;
+        this.modelsUrl = modelsUrl;
         this.api = b.api;
         this.options = new BodyOptions(b.model, b.temperature, b.ignoreEos, b.minTokens, b.tokenIds);
         this.authorization = apiKey.isEmpty() ? "" : "Bearer " + apiKey;
@@ -137,6 +147,68 @@ public final class Endpoint implements AutoCloseable {
         if (!authorization.isEmpty()) http.header("Authorization", authorization);
         if (!request.requestId().isEmpty()) http.header("X-Request-Id", request.requestId());
         return client.newCall(http.build());
+    }
+
+    /**
+     * The models the server lists at {@code GET /v1/models}, in its order. Waits at most 30 s.
+     *
+     * @throws EndpointException naming the request when the server cannot be reached, answers with an error, or
+     *                           answers with something other than an OpenAI model list
+     */
+    public List<String> models() {
+        return modelList(false);
+    }
+
+    /**
+     * Checks, before a long run, that the server is up and serves {@link #model()}: throws an
+     * {@link EndpointException} naming the request when it cannot be reached or answers with an error (an API key it
+     * refuses, say), or naming the models it serves when {@link #model()} is not one of them. A server without
+     * {@code /v1/models} (HTTP 404) passes: its first requests will tell.
+     */
+    public void checkModel() {
+        List<String> served = modelList(true);
+        if (served != null && !served.contains(options.model())) {
+            throw new EndpointException("GET " + displayUrl(modelsUrl) + ": the server serves " + served + ", not '"
+                    + options.model() + "'; name one of those as the model");
+        }
+    }
+
+    /** The listed models; null for a server without the route when {@code absentPasses}. */
+    private List<String> modelList(boolean absentPasses) {
+        String what = "GET " + displayUrl(modelsUrl);
+        Request.Builder get = new Request.Builder().url(modelsUrl).get();
+        if (!authorization.isEmpty()) get.header("Authorization", authorization);
+        String body;
+        try (Response response = client.newBuilder().readTimeout(MODELS_TIMEOUT).callTimeout(MODELS_TIMEOUT).build()
+                .newCall(get.build()).execute()) {
+            body = response.body().string();
+            if (absentPasses && response.code() == 404) return null;
+            if (!response.isSuccessful()) {
+                throw new EndpointException(what + ": HTTP " + response.code() + ": " + excerpt(body));
+            }
+        } catch (IOException e) {
+            throw new EndpointException(what + ": " + settings.redact(e.toString()));
+        }
+        JsonNode data;
+        try {
+            data = MODEL_LIST.readTree(body).path("data");
+        } catch (IOException e) {
+            data = null;
+        }
+        if (data == null || !data.isArray()) {
+            throw new EndpointException(what + ": not an OpenAI model list ({\"data\": [{\"id\": ...}]}): " + excerpt(body));
+        }
+        List<String> ids = new ArrayList<>();
+        for (JsonNode m : data) {
+            if (m.path("id").isTextual()) ids.add(m.path("id").asText());
+        }
+        return List.copyOf(ids);
+    }
+
+    private String excerpt(String text) {
+        String line = settings.redact(text).replaceAll("\\s+", " ").strip();
+        if (line.isEmpty()) return "(empty body)";
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 
     /** The endpoint URL requests go to, without user info or query. */
@@ -332,10 +404,13 @@ public final class Endpoint implements AutoCloseable {
             if (base == null) throw new EndpointException("base URL '" + baseUrl + "' is not an http or https URL");
             HttpUrl.Builder url = base.newBuilder();
             if (base.encodedPath().equals("/")) url.encodedPath("/v1");
-            HttpUrl endpointUrl = url.build();
-            String path = endpointUrl.encodedPath().endsWith("/") ? api.path : "/" + api.path;
-            endpointUrl = endpointUrl.newBuilder().encodedPath(endpointUrl.encodedPath() + path).build();
-            return new Endpoint(this, endpointUrl, apiKey());
+            HttpUrl apiBase = url.build();
+            return new Endpoint(this, under(apiBase, api.path), under(apiBase, "models"), apiKey());
+        }
+
+        private static HttpUrl under(HttpUrl base, String path) {
+            String prefix = base.encodedPath().endsWith("/") ? base.encodedPath() : base.encodedPath() + "/";
+            return base.newBuilder().encodedPath(prefix + path).build();
         }
 
         private String apiKey() {

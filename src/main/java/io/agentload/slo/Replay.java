@@ -53,6 +53,11 @@ import java.util.stream.Collectors;
  * 100 tok/s; no power source, so Agents per Megawatt is absent rather than guessed; for the search, 1 GPU and up to
  * 65,536 agents.
  *
+ * <p>Before a run or a resumed run touches its folder, the endpoint must be up and list the model at
+ * {@code GET /v1/models} ({@link Endpoint#checkModel}): a dead endpoint, a refused key or a misspelt model stops with an
+ * {@link io.agentload.endpoint.EndpointException} naming the request, instead of a run of failed requests. Once running,
+ * endpoint faults are records and never stop it.
+ *
  * <p><b>Resuming.</b> {@link #resume} and {@link #resumeSearch} continue a run folder whose process was killed: every
  * request it completed is in the log. A search reuses the trials it finished and runs the rest. A replay whose trial
  * finished only writes its summary; one whose trial was cut short runs a new trial with a new warm-up and the whole
@@ -383,12 +388,14 @@ public final class Replay {
         return b.build();
     }
 
+    /** Checks the settings, then that the endpoint is up and serves the model, before any run folder is touched. */
     private void ready(String mode) {
         if (v.sessions.isEmpty()) {
             throw new IllegalStateException("no trajectories to replay: call trajectories(Path.of(\"data/"
                     + "coding-agent-sample.parquet\")) or sessions(...)");
         }
         if (mode.equals(REPLAY) && v.agents == 0) throw new IllegalStateException("how many agents? call agents(N)");
+        endpoint.checkModel();
     }
 
     /** Checks that {@code dir} records this very replay or search, field by field. */

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,6 +85,22 @@ class ReplayCommandTest {
             assertTrue(s.get("agents_per_mw").isNull());
             assertEquals("chat", Run.open(tmp.resolve("json")).manifest().get("endpoint").get("api").asText());
         }
+    }
+
+    @Test
+    void aDeadEndpointStopsAtOnceNamingTheRequestAndLeavesNoRunFolder() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path dir = tmp.resolve("dead");
+        CliRunner r = CliRunner.run("replay", "--endpoint", "http://127.0.0.1:" + port + "/v1", "--model", "fake",
+                "--agents", "2", "--duration", "1s", "--trajectories", trajectories().toString(), "-o", dir.toString(),
+                "--no-progress");
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("agentload replay: GET http://127.0.0.1:" + port + "/v1/models: "
+                + "java.net.ConnectException"), r.err());
+        assertFalse(Files.exists(dir));
     }
 
     @Test

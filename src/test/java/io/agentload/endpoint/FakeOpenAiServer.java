@@ -142,6 +142,10 @@ public final class FakeOpenAiServer implements Closeable {
             InputStream in = new BufferedInputStream(socket.getInputStream(), 65536);
             OutputStream out = socket.getOutputStream();
             for (Received request; (request = readRequest(in)) != null; ) {
+                if (request.method().equals("GET") && request.path().endsWith("/models")) {
+                    listModels(out); // the replay's check before a run: not one of the requests scripted or counted
+                    continue;
+                }
                 requests.incrementAndGet();
                 if (recording) received.add(request);
                 Reply reply = script.poll();
@@ -188,6 +192,16 @@ public final class FakeOpenAiServer implements Closeable {
             line.write(b);
         }
         return null;
+    }
+
+    /** Lists the one model, {@code fake}, that the tests name. */
+    private static void listModels(OutputStream out) throws IOException {
+        byte[] body = "{\"object\":\"list\",\"data\":[{\"id\":\"fake\",\"object\":\"model\",\"owned_by\":\"fake\"}]}"
+                .getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
     }
 
     /** Writes the reply; false when the connection must not be reused. */

@@ -3,6 +3,7 @@ package io.agentload.slo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentload.endpoint.Endpoint;
+import io.agentload.endpoint.EndpointException;
 import io.agentload.endpoint.FakeOpenAiServer;
 import io.agentload.endpoint.Reply;
 import io.agentload.endpoint.TestEndpoints;
@@ -159,6 +160,20 @@ class ReplayTest {
                 }
             }
             assertTrue(Run.open(dir).records().stream().anyMatch(rec -> rec.errorDetail().contains("[redacted]")));
+        }
+    }
+
+    @Test
+    void aModelTheEndpointDoesNotServeStopsTheRunBeforeItsFolderIsMade() throws IOException {
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(PACED, false);
+             Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("fake-typo").noApiKey().build()) {
+            Path dir = tmp.resolve("never");
+            EndpointException run = assertThrows(EndpointException.class, () -> replay(endpoint).run(dir));
+            assertTrue(run.getMessage().endsWith("/v1/models: the server serves [fake], not 'fake-typo'; name one of "
+                    + "those as the model"), run.getMessage());
+            assertThrows(EndpointException.class, () -> replay(endpoint).search(dir));
+            assertFalse(Files.exists(dir), "nothing recorded");
+            assertEquals(0, server.requests(), "no completion was sent");
         }
     }
 
