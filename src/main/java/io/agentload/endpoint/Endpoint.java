@@ -184,7 +184,7 @@ public final class Endpoint implements AutoCloseable {
             body = response.body().string();
             if (absentPasses && response.code() == 404) return null;
             if (!response.isSuccessful()) {
-                throw new EndpointException(what + ": HTTP " + response.code() + ": " + excerpt(body));
+                throw new EndpointException(what + ": HTTP " + response.code() + ": " + settings.excerpt(body));
             }
         } catch (IOException e) {
             throw new EndpointException(what + ": " + settings.redact(e.toString()));
@@ -196,19 +196,14 @@ public final class Endpoint implements AutoCloseable {
             data = null;
         }
         if (data == null || !data.isArray()) {
-            throw new EndpointException(what + ": not an OpenAI model list ({\"data\": [{\"id\": ...}]}): " + excerpt(body));
+            throw new EndpointException(what + ": not an OpenAI model list ({\"data\": [{\"id\": ...}]}): "
+                    + settings.excerpt(body));
         }
         List<String> ids = new ArrayList<>();
         for (JsonNode m : data) {
             if (m.path("id").isTextual()) ids.add(m.path("id").asText());
         }
         return List.copyOf(ids);
-    }
-
-    private String excerpt(String text) {
-        String line = settings.redact(text).replaceAll("\\s+", " ").strip();
-        if (line.isEmpty()) return "(empty body)";
-        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 
     /** The endpoint URL requests go to, without user info or query. */

@@ -24,7 +24,8 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
 /**
  * One streamed request from send to result: the call, run on a thread of its own, its event listener (which stamps
  * the arrival of the response headers), the reading of the event stream, the timeouts, and the classification of every way
- * the request can end. Apart from the timeout flag, its state is touched only by the thread that runs the call.
+ * the request can end. Apart from the timeout flag and the call (which a cancellation reads), its state is touched
+ * only by the thread that runs the call.
  */
 final class Exchange extends EventListener {
 
@@ -36,7 +37,6 @@ final class Exchange extends EventListener {
 
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private static final int EXCERPT_BYTES = 2048;
-    private static final int EXCERPT_CHARS = 200;
 
     private final EndpointRequest request;
     private final ExchangeSettings settings;
@@ -158,7 +158,7 @@ final class Exchange extends EventListener {
         new SseReader(body.source(), System::nanoTime, firstByteNanos).read(this::event);
         if (streamError != null) {
             return new Outcome(CompletionResult.STREAM_ERROR, "the server streamed an error after " + chunks
-                    + " output chunks: " + excerpt(streamError));
+                    + " output chunks: " + settings.excerpt(streamError));
         }
         if (finished()) return completed();
         return new Outcome(CompletionResult.STREAM_CUT,
@@ -231,14 +231,7 @@ final class Exchange extends EventListener {
         } catch (IOException e) {
             // the excerpt is what arrived before the failure
         }
-        return excerpt(buffer.snapshot((int) Math.min(EXCERPT_BYTES, buffer.size())).utf8());
-    }
-
-    /** Text on one line, without the API key (redacted before it is cut, so no part of the key is left). */
-    private String excerpt(String text) {
-        String line = settings.redact(text).replaceAll("\\s+", " ").strip();
-        if (line.isEmpty()) return "(empty body)";
-        return line.length() <= EXCERPT_CHARS ? line : line.substring(0, EXCERPT_CHARS) + "...";
+        return settings.excerpt(buffer.snapshot((int) Math.min(EXCERPT_BYTES, buffer.size())).utf8());
     }
 
     /** How an exchange ended: its status and, for a fault, what happened. */

@@ -22,6 +22,13 @@ record ExchangeSettings(String url, String secret, ScheduledExecutorService watc
         return "ExchangeSettings[" + url + "]";
     }
 
+    /** Text on one line, without the API key (redacted before it is cut, so no part of the key is left), cut at 200. */
+    String excerpt(String text) {
+        String line = redact(text).replaceAll("\\s+", " ").strip();
+        if (line.isEmpty()) return "(empty body)";
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
+    }
+
     /** The text with every occurrence of the API key replaced. */
     String redact(String text) {
         return secret.isEmpty() ? text : text.replace(secret, "[redacted]");
