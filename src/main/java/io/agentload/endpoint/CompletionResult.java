@@ -10,9 +10,10 @@ import java.util.Objects;
  * onto a replay request record.
  *
  * <p>TTFT is first token minus send (DESIGN.md section 5): the send time is read on the request's own thread just
- * before it executes the call (connection, headers, body, response), with no queue or hand-off after it, so nothing the
- * client does before the request reaches the network is left out. A "token" time is the arrival of a streamed chunk carrying output (text, reasoning or a tool
- * call); chunks usually carry one token, and {@link #outputTokens()} comes from the server's {@code usage}.
+ * before it executes the call (connection, headers, body, response), with no queue or hand-off after it, so nothing
+ * the client does before the request reaches the network is left out. A "token" time is the arrival of a streamed
+ * chunk carrying output (text, reasoning or a tool call); chunks usually carry one token, and {@link #outputTokens()}
+ * comes from the server's {@code usage}.
  *
  * @param request        what was sent
  * @param status         {@link #OK}, or the fault: {@link #REFUSED}, {@code http_<code>}, {@link #TIMEOUT},

@@ -23,9 +23,9 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
 
 /**
  * One streamed request from send to result: the call, run on a thread of its own, its event listener (which stamps
- * the arrival of the response headers), the reading of the event stream, the timeouts, and the classification of every way
- * the request can end. Apart from the timeout flag and the call (which a cancellation reads), its state is touched
- * only by the thread that runs the call.
+ * the arrival of the response headers), the reading of the event stream, the timeouts, and the classification of
+ * every way the request can end. Apart from the timeout flag and the call (which a cancellation reads), its state is
+ * touched only by the thread that runs the call.
  */
 final class Exchange extends EventListener {
 

@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Timing.</b> TTFT is measured by the endpoint from the moment the request's own thread starts its HTTP call,
  * with no queue after it (DESIGN.md section 5). The driver's own duty is to send when an agent is due: a single timer
- * thread wakes agents and each send runs on a virtual thread of its own, so a send never waits for another. Every send's lag
- * behind its due time is recorded ({@link #sendLag()}, over every recorded request); a send later than
+ * thread wakes agents and each send runs on a virtual thread of its own, so a send never waits for another. Every
+ * send's lag behind its due time is recorded ({@link #sendLag()}, over every recorded request); a send later than
  * {@link #LATE_SEND} in a measurement window is a client bug (an overloaded client machine), and the run summary
  * shows how many there were.
  *

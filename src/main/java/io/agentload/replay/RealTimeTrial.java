@@ -29,9 +29,9 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
  * pass over up to 131K token ids), stamping the send time and executing the call happen there, so agents due together
  * send in parallel, none waits behind another's body, and no hand-off between threads lies inside TTFT. A request's
  * completion runs on its call's thread: it turns the result into a record, tells the pool, and schedules the agent's
- * next send, or sends it at once when the tool time is already over. Records reach
- * the sink through a queue drained by one recorder thread, so a slow disk (a request-log part being written) never
- * holds up a completion or a send; the recorder appends within microseconds, and the log journals every append.
+ * next send, or sends it at once when the tool time is already over. Records reach the sink through a queue drained
+ * by one recorder thread, so a slow disk (a request-log part being written) never holds up a completion or a send;
+ * the recorder appends within microseconds, and the log journals every append.
  *
  * <p>Warm-up ends as for the simulator: every agent has finished a turn, the plan's minimum has passed and, when
  * the endpoint reports {@code cached_tokens}, its prefix cache is warm ({@link CacheWarmth}).

@@ -54,9 +54,9 @@ import java.util.stream.Collectors;
  * 65,536 agents.
  *
  * <p>Before a run or a resumed run touches its folder, the endpoint must be up and list the model at
- * {@code GET /v1/models} ({@link Endpoint#checkModel}): a dead endpoint, a refused key or a misspelt model stops with an
- * {@link io.agentload.endpoint.EndpointException} naming the request, instead of a run of failed requests. Once running,
- * endpoint faults are records and never stop it.
+ * {@code GET /v1/models} ({@link Endpoint#checkModel}): a dead endpoint, a refused key or a misspelt model stops with
+ * an {@link io.agentload.endpoint.EndpointException} naming the request, instead of a run of failed requests. Once
+ * running, endpoint faults are records and never stop it.
  *
  * <p><b>Resuming.</b> {@link #resume} and {@link #resumeSearch} continue a run folder whose process was killed: every
  * request it completed is in the log. A search reuses the trials it finished and runs the rest. A replay whose trial

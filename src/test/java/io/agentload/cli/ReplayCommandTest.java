@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentload.endpoint.FakeOpenAiServer;
 import io.agentload.endpoint.Reply;
+import io.agentload.endpoint.TestEndpoints;
 import io.agentload.replay.RequestRecord;
 import io.agentload.replay.Run;
 import io.agentload.trajectory.Trajectories;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,10 +88,7 @@ class ReplayCommandTest {
 
     @Test
     void aDeadEndpointStopsAtOnceNamingTheRequestAndLeavesNoRunFolder() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = TestEndpoints.closedPort();
         Path dir = tmp.resolve("dead");
         CliRunner r = CliRunner.run("replay", "--endpoint", "http://127.0.0.1:" + port + "/v1", "--model", "fake",
                 "--agents", "2", "--duration", "1s", "--trajectories", trajectories().toString(), "-o", dir.toString(),

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -154,10 +153,7 @@ class EndpointTest {
 
     @Test
     void aRefusedConnectionIsAResult() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = TestEndpoints.closedPort();
         try (Endpoint dead = Endpoint.builder().baseUrl("http://127.0.0.1:" + port + "/v1").model("m")
                 .environment(Map.<String, String>of()::get).build()) {
             CompletionResult r = send(dead, REQUEST);

@@ -37,6 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeOpenAiServer implements Closeable {
 
+    /** The answer to {@code GET /v1/models}: the one model, {@code fake}, that the tests name. */
+    private static final Reply MODELS = Reply.status(200,
+            "{\"object\":\"list\",\"data\":[{\"id\":\"fake\",\"object\":\"model\",\"owned_by\":\"fake\"}]}");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ServerSocket listener;
@@ -143,7 +147,7 @@ public final class FakeOpenAiServer implements Closeable {
             OutputStream out = socket.getOutputStream();
             for (Received request; (request = readRequest(in)) != null; ) {
                 if (request.method().equals("GET") && request.path().endsWith("/models")) {
-                    listModels(out); // the replay's check before a run: not one of the requests scripted or counted
+                    respond(MODELS, request, out, socket); // the replay's check before a run: not scripted or counted
                     continue;
                 }
                 requests.incrementAndGet();
@@ -192,16 +196,6 @@ public final class FakeOpenAiServer implements Closeable {
             line.write(b);
         }
         return null;
-    }
-
-    /** Lists the one model, {@code fake}, that the tests name. */
-    private static void listModels(OutputStream out) throws IOException {
-        byte[] body = "{\"object\":\"list\",\"data\":[{\"id\":\"fake\",\"object\":\"model\",\"owned_by\":\"fake\"}]}"
-                .getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + body.length + "\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
-        out.flush();
     }
 
     /** Writes the reply; false when the connection must not be reused. */

@@ -1,5 +1,8 @@
 package io.agentload.endpoint;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 
@@ -7,6 +10,13 @@ import java.util.Map;
 public final class TestEndpoints {
 
     private TestEndpoints() {
+    }
+
+    /** A loopback port that nothing listens on (it was free a moment ago): connections to it are refused. */
+    public static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     /** An endpoint sending {@code key} as if environment variable {@code variable} held it. */

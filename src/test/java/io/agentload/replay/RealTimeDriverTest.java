@@ -3,13 +3,13 @@ package io.agentload.replay;
 import io.agentload.endpoint.Endpoint;
 import io.agentload.endpoint.FakeOpenAiServer;
 import io.agentload.endpoint.Reply;
+import io.agentload.endpoint.TestEndpoints;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Turn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -144,10 +144,7 @@ class RealTimeDriverTest {
 
     @Test
     void aDeadEndpointFailsEveryRequestWithoutStoppingTheTrial() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = TestEndpoints.closedPort();
         try (Endpoint endpoint = endpoint("http://127.0.0.1:" + port + "/v1")) {
             Trial t = RealTimeDriver.builder(endpoint, SESSIONS).plan(PLAN).build().run(0, 3, r -> { });
             assertEquals(Map.of("refused", t.records().size()), statuses(t));
