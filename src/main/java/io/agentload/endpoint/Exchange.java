@@ -176,12 +176,12 @@ final class Exchange extends EventListener {
                 + chunks + " output chunks counted by the client");
     }
 
-    private boolean event(byte[] data, long arrivalNanos) {
-        if (Arrays.equals(data, DONE)) {
+    private boolean event(byte[] data, int length, long arrivalNanos) {
+        if (Arrays.equals(data, 0, length, DONE, 0, DONE.length)) {
             done = true;
             return false;
         }
-        Chunk chunk = ChunkParser.parse(data);
+        Chunk chunk = ChunkParser.parse(data, length);
         if (chunk.error() != null) {
             streamError = chunk.error();
             return false;

@@ -5,6 +5,7 @@ import okio.BufferedSource;
 import okio.ByteString;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,8 +23,11 @@ final class SseReader {
     /** Receives each event's data. */
     @FunctionalInterface
     interface Handler {
-        /** Returns false to stop reading (after {@code [DONE]}). */
-        boolean event(byte[] data, long arrivalNanos) throws IOException;
+        /**
+         * The event's data is {@code data[0, length)}; the array is the reader's own and is overwritten by the next
+         * event. Returns false to stop reading (after {@code [DONE]}).
+         */
+        boolean event(byte[] data, int length, long arrivalNanos) throws IOException;
     }
 
     private static final ByteString LINE_ENDS = ByteString.encodeUtf8("\r\n");
@@ -36,6 +40,8 @@ final class SseReader {
     private final LongSupplier clock;
     private long arrivalNanos;
     private int line;
+    private byte[] data = new byte[1024];
+    private int dataLength;
 
     /**
      * @param arrivalNanos when the bytes already buffered in {@code source} arrived (they came with the headers)
@@ -53,7 +59,6 @@ final class SseReader {
      */
     boolean read(Handler handler) throws IOException {
         Buffer buffer = source.getBuffer();
-        Buffer data = new Buffer();
         boolean hasData = false, skipLf = false;
         long scanned = 0;
         while (true) {
@@ -65,7 +70,7 @@ final class SseReader {
             if (end < 0) {
                 scanned = buffer.size();
                 if (!source.request(scanned + 1)) {
-                    return hasData && !handler.event(data.readByteArray(), arrivalNanos);
+                    return hasData && !handler.event(data, dataLength, arrivalNanos);
                 }
                 arrivalNanos = clock.getAsLong();
                 continue;
@@ -75,7 +80,9 @@ final class SseReader {
             if (end == 0) {
                 if (hasData) {
                     hasData = false;
-                    if (!handler.event(data.readByteArray(), arrivalNanos)) {
+                    int length = dataLength;
+                    dataLength = 0;
+                    if (!handler.event(data, length, arrivalNanos)) {
                         buffer.skip(1);
                         return true;
                     }
@@ -85,9 +92,8 @@ final class SseReader {
             } else if (isField(buffer, end, DATA)) {
                 long valueStart = end > DATA.size() ? DATA.size() + 1 : DATA.size();
                 if (valueStart < end && buffer.getByte(valueStart) == ' ') valueStart++;
-                if (hasData) data.writeByte('\n');
                 buffer.skip(valueStart);
-                data.write(buffer, end - valueStart);
+                append(buffer, (int) (end - valueStart), hasData);
                 hasData = true;
             } else if (isField(buffer, end, EVENT) || isField(buffer, end, ID) || isField(buffer, end, RETRY)) {
                 buffer.skip(end);
@@ -98,6 +104,14 @@ final class SseReader {
             }
             skipLf = buffer.readByte() == '\r';
         }
+    }
+
+    /** Moves {@code n} bytes from the buffer to the event's data, after a line feed when the event has data already. */
+    private void append(Buffer buffer, int n, boolean afterLine) {
+        int need = dataLength + n + (afterLine ? 1 : 0);
+        if (need > data.length) data = Arrays.copyOf(data, Math.max(need, data.length * 2));
+        if (afterLine) data[dataLength++] = '\n';
+        for (int end = dataLength + n; dataLength < end; ) dataLength += buffer.read(data, dataLength, end - dataLength);
     }
 
     /** The line {@code [0, end)} is the field {@code name}: the name alone, or followed by a colon. */

@@ -77,7 +77,7 @@ class ChunkParserTest {
         assertMalformed("[1,2]", "not a JSON object");
         assertMalformed("{\"choices\":[]} {\"choices\":[]}", "continues after");
         assertMalformed("{\"id\":\"x\",\"object\":\"text_completion\"}", "no choices, usage or error");
-        assertMalformed("{\"choices\":{}}", "choices is START_OBJECT");
+        assertMalformed("{\"choices\":{}}", "choices is an object, expected an array");
         assertMalformed("{\"choices\":[],\"usage\":{\"prompt_tokens\":10}}", "lacks prompt_tokens or completion_tokens");
         assertMalformed("{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":-1}}", "usage.completion_tokens is not a token count: -1");
         assertMalformed("{\"choices\":[],\"usage\":{\"prompt_tokens\":\"ten\",\"completion_tokens\":1}}", "usage.prompt_tokens is not a token count");

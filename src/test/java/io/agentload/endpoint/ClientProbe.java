@@ -30,8 +30,8 @@ public final class ClientProbe {
     /** Reads {@code stream} up to its first output chunk and returns that chunk's arrival stamp (a nanoTime). */
     public static long firstToken(byte[] stream) throws IOException {
         long[] first = {CompletionResult.NOT_REACHED};
-        new SseReader(new Buffer().write(stream), System::nanoTime, System.nanoTime()).read((data, arrival) -> {
-            if (ChunkParser.parse(data).hasOutput()) {
+        new SseReader(new Buffer().write(stream), System::nanoTime, System.nanoTime()).read((data, length, arrival) -> {
+            if (ChunkParser.parse(data, length).hasOutput()) {
                 first[0] = arrival;
                 return false;
             }
@@ -43,9 +43,9 @@ public final class ClientProbe {
     /** Reads the whole stream and returns the number of output chunks in it. */
     public static int outputChunks(byte[] stream) throws IOException {
         int[] chunks = {0};
-        new SseReader(new Buffer().write(stream), System::nanoTime, System.nanoTime()).read((data, arrival) -> {
-            if (Arrays.equals(data, DONE)) return false;
-            if (ChunkParser.parse(data).hasOutput()) chunks[0]++;
+        new SseReader(new Buffer().write(stream), System::nanoTime, System.nanoTime()).read((data, length, arrival) -> {
+            if (Arrays.equals(data, 0, length, DONE, 0, DONE.length)) return false;
+            if (ChunkParser.parse(data, length).hasOutput()) chunks[0]++;
             return true;
         });
         return chunks[0];

@@ -58,8 +58,8 @@ class SseReaderTest {
     private static List<Event> read(Pieces pieces) throws IOException {
         List<Event> events = new ArrayList<>();
         BufferedSource source = Okio.buffer(pieces);
-        boolean stopped = new SseReader(source, () -> pieces.reads, 0).read((data, arrival) -> {
-            String text = new String(data, StandardCharsets.UTF_8);
+        boolean stopped = new SseReader(source, () -> pieces.reads, 0).read((data, length, arrival) -> {
+            String text = new String(data, 0, length, StandardCharsets.UTF_8);
             events.add(new Event(text, arrival));
             return !text.equals("[DONE]");
         });
