@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,8 +55,9 @@ import java.util.regex.Pattern;
  * p50 / p90 / p99 / max: the client's TTFT minus the server's ({@code first_token_us - received_us}: what the client
  * adds, sending and reading, on loopback) over every request and over those of the window, split into the send
  * path (the server's read minus the client's send) and the read path (the client's read of the first token minus the
- * server's write), from the two processes' epoch-microsecond clocks; the server's own lag behind its simulated first token, and the client's
- * send lag behind each agent's due time; then the client's CPU (process CPU time over wall time: one core is 1.00),
+ * server's write), from the two processes' epoch-microsecond clocks; the server's own lag behind its simulated
+ * first token; how late a thread that sleeps 1 ms at a time in the client's process wakes (the machine's noise, which
+ * no client can measure below); and the client's send lag behind each agent's due time; then the client's CPU (process CPU time over wall time: one core is 1.00),
  * the request rate and the machine's load average.
  *
  * <p>{@code serverCpu}: a CPU number pins the server there with {@code taskset}; run the whole benchmark under
@@ -155,7 +157,12 @@ public class ReplayAccuracyBench {
         long zeroMicros = zero.getEpochSecond() * 1_000_000 + zero.getNano() / 1_000;
         long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();
         long serverCpu0 = serverCpuNanos(), engineCpu0 = engineThreadCpuTicks();
-        Trial t = driver.run(0, agents, r -> { });
+        Trial t;
+        List<Double> wakeUps;
+        try (WakeUpProbe probe = new WakeUpProbe()) {
+            t = driver.run(0, agents, r -> { });
+            wakeUps = probe.lateness();
+        }
         long wall = System.nanoTime() - wall0;
         double cores = (double) (os.getProcessCpuTime() - cpu0) / wall;
         double serverCores = (double) (serverCpuNanos() - serverCpu0) / wall;
@@ -204,6 +211,7 @@ public class ReplayAccuracyBench {
         print("  send: server read - client send", sendPath);
         print("  read: client read - server write", readPath);
         print("server write - simulated first token", serverLag);
+        print("1 ms sleeper beside the client: late by", wakeUps);
         System.out.printf(Locale.ROOT, "  %-38s %9.3f %9s %9.3f %9.3f  (%d sends late by > %d ms, %d of them in the "
                         + "window)%n", "client send lag", lag.p50Millis(), "", lag.p99Millis(), lag.maxMillis(),
                 lag.lateSends(), RealTimeDriver.LATE_SEND.toMillis(), lag.lateMeasuredSends());
@@ -236,6 +244,40 @@ public class ReplayAccuracyBench {
             }
         }
         return 0;
+    }
+
+    /**
+     * The machine's own noise as the client's threads meet it: a platform thread in the client's process that sleeps
+     * 1 ms at a time through the trial and records how late each wake-up is, in ms. A wake-up late by more than the
+     * client's budget means that no client on these cores could have measured within it then.
+     */
+    private static final class WakeUpProbe implements AutoCloseable {
+        private final List<Double> lateness = new ArrayList<>();
+        private volatile boolean stop;
+        private final Thread thread = Thread.ofPlatform().daemon().name("wake-up-probe").start(this::run);
+
+        private void run() {
+            while (!stop) {
+                long due = System.nanoTime() + 1_000_000;
+                LockSupport.parkNanos(1_000_000);
+                double late = Math.max(0, System.nanoTime() - due) / 1e6;
+                synchronized (lateness) {
+                    lateness.add(late);
+                }
+            }
+        }
+
+        List<Double> lateness() {
+            synchronized (lateness) {
+                return new ArrayList<>(lateness);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join();
+        }
     }
 
     private static void print(String what, List<Double> values) {
