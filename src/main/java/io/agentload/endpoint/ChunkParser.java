@@ -130,7 +130,7 @@ final class ChunkParser {
             return null;
         }
         expect(kind, Kind.OBJECT, "usage");
-        int prompt = -2, completion = -2, cached = -1;
+        int prompt = -1, completion = -1, cached = -1;
         json.beginObject();
         while (json.nextField()) {
             if (json.nameIs(PROMPT_TOKENS)) {

@@ -57,8 +57,8 @@ import java.util.regex.Pattern;
  * path (the server's read minus the client's send) and the read path (the client's read of the first token minus the
  * server's write), from the two processes' epoch-microsecond clocks; the server's own lag behind its simulated
  * first token; how late a thread that sleeps 1 ms at a time in the client's process wakes (the machine's noise, which
- * no client can measure below); and the client's send lag behind each agent's due time; then the client's CPU (process CPU time over wall time: one core is 1.00),
- * the request rate and the machine's load average.
+ * no client can measure below); and the client's send lag behind each agent's due time; then the client's CPU
+ * (process CPU time over wall time: one core is 1.00), the request rate and the machine's load average.
  *
  * <p>{@code serverCpu}: a CPU number pins the server there with {@code taskset}; run the whole benchmark under
  * {@code taskset -c 0} as well and the client has one core of its own, the way to find the largest agent count one
