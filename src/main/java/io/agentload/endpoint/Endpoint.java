@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,11 +38,12 @@ import java.util.function.Function;
  * <p>Each {@link #send} is one HTTP/1.1 request on a virtual thread of its own, streamed with {@code stream_options:
  * {include_usage: true}}. Nothing in the client limits or queues requests: the thread executes its call itself
  * (OkHttp's dispatcher and its limits are not involved), the send time is stamped on that thread just before, and
- * idle keep-alive connections are kept for thousands of agents (each for 4 s, closed by the client before
- * a server's idle timeout can close it under a new request: {@link Builder#keepAlive}), so the send time is when the
- * request really leaves (a client-side queue hidden from TTFT is a known pitfall of other load generators); sockets have
- * Nagle's algorithm off, so no part of a body waits in the kernel for the server's delayed acknowledgement. Read and write
- * timeouts are off; a first-token and a total timeout, run by one watchdog thread, cancel stalled calls instead.
+ * each agent ({@link EndpointRequest#agentId()}) keeps its own keep-alive connection for its next turn (for 4 s,
+ * closed by the client before a server's idle timeout can close it under a new request: {@link Builder#keepAlive}),
+ * so the send time is when the request really leaves (a client-side queue hidden from TTFT is a known pitfall of
+ * other load generators); sockets have Nagle's algorithm off, so no part of a body waits in the kernel for the
+ * server's delayed acknowledgement. Read and write timeouts are off; a first-token and a total timeout, run by one
+ * watchdog thread, cancel stalled calls instead.
  *
  * <p>Two APIs: {@link Api#COMPLETIONS} (the default) sends token ids, {@link Api#CHAT} sends text of the same length
  * in o200k_base tokens for endpoints that take only text. The API key comes from an environment variable and never
@@ -77,6 +80,9 @@ public final class Endpoint implements AutoCloseable {
     private final String apiKeyVariable;
     private final ExchangeSettings settings;
     private final OkHttpClient client;
+    /** Each agent's client: its own connection pool and call registry, sharing everything else with {@link #client}. */
+    private final ConcurrentHashMap<String, OkHttpClient> agentClients = new ConcurrentHashMap<>();
+    private final Duration keepAlive;
     private final ExecutorService callThreads;
     private final ScheduledThreadPoolExecutor watchdog;
     private volatile boolean closed;
@@ -103,6 +109,7 @@ public final class Endpoint implements AutoCloseable {
                 .callTimeout(Duration.ZERO)
                 .eventListenerFactory(Exchange.LISTENERS)
                 .build();
+        this.keepAlive = b.keepAlive;
         this.settings = new ExchangeSettings(displayUrl(url), apiKey, watchdog, b.firstTokenTimeout, b.totalTimeout,
                 () -> closed);
     }
@@ -146,7 +153,23 @@ public final class Endpoint implements AutoCloseable {
                 .tag(Exchange.class, exchange);
         if (!authorization.isEmpty()) http.header("Authorization", authorization);
         if (!request.requestId().isEmpty()) http.header("X-Request-Id", request.requestId());
-        return client.newCall(http.build());
+        return clientOf(request.agentId()).newCall(http.build());
+    }
+
+    /**
+     * The agent's own client, made at its first turn: its connection is kept for it alone, as an agent process keeps
+     * its own, so a turn after a tool time finds it (not one another agent took meanwhile, nor none, when more agents
+     * than usual were streaming at once: both would open a connection inside the turn's TTFT), and no turn waits on a
+     * lock or a search that other agents' calls hold. Requests that name no agent share one pool.
+     */
+    private OkHttpClient clientOf(String agentId) {
+        if (agentId.isEmpty()) return client;
+        OkHttpClient own = agentClients.get(agentId);
+        if (own != null) return own;
+        return agentClients.computeIfAbsent(agentId, id -> client.newBuilder()
+                .connectionPool(new ConnectionPool(1, keepAlive.toNanos(), TimeUnit.NANOSECONDS))
+                .dispatcher(new Dispatcher())
+                .build());
     }
 
     /**
@@ -231,6 +254,7 @@ public final class Endpoint implements AutoCloseable {
     public void close() {
         closed = true;
         client.dispatcher().cancelAll();
+        for (OkHttpClient own : agentClients.values()) own.dispatcher().cancelAll();
         callThreads.shutdown();
         try {
             if (!callThreads.awaitTermination(5, TimeUnit.SECONDS)) callThreads.shutdownNow();
@@ -239,6 +263,7 @@ public final class Endpoint implements AutoCloseable {
         }
         watchdog.shutdownNow();
         client.connectionPool().evictAll();
+        for (OkHttpClient own : agentClients.values()) own.connectionPool().evictAll();
     }
 
     /** The URL, API, model and where the API key comes from; never the key. */
@@ -363,7 +388,10 @@ public final class Endpoint implements AutoCloseable {
             return this;
         }
 
-        /** Idle keep-alive connections kept for reuse (default 10,000): set it at least to the number of agents. */
+        /**
+         * Idle keep-alive connections kept for requests that name no agent (default 10,000); each agent keeps one
+         * of its own besides.
+         */
         public Builder maxIdleConnections(int connections) {
             if (connections < 1) throw new IllegalArgumentException("max idle connections " + connections + " < 1");
             this.maxIdleConnections = connections;

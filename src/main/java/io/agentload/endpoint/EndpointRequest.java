@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param layout       where each prompt token comes from; the prompt has {@code layout.inputTokens()} tokens
  * @param salt         the replay salt; shared-prefix tokens ignore it
  * @param outputTokens tokens to generate: sent as {@code max_tokens} (and {@code min_tokens}, {@code ignore_eos})
- * @param agentId      the agent sending it, for results and error details; empty when not given
+ * @param agentId      the agent sending it, for results and error details; each agent's turns share a connection
+ *                     of their own; empty when not given
  * @param requestId    sent as the {@code X-Request-Id} header (vLLM and {@code agentload serve} name the request by
  *                     it in their logs, so client and server records can be joined); empty sends none
  */

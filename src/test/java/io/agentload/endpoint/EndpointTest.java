@@ -286,6 +286,17 @@ class EndpointTest {
     }
 
     @Test
+    void eachAgentKeepsItsOwnConnection() throws Exception {
+        EndpointRequest b = EndpointRequest.of(LAYOUT, 43, 5).withAgentId("b");
+        for (int round = 0; round < 2; round++) {
+            assertTrue(send(endpoint, REQUEST).ok());
+            assertTrue(send(endpoint, b).ok());
+        }
+        assertEquals(List.of(1, 2, 1, 2), server.received().stream().map(FakeOpenAiServer.Received::connection).toList(),
+                "agent a7's turns on one connection, b's on another, although a7's was idle when b sent");
+    }
+
+    @Test
     void aConnectionIdleBeyondTheKeepAliveIsClosedByTheClientNotReused() throws Exception {
         try (Endpoint shortKeepAlive = builder().keepAlive(Duration.ofMillis(300)).build()) {
             assertTrue(send(shortKeepAlive, REQUEST).ok());

@@ -132,20 +132,20 @@ public final class FakeOpenAiServer implements Closeable {
             try {
                 Socket socket = listener.accept();
                 socket.setTcpNoDelay(true);
-                connections.incrementAndGet();
+                int connection = connections.incrementAndGet();
                 open.add(socket);
-                Thread.ofVirtual().name("fake-openai-conn").start(() -> serve(socket));
+                Thread.ofVirtual().name("fake-openai-conn").start(() -> serve(socket, connection));
             } catch (IOException e) {
                 return; // closed
             }
         }
     }
 
-    private void serve(Socket socket) {
+    private void serve(Socket socket, int connection) {
         try (socket) {
             InputStream in = new BufferedInputStream(socket.getInputStream(), 65536);
             OutputStream out = socket.getOutputStream();
-            for (Received request; (request = readRequest(in)) != null; ) {
+            for (Received request; (request = readRequest(in, connection)) != null; ) {
                 if (request.method().equals("GET") && request.path().endsWith("/models")) {
                     respond(MODELS, request, out, socket); // the replay's check before a run: not scripted or counted
                     continue;
@@ -169,7 +169,7 @@ public final class FakeOpenAiServer implements Closeable {
     }
 
     /** Parses one request (request line, headers, Content-Length body); null at the end of the connection. */
-    private Received readRequest(InputStream in) throws IOException {
+    private Received readRequest(InputStream in, int connection) throws IOException {
         String requestLine = readLine(in);
         if (requestLine == null) return null;
         long receivedNanos = System.nanoTime();
@@ -182,7 +182,7 @@ public final class FakeOpenAiServer implements Closeable {
         byte[] body = in.readNBytes(length);
         if (body.length < length) return null;
         String[] parts = requestLine.split(" ");
-        return new Received(parts[0], parts[1], headers, body, receivedNanos);
+        return new Received(parts[0], parts[1], headers, body, receivedNanos, connection);
     }
 
     private static String readLine(InputStream in) throws IOException {
@@ -373,10 +373,13 @@ public final class FakeOpenAiServer implements Closeable {
         private final Map<String, String> headers;
         private final byte[] body;
         private final long receivedNanos;
+        private final int connection;
         final List<Long> tokenWriteNanos = new CopyOnWriteArrayList<>();
         final CountDownLatch finished = new CountDownLatch(1);
 
-        Received(String method, String path, Map<String, String> headers, byte[] body, long receivedNanos) {
+        Received(String method, String path, Map<String, String> headers, byte[] body, long receivedNanos,
+                 int connection) {
+            this.connection = connection;
             this.method = method;
             this.path = path;
             this.headers = headers;
@@ -386,6 +389,11 @@ public final class FakeOpenAiServer implements Closeable {
 
         public String method() {
             return method;
+        }
+
+        /** The connection it came on: 1 for the first the server accepted, 2 for the second... */
+        public int connection() {
+            return connection;
         }
 
         public String path() {
