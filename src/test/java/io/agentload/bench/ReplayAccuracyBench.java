@@ -118,7 +118,10 @@ public class ReplayAccuracyBench {
         server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
         Matcher m = URL.matcher(line == null ? "" : line);
-        if (!m.find()) throw new IllegalStateException("agentload serve did not start: " + line);
+        if (!m.find()) {
+            server.destroyForcibly(); // JMH runs no tear-down after a failed set-up: the server must not outlive it
+            throw new IllegalStateException("agentload serve did not start: " + line);
+        }
         endpoint = Endpoint.builder().baseUrl(m.group(1)).model("llama-3.1-8b").noApiKey().build();
         sessions = sessions(400, 11);
     }
