@@ -23,8 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class HttpConnection implements Runnable {
 
-    /** The last chunk of a chunked body. */
-    private static final byte[] END = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Largest request line plus headers. */
     static final int MAX_HEAD_BYTES = 64 * 1024;
     /** Largest request body: a 131K-token prompt is about 1 MB of JSON. */
@@ -172,16 +170,9 @@ final class HttpConnection implements Runnable {
     }
 
     /** Sends SSE events as one HTTP chunk in one write; with {@code last}, the same write ends the stream. */
-    void sendEvents(byte[] events, boolean last) throws IOException {
-        byte[] size = (Integer.toHexString(events.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] chunk = new byte[size.length + events.length + 2 + (last ? END.length : 0)];
-        System.arraycopy(size, 0, chunk, 0, size.length);
-        System.arraycopy(events, 0, chunk, size.length, events.length);
-        int at = size.length + events.length;
-        chunk[at] = '\r';
-        chunk[at + 1] = '\n';
-        if (last) System.arraycopy(END, 0, chunk, at + 2, END.length);
-        out.write(chunk);
+    void sendChunk(ChunkBuffer events, boolean last) throws IOException {
+        events.seal(last);
+        out.write(events.array(), events.offset(), events.size());
     }
 
     /** Reads the next request, or returns null when the client closed the connection between requests. */

@@ -128,6 +128,7 @@ final class OpenAiApi implements HttpConnection.Handler {
                         Outcome outcome) throws IOException {
         connection.startEvents(requestId);
         connection.watch(generation::abandon);
+        ChunkBuffer chunk = new ChunkBuffer();
         while (outcome.usage == null) {
             Generation.Event e = next(generation);
             if (e.abandoned()) {
@@ -136,7 +137,8 @@ final class OpenAiApi implements HttpConnection.Handler {
             }
             boolean last = e.usage() != null;
             long writing = System.nanoTime();
-            connection.sendEvents(format.events(outcome.tokens, outcome.tokens + e.tokens(), e.usage()), last);
+            format.events(chunk.clear(), outcome.tokens, outcome.tokens + e.tokens(), e.usage());
+            connection.sendChunk(chunk, last);
             outcome.lastWriteNanos = System.nanoTime();
             if (outcome.tokens == 0) {
                 outcome.firstTokenNanos = writing;

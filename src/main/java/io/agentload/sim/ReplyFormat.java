@@ -27,11 +27,14 @@ import java.nio.charset.StandardCharsets;
  */
 final class ReplyFormat {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END_EVENT = "}\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ApiRequest request;
     private final String id;
     private final String createdAndModel;
-    private final String chunkHead;
+    /** The chunk object's fields up to {@code model}, in UTF-8 (a served model name need not be ASCII). */
+    private final byte[] chunkHead;
     private final int promptTokens;
 
     /**
@@ -44,44 +47,41 @@ final class ReplyFormat {
         this.promptTokens = request.prompt().length;
         this.id = quote(id);
         this.createdAndModel = ",\"created\":" + created + ",\"model\":" + quote(model);
-        this.chunkHead = head(request.chat() ? "chat.completion.chunk" : "text_completion");
+        this.chunkHead = head(request.chat() ? "chat.completion.chunk" : "text_completion")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**
-     * The SSE events for output tokens {@code [from, to)} produced by one engine step; when {@code usage} is given the
-     * request finished with them, and the events end the stream.
+     * Appends to {@code out} the SSE events for output tokens {@code [from, to)} produced by one engine step; when
+     * {@code usage} is given the request finished with them, and the events end the stream.
      */
-    byte[] events(int from, int to, Engine.Usage usage) {
-        StringBuilder out = new StringBuilder(160 + 8 * (to - from));
+    void events(ChunkBuffer out, int from, int to, Engine.Usage usage) {
         boolean last = usage != null;
         if (request.chat()) {
             if (from == 0) {
-                out.append("data: ").append(chunkHead).append(",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+                out.append(DATA).append(chunkHead).append(",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
                         + "\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]");
-                if (request.continuousUsage()) out.append(",\"usage\":").append(usageSoFar(0));
-                out.append("}\n\n");
+                if (request.continuousUsage()) usageSoFar(out.append(",\"usage\":"), 0);
+                out.append(END_EVENT);
             }
-            out.append("data: ").append(chunkHead).append(",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"");
+            out.append(DATA).append(chunkHead).append(",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"");
             OutputWords.appendText(out, from, to);
             out.append("\"},\"logprobs\":null,\"finish_reason\":").append(last ? "\"length\",\"stop_reason\":null" : "null")
                     .append("}]");
-            if (request.continuousUsage()) out.append(",\"usage\":").append(usageSoFar(to));
+            if (request.continuousUsage()) usageSoFar(out.append(",\"usage\":"), to);
         } else {
-            out.append("data: ").append(chunkHead).append(",\"choices\":[{\"index\":0,\"text\":\"");
+            out.append(DATA).append(chunkHead).append(",\"choices\":[{\"index\":0,\"text\":\"");
             OutputWords.appendText(out, from, to);
             out.append("\",\"logprobs\":null,\"finish_reason\":").append(last ? "\"length\"" : "null")
-                    .append(",\"stop_reason\":null}],\"usage\":").append(request.continuousUsage() ? usageSoFar(to) : "null");
+                    .append(",\"stop_reason\":null}],\"usage\":");
+            if (request.continuousUsage()) usageSoFar(out, to);
+            else out.append("null");
         }
-        out.append("}\n\n");
+        out.append(END_EVENT);
         if (last && request.includeUsage()) {
-            out.append("data: ").append(chunkHead).append(",\"choices\":[],\"usage\":").append(usage(usage)).append("}\n\n");
+            out.append(DATA).append(chunkHead).append(",\"choices\":[],\"usage\":").append(usage(usage)).append(END_EVENT);
         }
-        byte[] events = out.toString().getBytes(StandardCharsets.US_ASCII);
-        if (!last) return events;
-        byte[] all = new byte[events.length + DONE.length];
-        System.arraycopy(events, 0, all, 0, events.length);
-        System.arraycopy(DONE, 0, all, events.length, DONE.length);
-        return all;
+        if (last) out.append(DONE);
     }
 
     /** The whole non-streaming response: a {@code text_completion} or {@code chat.completion} object. */
@@ -93,7 +93,7 @@ final class ReplyFormat {
             out.append("\",\"refusal\":null,\"annotations\":null,\"audio\":null,\"function_call\":null,\"tool_calls\":[]},"
                     + "\"logprobs\":null,\"finish_reason\":\"length\",\"stop_reason\":null}]");
         } else {
-            out.append(chunkHead).append(",\"choices\":[{\"index\":0,\"text\":\"");
+            out.append(head("text_completion")).append(",\"choices\":[{\"index\":0,\"text\":\"");
             OutputWords.appendText(out, 0, usage.outputTokens());
             out.append("\",\"logprobs\":null,\"finish_reason\":\"length\",\"stop_reason\":null}]");
         }
@@ -112,9 +112,9 @@ final class ReplyFormat {
                 + ",\"prompt_tokens_details\":{\"cached_tokens\":" + u.cachedTokens() + "}}";
     }
 
-    private String usageSoFar(int completionTokens) {
-        return "{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":" + completionTokens
-                + ",\"total_tokens\":" + (promptTokens + completionTokens) + "}";
+    private void usageSoFar(ChunkBuffer out, int completionTokens) {
+        out.append("{\"prompt_tokens\":").append(promptTokens).append(",\"completion_tokens\":").append(completionTokens)
+                .append(",\"total_tokens\":").append(promptTokens + completionTokens).append('}');
     }
 
     /** An OpenAI error body: {@code {"error":{"message":…,"type":…,"param":null,"code":status}}}, as vLLM writes it. */

@@ -81,7 +81,7 @@ public final class SimServer implements AutoCloseable {
         // Load the tokenizer, the JSON parser and the reply code now, not inside the first request's TTFT.
         ApiRequest warm = ApiRequest.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"warm up\"}]}"
                 .getBytes(StandardCharsets.US_ASCII), true);
-        new ReplyFormat(warm, "warm-up", 0, modelName).events(0, 1, new Engine.Usage(1, 0, 1));
+        new ReplyFormat(warm, "warm-up", 0, modelName).events(new ChunkBuffer(), 0, 1, new Engine.Usage(1, 0, 1));
         Engine engine = Engine.create(config);
         WallClock clock = new WallClock();
         log = firstTokenLog == null ? null : FirstTokenLog.open(firstTokenLog, clock);

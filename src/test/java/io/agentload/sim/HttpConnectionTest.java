@@ -129,13 +129,14 @@ class HttpConnectionTest {
         CountDownLatch next = new CountDownLatch(1);
         handler = (request, connection) -> {
             connection.startEvents("r1");
-            connection.sendEvents("data: one\n\n".getBytes(StandardCharsets.US_ASCII), false);
+            ChunkBuffer chunk = new ChunkBuffer();
+            connection.sendChunk(chunk.append("data: one\n\n"), false);
             try {
                 next.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 throw new IOException(e);
             }
-            connection.sendEvents("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII), true);
+            connection.sendChunk(chunk.clear().append("data: [DONE]\n\n"), true);
         };
         try (Socket s = connect()) {
             send(s, "POST /v1/completions HTTP/1.1\r\nContent-Length: 0\r\n\r\n");

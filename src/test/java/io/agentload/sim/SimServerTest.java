@@ -509,6 +509,24 @@ class SimServerTest {
     }
 
     @Test
+    void aServedModelNameOutsideAsciiStreamsIntact() {
+        String name = "équipe/Llama-3.1-8B-über";
+        SimServer s = SimServer.builder(CONFIG).modelName(name).port(0).build().start();
+        try {
+            ObjectNode body = streaming(completion("Say something.", 3)).put("model", name);
+            ServerClient.Reply r = new ServerClient(s.baseUrl()).post("/completions", body);
+            assertSseFraming(r);
+            for (JsonNode chunk : r.chunks()) assertEquals(name, chunk.get("model").asText(), chunk.toString());
+            ObjectNode chatBody = streaming(chat(3, "user", "Say something.")).put("model", name);
+            for (JsonNode chunk : new ServerClient(s.baseUrl()).post("/chat/completions", chatBody).chunks()) {
+                assertEquals(name, chunk.get("model").asText(), chunk.toString());
+            }
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
     void theJavadocExampleRuns() {
         SimServer s = SimServer.builder(EngineConfig.of("h200x8", "llama-3.1-70b")).port(0).build().start();
         String url = s.baseUrl();
