@@ -62,7 +62,9 @@ import java.util.stream.Collectors;
  * request it completed is in the log. A search reuses the trials it finished and runs the rest. A replay whose trial
  * finished only writes its summary; one whose trial was cut short runs a new trial with a new warm-up and the whole
  * window, and the cut trial's requests stay in the log, counted by status but not measured: the requests in flight
- * at the kill are lost, and they are the slow ones, so the cut window's figures would be biased fast.
+ * at the kill are lost, and they are the slow ones, so the cut window's figures would be biased fast. Trajectories
+ * from a file are recorded by its path; sessions given in code ({@link #trajectories(Table)}, {@link #sessions}) are
+ * written into the folder as {@code sessions.parquet}, so {@link #fromRun} resumes either kind.
  */
 public final class Replay {
 
@@ -72,6 +74,8 @@ public final class Replay {
     public static final Duration DEFAULT_DURATION = Duration.ofMinutes(3);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Where a run folder keeps the sessions of a run given them in code, so that {@link #fromRun} can resume it. */
+    static final String SESSIONS_COPY = "sessions.parquet";
     private static final String REPLAY = "replay";
     private static final String BENCH = "bench";
 
@@ -123,19 +127,31 @@ public final class Replay {
 
     /**
      * The replay or search recorded in run folder {@code dir}, against {@code endpoint}: trajectories (re-read from
-     * their file) and settings as its {@code run.json} says, to {@link #resume} or {@link #resumeSearch} it.
+     * their file, or from the folder's copy of those given in code) and settings as its {@code run.json} says, to
+     * {@link #resume} or {@link #resumeSearch} it.
      */
     public static Replay fromRun(Path dir, Endpoint endpoint) {
         JsonNode config = Run.open(dir).manifest().path("config");
         Path file = dir.resolve(Run.MANIFEST);
         String trajectories = text(config, "trajectories", file);
         Path turns = Path.of(trajectories); // files are recorded by absolute path, sessions given in code by a word
-        if (!turns.isAbsolute()) {
-            throw new ReplayException(file + ": the run replayed " + trajectories + " given in code, not a file; resume "
-                    + "it with Replay.against(endpoint).sessions(...) and the same settings");
+        Replay r;
+        if (turns.isAbsolute()) {
+            if (!Files.exists(turns)) throw new ReplayException(file + ": the run's trajectories " + turns + " are gone");
+            r = against(endpoint).trajectories(turns);
+        } else {
+            Path copy = dir.resolve(SESSIONS_COPY);
+            if (!Files.exists(copy)) {
+                throw new ReplayException(file + ": the run replayed " + trajectories + " given in code, and " + copy
+                        + " is gone; resume it with Replay.against(endpoint).sessions(...) and the same settings");
+            }
+            List<Session> sessions = Trajectories.sessions(Trajectories.read(copy));
+            r = against(endpoint).with(c -> {
+                c.sessions = List.copyOf(sessions);
+                c.trajectories = trajectories;
+            });
         }
-        if (!Files.exists(turns)) throw new ReplayException(file + ": the run's trajectories " + turns + " are gone");
-        Replay r = against(endpoint).trajectories(turns)
+        r = r
                 .seed(config.path("seed").asLong())
                 .duration(seconds(config, "window_s", file))
                 .warmUp(seconds(config, "warm_up_min_s", file), seconds(config, "warm_up_max_s", file))
@@ -292,6 +308,7 @@ public final class Replay {
         ready(REPLAY);
         try (Run run = Run.builder(dir).config(settings(REPLAY)).hardware(hardware()).endpoint(endpointInfo())
                 .itlDetail(v.itlDetail).create()) {
+            keepSessions(run);
             return replay(run);
         }
     }
@@ -310,6 +327,7 @@ public final class Replay {
         ready(BENCH);
         try (Run run = Run.builder(dir).config(settings(BENCH)).hardware(hardware()).endpoint(endpointInfo())
                 .itlDetail(v.itlDetail).create()) {
+            keepSessions(run);
             return search(run);
         }
     }
@@ -379,6 +397,13 @@ public final class Replay {
             run.writeText(SloResult.SUMMARY, json(summary));
             return result;
         }
+    }
+
+    /** Sessions given in code, not by a file, are written into the folder: nothing else could resume the run. */
+    private void keepSessions(Run run) {
+        if (Path.of(v.trajectories).isAbsolute()) return;
+        List<Turn> turns = v.sessions.stream().flatMap(session -> session.turns().stream()).toList();
+        Trajectories.write(Trajectories.table(turns), run.dir().resolve(SESSIONS_COPY));
     }
 
     private RealTimeDriver driver(Run run, MeasuredPower power) {

@@ -199,9 +199,16 @@ class ReplayTest {
             ReplayException trajectories = assertThrows(ReplayException.class,
                     () -> replay(endpoint).sessions(sessions(4)).resume(dir));
             assertTrue(trajectories.getMessage().contains("config.sessions is 5, this run's is 4"), trajectories.getMessage());
-            ReplayException inCode = assertThrows(ReplayException.class, () -> Replay.fromRun(dir, endpoint));
-            assertEquals(dir.resolve("run.json") + ": the run replayed sessions given in code, not a file; resume it with "
-                    + "Replay.against(endpoint).sessions(...) and the same settings", inCode.getMessage());
+
+            Files.delete(dir.resolve("summary.json"));
+            ReplayResult fromFolder = Replay.fromRun(dir, endpoint).resume(dir);
+            assertEquals(first.trial().ttft(), fromFolder.trial().ttft(), "sessions given in code resume from the folder");
+            assertEquals(requests, Run.open(dir).records().size(), "nothing was sent again");
+            Files.delete(dir.resolve("sessions.parquet"));
+            ReplayException gone = assertThrows(ReplayException.class, () -> Replay.fromRun(dir, endpoint));
+            assertEquals(dir.resolve("run.json") + ": the run replayed sessions given in code, and "
+                    + dir.resolve("sessions.parquet") + " is gone; resume it with Replay.against(endpoint).sessions(...) "
+                    + "and the same settings", gone.getMessage());
         }
     }
 
