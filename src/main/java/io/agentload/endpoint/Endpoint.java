@@ -164,8 +164,6 @@ public final class Endpoint implements AutoCloseable {
      */
     private OkHttpClient clientOf(String agentId) {
         if (agentId.isEmpty()) return client;
-        OkHttpClient own = agentClients.get(agentId);
-        if (own != null) return own;
         return agentClients.computeIfAbsent(agentId, id -> client.newBuilder()
                 .connectionPool(new ConnectionPool(1, keepAlive.toNanos(), TimeUnit.NANOSECONDS))
                 .dispatcher(new Dispatcher())
@@ -253,8 +251,9 @@ public final class Endpoint implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        client.dispatcher().cancelAll();
-        for (OkHttpClient own : agentClients.values()) own.dispatcher().cancelAll();
+        List<OkHttpClient> clients = new ArrayList<>(agentClients.values());
+        clients.add(client);
+        for (OkHttpClient c : clients) c.dispatcher().cancelAll();
         callThreads.shutdown();
         try {
             if (!callThreads.awaitTermination(5, TimeUnit.SECONDS)) callThreads.shutdownNow();
@@ -262,8 +261,7 @@ public final class Endpoint implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         watchdog.shutdownNow();
-        client.connectionPool().evictAll();
-        for (OkHttpClient own : agentClients.values()) own.connectionPool().evictAll();
+        for (OkHttpClient c : clients) c.connectionPool().evictAll();
     }
 
     /** The URL, API, model and where the API key comes from; never the key. */

@@ -134,22 +134,18 @@ public final class Replay {
         JsonNode config = Run.open(dir).manifest().path("config");
         Path file = dir.resolve(Run.MANIFEST);
         String trajectories = text(config, "trajectories", file);
-        Path turns = Path.of(trajectories); // files are recorded by absolute path, sessions given in code by a word
         Replay r;
-        if (turns.isAbsolute()) {
-            if (!Files.exists(turns)) throw new ReplayException(file + ": the run's trajectories " + turns + " are gone");
-            r = against(endpoint).trajectories(turns);
-        } else {
+        if (givenInCode(trajectories)) {
             Path copy = dir.resolve(SESSIONS_COPY);
             if (!Files.exists(copy)) {
                 throw new ReplayException(file + ": the run replayed " + trajectories + " given in code, and " + copy
                         + " is gone; resume it with Replay.against(endpoint).sessions(...) and the same settings");
             }
-            List<Session> sessions = Trajectories.sessions(Trajectories.read(copy));
-            r = against(endpoint).with(c -> {
-                c.sessions = List.copyOf(sessions);
-                c.trajectories = trajectories;
-            });
+            r = against(endpoint).trajectories(copy).with(c -> c.trajectories = trajectories);
+        } else {
+            Path turns = Path.of(trajectories);
+            if (!Files.exists(turns)) throw new ReplayException(file + ": the run's trajectories " + turns + " are gone");
+            r = against(endpoint).trajectories(turns);
         }
         r = r
                 .seed(config.path("seed").asLong())
@@ -401,9 +397,14 @@ public final class Replay {
 
     /** Sessions given in code, not by a file, are written into the folder: nothing else could resume the run. */
     private void keepSessions(Run run) {
-        if (Path.of(v.trajectories).isAbsolute()) return;
+        if (!givenInCode(v.trajectories)) return;
         List<Turn> turns = v.sessions.stream().flatMap(session -> session.turns().stream()).toList();
         Trajectories.write(Trajectories.table(turns), run.dir().resolve(SESSIONS_COPY));
+    }
+
+    /** Files are recorded by absolute path, sessions given in code by a word ({@code sessions}, {@code table NAME}). */
+    private static boolean givenInCode(String trajectories) {
+        return !Path.of(trajectories).isAbsolute();
     }
 
     private RealTimeDriver driver(Run run, MeasuredPower power) {
