@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param detail         for a fault, what happened and to which request (URL without secrets, agent, session,
  *                       turn); empty when ok
  * @param sendNanos      when the request was handed to the HTTP client
+ * @param writtenNanos   when the HTTP client had written the whole request (headers and body) to the connection:
+ *                       its upload, part of TTFT, as the server starts only once it has read it all; or
+ *                       {@link #NOT_REACHED}
  * @param firstByteNanos when the response headers arrived (time to first byte), or {@link #NOT_REACHED}
  * @param endNanos       when the stream finished, failed or was given up
  * @param inputTokens    {@code usage.prompt_tokens}; without usage, the prompt length sent
@@ -37,6 +40,7 @@ public record CompletionResult(
         String status,
         String detail,
         long sendNanos,
+        long writtenNanos,
         long firstByteNanos,
         long endNanos,
         int inputTokens,
@@ -114,6 +118,11 @@ public record CompletionResult(
         return since(firstTokenNanos());
     }
 
+    /** Send to the end of the request's upload, in seconds, or NaN when it was never written whole. */
+    public double uploadSeconds() {
+        return since(writtenNanos);
+    }
+
     /** Time to first byte (response headers) in seconds, or NaN when no response arrived. */
     public double timeToFirstByteSeconds() {
         return since(firstByteNanos);
@@ -140,7 +149,8 @@ public record CompletionResult(
     @Override
     public boolean equals(Object o) {
         return o instanceof CompletionResult r && request.equals(r.request) && status.equals(r.status)
-                && detail.equals(r.detail) && sendNanos == r.sendNanos && firstByteNanos == r.firstByteNanos
+                && detail.equals(r.detail) && sendNanos == r.sendNanos && writtenNanos == r.writtenNanos
+                && firstByteNanos == r.firstByteNanos
                 && endNanos == r.endNanos && inputTokens == r.inputTokens && cachedTokens == r.cachedTokens
                 && outputTokens == r.outputTokens && usageReported == r.usageReported
                 && finishReason.equals(r.finishReason) && Arrays.equals(chunkNanos, r.chunkNanos);

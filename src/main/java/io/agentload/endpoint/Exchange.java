@@ -23,7 +23,7 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
 
 /**
  * One streamed request from send to result: the call, run on a thread of its own, its event listener (which stamps
- * the arrival of the response headers), the reading of the event stream, the timeouts, and the classification of
+ * the end of the request's upload and the arrival of the response headers), the reading of the event stream, the timeouts, and the classification of
  * every way the request can end. Apart from the timeout flag and the call (which a cancellation reads), its state is
  * touched only by the thread that runs the call.
  */
@@ -47,6 +47,7 @@ final class Exchange extends EventListener {
     private Future<?> firstTokenDeadline;
     private Future<?> totalDeadline;
 
+    private long writtenNanos = NOT_REACHED;
     private long firstByteNanos = NOT_REACHED;
     private long[] chunkNanos = new long[64];
     private int chunks;
@@ -119,6 +120,11 @@ final class Exchange extends EventListener {
     private void expire(String why) {
         if (timeout == null) timeout = why;
         call.cancel();
+    }
+
+    @Override
+    public void requestBodyEnd(Call call, long byteCount) {
+        writtenNanos = System.nanoTime();
     }
 
     @Override
@@ -216,7 +222,7 @@ final class Exchange extends EventListener {
         String detail = what.isEmpty() ? ""
                 : settings.redact(what + " [POST " + settings.url() + ", " + request.describe() + "]");
         boolean reported = usage != null;
-        result.complete(new CompletionResult(request, status, detail, sendNanos, firstByteNanos, endNanos,
+        result.complete(new CompletionResult(request, status, detail, sendNanos, writtenNanos, firstByteNanos, endNanos,
                 reported ? usage.promptTokens() : request.inputTokens(),
                 reported ? usage.cachedTokens() : -1,
                 reported ? usage.completionTokens() : chunks,

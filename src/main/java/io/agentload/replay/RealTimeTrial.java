@@ -194,6 +194,7 @@ final class RealTimeTrial {
         for (int i = 1; i < chunks.length; i++) gaps[i - 1] = (float) ((chunks[i] - chunks[i - 1]) / 1e9);
         RequestRecord.Builder b = request.record()
                 .sendTime(clock.seconds(r.sendNanos()))
+                .writtenTime(time(r.writtenNanos()))
                 .firstByteTime(time(r.firstByteNanos()))
                 .tokenTimes(time(r.firstTokenNanos()), time(r.lastTokenNanos()))
                 .endTime(clock.seconds(r.endNanos()))

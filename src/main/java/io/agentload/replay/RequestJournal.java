@@ -74,6 +74,7 @@ final class RequestJournal implements AutoCloseable {
             g.writeNumberField("salt", r.salt());
             g.writeStringField("phase", r.phase().label());
             time(g, "send_s", r.sendTime());
+            time(g, "written_s", r.writtenTime());
             time(g, "first_byte_s", r.firstByteTime());
             time(g, "first_token_s", r.firstTokenTime());
             time(g, "last_token_s", r.lastTokenTime());
@@ -152,6 +153,7 @@ final class RequestJournal implements AutoCloseable {
                 .turn(field(n, "session_id").textValue(), field(n, "turn").intValue(), field(n, "salt").longValue())
                 .phase(RequestRecord.Phase.ofLabel(field(n, "phase").textValue()))
                 .sendTime(time(n, "send_s"))
+                .writtenTime(n.has("written_s") ? time(n, "written_s") : Double.NaN) // absent before 2026-12-04
                 .firstByteTime(time(n, "first_byte_s"))
                 .tokenTimes(time(n, "first_token_s"), time(n, "last_token_s"))
                 .endTime(time(n, "end_s"));

@@ -29,6 +29,9 @@ import java.util.Objects;
  *                            moment before {@code sendTime} (at most the send lag), so a request sent at a
  *                            window's edge may carry the phase of the instant just before it
  * @param sendTime            when the request was handed to the network (or submitted to the simulator)
+ * @param writtenTime         when the client had written the whole request to the connection, its upload done (the
+ *                            send time in virtual time, where nothing is uploaded; NaN when it was never written
+ *                            whole, or in files recorded before this column existed)
  * @param firstByteTime       when the first byte of the response arrived
  * @param firstTokenTime      when the first output token arrived
  * @param lastTokenTime       when the last output token arrived
@@ -51,6 +54,7 @@ public record RequestRecord(
         long salt,
         Phase phase,
         double sendTime,
+        double writtenTime,
         double firstByteTime,
         double firstTokenTime,
         double lastTokenTime,
@@ -168,8 +172,8 @@ public record RequestRecord(
     /** The same record without the gaps themselves, keeping their summary: what a run folder keeps by default. */
     public RequestRecord withoutInterTokenLatencies() {
         if (interTokenLatencies.length == 0) return this;
-        return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, firstByteTime, firstTokenTime,
-                lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status, errorDetail, null, itl);
+        return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, writtenTime, firstByteTime,
+                firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status, errorDetail, null, itl);
     }
 
     /** True when the request succeeded. */
@@ -194,6 +198,14 @@ public record RequestRecord(
     /** Time to first token: first token minus send, in seconds (DESIGN.md section 5). */
     public double ttft() {
         return firstTokenTime - sendTime;
+    }
+
+    /**
+     * The request's upload: written minus send, in seconds. Part of TTFT (a server starts on a request once it has read
+     * it whole): large prompts over a slow link show here, and so would a client slow to write.
+     */
+    public double uploadTime() {
+        return writtenTime - sendTime;
     }
 
     /** Time to first byte of the response, in seconds. */
@@ -225,6 +237,7 @@ public record RequestRecord(
                 && trial == r.trial && agent == r.agent && sessionId.equals(r.sessionId) && turn == r.turn
                 && salt == r.salt && phase == r.phase
                 && Double.compare(sendTime, r.sendTime) == 0
+                && Double.compare(writtenTime, r.writtenTime) == 0
                 && Double.compare(firstByteTime, r.firstByteTime) == 0
                 && Double.compare(firstTokenTime, r.firstTokenTime) == 0
                 && Double.compare(lastTokenTime, r.lastTokenTime) == 0
@@ -260,6 +273,7 @@ public record RequestRecord(
         private long salt;
         private Phase phase = Phase.MEASURED;
         private double sendTime = Double.NaN;
+        private double writtenTime = Double.NaN;
         private double firstByteTime = Double.NaN;
         private double firstTokenTime = Double.NaN;
         private double lastTokenTime = Double.NaN;
@@ -299,6 +313,12 @@ public record RequestRecord(
         /** When the request was sent. */
         public Builder sendTime(double t) {
             this.sendTime = t;
+            return this;
+        }
+
+        /** When the whole request had been written to the connection. */
+        public Builder writtenTime(double t) {
+            this.writtenTime = t;
             return this;
         }
 
@@ -352,8 +372,8 @@ public record RequestRecord(
 
         /** The record. */
         public RequestRecord build() {
-            return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, firstByteTime,
-                    firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status,
+            return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, writtenTime,
+                    firstByteTime, firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status,
                     errorDetail, interTokenLatencies, itl);
         }
     }

@@ -66,6 +66,7 @@ final class RequestsFile {
                   required float element;
                 }
               }
+              optional double written_s;
             }
             """);
 
@@ -190,6 +191,7 @@ final class RequestsFile {
                 out.endGroup();
                 out.endField("itl_s", 25);
             }
+            optional(26, "written_s", r.writtenTime());
             out.endMessage();
         }
 
@@ -255,6 +257,7 @@ final class RequestsFile {
                 g.getLong("salt", 0),
                 RequestRecord.Phase.ofLabel(g.getString("phase", 0)),
                 optionalDouble(g, "send_s"),
+                g.getType().containsField("written_s") ? optionalDouble(g, "written_s") : Double.NaN,
                 optionalDouble(g, "first_byte_s"),
                 optionalDouble(g, "first_token_s"),
                 optionalDouble(g, "last_token_s"),

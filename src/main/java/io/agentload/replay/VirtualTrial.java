@@ -117,6 +117,7 @@ final class VirtualTrial implements Engine.Listener {
     public void finished(Engine.Request request, Engine.Usage usage, double time) {
         Stream s = inFlight.remove(request);
         RequestRecord record = s.request.record()
+                .writtenTime(s.request.sendTime()) // the simulator has the whole prompt at once
                 .firstByteTime(s.firstToken)
                 .tokenTimes(s.firstToken, s.lastToken)
                 .endTime(time)

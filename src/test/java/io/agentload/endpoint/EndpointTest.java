@@ -99,6 +99,8 @@ class EndpointTest {
         long[] arrived = r.chunkNanos();
 
         assertTrue(r.sendNanos() < received.receivedNanos(), "sent before the server read it");
+        assertTrue(r.sendNanos() < r.writtenNanos() && r.writtenNanos() < r.firstByteNanos(), "uploaded, then answered");
+        assertEquals(r.uploadSeconds(), (r.writtenNanos() - r.sendNanos()) / 1e9, 1e-12);
         assertTrue(r.firstByteNanos() > received.receivedNanos());
         assertTrue(r.firstByteNanos() <= r.firstTokenNanos());
         assertEquals(11, arrived.length);
@@ -160,6 +162,8 @@ class EndpointTest {
             assertEquals(CompletionResult.REFUSED, r.status());
             assertTrue(r.detail().endsWith("[POST http://127.0.0.1:" + port + "/v1/completions, agent a7, session s1, turn 0]"), r.detail());
             assertEquals(CompletionResult.NOT_REACHED, r.firstByteNanos());
+            assertEquals(CompletionResult.NOT_REACHED, r.writtenNanos());
+            assertTrue(Double.isNaN(r.uploadSeconds()));
             assertTrue(Double.isNaN(r.ttftSeconds()));
             assertEquals(0, r.outputChunks());
         }

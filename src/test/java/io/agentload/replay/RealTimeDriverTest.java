@@ -68,8 +68,8 @@ class RealTimeDriverTest {
             Map<String, FakeOpenAiServer.Received> byId = new HashMap<>();
             for (FakeOpenAiServer.Received r : server.received()) byId.put(r.header("x-request-id"), r);
             for (RequestRecord r : t.records()) {
-                assertTrue(t.startTime() <= r.sendTime() && r.sendTime() < r.firstByteTime()
-                        && r.firstByteTime() <= r.firstTokenTime() && r.firstTokenTime() <= r.lastTokenTime()
+                assertTrue(t.startTime() <= r.sendTime() && r.sendTime() < r.writtenTime()
+                        && r.writtenTime() < r.firstByteTime() && r.firstByteTime() <= r.firstTokenTime() && r.firstTokenTime() <= r.lastTokenTime()
                         && r.lastTokenTime() <= r.endTime() && r.endTime() <= t.endTime(), r.toString());
                 assertTrue(r.ttft() >= 0.005, "the server waits 5 ms before the first token: " + r);
                 Turn turn = turnOf(r);
@@ -151,6 +151,7 @@ class RealTimeDriverTest {
             assertTrue(t.measured().size() >= 3, "agents kept trying through the window: " + t.measured().size());
             assertTrue(t.records().get(0).errorDetail().contains("127.0.0.1:" + port), t.records().get(0).errorDetail());
             assertTrue(Double.isNaN(t.records().get(0).firstByteTime()));
+            assertTrue(Double.isNaN(t.records().get(0).writtenTime()), "nothing was uploaded");
         }
     }
 

@@ -12,7 +12,7 @@ class RequestRecordTest {
 
     static RequestRecord.Builder ok() {
         return RequestRecord.builder().trial(2, 5).turn("s1", 3, 99).phase(RequestRecord.Phase.MEASURED)
-                .sendTime(10.0).firstByteTime(10.25).tokenTimes(10.5, 12.5).endTime(12.75).tokens(30_000, 28_000, 101);
+                .sendTime(10.0).writtenTime(10.001).firstByteTime(10.25).tokenTimes(10.5, 12.5).endTime(12.75).tokens(30_000, 28_000, 101);
     }
 
     @Test
@@ -20,6 +20,7 @@ class RequestRecordTest {
         RequestRecord r = ok().interTokenLatencies(0.02f, 0.03f).build();
         assertEquals(0.5, r.ttft(), 0);
         assertEquals(0.25, r.timeToFirstByte(), 0);
+        assertEquals(0.001, r.uploadTime(), 1e-12);
         assertEquals(2.0, r.generationTime(), 0);
         assertEquals(50.0, r.outputTokensPerSecond(), 0, "(101 - 1) tokens / 2 s");
         assertEquals(2.75, r.e2eLatency(), 0);
@@ -53,7 +54,7 @@ class RequestRecordTest {
         assertEquals(RequestRecord.ItlSummary.NONE, ok().build().itl());
         assertTrue(ok().build().interTokenLatenciesKept(), "no gaps: nothing to keep");
         IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
-                () -> new RequestRecord(0, 0, "s", 0, 0, RequestRecord.Phase.MEASURED, 0, 0, 0, 0, 0, 1, -1, 3, "ok", "",
+                () -> new RequestRecord(0, 0, "s", 0, 0, RequestRecord.Phase.MEASURED, 0, 0, 0, 0, 0, 0, 1, -1, 3, "ok", "",
                         new float[] {0.1f}, itl));
         assertEquals("1 gaps but a summary of 100 for session s turn 0 agent 0", mismatch.getMessage());
     }

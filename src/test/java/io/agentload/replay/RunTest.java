@@ -112,6 +112,7 @@ class RunTest {
         RequestRecord r = old.stream().filter(x -> x.interTokenLatencyCount() > 1).findFirst().orElseThrow();
         assertTrue(r.interTokenLatenciesKept());
         assertEquals(RequestRecord.ItlSummary.of(r.interTokenLatencies()), r.itl(), "the summary comes from the gaps");
+        assertTrue(Double.isNaN(r.writtenTime()), "no upload time was recorded then");
 
         List<RequestRecord> more = records(9, 5);
         try (Run resumed = Run.resume(dir)) {
@@ -192,6 +193,7 @@ class RunTest {
         assertEquals(2, old.interTokenLatencies().length);
         assertEquals(0.125f, old.itl().max(), 0);
         assertEquals(0.09375f, old.itl().mean(), 0);
+        assertTrue(Double.isNaN(old.writtenTime()), "no upload time was recorded then");
     }
 
     @Test

@@ -62,6 +62,7 @@ class VirtualTimeDriverTest {
             assertEquals(turn.inputTokens(), r.inputTokens());
             assertEquals(turn.outputTokens(), r.outputTokens());
             assertEquals(r.firstTokenTime(), r.firstByteTime(), 0, "the first streamed chunk carries the first token");
+            assertEquals(0, r.uploadTime(), 0, "the simulator has the prompt as it is sent");
             assertTrue(r.sendTime() < r.firstTokenTime() && r.firstTokenTime() <= r.lastTokenTime(), r.toString());
             assertEquals(r.lastTokenTime(), r.endTime(), 0);
             assertEquals(r.outputTokens() - 1, r.interTokenLatencyCount(), "one gap per decode step: " + r);
