@@ -51,11 +51,14 @@ import java.util.regex.Pattern;
  * {@code seconds} window after the warm-up: a 2,000-token shared prefix, a first prompt of 3K-6K tokens growing by
  * 300-1,500 per turn over 8 turns (about 7K on average, so that the agents' contexts fit the simulated KV cache),
  * outputs of median 150 tokens, 1-4 s of tool time. Requests are matched to log lines by their
- * {@code X-Request-Id}. Prints, in ms at
- * p50 / p90 / p99 / max: the client's TTFT minus the server's ({@code first_token_us - received_us}: what the client
- * adds, sending and reading, on loopback) over every request and over those of the window, split into the send
- * path (the server's read minus the client's send) and the read path (the client's read of the first token minus the
- * server's write), from the two processes' epoch-microsecond clocks; the server's own lag behind its simulated
+ * {@code X-Request-Id}. Prints, in ms at p50 / p90 / p99 / max, for the requests sent in the window: the client's
+ * TTFT against the server's first-token log, both measured from the client's send (the client's first token minus
+ * the server's {@code first_token_us}, on the two processes' epoch-microsecond clocks: what the client adds while
+ * reading), the client's upload (request written minus send: what it adds while sending) and their sum per request;
+ * then, stricter, the
+ * client's TTFT minus the server's own ({@code first_token_us - received_us}), over every request and over the
+ * window, which also counts the server's late reads of requests, and its send path (the server's read minus the
+ * client's send); the server's own lag behind its simulated
  * first token; how late a thread that sleeps 1 ms at a time in the client's process wakes (the machine's noise, which
  * no client can measure below); and the client's send lag behind each agent's due time; then the client's CPU
  * (process CPU time over wall time: one core is 1.00), the request rate and the machine's load average.
@@ -179,7 +182,8 @@ public class ReplayAccuracyBench {
         }
         List<Double> diff = new ArrayList<>(), absolute = new ArrayList<>(), serverLag = new ArrayList<>();
         List<Double> measuredDiff = new ArrayList<>(), measuredAbsolute = new ArrayList<>();
-        List<Double> sendPath = new ArrayList<>(), readPath = new ArrayList<>();
+        List<Double> sendPath = new ArrayList<>(), readPath = new ArrayList<>(), upload = new ArrayList<>();
+        List<Double> clientPart = new ArrayList<>();
         List<String> worst = new ArrayList<>();
         int ok = 0;
         for (RequestRecord r : t.records()) {
@@ -195,6 +199,8 @@ public class ReplayAccuracyBench {
                 measuredAbsolute.add(Math.abs(d));
                 sendPath.add((n.get("received_us").asLong() - (zeroMicros + r.sendTime() * 1e6)) / 1e3);
                 readPath.add((zeroMicros + r.firstTokenTime() * 1e6 - n.get("first_token_us").asLong()) / 1e3);
+                upload.add(r.uploadTime() * 1e3);
+                clientPart.add(readPath.get(readPath.size() - 1) + r.uploadTime() * 1e3);
             }
             if (Math.abs(d) > 50) worst.add(String.format(Locale.ROOT, "%.1f s: %.0f ms", r.sendTime() - t.startTime(), d));
             serverLag.add((n.get("first_token_us").asLong() - n.get("first_token_due_us").asLong()) / 1e3);
@@ -207,12 +213,16 @@ public class ReplayAccuracyBench {
                 t.measured().stream().filter(RequestRecord::ok).mapToInt(RequestRecord::outputTokens).sum()
                         / t.windowSeconds());
         System.out.printf("  %-38s %9s %9s %9s %9s%n", "ms", "p50", "p90", "p99", "max");
+        System.out.println("  in the window, against the server's first-token log:");
+        print("client TTFT - log's (write - send)", readPath);
+        print("  client's upload (written - send)", upload);
+        print("  both: all the client adds", clientPart);
+        System.out.println("  against the server's own TTFT (from its read of the request), which adds its late reads:");
         print("client TTFT - server TTFT", diff);
         print("|client TTFT - server TTFT|", absolute);
         print("  in the window", measuredDiff);
         print("  |in the window|", measuredAbsolute);
         print("  send: server read - client send", sendPath);
-        print("  read: client read - server write", readPath);
         print("server write - simulated first token", serverLag);
         print("1 ms sleeper beside the client: late by", wakeUps);
         System.out.printf(Locale.ROOT, "  %-38s %9.3f %9s %9.3f %9.3f  (%d sends late by > %d ms, %d of them in the "
