@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -139,7 +140,38 @@ final class HtmlReport {
                 throughput.setYAxisGroupTitle(1, "W");
             }
         }
-        return List.of(share, speed, ttft, throughput);
+        List<XYChart> charts = List.of(share, speed, ttft, throughput);
+        charts.forEach(HtmlReport::tickShortLogAxes);
+        return charts;
+    }
+
+    /**
+     * Gives a logarithmic axis whose points span less than two decades a tick at 1-9 times each power of ten: with
+     * XChart's default, ticks at powers of ten only, such an axis has one labelled tick or none (TTFTs of 0.2-6 s
+     * showed only "1"). Wider axes keep one tick per decade, which stays legible.
+     */
+    private static void tickShortLogAxes(XYChart chart) {
+        double[] x = range(chart, XYSeries::getXData), y = range(chart, XYSeries::getYData);
+        if (chart.getStyler().isXAxisLogarithmic() && x[1] < 100 * x[0]) {
+            chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
+        }
+        if (chart.getStyler().isYAxisLogarithmic() && y[1] < 100 * y[0]) {
+            chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        }
+    }
+
+    /** The smallest and largest positive value the chart's series hold on one axis. */
+    private static double[] range(XYChart chart, Function<XYSeries, double[]> axis) {
+        double min = Double.POSITIVE_INFINITY, max = 0;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            for (double v : axis.apply(s)) {
+                if (v > 0 && Double.isFinite(v)) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        return new double[] {min, max};
     }
 
     /** The colour of the search's {@code i}-th tier. */

@@ -54,4 +54,15 @@ class HtmlReportTest {
             }
         }
     }
+
+    @Test
+    void aLogAxisSpanningUnderTwoDecadesIsTickedBetweenPowersOfTen() {
+        List<XYChart> charts = HtmlReport.charts(RESULT);
+        XYChart speed = charts.get(1), ttft = charts.get(2);
+        // TTFTs of 0.2-6 s: ticks at powers of ten alone would label only "1".
+        assertFalse(ttft.getStyler().isYAxisLogarithmicDecadeOnly());
+        // 1-256 agents and speeds of 15-4,000 tok/s span more than two decades: a tick per decade stays legible.
+        assertTrue(ttft.getStyler().isXAxisLogarithmicDecadeOnly());
+        assertTrue(speed.getStyler().isYAxisLogarithmicDecadeOnly());
+    }
 }
