@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -69,6 +71,7 @@ public final class Endpoint implements AutoCloseable {
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(4);
 
     private static final Duration MODELS_TIMEOUT = Duration.ofSeconds(30);
+    private static final int SEND_THREADS = 256;
     private static final ObjectMapper MODEL_LIST = new ObjectMapper();
 
     private final HttpUrl url;
@@ -84,6 +87,7 @@ public final class Endpoint implements AutoCloseable {
     private final ConcurrentHashMap<String, OkHttpClient> agentClients = new ConcurrentHashMap<>();
     private final Duration keepAlive;
     private final ExecutorService callThreads;
+    private final ExecutorService streamThreads;
     private final ScheduledThreadPoolExecutor watchdog;
     private volatile boolean closed;
 
@@ -98,7 +102,9 @@ public final class Endpoint implements AutoCloseable {
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
                 .name("agentload-endpoint-watchdog").unstarted(r));
         watchdog.setRemoveOnCancelPolicy(true);
-        this.callThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("agentload-endpoint-", 0).factory());
+        this.streamThreads = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("agentload-stream-", 0).factory());
+        this.callThreads = sendThreads(streamThreads);
         this.client = new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(b.maxIdleConnections, b.keepAlive.toNanos(), TimeUnit.NANOSECONDS))
                 .socketFactory(new NoDelaySockets())
@@ -111,7 +117,22 @@ public final class Endpoint implements AutoCloseable {
                 .build();
         this.keepAlive = b.keepAlive;
         this.settings = new ExchangeSettings(displayUrl(url), apiKey, watchdog, b.firstTokenTimeout, b.totalTimeout,
-                () -> closed);
+                () -> closed, streamThreads);
+    }
+
+    /**
+     * Where requests are sent: platform threads, up to {@value #SEND_THREADS} at once (each is busy from the send until
+     * the response headers, usually a few milliseconds), then virtual threads. The kernel runs a platform thread as
+     * soon as it is due, where a virtual thread waits for its carrier behind the chunk reads of other streams (on one
+     * core, a step's burst): with 500 agents on one core, 4-16% of sends left more than 5 ms late on virtual threads,
+     * 0.1-0.5% on platform threads (docs/replay-accuracy.md). Streams are read on virtual threads, thousands at once.
+     */
+    private static ExecutorService sendThreads(ExecutorService fallback) {
+        return new ThreadPoolExecutor(0, SEND_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Thread.ofPlatform().daemon().name("agentload-send-", 0).factory(), (task, pool) -> {
+                    if (pool.isShutdown()) throw new RejectedExecutionException("the endpoint is closed");
+                    fallback.execute(task);
+                });
     }
 
     /** A builder; {@link Builder#baseUrl} and {@link Builder#model} are required. */
@@ -123,11 +144,12 @@ public final class Endpoint implements AutoCloseable {
      * Sends one turn and streams its completion. Never blocks and never fails: every fault (refused, HTTP error,
      * timeout, cut or malformed stream, missing usage) completes the future normally with a result whose status
      * names it; only a fault of the client itself (a prompt it cannot build) fails it. Cancelling the future cancels
-     * the request. The future completes on the request's thread, so dependent stages run there, after the connection
-     * is back in the pool.
+     * the request. The future completes on the thread that read the stream, so dependent stages run there, after the
+     * connection is back in the pool.
      *
-     * <p>On that thread, the body's exact length is computed (one pass over the prompt's ids) before the send time is
-     * read; writing the body to the connection happens after it, inside TTFT, as it does for any client. The time
+     * <p>The request is sent from a thread of its own (a platform thread while fewer than {@value #SEND_THREADS} are
+     * sending), which hands the stream to a virtual thread once the response headers have come. On the sending
+     * thread, the body's exact length is computed (one pass over the prompt's ids) before the send time is read; writing the body to the connection happens after it, inside TTFT, as it does for any client. The time
      * from this call to the send time is the caller's: {@link CompletionResult#sendNanos()} tells it.
      */
     public CompletableFuture<CompletionResult> send(EndpointRequest request) {
@@ -254,11 +276,13 @@ public final class Endpoint implements AutoCloseable {
         List<OkHttpClient> clients = new ArrayList<>(agentClients.values());
         clients.add(client);
         for (OkHttpClient c : clients) c.dispatcher().cancelAll();
-        callThreads.shutdown();
-        try {
-            if (!callThreads.awaitTermination(5, TimeUnit.SECONDS)) callThreads.shutdownNow();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (ExecutorService threads : List.of(callThreads, streamThreads)) {
+            threads.shutdown();
+            try {
+                if (!threads.awaitTermination(5, TimeUnit.SECONDS)) threads.shutdownNow();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         watchdog.shutdownNow();
         for (OkHttpClient c : clients) c.connectionPool().evictAll();

@@ -16,16 +16,18 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
 
 /**
- * One streamed request from send to result: the call, run on a thread of its own, its event listener (which stamps
- * the end of the request's upload and the arrival of the response headers), the reading of the event stream, the timeouts, and the classification of
- * every way the request can end. Apart from the timeout flag and the call (which a cancellation reads), its state is
- * touched only by the thread that runs the call.
+ * One streamed request from send to result: the call, run on a thread of its own up to the response headers, its event
+ * listener (which stamps the end of the request's upload and the arrival of the response headers), the reading of the
+ * event stream on a thread of {@link ExchangeSettings#streams()}, the timeouts, and the classification of every way
+ * the request can end. Apart from the timeout flag and the call (which a cancellation reads), its state is touched by
+ * one thread at a time: the call's, then the stream's, which takes over when the headers have come.
  */
 final class Exchange extends EventListener {
 
@@ -71,8 +73,11 @@ final class Exchange extends EventListener {
     }
 
     /**
-     * Runs the call on the calling thread, its own: builds it, stamps the send time and executes it, so no hand-off
-     * between threads lies inside TTFT. A fault of the client itself (building the call) fails the future.
+     * Runs the call on the calling thread, its own: builds it, stamps the send time and executes it up to the response
+     * headers, with no hand-off between threads before the request is written; then hands the response to a stream
+     * thread. Servers send the headers ahead of the first token (vLLM and SGLang at once), so the stream thread is
+     * reading by the time the first token comes; bytes that came with the headers keep the headers' arrival time. A
+     * fault of the client itself (building the call) fails the future.
      */
     void run(Supplier<Call> newCall) {
         if (result.isDone()) return; // cancelled before its thread started
@@ -103,7 +108,11 @@ final class Exchange extends EventListener {
             finish(CompletionResult.CLIENT_ERROR, e.toString(), System.nanoTime());
             return;
         }
-        respond(response);
+        try {
+            settings.streams().execute(() -> respond(response));
+        } catch (RejectedExecutionException e) {
+            respond(response); // the endpoint is closing: read what there is here
+        }
     }
 
     /** Ends an exchange that was never sent: {@code why} the client could not send it. */
@@ -222,7 +231,8 @@ final class Exchange extends EventListener {
         String detail = what.isEmpty() ? ""
                 : settings.redact(what + " [POST " + settings.url() + ", " + request.describe() + "]");
         boolean reported = usage != null;
-        result.complete(new CompletionResult(request, status, detail, sendNanos, writtenNanos, firstByteNanos, endNanos,
+        result.complete(new CompletionResult(request, status, detail, sendNanos, writtenNanos, firstByteNanos,
+                endNanos,
                 reported ? usage.promptTokens() : request.inputTokens(),
                 reported ? usage.cachedTokens() : -1,
                 reported ? usage.completionTokens() : chunks,

@@ -1,6 +1,7 @@
 package io.agentload.endpoint;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
 
@@ -13,9 +14,10 @@ import java.util.function.BooleanSupplier;
  * @param firstTokenTimeout longest wait from send to the first output chunk
  * @param totalTimeout      longest wait from send to the end of the stream
  * @param closed            whether the endpoint has been closed
+ * @param streams           runs the reading of each response's stream, once its headers have come
  */
 record ExchangeSettings(String url, String secret, ScheduledExecutorService watchdog, Duration firstTokenTimeout,
-                        Duration totalTimeout, BooleanSupplier closed) {
+                        Duration totalTimeout, BooleanSupplier closed, Executor streams) {
 
     @Override
     public String toString() {

@@ -173,7 +173,8 @@ public record RequestRecord(
     public RequestRecord withoutInterTokenLatencies() {
         if (interTokenLatencies.length == 0) return this;
         return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, writtenTime, firstByteTime,
-                firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status, errorDetail, null, itl);
+                firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status, errorDetail,
+                null, itl);
     }
 
     /** True when the request succeeded. */
@@ -373,8 +374,8 @@ public record RequestRecord(
         /** The record. */
         public RequestRecord build() {
             return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, writtenTime,
-                    firstByteTime, firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status,
-                    errorDetail, interTokenLatencies, itl);
+                    firstByteTime, firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens,
+                    status, errorDetail, interTokenLatencies, itl);
         }
     }
 }

@@ -119,6 +119,19 @@ class EndpointTest {
     }
 
     @Test
+    void aRequestIsSentFromAPlatformThreadAndItsStreamReadOnAVirtualOne() throws Exception {
+        server.enqueue(Reply.stream(3).withFirstTokenDelay(Duration.ofMillis(200)));
+        CompletableFuture<Thread> reader = new CompletableFuture<>();
+        endpoint.send(REQUEST).whenComplete((r, failure) -> reader.complete(Thread.currentThread()));
+        Thread streamThread = reader.get(20, TimeUnit.SECONDS);
+        assertTrue(streamThread.isVirtual() && streamThread.getName().startsWith("agentload-stream-"),
+                "the stream was read on " + streamThread);
+        // The kernel runs a platform thread when its send is due, where a virtual one waits for its carrier.
+        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("agentload-send-")),
+                "no platform send thread");
+    }
+
+    @Test
     void chatStreamCountsReasoningButNotTheRoleChunk() throws Exception {
         try (Endpoint chat = builder().api(Endpoint.Api.CHAT).build()) {
             server.enqueue(Reply.stream(3).withReasoning(2));

@@ -69,7 +69,8 @@ class RealTimeDriverTest {
             for (FakeOpenAiServer.Received r : server.received()) byId.put(r.header("x-request-id"), r);
             for (RequestRecord r : t.records()) {
                 assertTrue(t.startTime() <= r.sendTime() && r.sendTime() < r.writtenTime()
-                        && r.writtenTime() < r.firstByteTime() && r.firstByteTime() <= r.firstTokenTime() && r.firstTokenTime() <= r.lastTokenTime()
+                        && r.writtenTime() < r.firstByteTime() && r.firstByteTime() <= r.firstTokenTime()
+                        && r.firstTokenTime() <= r.lastTokenTime()
                         && r.lastTokenTime() <= r.endTime() && r.endTime() <= t.endTime(), r.toString());
                 assertTrue(r.ttft() >= 0.005, "the server waits 5 ms before the first token: " + r);
                 Turn turn = turnOf(r);
