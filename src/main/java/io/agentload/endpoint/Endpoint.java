@@ -86,7 +86,7 @@ public final class Endpoint implements AutoCloseable {
     /** Each agent's client: its own connection pool and call registry, sharing everything else with {@link #client}. */
     private final ConcurrentHashMap<String, OkHttpClient> agentClients = new ConcurrentHashMap<>();
     private final Duration keepAlive;
-    private final ExecutorService callThreads;
+    private final ExecutorService sendThreads;
     private final ExecutorService streamThreads;
     private final ScheduledThreadPoolExecutor watchdog;
     private volatile boolean closed;
@@ -104,7 +104,7 @@ public final class Endpoint implements AutoCloseable {
         watchdog.setRemoveOnCancelPolicy(true);
         this.streamThreads = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("agentload-stream-", 0).factory());
-        this.callThreads = sendThreads(streamThreads);
+        this.sendThreads = sendPool(streamThreads);
         this.client = new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(b.maxIdleConnections, b.keepAlive.toNanos(), TimeUnit.NANOSECONDS))
                 .socketFactory(new NoDelaySockets())
@@ -125,9 +125,9 @@ public final class Endpoint implements AutoCloseable {
      * the response headers, usually a few milliseconds), then virtual threads. The kernel runs a platform thread as
      * soon as it is due, where a virtual thread waits for its carrier behind the chunk reads of other streams (on one
      * core, a step's burst): with 500 agents on one core, 4-16% of sends left more than 5 ms late on virtual threads,
-     * 0.1-0.5% on platform threads (docs/replay-accuracy.md). Streams are read on virtual threads, thousands at once.
+     * 0.1-0.6% on platform threads (docs/replay-accuracy.md). Streams are read on virtual threads, thousands at once.
      */
-    private static ExecutorService sendThreads(ExecutorService fallback) {
+    private static ExecutorService sendPool(ExecutorService fallback) {
         return new ThreadPoolExecutor(0, SEND_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Thread.ofPlatform().daemon().name("agentload-send-", 0).factory(), (task, pool) -> {
                     if (pool.isShutdown()) throw new RejectedExecutionException("the endpoint is closed");
@@ -149,14 +149,15 @@ public final class Endpoint implements AutoCloseable {
      *
      * <p>The request is sent from a thread of its own (a platform thread while fewer than {@value #SEND_THREADS} are
      * sending), which hands the stream to a virtual thread once the response headers have come. On the sending
-     * thread, the body's exact length is computed (one pass over the prompt's ids) before the send time is read; writing the body to the connection happens after it, inside TTFT, as it does for any client. The time
-     * from this call to the send time is the caller's: {@link CompletionResult#sendNanos()} tells it.
+     * thread, the body's exact length is computed (one pass over the prompt's ids) before the send time is read;
+     * writing the body to the connection happens after it, inside TTFT, as it does for any client. The time from this
+     * call to the send time is the caller's: {@link CompletionResult#sendNanos()} tells it.
      */
     public CompletableFuture<CompletionResult> send(EndpointRequest request) {
         Objects.requireNonNull(request, "request");
         Exchange exchange = new Exchange(request, settings);
         try {
-            callThreads.execute(() -> exchange.run(() -> call(request, exchange)));
+            sendThreads.execute(() -> exchange.run(() -> call(request, exchange)));
         } catch (RejectedExecutionException e) {
             exchange.refuse("the endpoint is closed");
         }
@@ -276,7 +277,7 @@ public final class Endpoint implements AutoCloseable {
         List<OkHttpClient> clients = new ArrayList<>(agentClients.values());
         clients.add(client);
         for (OkHttpClient c : clients) c.dispatcher().cancelAll();
-        for (ExecutorService threads : List.of(callThreads, streamThreads)) {
+        for (ExecutorService threads : List.of(sendThreads, streamThreads)) {
             threads.shutdown();
             try {
                 if (!threads.awaitTermination(5, TimeUnit.SECONDS)) threads.shutdownNow();
