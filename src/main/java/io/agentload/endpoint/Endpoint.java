@@ -37,15 +37,16 @@ import java.util.function.Function;
  * r.ttftSeconds(); r.outputTokensPerSecond(); r.cachedTokens();
  * }</pre>
  *
- * <p>Each {@link #send} is one HTTP/1.1 request on a virtual thread of its own, streamed with {@code stream_options:
- * {include_usage: true}}. Nothing in the client limits or queues requests: the thread executes its call itself
- * (OkHttp's dispatcher and its limits are not involved), the send time is stamped on that thread just before, and
- * each agent ({@link EndpointRequest#agentId()}) keeps its own keep-alive connection for its next turn (for 4 s,
- * closed by the client before a server's idle timeout can close it under a new request: {@link Builder#keepAlive}),
- * so the send time is when the request really leaves (a client-side queue hidden from TTFT is a known pitfall of
- * other load generators); sockets have Nagle's algorithm off, so no part of a body waits in the kernel for the
- * server's delayed acknowledgement. Read and write timeouts are off; a first-token and a total timeout, run by one
- * watchdog thread, cancel stalled calls instead.
+ * <p>Each {@link #send} is one HTTP/1.1 request, streamed with {@code stream_options: {include_usage: true}}, sent from
+ * a thread of its own (a platform thread, which the kernel runs when it is due) and read, once the response headers
+ * have come, on a virtual thread. Nothing in the client limits or queues requests: the sending thread executes its call
+ * itself (OkHttp's dispatcher and its limits are not involved), the send time is stamped on it just before, and each
+ * agent ({@link EndpointRequest#agentId()}) keeps its own keep-alive connection for its next turn (for 4 s, closed by
+ * the client before a server's idle timeout can close it under a new request: {@link Builder#keepAlive}), so the send
+ * time is when the request really leaves (a client-side queue hidden from TTFT is a known pitfall of other load
+ * generators); sockets have Nagle's algorithm off, so no part of a body waits in the kernel for the server's delayed
+ * acknowledgement. Read and write timeouts are off; a first-token and a total timeout, run by one watchdog thread,
+ * cancel stalled calls instead.
  *
  * <p>Two APIs: {@link Api#COMPLETIONS} (the default) sends token ids, {@link Api#CHAT} sends text of the same length
  * in o200k_base tokens for endpoints that take only text. The API key comes from an environment variable and never
@@ -67,7 +68,9 @@ public final class Endpoint implements AutoCloseable {
         }
     }
 
-    /** How long an idle connection is kept for its agent's next turn unless {@link Builder#keepAlive} says otherwise. */
+    /**
+     * How long an idle connection is kept for its agent's next turn unless {@link Builder#keepAlive} says otherwise.
+     */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(4);
 
     private static final Duration MODELS_TIMEOUT = Duration.ofSeconds(30);

@@ -231,8 +231,7 @@ final class Exchange extends EventListener {
         String detail = what.isEmpty() ? ""
                 : settings.redact(what + " [POST " + settings.url() + ", " + request.describe() + "]");
         boolean reported = usage != null;
-        result.complete(new CompletionResult(request, status, detail, sendNanos, writtenNanos, firstByteNanos,
-                endNanos,
+        result.complete(new CompletionResult(request, status, detail, sendNanos, writtenNanos, firstByteNanos, endNanos,
                 reported ? usage.promptTokens() : request.inputTokens(),
                 reported ? usage.cachedTokens() : -1,
                 reported ? usage.completionTokens() : chunks,

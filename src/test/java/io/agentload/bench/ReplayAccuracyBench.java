@@ -55,11 +55,9 @@ import java.util.regex.Pattern;
  * TTFT against the server's first-token log, both measured from the client's send (the client's first token minus
  * the server's {@code first_token_us}, on the two processes' epoch-microsecond clocks: what the client adds while
  * reading), the client's upload (request written minus send: what it adds while sending) and their sum per request;
- * then, stricter, the
- * client's TTFT minus the server's own ({@code first_token_us - received_us}), over every request and over the
- * window, which also counts the server's late reads of requests, and its send path (the server's read minus the
- * client's send); the server's own lag behind its simulated
- * first token; how late a thread that sleeps 1 ms at a time in the client's process wakes (the machine's noise, which
+ * then, stricter, the client's TTFT minus the server's own ({@code first_token_us - received_us}), over every request
+ * and over the window, which also counts the server's late reads of requests, and its send path (the server's read
+ * minus the client's send); the server's own lag behind its simulated first token; how late a thread that sleeps 1 ms at a time in the client's process wakes (the machine's noise, which
  * no client can measure below); and the client's send lag behind each agent's due time; then the client's CPU
  * (process CPU time over wall time: one core is 1.00), the request rate and the machine's load average.
  *
@@ -198,9 +196,10 @@ public class ReplayAccuracyBench {
                 measuredDiff.add(d);
                 measuredAbsolute.add(Math.abs(d));
                 sendPath.add((n.get("received_us").asLong() - (zeroMicros + r.sendTime() * 1e6)) / 1e3);
-                readPath.add((zeroMicros + r.firstTokenTime() * 1e6 - n.get("first_token_us").asLong()) / 1e3);
+                double read = (zeroMicros + r.firstTokenTime() * 1e6 - n.get("first_token_us").asLong()) / 1e3;
+                readPath.add(read);
                 upload.add(r.uploadTime() * 1e3);
-                clientPart.add(readPath.get(readPath.size() - 1) + r.uploadTime() * 1e3);
+                clientPart.add(read + r.uploadTime() * 1e3);
             }
             if (Math.abs(d) > 50) worst.add(String.format(Locale.ROOT, "%.1f s: %.0f ms", r.sendTime() - t.startTime(), d));
             serverLag.add((n.get("first_token_us").asLong() - n.get("first_token_due_us").asLong()) / 1e3);
