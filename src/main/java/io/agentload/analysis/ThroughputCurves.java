@@ -1,7 +1,7 @@
 package io.agentload.analysis;
 
-import io.agentload.slo.SloResult;
-import io.agentload.slo.TrialMetrics;
+import io.agentload.replay.SloResult;
+import io.agentload.replay.TrialMetrics;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;

@@ -1,8 +1,8 @@
 package io.agentload.analysis;
 
-import io.agentload.slo.SloResult;
-import io.agentload.slo.SloTier;
-import io.agentload.slo.TrialMetrics;
+import io.agentload.replay.SloResult;
+import io.agentload.replay.SloTier;
+import io.agentload.replay.TrialMetrics;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;

@@ -1,6 +1,6 @@
 package io.agentload.analysis;
 
-import io.agentload.slo.SloTier;
+import io.agentload.replay.SloTier;
 
 /**
  * How tiers are named: {@code 60 tok/s, TTFT ≤ 3 s} in legends and tables, {@code 60 tok/s, 3 s} under bars; the

@@ -1,8 +1,8 @@
 package io.agentload.analysis;
 
 import io.agentload.replay.ExactPercentiles;
-import io.agentload.slo.SloTier;
-import io.agentload.slo.TrialMetrics;
+import io.agentload.replay.SloTier;
+import io.agentload.replay.TrialMetrics;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.Marker;

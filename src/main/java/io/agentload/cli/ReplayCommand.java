@@ -3,11 +3,10 @@ package io.agentload.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentload.endpoint.Endpoint;
 import io.agentload.power.PowerSummary;
-import io.agentload.replay.RealTimeDriver;
 import io.agentload.replay.Run;
-import io.agentload.slo.Replay;
-import io.agentload.slo.ReplayResult;
-import io.agentload.slo.TrialMetrics;
+import io.agentload.replay.Replay;
+import io.agentload.replay.ReplayResult;
+import io.agentload.replay.TrialMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -168,10 +167,10 @@ final class ReplayCommand implements Callable<Integer> {
                 m.requestsPerSecond(), Double.isNaN(m.cachedTokenRatio()) ? "not reported"
                         : String.format(Locale.ROOT, "%.1f%%", 100 * m.cachedTokenRatio()));
         if (r.sendLag().isPresent()) {
-            RealTimeDriver.SendLag lag = r.sendLag().get();
+            ReplayResult.SendLag lag = r.sendLag().get();
             out.printf(Locale.ROOT, "  send lag   p50 %.2f ms, p99 %.2f ms, max %.2f ms; %,d sends in the window later "
                             + "than %d ms%s%n", lag.p50Millis(), lag.p99Millis(), lag.maxMillis(), lag.lateMeasuredSends(),
-                    RealTimeDriver.LATE_SEND.toMillis(), lag.lateMeasuredSends() > 0 ? " (the client machine is overloaded)" : "");
+                    ReplayResult.SendLag.LATE.toMillis(), lag.lateMeasuredSends() > 0 ? " (the client machine is overloaded)" : "");
         }
         if (r.power().isPresent()) {
             PowerSummary p = r.power().get();

@@ -47,7 +47,7 @@ public final class NotebookKernel extends BaseKernel implements AutoCloseable {
             "java.util.function.*", "java.util.stream.*", "tech.tablesaw.api.*", "org.knowm.xchart.*",
             "static io.agentload.notebook.NotebookKernel.display");
     /** agentload's feature packages, imported too when they are on the class path (they land one by one). */
-    static final List<String> AGENTLOAD_PACKAGES = List.of("trajectory", "replay", "endpoint", "sim", "slo", "power",
+    static final List<String> AGENTLOAD_PACKAGES = List.of("trajectory", "replay", "endpoint", "sim", "power",
             "analysis");
 
     private final Evaluator evaluator;

@@ -8,7 +8,7 @@ import java.util.Objects;
  * model) to this interface; a driver asks it once per trial for the window {@code [fromTime, toTime)}.
  */
 @FunctionalInterface
-public interface PowerMeter {
+interface PowerMeter {
 
     /** No power measured: trials carry {@link Reading#NONE} and Agents per Megawatt is undefined. */
     PowerMeter NONE = (fromTime, toTime) -> Reading.NONE;

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * with no queue after it (DESIGN.md section 5). The driver's own duty is to send when an agent is due: a single timer
  * thread wakes agents and each send runs on a virtual thread of its own, so a send never waits for another. Every
  * send's lag behind its due time is recorded ({@link #sendLag()}, over every recorded request); a send later than
- * {@link #LATE_SEND} in a measurement window is a client bug (an overloaded client machine), and the run summary
+ * {@link #ReplayResult.SendLag.LATE} in a measurement window is a client bug (an overloaded client machine), and the run summary
  * shows how many there were.
  *
  * <p><b>Faults.</b> A refused connection, an HTTP error, a timeout, a stream cut mid-way, a malformed event stream or
@@ -42,10 +42,7 @@ import java.util.function.Consumer;
  *
  * <p>Trials run one at a time; {@link #sendLag()} may be read from any thread.
  */
-public final class RealTimeDriver implements TrialRunner {
-
-    /** A send later than this after its agent was due counts as late. */
-    public static final Duration LATE_SEND = Duration.ofMillis(5);
+final class RealTimeDriver implements TrialRunner {
 
     private final Endpoint endpoint;
     private final List<Session> sessions;
@@ -54,21 +51,6 @@ public final class RealTimeDriver implements TrialRunner {
     private final PowerMeter power;
     private final PrintWriter progress;
     private final SendLagRecorder lag = new SendLagRecorder();
-
-    /**
-     * How late the client sent, over every request sent so far.
-     *
-     * @param sends     requests sent
-     * @param p50Millis median lag behind the agent's due time, in ms
-     * @param p99Millis 99th percentile, in ms
-     * @param maxMillis the largest, in ms
-     * @param lateSends sends later than {@link #LATE_SEND}
-     * @param lateMeasuredSends late sends inside a measurement window: the ones that can bias a result (a cold JVM
-     *                  sends its first requests a few ms late, which the warm-up absorbs)
-     */
-    public record SendLag(long sends, double p50Millis, double p99Millis, double maxMillis, long lateSends,
-                          long lateMeasuredSends) {
-    }
 
     private RealTimeDriver(Builder b) {
         this.endpoint = b.endpoint;
@@ -97,7 +79,7 @@ public final class RealTimeDriver implements TrialRunner {
     }
 
     /** How late the client sent, over every request of every trial so far. */
-    public SendLag sendLag() {
+    ReplayResult.SendLag sendLag() {
         return lag.snapshot();
     }
 

@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * How late each request left the client after its agent was due (its tool time over, or its first send): the
  * real-time driver's own health. A closed-loop client must send when the agent is due; one that sends later spaces
  * the load out and flatters the server, so lag is measured for every request, in microseconds with three
- * significant digits (HdrHistogram), and sends later than {@link RealTimeDriver#LATE_SEND} are counted.
+ * significant digits (HdrHistogram), and sends later than {@link ReplayResult.SendLag#LATE} are counted.
  */
 final class SendLagRecorder {
 
-    private static final long LATE_MICROS = RealTimeDriver.LATE_SEND.toNanos() / 1_000;
+    private static final long LATE_MICROS = ReplayResult.SendLag.LATE.toNanos() / 1_000;
 
     private final Histogram micros = new ConcurrentHistogram(3_600_000_000L, 3);
     private final AtomicLong late = new AtomicLong();
@@ -38,10 +38,10 @@ final class SendLagRecorder {
     }
 
     /** Everything recorded so far. */
-    RealTimeDriver.SendLag snapshot() {
+    ReplayResult.SendLag snapshot() {
         Histogram h = micros.copy();
-        if (h.getTotalCount() == 0) return new RealTimeDriver.SendLag(0, 0, 0, 0, 0, 0);
-        return new RealTimeDriver.SendLag(h.getTotalCount(), h.getValueAtPercentile(50) / 1e3,
+        if (h.getTotalCount() == 0) return new ReplayResult.SendLag(0, 0, 0, 0, 0, 0);
+        return new ReplayResult.SendLag(h.getTotalCount(), h.getValueAtPercentile(50) / 1e3,
                 h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3, late.get(), lateMeasured.get());
     }
 }

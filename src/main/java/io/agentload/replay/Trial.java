@@ -16,7 +16,7 @@ import java.util.List;
  * @param records     every request record of the trial
  * @param power       mean power over the measurement window, or {@link PowerMeter.Reading#NONE}
  */
-public record Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
+record Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
                     boolean warmUpCut, List<RequestRecord> records, PowerMeter.Reading power) {
 
     public Trial {

@@ -14,7 +14,7 @@ package io.agentload.replay;
  * @param maxWarmUpSeconds   the longest warm-up
  * @param measurementSeconds the measurement window's length
  */
-public record TrialPlan(long seed, double minWarmUpSeconds, double maxWarmUpSeconds, double measurementSeconds) {
+record TrialPlan(long seed, double minWarmUpSeconds, double maxWarmUpSeconds, double measurementSeconds) {
 
     public TrialPlan {
         if (!(minWarmUpSeconds >= 0) || !(maxWarmUpSeconds >= minWarmUpSeconds)) {

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * search calls it once per concurrency it tries.
  */
 @FunctionalInterface
-public interface TrialRunner {
+interface TrialRunner {
 
     /**
      * Runs trial number {@code trial} with {@code agents} concurrent agents, handing each request record to

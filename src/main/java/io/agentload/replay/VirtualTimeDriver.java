@@ -43,7 +43,7 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe: one thread runs its trials, one after another.
  */
-public final class VirtualTimeDriver implements TrialRunner {
+final class VirtualTimeDriver implements TrialRunner {
 
     /** Modelled power is kept as one mean per second of virtual time and boundary. */
     static final Duration POWER_INTERVAL = Duration.ofSeconds(1);

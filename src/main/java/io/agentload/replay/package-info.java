@@ -1,9 +1,10 @@
 /**
- * Closed-loop replay of agent sessions: the agents (a deterministic state machine per agent), the trial they run
- * in (warm-up, measurement window, cool-down), one {@link io.agentload.replay.RequestRecord} per request, and the
- * run folder that keeps them ({@link io.agentload.replay.Run}). Drivers move the agents: in virtual time against
- * the simulator, in real time against an HTTP endpoint; both implement {@link io.agentload.replay.TrialRunner}.
- * Entry points: {@link io.agentload.replay.Run} and {@link io.agentload.replay.RequestRecord}; the drivers
- * {@link io.agentload.replay.VirtualTimeDriver} and {@link io.agentload.replay.RealTimeDriver}.
+ * Benchmark runs: closed-loop agents replay coding-agent sessions turn by turn against the embedded simulator in
+ * virtual time ({@link io.agentload.replay.Simulation}) or an OpenAI-compatible endpoint in real time
+ * ({@link io.agentload.replay.Replay}), and an SLO search finds, per {@link io.agentload.replay.SloTier}, the most
+ * concurrent agents a system serves. Results: {@link io.agentload.replay.SloResult} and
+ * {@link io.agentload.replay.ReplayResult} per search, {@link io.agentload.replay.TrialMetrics} per trial, one
+ * {@link io.agentload.replay.RequestRecord} per request, kept in a {@link io.agentload.replay.Run} folder. The
+ * agents, drivers, trial phases and the search itself are package-private.
  */
 package io.agentload.replay;

@@ -36,7 +36,7 @@ import java.util.stream.IntStream;
  * per turn of the SWE sessions in the AA traces). A target that no scale reaches is refused with the reachable range.
  * Generated samples then scatter around the target as real samples do: about 2% for 2,000 sessions.
  */
-public final class WorkloadGenerator {
+final class WorkloadGenerator {
 
     private final WorkloadShape shape;
     private final String[] languages;

@@ -1,13 +1,11 @@
 package io.agentload.analysis;
 
-import io.agentload.replay.PowerMeter;
 import io.agentload.replay.RequestRecord;
+import io.agentload.replay.KnownSystem;
 import io.agentload.replay.Run;
-import io.agentload.replay.Trial;
-import io.agentload.slo.SloResult;
-import io.agentload.slo.SloSearch;
-import io.agentload.slo.SloTier;
-import io.agentload.slo.TrialMetrics;
+import io.agentload.replay.SloResult;
+import io.agentload.replay.SloTier;
+import io.agentload.replay.TrialMetrics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +44,7 @@ class RunAnalysisTest {
     static void search() {
         Path dir = tmp.resolve("run");
         try (Run run = Run.builder(dir).create()) {
-            SloSearch.over(new KnownSystem(400, true)).withTiers(TIERS).withGpus(2).run(run);
+            new KnownSystem(400, true).search(TIERS, 2, run);
         }
         agentic = Analysis.sloResult(Run.open(dir));
     }
@@ -150,7 +148,7 @@ class RunAnalysisTest {
 
     @Test
     void powerNeedsTrialsThatCarryIt() {
-        SloResult unpowered = SloSearch.over(new KnownSystem(400, false)).withTiers(TIERS).run();
+        SloResult unpowered = new KnownSystem(400, false).search(TIERS, 1);
         AnalysisException e = assertThrows(AnalysisException.class, () -> Analysis.power(unpowered));
         assertEquals("no trial of the SLO result carries a power reading", e.getMessage());
         assertThrows(AnalysisException.class, () -> Analysis.agentsPerMegawatt(Map.of("h", unpowered)));
@@ -158,7 +156,7 @@ class RunAnalysisTest {
 
     @Test
     void agentsPerMegawattGroupsSystemsByTier() {
-        SloResult bigger = SloSearch.over(new KnownSystem(1200, true)).withTiers(TIERS).withGpus(4).run();
+        SloResult bigger = new KnownSystem(1200, true).search(TIERS, 4);
         Map<String, SloResult> systems = new LinkedHashMap<>();
         systems.put("small", agentic);
         systems.put("big", bigger);
@@ -180,7 +178,7 @@ class RunAnalysisTest {
 
     @Test
     void agenticVsChatComparesCapacityAndThroughputPerGpuByTier() {
-        SloResult chat = SloSearch.over(new KnownSystem(1200, true)).withTiers(TIERS).withGpus(2).run();
+        SloResult chat = new KnownSystem(1200, true).search(TIERS, 2);
         Figure<XYChart> f = Analysis.agenticVsChat(agentic, chat);
         Table t = f.table();
         assertEquals(List.of("agentic", "agentic", "chat", "chat"), t.stringColumn("workload").asList());
@@ -220,8 +218,7 @@ class RunAnalysisTest {
             else r.endTime(40).failed("timeout", "no token in 30 s");
             records.add(r.build());
         }
-        Trial trial = new Trial(0, 4, 0, 5, 65, 65, false, records, PowerMeter.Reading.NONE);
-        SloResult result = new SloResult(List.of(), List.of(TrialMetrics.of(trial)), 1);
+        SloResult result = new SloResult(List.of(), List.of(KnownSystem.metrics(4, 0, 5, 65, 65, records)), 1);
 
         Table speed = Analysis.outputSpeedCurve(result).table();
         // Speeds 0 (failed), 25, 50, 100: p10 at rank 0.3 is 7.5; p50 37.5; p90 at rank 2.7 is 85.

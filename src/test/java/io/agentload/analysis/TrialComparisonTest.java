@@ -1,10 +1,9 @@
 package io.agentload.analysis;
 
-import io.agentload.replay.PowerMeter;
+import io.agentload.replay.KnownSystem;
 import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Trial;
-import io.agentload.slo.SloTier;
-import io.agentload.slo.TrialMetrics;
+import io.agentload.replay.SloTier;
+import io.agentload.replay.TrialMetrics;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -31,7 +30,7 @@ class TrialComparisonTest {
     private static final List<SloTier> TIERS = SloTier.parse("20,60");
 
     private static TrialMetrics trial(double capacity) {
-        return TrialMetrics.of(new KnownSystem(capacity, false).run(0, 4, r -> { }));
+        return new KnownSystem(capacity, false).metrics(4);
     }
 
     private static Map<String, TrialMetrics> realAndVirtual() {
@@ -92,14 +91,13 @@ class TrialComparisonTest {
 
     @Test
     void anAgentThatFailedCountsAsTheTiersCountItAndLeavesTheChart() {
-        Trial known = new KnownSystem(800, false).run(0, 4, r -> { });
+        KnownSystem known = new KnownSystem(800, false);
         List<RequestRecord> records = new ArrayList<>();
-        for (RequestRecord r : known.records()) {
+        for (RequestRecord r : known.records(4)) {
             records.add(r.agent() == 0 && r.turn() == 1 ? RequestRecord.builder().trial(0, 0).turn(r.sessionId(), 1,
                     r.salt()).sendTime(r.sendTime()).endTime(r.sendTime() + 30).failed("timeout", "test").build() : r);
         }
-        TrialMetrics failing = TrialMetrics.of(new Trial(0, 4, known.startTime(), known.windowStart(),
-                known.windowEnd(), known.endTime(), false, records, PowerMeter.Reading.NONE));
+        TrialMetrics failing = known.metrics(4, records);
         Figure<XYChart> f = Analysis.trialComparison(Map.of("one timed out", failing), TIERS);
         assertEquals(3, f.chart().getSeriesMap().get("one timed out (3 agents)").getXData().length);
         assertEquals("Each agent's speed and TTFT (off the chart: 1 with a failed request)", f.chart().getTitle());
@@ -111,14 +109,13 @@ class TrialComparisonTest {
 
     @Test
     void anAgentHeldThroughTheWindowByOneRequestIsJudgedAndNamedInTheTitle() {
-        Trial known = new KnownSystem(800, false).run(0, 4, r -> { });
-        List<RequestRecord> records = new ArrayList<>(known.records().stream().filter(r -> r.agent() != 3).toList());
-        double send = known.windowStart() - 1, end = known.windowEnd() + 1;
+        KnownSystem known = new KnownSystem(800, false);
+        List<RequestRecord> records = new ArrayList<>(known.records(4).stream().filter(r -> r.agent() != 3).toList());
+        double send = 10 - 1, end = 70 + 1; // trial 0's window is 10-70 s
         records.add(RequestRecord.builder().trial(0, 3).turn("s3", 0, 3).phase(RequestRecord.Phase.WARM_UP)
                 .sendTime(send).firstByteTime(send + 0.5).tokenTimes(send + 0.5, end).endTime(end)
                 .tokens(20_000, 18_000, 5_000).build());
-        TrialMetrics held = TrialMetrics.of(new Trial(0, 4, known.startTime(), known.windowStart(),
-                known.windowEnd(), known.endTime(), false, records, PowerMeter.Reading.NONE));
+        TrialMetrics held = known.metrics(4, records);
         Figure<XYChart> f = Analysis.trialComparison(Map.of("long answer", held), TIERS);
         assertEquals("Each agent's speed and TTFT (off the chart: 1 held through the window)",
                 f.chart().getTitle());

@@ -95,7 +95,7 @@ class RealTimeDriverTest {
                             "each agent waits its 30 ms of tool time: " + records.get(i));
                 }
             }
-            RealTimeDriver.SendLag lag = driver.sendLag();
+            ReplayResult.SendLag lag = driver.sendLag();
             assertEquals(t.records().size(), lag.sends(), "the lag of every recorded request");
             assertTrue(lag.p50Millis() <= lag.p99Millis() && lag.p99Millis() <= lag.maxMillis(), lag.toString());
         }

@@ -1,10 +1,5 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
-import io.agentload.replay.PowerMeter;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Run;
-import io.agentload.replay.Trial;
-import io.agentload.replay.TrialRunner;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +33,7 @@ import java.util.function.Consumer;
  * already in {@code trials.parquet} are rebuilt from the recorded requests and reused, so the search goes on where
  * it stopped; requests of a trial that was cut short stay in the log under their trial number and are not used.
  */
-public final class SloSearch {
+final class SloSearch {
 
     private final TrialRunner runner;
     private final List<SloTier> tiers;

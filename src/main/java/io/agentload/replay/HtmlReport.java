@@ -1,4 +1,4 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;

@@ -1,11 +1,7 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Run;
-import io.agentload.replay.Trial;
-import io.agentload.replay.TrialRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;

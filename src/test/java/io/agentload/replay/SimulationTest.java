@@ -1,10 +1,8 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import io.agentload.power.Boundary;
 import io.agentload.power.Power;
 import io.agentload.power.PowerSummary;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Run;
 import io.agentload.sim.SimLoop;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Trajectories;

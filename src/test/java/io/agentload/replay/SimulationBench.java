@@ -1,12 +1,6 @@
-package io.agentload.bench;
+package io.agentload.replay;
 
-import io.agentload.replay.Run;
-import io.agentload.replay.Trial;
-import io.agentload.replay.TrialPlan;
-import io.agentload.replay.VirtualTimeDriver;
 import io.agentload.sim.EngineConfig;
-import io.agentload.slo.Simulation;
-import io.agentload.slo.SloResult;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Turn;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,8 +1,5 @@
-package io.agentload.bench;
+package io.agentload.trajectory;
 
-import io.agentload.trajectory.Session;
-import io.agentload.trajectory.WorkloadGenerator;
-import io.agentload.trajectory.WorkloadShape;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

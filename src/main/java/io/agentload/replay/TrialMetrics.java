@@ -1,9 +1,5 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
-import io.agentload.replay.ExactPercentiles;
-import io.agentload.replay.PowerMeter;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Trial;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -213,7 +209,7 @@ public final class TrialMetrics {
      * requests: they are NaN when a record kept only its gaps' summary (read them from a run folder with
      * {@code SloResult.read}, which takes them from {@code trials.parquet}).
      */
-    public static TrialMetrics of(Trial trial) {
+    static TrialMetrics of(Trial trial) {
         return new TrialMetrics(trial, Percentiles.NONE);
     }
 

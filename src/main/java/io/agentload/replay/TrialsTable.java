@@ -1,10 +1,5 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
-import io.agentload.replay.PowerMeter;
-import io.agentload.replay.ReplayException;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Run;
-import io.agentload.replay.Trial;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;

@@ -1,8 +1,5 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
-import io.agentload.replay.PowerMeter;
-import io.agentload.replay.Trial;
-import io.agentload.replay.TrialRunner;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

@@ -1,13 +1,10 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentload.replay.PowerMeter;
-import io.agentload.replay.ReplayException;
-import io.agentload.replay.Run;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import io.agentload.power.Power;
 import io.agentload.power.PowerException;
@@ -7,8 +7,6 @@ import io.agentload.power.PowerSampler;
 import io.agentload.power.PowerSamples;
 import io.agentload.power.PowerSource;
 import io.agentload.power.PowerSummary;
-import io.agentload.replay.PowerMeter;
-import io.agentload.replay.Run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

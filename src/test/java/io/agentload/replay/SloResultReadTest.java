@@ -1,8 +1,6 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import io.agentload.analysis.Analysis;
-import io.agentload.replay.ReplayException;
-import io.agentload.replay.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;

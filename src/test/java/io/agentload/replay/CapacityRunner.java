@@ -1,9 +1,5 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
-import io.agentload.replay.PowerMeter;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Trial;
-import io.agentload.replay.TrialRunner;
 
 import java.util.ArrayList;
 import java.util.List;

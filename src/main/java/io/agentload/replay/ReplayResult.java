@@ -1,4 +1,4 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentload.power.PowerSummary;
-import io.agentload.replay.RealTimeDriver;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Run;
 
 import java.util.Collections;
 import java.util.List;
@@ -33,8 +30,26 @@ import java.util.TreeMap;
  * @param agentsPerMegawatt agents over the window's mean power in MW; NaN when power is absent
  */
 public record ReplayResult(TrialMetrics trial, List<TrialMetrics.TierCheck> tiers,
-                           SortedMap<String, Long> requestsByStatus, Optional<RealTimeDriver.SendLag> sendLag,
+                           SortedMap<String, Long> requestsByStatus, Optional<SendLag> sendLag,
                            Optional<PowerSummary> power, double agentsPerMegawatt) {
+
+    /**
+     * How late the client sent, over every request sent so far.
+     *
+     * @param sends     requests sent
+     * @param p50Millis median lag behind the agent's due time, in ms
+     * @param p99Millis 99th percentile, in ms
+     * @param maxMillis the largest, in ms
+     * @param lateSends sends later than {@link #LATE}
+     * @param lateMeasuredSends late sends inside a measurement window: the ones that can bias a result (a cold JVM
+     *                  sends its first requests a few ms late, which the warm-up absorbs)
+     */
+    public record SendLag(long sends, double p50Millis, double p99Millis, double maxMillis, long lateSends,
+                          long lateMeasuredSends) {
+
+        /** A send later than this after its agent was due counts as late. */
+        public static final java.time.Duration LATE = java.time.Duration.ofMillis(5);
+    }
 
     /** The file {@link #writeTo(Run)} writes. */
     public static final String SUMMARY = SloResult.SUMMARY;
@@ -113,7 +128,7 @@ public record ReplayResult(TrialMetrics trial, List<TrialMetrics.TierCheck> tier
     }
 
     /** Puts {@code send_lag_ms}: sends, p50, p99, max, late sends (all, and in a window) and the threshold. */
-    static void putSendLag(ObjectNode parent, RealTimeDriver.SendLag lag) {
+    static void putSendLag(ObjectNode parent, SendLag lag) {
         ObjectNode o = parent.putObject("send_lag_ms");
         o.put("sends", lag.sends());
         number(o, "p50", lag.p50Millis());
@@ -121,7 +136,7 @@ public record ReplayResult(TrialMetrics trial, List<TrialMetrics.TierCheck> tier
         number(o, "max", lag.maxMillis());
         o.put("late_sends", lag.lateSends());
         o.put("late_measured_sends", lag.lateMeasuredSends());
-        o.put("late_threshold_ms", RealTimeDriver.LATE_SEND.toMillis());
+        o.put("late_threshold_ms", ReplayResult.SendLag.LATE.toMillis());
     }
 
     /** Writes {@code summary.json} into {@code run}. */

@@ -1,4 +1,4 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,9 +8,6 @@ import io.agentload.endpoint.FakeOpenAiServer;
 import io.agentload.endpoint.Reply;
 import io.agentload.endpoint.TestEndpoints;
 import io.agentload.power.Power;
-import io.agentload.replay.ReplayException;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Run;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Turn;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,13 +10,6 @@ import io.agentload.power.Power;
 import io.agentload.power.PowerException;
 import io.agentload.power.PowerSource;
 import io.agentload.power.PowerSummary;
-import io.agentload.replay.RealTimeDriver;
-import io.agentload.replay.ReplayException;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Run;
-import io.agentload.replay.Trial;
-import io.agentload.replay.TrialPlan;
-import io.agentload.replay.TrialRunner;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.Turn;
@@ -290,7 +283,7 @@ public final class Replay {
     }
 
     /** The seed, warm-up bounds and measurement window of every trial. */
-    public TrialPlan plan() {
+    TrialPlan plan() {
         return v.plan;
     }
 
@@ -342,7 +335,7 @@ public final class Replay {
         List<TrialMetrics> finished = TrialsTable.load(run, recorded);
         try (MeasuredPower power = MeasuredPower.start(v.power, run)) {
             TrialMetrics m;
-            Optional<RealTimeDriver.SendLag> lag = Optional.empty();
+            Optional<ReplayResult.SendLag> lag = Optional.empty();
             if (finished.isEmpty()) {
                 int next = recorded.stream().mapToInt(RequestRecord::trial).max().orElse(-1) + 1;
                 RealTimeDriver driver = driver(run, power);

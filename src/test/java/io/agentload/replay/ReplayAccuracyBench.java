@@ -1,13 +1,9 @@
-package io.agentload.bench;
+package io.agentload.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentload.cli.Main;
 import io.agentload.endpoint.Endpoint;
-import io.agentload.replay.RealTimeDriver;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Trial;
-import io.agentload.replay.TrialPlan;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Turn;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -204,7 +200,7 @@ public class ReplayAccuracyBench {
             if (Math.abs(d) > 50) worst.add(String.format(Locale.ROOT, "%.1f s: %.0f ms", r.sendTime() - t.startTime(), d));
             serverLag.add((n.get("first_token_us").asLong() - n.get("first_token_due_us").asLong()) / 1e3);
         }
-        RealTimeDriver.SendLag lag = driver.sendLag();
+        ReplayResult.SendLag lag = driver.sendLag();
         System.out.printf(Locale.ROOT, "%n  %d agents, %.0f s window (warm-up %.0f s%s): %d requests, %d ok and matched to "
                         + "the server's log, %.1f requests/s and %,.0f output tok/s in the window%n",
                 agents, t.windowSeconds(), t.windowStart() - t.startTime(), t.warmUpCut() ? ", cut" : "",
@@ -226,7 +222,7 @@ public class ReplayAccuracyBench {
         print("1 ms sleeper beside the client: late by", wakeUps);
         System.out.printf(Locale.ROOT, "  %-38s %9.3f %9s %9.3f %9.3f  (%d sends late by > %d ms, %d of them in the "
                         + "window)%n", "client send lag", lag.p50Millis(), "", lag.p99Millis(), lag.maxMillis(),
-                lag.lateSends(), RealTimeDriver.LATE_SEND.toMillis(), lag.lateMeasuredSends());
+                lag.lateSends(), ReplayResult.SendLag.LATE.toMillis(), lag.lateMeasuredSends());
         System.out.printf(Locale.ROOT, "  client CPU %.2f cores; server CPU %.2f cores, of which its engine thread "
                         + "%.2f; machine load average %.1f on %d cores%n", cores, serverCores, engineCores,
                 os.getSystemLoadAverage(), os.getAvailableProcessors());

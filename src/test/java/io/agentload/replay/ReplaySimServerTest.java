@@ -1,11 +1,9 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentload.endpoint.Endpoint;
 import io.agentload.endpoint.TestEndpoints;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Run;
 import io.agentload.sim.EngineConfig;
 import io.agentload.sim.SimServer;
 import io.agentload.trajectory.Session;

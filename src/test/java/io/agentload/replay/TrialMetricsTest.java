@@ -1,8 +1,5 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
-import io.agentload.replay.PowerMeter;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Trial;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

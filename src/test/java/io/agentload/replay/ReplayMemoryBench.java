@@ -1,11 +1,7 @@
-package io.agentload.bench;
+package io.agentload.replay;
 
 import io.agentload.endpoint.Endpoint;
 import io.agentload.endpoint.FakeOpenAiServer;
-import io.agentload.replay.RealTimeDriver;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Trial;
-import io.agentload.replay.TrialPlan;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Turn;
 import org.openjdk.jmh.annotations.Benchmark;

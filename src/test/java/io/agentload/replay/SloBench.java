@@ -1,11 +1,5 @@
-package io.agentload.bench;
+package io.agentload.replay;
 
-import io.agentload.replay.PowerMeter;
-import io.agentload.replay.RequestRecord;
-import io.agentload.replay.Run;
-import io.agentload.replay.Trial;
-import io.agentload.slo.SloTier;
-import io.agentload.slo.TrialMetrics;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;

@@ -1,11 +1,6 @@
-package io.agentload.slo;
+package io.agentload.replay;
 
 import io.agentload.power.Boundary;
-import io.agentload.replay.Run;
-import io.agentload.replay.Trial;
-import io.agentload.replay.TrialPlan;
-import io.agentload.replay.TrialRunner;
-import io.agentload.replay.VirtualTimeDriver;
 import io.agentload.sim.EngineConfig;
 import io.agentload.sim.SystemProfile;
 import io.agentload.trajectory.Session;
@@ -205,7 +200,7 @@ public final class Simulation {
     }
 
     /** The seed, warm-up bounds and measurement window of every trial. */
-    public TrialPlan plan() {
+    TrialPlan plan() {
         return plan;
     }
 
