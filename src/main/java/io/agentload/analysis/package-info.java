@@ -4,4 +4,7 @@
  * throughput and power against concurrency; Agents per Megawatt by system and tier; agentic against fixed-length
  * chat traffic. Entry points: {@link io.agentload.analysis.Analysis} and {@link io.agentload.analysis.Figure}.
  */
+@NullMarked
 package io.agentload.analysis;
+
+import org.jspecify.annotations.NullMarked;

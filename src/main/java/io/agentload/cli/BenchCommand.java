@@ -5,13 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentload.endpoint.Endpoint;
 import io.agentload.power.Boundary;
-import io.agentload.replay.Run;
-import io.agentload.sim.EngineConfig;
+import io.agentload.power.Power;
+import io.agentload.power.PowerException;
 import io.agentload.replay.Replay;
+import io.agentload.replay.Run;
 import io.agentload.replay.Simulation;
 import io.agentload.replay.SloResult;
 import io.agentload.replay.SloTier;
 import io.agentload.replay.TrialMetrics;
+import io.agentload.sim.EngineConfig;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
@@ -60,7 +62,6 @@ final class BenchCommand implements Callable<Integer> {
     static final String DEFAULT_TRAJECTORIES = "data/coding-agent-sample.parquet";
 
     /** An endpoint's trials run in real time: Artificial Analysis' 3-minute phases rather than the simulator's 10. */
-    static final int ENDPOINT_WINDOW_SECONDS = 180;
 
     /** Options that describe the simulator, meaningless for an endpoint. */
     private static final List<String> SIMULATOR_ONLY = List.of("--system", "--tensor-parallel", "--prefix-cache",
@@ -127,15 +128,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "multiply every turn's tool time (default: ${DEFAULT-VALUE})")
     double toolTimeScale;
 
-    @Option(names = "--tiers", paramLabel = "SPEC", defaultValue = Simulation.DEFAULT_TIERS,
+    @Option(names = "--tiers", paramLabel = "SPEC", defaultValue = CliDefaults.TIERS, converter = TiersConverter.class,
             description = {"tiers by minimum tok/s (default: ${DEFAULT-VALUE}); SPEED:MAX_TTFT_S[:SHARE] sets",
                     "a TTFT limit and a share of agents, e.g. 30:4,60:3:0.95"})
-    String tiers;
+    List<SloTier> tiers;
 
-    @Option(names = "--window", paramLabel = "SECONDS", defaultValue = "" + Simulation.DEFAULT_WINDOW_SECONDS,
-            description = "measurement window of each trial, virtual seconds (default: ${DEFAULT-VALUE}; with "
-                    + "--endpoint, real seconds, default " + ENDPOINT_WINDOW_SECONDS + ")")
-    double window;
+    @Option(names = "--window", paramLabel = "DURATION", defaultValue = CliDefaults.WINDOW,
+            converter = DurationConverter.class, description = "measurement window of each trial, e.g. 10m or 90s: "
+                    + "virtual time on the simulator, real time with --endpoint (default: ${DEFAULT-VALUE})")
+    Duration window;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -209,7 +210,7 @@ final class BenchCommand implements Callable<Integer> {
         Endpoint e;
         try {
             e = EndpointOptions.build(endpoint, model, api, apiKeyEnv);
-        } catch (IllegalArgumentException bad) {
+        } catch (IllegalArgumentException | PowerException bad) {
             throw new ParameterException(spec.commandLine(), bad.getMessage());
         }
         try (e) {
@@ -235,18 +236,18 @@ final class BenchCommand implements Callable<Integer> {
     /** The real-time search from the options, with a progress bar per trial and a line after each. */
     private Replay replay(Endpoint e) {
         try {
-            return progress(Replay.against(e).trajectories(trajectories).tiers(tiers).seed(seed)
-                    .duration(Duration.ofMillis(Math.round(1000 * (matched("--window") ? window : ENDPOINT_WINDOW_SECONDS))))
-                    .toolTimeScale(toolTimeScale).maxAgents(agentsMax).gpus(gpus == null ? 1 : gpus)
-                    .power(power == null ? "" : power).itlDetail(itlDetail));
-        } catch (IllegalArgumentException bad) {
+            Replay r = Replay.against(e).withTrajectories(trajectories).withTiers(tiers).withSeed(seed)
+                    .withWindow(window).withToolTimeScale(toolTimeScale).withMaxAgents(agentsMax)
+                    .withGpus(gpus == null ? 1 : gpus).withItlDetail(itlDetail);
+            return progress(power == null ? r : r.withPower(Power.source(power)));
+        } catch (IllegalArgumentException | PowerException bad) {
             throw new ParameterException(spec.commandLine(), bad.getMessage());
         }
     }
 
     private Replay progress(Replay replay) {
         PrintWriter err = spec.commandLine().getErr();
-        return replay.progress(err).onTrial(m -> {
+        return replay.withProgress(err).withTrialListener(m -> {
             err.printf("trial %d, %d agents: %s%n", m.trial(), m.agents(), replay.tiers().stream()
                     .map(t -> speed(t) + (m.check(t).passed() ? " ok" : " no")).collect(Collectors.joining(", ")));
             err.flush();
@@ -299,15 +300,16 @@ final class BenchCommand implements Callable<Integer> {
         Simulation s;
         try {
             s = Simulation.of(system, model);
-            if (tensorParallel != null) s = s.engine(c -> c.withTensorParallel(tensorParallel));
+            if (tensorParallel != null) s = s.withEngine(c -> c.withTensorParallel(tensorParallel));
             s.config().kvBlocksPerReplica();   // weights that leave no room for KV cache fail here, not in a trial
-            if (powerBoundary != null) s = s.powerBoundary(Boundary.of(powerBoundary));
-            s = s.prefixCaching(prefixCache == Switch.on).toolTimeScale(toolTimeScale).maxAgents(agentsMax)
-                    .window(window).seed(seed).tiers(tiers).itlDetail(itlDetail);
+            if (powerBoundary != null) s = s.withPowerBoundary(Boundary.of(powerBoundary));
+            s = s.withPrefixCaching(prefixCache == Switch.on).withToolTimeScale(toolTimeScale)
+                    .withMaxAgents(agentsMax).withWindow(window).withSeed(seed).withTiers(tiers)
+                    .withItlDetail(itlDetail);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        return s.trajectories(trajectories);
+        return s.withTrajectories(trajectories);
     }
 
     /** Runs the search into {@code dir} with a progress bar of trials on standard error. */
@@ -326,7 +328,7 @@ final class BenchCommand implements Callable<Integer> {
                         .map(t -> speed(t) + (m.check(t).passed() ? " ok" : " no"))
                         .collect(Collectors.joining(", ")));
             };
-            return simulation.onTrial(progress).search(dir);
+            return simulation.withTrialListener(progress).search(dir);
         }
     }
 
@@ -344,7 +346,7 @@ final class BenchCommand implements Callable<Integer> {
         root.put("model", model);
         root.put("trajectories", trajectories.toString());
         root.put("prefix_caching", prefixCache == Switch.on);
-        root.put("window_s", window);
+        root.put("window_s", window.toNanos() / 1e9);
         root.put("seed", seed);
         root.put("run_dir", dir.toString());
         root.setAll((ObjectNode) mapper.readTree(result.summaryJson()));

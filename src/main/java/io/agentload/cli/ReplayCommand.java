@@ -2,10 +2,13 @@ package io.agentload.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentload.endpoint.Endpoint;
+import io.agentload.power.Power;
+import io.agentload.power.PowerException;
 import io.agentload.power.PowerSummary;
-import io.agentload.replay.Run;
 import io.agentload.replay.Replay;
 import io.agentload.replay.ReplayResult;
+import io.agentload.replay.Run;
+import io.agentload.replay.SloTier;
 import io.agentload.replay.TrialMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,9 +59,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "RUNDIR", description = "the run folder to create")
     Path output;
 
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "3m", converter = DurationConverter.class,
+    @Option(names = {"--window", "--duration"}, paramLabel = "DURATION", defaultValue = CliDefaults.WINDOW,
+            converter = DurationConverter.class,
             description = "the measurement window, e.g. 10m or 90s (default: ${DEFAULT-VALUE})")
-    Duration duration;
+    Duration window;
 
     @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
             description = "the shortest warm-up; it lasts at least until every agent has finished a turn "
@@ -74,9 +78,9 @@ final class ReplayCommand implements Callable<Integer> {
             + "is not reported")
     String power;
 
-    @Option(names = "--tiers", paramLabel = "SPEC", defaultValue = Replay.DEFAULT_TIERS,
+    @Option(names = "--tiers", paramLabel = "SPEC", defaultValue = CliDefaults.TIERS, converter = TiersConverter.class,
             description = "tiers judging the window: 20,60,100 or SPEED:MAX_TTFT_S[:SHARE] (default: ${DEFAULT-VALUE})")
-    String tiers;
+    List<SloTier> tiers;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -121,10 +125,10 @@ final class ReplayCommand implements Callable<Integer> {
             try (Endpoint e = endpoint(endpoint)) {
                 Replay replay;
                 try {
-                    replay = Replay.against(e).trajectories(trajectories).agents(agents).duration(duration)
-                            .warmUp(warmUp, maxWarmUp).seed(seed).tiers(tiers).power(power == null ? "" : power)
-                            .itlDetail(itlDetail);
-                } catch (IllegalArgumentException bad) {
+                    replay = Replay.against(e).withTrajectories(trajectories).withAgents(agents).withWindow(window)
+                            .withWarmUp(warmUp, maxWarmUp).withSeed(seed).withTiers(tiers).withItlDetail(itlDetail);
+                    if (power != null) replay = replay.withPower(Power.source(power));
+                } catch (IllegalArgumentException | PowerException bad) {
                     throw new ParameterException(spec.commandLine(), bad.getMessage());
                 }
                 result = withProgress(replay).run(output);
@@ -146,7 +150,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private Replay withProgress(Replay replay) {
-        return progress ? replay.progress(spec.commandLine().getErr()) : replay;
+        return progress ? replay.withProgress(spec.commandLine().getErr()) : replay;
     }
 
     private static void print(PrintWriter out, Path dir, ReplayResult r) {

@@ -5,4 +5,7 @@
  * {@link io.agentload.endpoint.EndpointRequest} and {@link io.agentload.endpoint.CompletionResult}. Nothing is null
  * unless its documentation says so.
  */
+@NullMarked
 package io.agentload.endpoint;
+
+import org.jspecify.annotations.NullMarked;

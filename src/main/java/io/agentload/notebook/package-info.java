@@ -4,4 +4,7 @@
  * and tables, and the kernelspec that {@code agentload kernel install} writes. Entry points:
  * {@link io.agentload.notebook.NotebookKernel} and {@link io.agentload.notebook.KernelSpec}.
  */
+@NullMarked
 package io.agentload.notebook;
+
+import org.jspecify.annotations.NullMarked;

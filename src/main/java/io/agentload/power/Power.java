@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Power measurement in a few calls. Sample a source around a run, then normalise over the measurement window:
  * <pre>{@code
- * PowerSampler sampler = Power.source("nvidia-smi").sampler().start();
+ * PowerSampler sampler = Power.source("nvidia-smi").sampler().build();
  * // ... run the agents; note the window [t0, t1] on sampler.now() ...
  * PowerSummary power = sampler.stop().summary(t0, t1);
  * double agentsPerMw = power.agentsPerMegawatt(maxAgents);

@@ -18,7 +18,7 @@ import java.util.function.DoubleSupplier;
  * clock ({@link Builder#clock(DoubleSupplier)}) at the middle of each poll.
  *
  * <pre>{@code
- * try (PowerSampler sampler = Power.source("dcgm=http://gpu-node:9400/metrics").sampler().start()) {
+ * try (PowerSampler sampler = Power.source("dcgm=http://gpu-node:9400/metrics").sampler().build()) {
  *     ... run ...
  *     sampler.stop().write(runDir.resolve("power.parquet"));
  * }
@@ -37,7 +37,7 @@ public final class PowerSampler implements AutoCloseable {
     private int failedPolls;
     private String lastFailure;
 
-    /** Configures a sampler; {@link #start()} starts it. */
+    /** Configures a sampler; {@link #build()} starts it. */
     public static final class Builder {
         private final PowerSource source;
         private Duration interval;
@@ -57,15 +57,15 @@ public final class PowerSampler implements AutoCloseable {
 
         /**
          * Stamps samples with {@code secondsNow}, the run's clock, so they line up with request records (default:
-         * seconds since {@link #start()}).
+         * seconds since {@link #build()}).
          */
         public Builder clock(DoubleSupplier secondsNow) {
             this.clock = Objects.requireNonNull(secondsNow, "clock");
             return this;
         }
 
-        /** Starts polling now (the first poll runs at once), or, for the model, starts accepting its feed. */
-        public PowerSampler start() {
+        /** The sampler, polling from now (the first poll runs at once), or, for the model, accepting its feed. */
+        public PowerSampler build() {
             DoubleSupplier c = clock;
             if (c == null) {
                 long origin = System.nanoTime();
@@ -91,7 +91,7 @@ public final class PowerSampler implements AutoCloseable {
         } else {
             this.model = null;
             ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "agentload-power-" + source.kind());
+                Thread t = new Thread(r, "agentload-power-" + source.kind().label());
                 t.setDaemon(true);
                 return t;
             });
@@ -109,7 +109,7 @@ public final class PowerSampler implements AutoCloseable {
             synchronized (this) {
                 polls++;
                 for (Poller.Reading r : readings) {
-                    samples.add(new PowerSample(t, r.device(), r.watts(), r.energyJoules(), source.kind(), source.boundary()));
+                    samples.add(new PowerSample(t, r.device(), r.watts(), r.energyJoules(), source.kind().label(), source.boundary()));
                 }
             }
         } catch (InterruptedException e) {
@@ -120,7 +120,7 @@ public final class PowerSampler implements AutoCloseable {
                 polls++;
                 failedPolls++;
                 lastFailure = describe(e);
-                samples.add(PowerSample.gap(t, PowerSample.ALL_DEVICES, source.kind(), source.boundary()));
+                samples.add(PowerSample.gap(t, PowerSample.ALL_DEVICES, source.kind().label(), source.boundary()));
             }
         }
     }

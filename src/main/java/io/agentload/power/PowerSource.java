@@ -47,6 +47,36 @@ public final class PowerSource {
     private final Duration defaultInterval;
     private final Supplier<Poller> poller;
 
+    /** What a source reads: a kind of meter, a stated figure or the simulator's model. */
+    public enum Kind {
+        /** Every GPU's {@code power.draw.average} from {@code nvidia-smi}, measured. */
+        NVIDIA_SMI(PowerSource.NVIDIA_SMI),
+        /** A dcgm-exporter's GPU power or energy counters, measured. */
+        DCGM(PowerSource.DCGM),
+        /** A BMC or rack manager over Redfish, measured. */
+        REDFISH(PowerSource.REDFISH),
+        /** A stated figure, not measured. */
+        CONSTANT(PowerSource.CONSTANT),
+        /** The simulator's power model, not measured. */
+        MODEL(PowerSource.MODEL);
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /** The name a {@code --power} spec and {@code power.parquet}'s {@code source} column use. */
+        public String label() {
+            return label;
+        }
+
+        static Kind of(String label) {
+            for (Kind k : values()) if (k.label.equals(label)) return k;
+            throw new IllegalArgumentException("unknown power source kind " + label);
+        }
+    }
+
     private PowerSource(String kind, String spec, Boundary boundary, Duration defaultInterval, Supplier<Poller> poller) {
         this.kind = kind;
         this.spec = spec;
@@ -138,9 +168,9 @@ public final class PowerSource {
         return MEASURED.contains(kind);
     }
 
-    /** The kind of source: {@code nvidia-smi}, {@code dcgm}, {@code redfish}, {@code constant} or {@code model}. */
-    public String kind() {
-        return kind;
+    /** The kind of source. */
+    public Kind kind() {
+        return Kind.of(kind);
     }
 
     /** What this source's readings include (the simulator's model reports {@link Boundary#GPU} as well). */

@@ -4,4 +4,7 @@
  * energy, coverage and Agents per Megawatt over a measurement window. Entry points: {@link io.agentload.power.Power}
  * and {@link io.agentload.power.PowerSampler}.
  */
+@NullMarked
 package io.agentload.power;
+
+import org.jspecify.annotations.NullMarked;

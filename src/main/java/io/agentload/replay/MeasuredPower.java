@@ -49,7 +49,7 @@ final class MeasuredPower implements AutoCloseable {
         Path file = run.dir().resolve(FILE);
         List<PowerSample> earlier = Files.exists(file) ? Power.read(file).samples() : List.of();
         long origin = System.nanoTime() - Duration.between(run.startedAt(), Instant.now()).toNanos();
-        PowerSampler sampler = source.sampler().clock(() -> (System.nanoTime() - origin) / 1e9).start();
+        PowerSampler sampler = source.sampler().clock(() -> (System.nanoTime() - origin) / 1e9).build();
         return new MeasuredPower(source, sampler, earlier);
     }
 
@@ -113,8 +113,8 @@ final class MeasuredPower implements AutoCloseable {
 
     /** {@code gpu, measured (nvidia-smi)}: the boundary, how the figure was obtained and the source. */
     private String reading(PowerSummary s) {
-        String how = s.measured() ? "measured" : source.kind().equals("constant") ? "stated" : "modelled";
-        return s.boundary().label() + ", " + how + " (" + source.kind() + ")";
+        String how = s.measured() ? "measured" : source.kind() == PowerSource.Kind.CONSTANT ? "stated" : "modelled";
+        return s.boundary().label() + ", " + how + " (" + source.kind().label() + ")";
     }
 
     @Override

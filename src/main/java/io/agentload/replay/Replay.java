@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentload.endpoint.Endpoint;
-import io.agentload.power.Power;
-import io.agentload.power.PowerException;
 import io.agentload.power.PowerSource;
 import io.agentload.power.PowerSummary;
 import io.agentload.trajectory.Session;
@@ -37,14 +35,15 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * Endpoint endpoint = Endpoint.builder().baseUrl("http://gpu-node:8000/v1").model("Qwen/Qwen3-32B").build();
- * ReplayResult r = Replay.against(endpoint).trajectories(turns).agents(64).duration(Duration.ofMinutes(2)).run(dir);
+ * ReplayResult r = Replay.against(endpoint).withTrajectories(turns).withAgents(64).withWindow(Duration.ofMinutes(2))
+ *         .run(dir);
  * r.trial().ttft().p90(); r.requestsByStatus(); r.agentsPerMegawatt();
  * }</pre>
  *
- * <p>Each method returns a changed copy. Defaults: a 3-minute measurement window (Artificial Analysis' phase length)
- * after a warm-up that lasts until every agent has finished a turn (at most 10 minutes); seed 1; tiers 20, 60 and
- * 100 tok/s; no power source, so Agents per Megawatt is absent rather than guessed; for the search, 1 GPU and up to
- * 65,536 agents.
+ * <p>A replay is an immutable value: each {@code with*} method returns a changed copy. Defaults, the same as
+ * {@link Simulation}'s: a ten-minute measurement window after a warm-up that lasts until every agent has finished a
+ * turn (at most ten minutes); seed 1; tiers {@link SloTier#defaults()}; no power source, so Agents per Megawatt is
+ * absent rather than guessed; for the search, 1 GPU and up to 65,536 agents.
  *
  * <p>Before a run or a resumed run touches its folder, the endpoint must be up and list the model at
  * {@code GET /v1/models} ({@link Endpoint#checkModel}): a dead endpoint, a refused key or a misspelt model stops with
@@ -56,15 +55,10 @@ import java.util.stream.Collectors;
  * finished only writes its summary; one whose trial was cut short runs a new trial with a new warm-up and the whole
  * window, and the cut trial's requests stay in the log, counted by status but not measured: the requests in flight
  * at the kill are lost, and they are the slow ones, so the cut window's figures would be biased fast. Trajectories
- * from a file are recorded by its path; sessions given in code ({@link #trajectories(Table)}, {@link #sessions}) are
+ * from a file are recorded by its path; sessions given in code ({@link #withTrajectories(Table)}, {@link #withSessions}) are
  * written into the folder as {@code sessions.parquet}, so {@link #fromRun} resumes either kind.
  */
 public final class Replay {
-
-    /** The tiers that judge trials unless {@link #tiers} says otherwise. */
-    public static final String DEFAULT_TIERS = "20,60,100";
-    /** The measurement window unless {@link #duration} says otherwise. */
-    public static final Duration DEFAULT_DURATION = Duration.ofMinutes(3);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Where a run folder keeps the sessions of a run given them in code, so that {@link #fromRun} can resume it. */
@@ -77,8 +71,8 @@ public final class Replay {
         List<Session> sessions = List.of();
         String trajectories = "";
         int agents;
-        TrialPlan plan = TrialPlan.defaults().withMeasurementSeconds(DEFAULT_DURATION.toNanos() / 1e9);
-        List<SloTier> tiers = SloTier.parse(DEFAULT_TIERS);
+        TrialPlan plan = TrialPlan.defaults();
+        List<SloTier> tiers = SloTier.defaults();
         String power = "";
         int gpus = 1;
         int maxAgents = 1 << 16;
@@ -132,23 +126,26 @@ public final class Replay {
             Path copy = dir.resolve(SESSIONS_COPY);
             if (!Files.exists(copy)) {
                 throw new ReplayException(file + ": the run replayed " + trajectories + " given in code, and " + copy
-                        + " is gone; resume it with Replay.against(endpoint).sessions(...) and the same settings");
+                        + " is gone; resume it with Replay.against(endpoint).withSessions(...) and the same settings");
             }
-            r = against(endpoint).trajectories(copy).with(c -> c.trajectories = trajectories);
+            r = against(endpoint).withTrajectories(copy).with(c -> c.trajectories = trajectories);
         } else {
             Path turns = Path.of(trajectories);
             if (!Files.exists(turns)) throw new ReplayException(file + ": the run's trajectories " + turns + " are gone");
-            r = against(endpoint).trajectories(turns);
+            r = against(endpoint).withTrajectories(turns);
         }
         r = r
-                .seed(config.path("seed").asLong())
-                .duration(seconds(config, "window_s", file))
-                .warmUp(seconds(config, "warm_up_min_s", file), seconds(config, "warm_up_max_s", file))
-                .tiers(text(config, "tiers", file))
-                .power(text(config, "power", file).equals("none") ? "" : text(config, "power", file))
-                .toolTimeScale(config.path("tool_time_scale").asDouble(1));
-        if (config.has("agents")) r = r.agents(config.path("agents").asInt());
-        if (config.has("gpus")) r = r.gpus(config.path("gpus").asInt()).maxAgents(config.path("max_agents").asInt());
+                .withSeed(config.path("seed").asLong())
+                .withWindow(seconds(config, "window_s", file))
+                .withWarmUp(seconds(config, "warm_up_min_s", file), seconds(config, "warm_up_max_s", file))
+                .withTiers(SloTier.parse(text(config, "tiers", file)))
+                .withToolTimeScale(config.path("tool_time_scale").asDouble(1));
+        String power = text(config, "power", file);
+        if (!power.equals("none")) r = r.with(c -> c.power = power);
+        if (config.has("agents")) r = r.withAgents(config.path("agents").asInt());
+        if (config.has("gpus")) {
+            r = r.withGpus(config.path("gpus").asInt()).withMaxAgents(config.path("max_agents").asInt());
+        }
         return r;
     }
 
@@ -159,7 +156,7 @@ public final class Replay {
     }
 
     /** Agents replay the sessions of this turn table (e.g. {@code Trajectories.read(file)}). */
-    public Replay trajectories(Table turns) {
+    public Replay withTrajectories(Table turns) {
         List<Session> sessions = Trajectories.sessions(turns);
         return with(c -> {
             c.sessions = sessions;
@@ -168,7 +165,7 @@ public final class Replay {
     }
 
     /** Agents replay the sessions of this turn file ({@code .parquet}, {@code .jsonl} or {@code .csv}). */
-    public Replay trajectories(Path file) {
+    public Replay withTrajectories(Path file) {
         List<Session> sessions = Trajectories.sessions(Trajectories.read(file));
         return with(c -> {
             c.sessions = sessions;
@@ -177,7 +174,7 @@ public final class Replay {
     }
 
     /** Agents replay these sessions. */
-    public Replay sessions(List<Session> sessions) {
+    public Replay withSessions(List<Session> sessions) {
         List<Session> copy = List.copyOf(sessions);
         return with(c -> {
             c.sessions = copy;
@@ -186,63 +183,50 @@ public final class Replay {
     }
 
     /** The number of concurrent agents of {@link #run}. */
-    public Replay agents(int agents) {
+    public Replay withAgents(int agents) {
         if (agents < 1) throw new IllegalArgumentException("agents " + agents + " < 1");
         return with(c -> c.agents = agents);
     }
 
-    /** The measurement window of each trial (default 3 minutes). */
-    public Replay duration(Duration window) {
-        return with(c -> c.plan = c.plan.withMeasurementSeconds(window.toNanos() / 1e9));
+    /** The measurement window of each trial (default ten minutes, as in {@link Simulation}). */
+    public Replay withWindow(Duration window) {
+        return with(c -> c.plan = c.plan.withWindow(window));
     }
 
     /** The warm-up's bounds: at least {@code min}, then until every agent has finished a turn, at most {@code max}. */
-    public Replay warmUp(Duration min, Duration max) {
-        return with(c -> c.plan = c.plan.withWarmUpSeconds(min.toNanos() / 1e9, max.toNanos() / 1e9));
+    public Replay withWarmUp(Duration min, Duration max) {
+        return with(c -> c.plan = c.plan.withWarmUp(min, max));
     }
 
     /** The seed that every agent's session order, start turn and salts derive from. */
-    public Replay seed(long seed) {
+    public Replay withSeed(long seed) {
         return with(c -> c.plan = c.plan.withSeed(seed));
     }
 
-    /** The tiers, e.g. {@code "20,60,100"} or {@code "30:4,60:3:0.95"} (see {@link SloTier#parse}). */
-    public Replay tiers(String spec) {
-        return tiers(SloTier.parse(spec));
-    }
-
     /** The tiers that judge each trial. */
-    public Replay tiers(List<SloTier> tiers) {
+    public Replay withTiers(List<SloTier> tiers) {
         if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers");
         List<SloTier> copy = List.copyOf(tiers);
         return with(c -> c.tiers = copy);
     }
 
     /**
-     * Measures power with this {@code --power} spec: {@code nvidia-smi}, {@code dcgm=URL}, {@code redfish=URL}
-     * (the node boundary), {@code constant=WATTS}; empty for none (the default).
+     * Measures power with {@code source}, e.g. {@code Power.source("dcgm=http://gpu-node:9400/metrics")} (no
+     * power source by default).
      *
-     * @throws IllegalArgumentException for a spec that does not parse, or the simulator's {@code model}
+     * @throws IllegalArgumentException for the simulator's power model, which only a simulation has
      */
-    public Replay power(String spec) {
-        String s = Objects.requireNonNull(spec, "spec").strip();
-        if (!s.isEmpty()) {
-            PowerSource source;
-            try {
-                source = Power.source(s);
-            } catch (PowerException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-            if (source.kind().equals("model")) {
-                throw new IllegalArgumentException("power source model is the simulator's; against an endpoint use "
-                        + "nvidia-smi, dcgm=URL, redfish=URL or constant=WATTS");
-            }
+    public Replay withPower(PowerSource source) {
+        if (source.kind() == PowerSource.Kind.MODEL) {
+            throw new IllegalArgumentException("power source model is the simulator's; against an endpoint use "
+                    + "nvidia-smi, dcgm=URL, redfish=URL or constant=WATTS");
         }
-        return with(c -> c.power = s);
+        String spec = source.toString();
+        return with(c -> c.power = spec);
     }
 
     /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
-    public Replay toolTimeScale(double scale) {
+    public Replay withToolTimeScale(double scale) {
         if (!(scale >= 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
         }
@@ -254,30 +238,30 @@ public final class Replay {
      * their summary; off by default, since the gaps are most of its bytes. The trials' ITL percentiles are exact
      * either way. A resumed run keeps what its folder was created with.
      */
-    public Replay itlDetail(boolean keep) {
+    public Replay withItlDetail(boolean keep) {
         return with(c -> c.itlDetail = keep);
     }
 
     /** The GPUs serving the endpoint, for agents per GPU in the search (default 1). */
-    public Replay gpus(int gpus) {
+    public Replay withGpus(int gpus) {
         if (gpus < 1) throw new IllegalArgumentException("gpus " + gpus + " < 1");
         return with(c -> c.gpus = gpus);
     }
 
     /** The largest number of agents the search tries. */
-    public Replay maxAgents(int agents) {
+    public Replay withMaxAgents(int agents) {
         if (agents < 1) throw new IllegalArgumentException("max agents " + agents + " < 1");
         return with(c -> c.maxAgents = agents);
     }
 
     /** Draws a progress bar per trial on {@code out} (standard error in the CLI). */
-    public Replay progress(PrintWriter out) {
+    public Replay withProgress(PrintWriter out) {
         Objects.requireNonNull(out, "out");
         return with(c -> c.progress = out);
     }
 
     /** Calls {@code listener} after every trial with its metrics. */
-    public Replay onTrial(Consumer<TrialMetrics> listener) {
+    public Replay withTrialListener(Consumer<TrialMetrics> listener) {
         Objects.requireNonNull(listener, "listener");
         return with(c -> c.onTrial = listener);
     }
@@ -285,6 +269,11 @@ public final class Replay {
     /** The seed, warm-up bounds and measurement window of every trial. */
     TrialPlan plan() {
         return v.plan;
+    }
+
+    /** The measurement window of each trial. */
+    public Duration window() {
+        return v.plan.window();
     }
 
     /** The tiers that judge each trial. */
@@ -296,7 +285,7 @@ public final class Replay {
     public ReplayResult run(Path dir) {
         ready(REPLAY);
         try (Run run = Run.builder(dir).config(settings(REPLAY)).hardware(hardware()).endpoint(endpointInfo())
-                .itlDetail(v.itlDetail).create()) {
+                .itlDetail(v.itlDetail).build()) {
             keepSessions(run);
             return replay(run);
         }
@@ -315,7 +304,7 @@ public final class Replay {
     public SloResult search(Path dir) {
         ready(BENCH);
         try (Run run = Run.builder(dir).config(settings(BENCH)).hardware(hardware()).endpoint(endpointInfo())
-                .itlDetail(v.itlDetail).create()) {
+                .itlDetail(v.itlDetail).build()) {
             keepSessions(run);
             return search(run);
         }

@@ -23,7 +23,7 @@ import java.util.Map;
  * package add ({@code trials.parquet}, {@code power.parquet}, {@code summary.json}, {@code report.html}).
  *
  * <pre>{@code
- * try (Run run = Run.builder(Path.of("runs/h200")).config(Map.of("tiers", "20,60,100")).create()) {
+ * try (Run run = Run.builder(Path.of("runs/h200")).config(Map.of("tiers", "20,60,100")).build()) {
  *     run.append(record);            // from a driver, while the trial runs
  * }                                  // close compacts requests.parquet
  * List<RequestRecord> records = Run.open(Path.of("runs/h200")).records();
@@ -238,8 +238,8 @@ public final class Run implements AutoCloseable {
             return this;
         }
 
-        /** Creates the folder and writes {@code run.json}. */
-        public Run create() {
+        /** Creates the folder and writes {@code run.json}: the run, open for its records. */
+        public Run build() {
             if (Files.exists(dir.resolve(MANIFEST))) {
                 throw new ReplayException(dir + " already holds a run; resume it or choose another folder");
             }

@@ -8,6 +8,7 @@ import io.agentload.trajectory.Trajectories;
 import tech.tablesaw.api.Table;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,32 +23,22 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * Table turns = Trajectories.read("data/coding-agent-sample.parquet");
- * SloResult r = Simulation.of("h200x8", "llama-3.1-70b").trajectories(turns).tiers("20,60,100").search();
+ * SloResult r = Simulation.of("h200x8", "llama-3.1-70b").withTrajectories(turns).search();
  * r.tiers().get(0).agentsPerMegawatt();
  * }</pre>
  *
- * <p>Each method returns a changed copy, so one simulation can branch into variants:
- * {@code sim.prefixCaching(false)}, {@code sim.toolTimeScale(2)},
- * {@code sim.engine(c -> c.withMaxBatchTokens(2048))}. {@link #trial(int)} runs one fixed concurrency, for curves
+ * <p>A simulation is an immutable value: each {@code with*} method returns a changed copy, so one simulation can
+ * branch into variants: {@code sim.withPrefixCaching(false)}, {@code sim.withToolTimeScale(2)},
+ * {@code sim.withEngine(c -> c.withMaxBatchTokens(2048))}. {@link #trial(int)} runs one fixed concurrency, for curves
  * of any metric against agents; {@link #search()} runs the whole concurrency search ({@link SloSearch}) and
  * {@link #search(Path)} records it in a run folder (DESIGN.md section 8).
  *
- * <p>Defaults: tiers 20, 60 and 100 tok/s; seed 1; warm-up until every agent has finished a turn and the prefix
- * cache is warm, at most 600 s; a {@value #DEFAULT_WINDOW_SECONDS}-second measurement window of virtual time;
+ * <p>Defaults, the same as {@link Replay}'s: tiers {@link SloTier#defaults()}; seed 1; warm-up until every agent has
+ * finished a turn and the prefix cache is warm, at most ten minutes; a ten-minute measurement window;
  * 1 to 65,536 agents; power at the system's boundary (the node of an 8-GPU system, the rack of an NVL72), modelled.
  * Same settings, same result: the simulator and the agents are deterministic for a seed.
  */
 public final class Simulation {
-
-    /**
-     * The measurement window, in virtual seconds, unless {@link #window(double)} says otherwise. Ten virtual minutes
-     * rather than Artificial Analysis' three: virtual time is cheap, and near capacity a longer window both halves
-     * the seed-to-seed spread of the search's answer and catches the cache-thrashing collapses a short one misses
-     * (docs/simulator.md, "How stable is the answer").
-     */
-    public static final int DEFAULT_WINDOW_SECONDS = 600;
-    /** The tiers searched unless {@link #tiers(String)} says otherwise. */
-    public static final String DEFAULT_TIERS = "20,60,100";
 
     private static final int MAX_AGENTS = 1 << 16;
 
@@ -84,57 +75,52 @@ public final class Simulation {
 
     /** A system serving a model as {@code engine} configures it. */
     public static Simulation of(EngineConfig engine) {
-        return new Simulation(Objects.requireNonNull(engine, "engine"), List.of(), "", SloTier.parse(DEFAULT_TIERS),
-                TrialPlan.defaults().withMeasurementSeconds(DEFAULT_WINDOW_SECONDS), 1, MAX_AGENTS, null, m -> { },
+        return new Simulation(Objects.requireNonNull(engine, "engine"), List.of(), "", SloTier.defaults(),
+                TrialPlan.defaults(), 1, MAX_AGENTS, null, m -> { },
                 false);
     }
 
     /** Agents replay the sessions of this turn table (e.g. {@code Trajectories.read(file)}). */
-    public Simulation trajectories(Table turns) {
+    public Simulation withTrajectories(Table turns) {
         return new Simulation(engine, Trajectories.sessions(turns), turns.name(), tiers, plan, toolTimeScale,
                 maxAgents, powerBoundary, onTrial, itlDetail);
     }
 
     /** Agents replay the sessions of this turn file: {@code .parquet}, {@code .jsonl} or {@code .csv}. */
-    public Simulation trajectories(Path file) {
+    public Simulation withTrajectories(Path file) {
         return new Simulation(engine, Trajectories.sessions(Trajectories.read(file)), file.toString(), tiers, plan,
                 toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail);
     }
 
     /** Agents replay these sessions. */
-    public Simulation sessions(List<Session> sessions) {
+    public Simulation withSessions(List<Session> sessions) {
         return new Simulation(engine, List.copyOf(sessions), "sessions", tiers, plan, toolTimeScale, maxAgents,
                 powerBoundary, onTrial, itlDetail);
     }
 
-    /** The tiers to search, e.g. {@code "20,60,100"} or {@code "30:4,60:3:0.95"} (see {@link SloTier#parse}). */
-    public Simulation tiers(String spec) {
-        return tiers(SloTier.parse(spec));
-    }
-
     /** The tiers to search. */
-    public Simulation tiers(List<SloTier> tiers) {
+    public Simulation withTiers(List<SloTier> tiers) {
         if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers to search");
         return new Simulation(engine, sessions, trajectories, List.copyOf(tiers), plan, toolTimeScale, maxAgents,
                 powerBoundary, onTrial, itlDetail);
     }
 
     /** Prefix caching on (the default, as vLLM and SGLang serve) or off. */
-    public Simulation prefixCaching(boolean on) {
-        return engine(c -> c.withPrefixCaching(on));
+    public Simulation withPrefixCaching(boolean on) {
+        return withEngine(c -> c.withPrefixCaching(on));
     }
 
     /**
      * Any change to the engine's configuration, e.g. {@code c -> c.withTensorParallel(8)} or
      * {@code c -> c.withSpeculation(3, 0.7)}.
      */
-    public Simulation engine(UnaryOperator<EngineConfig> change) {
+    public Simulation withEngine(UnaryOperator<EngineConfig> change) {
         return new Simulation(Objects.requireNonNull(change.apply(engine), "engine"), sessions, trajectories, tiers,
                 plan, toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail);
     }
 
     /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
-    public Simulation toolTimeScale(double scale) {
+    public Simulation withToolTimeScale(double scale) {
         if (!(scale >= 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
         }
@@ -143,32 +129,32 @@ public final class Simulation {
     }
 
     /** The seed that every agent's session order, start turn and salts derive from. */
-    public Simulation seed(long seed) {
+    public Simulation withSeed(long seed) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withSeed(seed), toolTimeScale, maxAgents,
                 powerBoundary, onTrial, itlDetail);
     }
 
-    /** The measurement window of each trial, in virtual seconds. */
-    public Simulation window(double seconds) {
-        return new Simulation(engine, sessions, trajectories, tiers, plan.withMeasurementSeconds(seconds),
-                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail);
+    /** The measurement window of each trial, in virtual time (default ten minutes). */
+    public Simulation withWindow(Duration window) {
+        return new Simulation(engine, sessions, trajectories, tiers, plan.withWindow(window), toolTimeScale, maxAgents,
+                powerBoundary, onTrial, itlDetail);
     }
 
-    /** The warm-up's bounds in virtual seconds (it also waits for a turn of every agent and a warm cache). */
-    public Simulation warmUp(double minSeconds, double maxSeconds) {
-        return new Simulation(engine, sessions, trajectories, tiers, plan.withWarmUpSeconds(minSeconds, maxSeconds),
-                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail);
+    /** The warm-up's bounds in virtual time (it also waits for a turn of every agent and a warm cache). */
+    public Simulation withWarmUp(Duration min, Duration max) {
+        return new Simulation(engine, sessions, trajectories, tiers, plan.withWarmUp(min, max), toolTimeScale,
+                maxAgents, powerBoundary, onTrial, itlDetail);
     }
 
     /** The largest number of agents the search tries. */
-    public Simulation maxAgents(int agents) {
+    public Simulation withMaxAgents(int agents) {
         if (agents < 1) throw new IllegalArgumentException("max agents " + agents + " < 1");
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, agents, powerBoundary,
                 onTrial, itlDetail);
     }
 
     /** Agents per Megawatt from the GPUs' power only ({@link Boundary#GPU}) or the whole system's (the default). */
-    public Simulation powerBoundary(Boundary boundary) {
+    public Simulation withPowerBoundary(Boundary boundary) {
         Boundary system = Boundary.of(engine.system().boundary());
         if (boundary != Boundary.GPU && boundary != system) {
             throw new IllegalArgumentException(engine.system().name() + " reports power at the gpu or the "
@@ -179,7 +165,7 @@ public final class Simulation {
     }
 
     /** Calls {@code listener} after every trial with its metrics, e.g. to show progress. */
-    public Simulation onTrial(Consumer<TrialMetrics> listener) {
+    public Simulation withTrialListener(Consumer<TrialMetrics> listener) {
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
                 Objects.requireNonNull(listener, "listener"), itlDetail);
     }
@@ -189,7 +175,7 @@ public final class Simulation {
      * {@code requests.parquet}), not only their summary; off by default, since the gaps are most of its bytes. The
      * trials' ITL percentiles are exact either way.
      */
-    public Simulation itlDetail(boolean keep) {
+    public Simulation withItlDetail(boolean keep) {
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
                 onTrial, keep);
     }
@@ -202,6 +188,11 @@ public final class Simulation {
     /** The seed, warm-up bounds and measurement window of every trial. */
     TrialPlan plan() {
         return plan;
+    }
+
+    /** The measurement window of each trial. */
+    public Duration window() {
+        return plan.window();
     }
 
     /** The tiers searched. */
@@ -227,7 +218,7 @@ public final class Simulation {
     public SloResult search(Path dir) {
         VirtualTimeDriver driver = driver();
         try (Run run = Run.builder(dir).config(settings()).hardware(hardware()).endpoint(endpoint())
-                .itlDetail(itlDetail).create()) {
+                .itlDetail(itlDetail).build()) {
             SloResult result = searchOver(reporting(driver)).run(run);
             driver.power().write(dir.resolve(Run.POWER));
             return result;
@@ -240,8 +231,8 @@ public final class Simulation {
 
     private VirtualTimeDriver driver() {
         if (sessions.isEmpty()) {
-            throw new IllegalStateException("no trajectories to replay: call trajectories(Trajectories.read(\"data/"
-                    + "coding-agent-sample.parquet\")) or sessions(...)");
+            throw new IllegalStateException("no trajectories to replay: call withTrajectories(Trajectories.read(\"data/"
+                    + "coding-agent-sample.parquet\")) or withSessions(...)");
         }
         VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(engine, sessions).plan(plan).toolTimeScale(toolTimeScale);
         if (powerBoundary != null) b.powerBoundary(powerBoundary);

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * an agent that waits too long on one request in ten is not served well. Artificial Analysis does not publish its
  * rule (REFERENCE.md).
  *
- * <p>Default tiers span 20 to 180 tok/s like AA-AgentPerf's; their TTFT limits follow MLPerf Inference's server
+ * <p>Known tiers span 20 to 180 tok/s like AA-AgentPerf's, and the three searched by default are 20, 60 and 100 tok/s;
+ * their TTFT limits follow MLPerf Inference's server
  * scenario, where faster output comes with tighter TTFT (REFERENCE.md, "Latency limits others use"): 20 tok/s takes
  * the most lenient limit MLPerf sets, 6 s (llama3.1-405b, whose 128K-token contexts resemble agentic prompts of up
  * to 131K tokens); 100 tok/s takes MLPerf's standard 2 s (llama2-70b, llama3.1-8b, deepseek-r1; also Vidur's P90
@@ -32,8 +33,10 @@ public record SloTier(double minOutputTokensPerSecond, double maxTtftSeconds, do
     /** The share of agents that must pass, unless a tier says otherwise. */
     public static final double DEFAULT_PERCENTILE_OF_AGENTS = 0.9;
 
-    private static final List<SloTier> DEFAULTS = List.of(
+    /** Every tier known by its speed alone, as {@link #parse} takes it. */
+    private static final List<SloTier> KNOWN = List.of(
             new SloTier(20, 6), new SloTier(60, 3), new SloTier(100, 2), new SloTier(140, 1.5), new SloTier(180, 1));
+    private static final List<SloTier> DEFAULTS = KNOWN.subList(0, 3);
 
     public SloTier {
         if (!(minOutputTokensPerSecond >= 0) || Double.isInfinite(minOutputTokensPerSecond)) {
@@ -50,7 +53,11 @@ public record SloTier(double minOutputTokensPerSecond, double maxTtftSeconds, do
         this(minOutputTokensPerSecond, maxTtftSeconds, DEFAULT_PERCENTILE_OF_AGENTS);
     }
 
-    /** The default tiers: 20, 60, 100, 140 and 180 tok/s with TTFT at most 6, 3, 2, 1.5 and 1 s. */
+    /**
+     * The tiers that {@link Simulation}, {@link Replay} and {@code agentload bench} search unless told otherwise:
+     * 20, 60 and 100 tok/s with TTFT at most 6, 3 and 2 s. 140 and 180 tok/s (TTFT 1.5 and 1 s) are known to
+     * {@link #parse} too.
+     */
     public static List<SloTier> defaults() {
         return DEFAULTS;
     }
@@ -69,9 +76,9 @@ public record SloTier(double minOutputTokensPerSecond, double maxTtftSeconds, do
                 if (parts.length > 3) throw new IllegalArgumentException("too many ':'");
                 double speed = Double.parseDouble(parts[0]);
                 if (parts.length == 1) {
-                    tiers.add(DEFAULTS.stream().filter(t -> t.minOutputTokensPerSecond() == speed).findFirst()
+                    tiers.add(KNOWN.stream().filter(t -> t.minOutputTokensPerSecond() == speed).findFirst()
                             .orElseThrow(() -> new IllegalArgumentException("no default tier at " + parts[0]
-                                    + " tok/s; write SPEED:MAX_TTFT_S (defaults: " + defaultsSpec() + ")")));
+                                    + " tok/s; write SPEED:MAX_TTFT_S (known: " + spec(KNOWN) + ")")));
                 } else {
                     double p = parts.length == 3 ? Double.parseDouble(parts[2]) : DEFAULT_PERCENTILE_OF_AGENTS;
                     tiers.add(new SloTier(speed, Double.parseDouble(parts[1]), p));
@@ -99,8 +106,9 @@ public record SloTier(double minOutputTokensPerSecond, double maxTtftSeconds, do
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
     }
 
-    private static String defaultsSpec() {
-        return DEFAULTS.stream().map(t -> number(t.minOutputTokensPerSecond()) + ":" + number(t.maxTtftSeconds()))
+    /** The tiers as {@link #parse} reads them: {@code 20:6,60:3}. */
+    static String spec(List<SloTier> tiers) {
+        return tiers.stream().map(t -> number(t.minOutputTokensPerSecond()) + ":" + number(t.maxTtftSeconds()))
                 .collect(Collectors.joining(","));
     }
 }

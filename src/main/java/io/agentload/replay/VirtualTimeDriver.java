@@ -67,7 +67,7 @@ final class VirtualTimeDriver implements TrialRunner {
                     + system.label() + " boundary, not the " + boundary.label());
         }
         this.power = Power.source(system == Boundary.RACK ? "model@rack" : "model").sampler()
-                .interval(POWER_INTERVAL).start();
+                .interval(POWER_INTERVAL).build();
     }
 
     /** A driver of agents replaying {@code sessions} against engines of {@code engine}. */

@@ -7,4 +7,7 @@
  * {@link io.agentload.replay.RequestRecord} per request, kept in a {@link io.agentload.replay.Run} folder. The
  * agents, drivers, trial phases and the search itself are package-private.
  */
+@NullMarked
 package io.agentload.replay;
+
+import org.jspecify.annotations.NullMarked;

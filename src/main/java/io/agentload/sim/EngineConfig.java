@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a system serves a model: replicas and their tensor/expert-parallel degree, scheduler limits, prefix caching,
  * efficiency factors, speculative decoding and prefill/decode disaggregation. Start from {@link #of(String, String)},
@@ -32,7 +34,7 @@ public record EngineConfig(
         double activationReserveBytes,
         Efficiency efficiency,
         Speculation speculation,
-        Disaggregation disaggregation) {
+        @Nullable Disaggregation disaggregation) {
 
     /** vLLM's token budget per step for an API server on 70+ GiB GPUs (vllm/engine/arg_utils.py defaults). */
     static final int DEFAULT_BATCH_TOKENS = 8192;
@@ -304,7 +306,7 @@ public record EngineConfig(
     }
 
     /** Separate prefill and decode replicas with a given transfer bandwidth. */
-    public EngineConfig withDisaggregation(Disaggregation d) {
+    public EngineConfig withDisaggregation(@Nullable Disaggregation d) {
         return new EngineConfig(system, model, tensorParallel, d.prefillReplicas() + d.decodeReplicas(),
                 maxBatchTokens, maxRunningSequences, prefixCaching, memoryUtilisation, activationReserveBytes,
                 efficiency, speculation, d);

@@ -50,4 +50,7 @@
  * published B200 figures do not reach; speculative acceptance is a constant rate; the KV link has no latency; power is a linear function of a utilisation
  * estimate, not a measurement. Calibration against published figures is in {@code docs/calibration.md}.
  */
+@NullMarked
 package io.agentload.sim;
+
+import org.jspecify.annotations.NullMarked;

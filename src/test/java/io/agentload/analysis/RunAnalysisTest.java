@@ -43,7 +43,7 @@ class RunAnalysisTest {
     @BeforeAll
     static void search() {
         Path dir = tmp.resolve("run");
-        try (Run run = Run.builder(dir).create()) {
+        try (Run run = Run.builder(dir).build()) {
             new KnownSystem(400, true).search(TIERS, 2, run);
         }
         agentic = Analysis.sloResult(Run.open(dir));

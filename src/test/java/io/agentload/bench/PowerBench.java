@@ -47,7 +47,7 @@ public class PowerBench {
 
     @Benchmark
     public PowerSamples modelFeedOfAnHourOfSteps() {
-        PowerSampler sampler = Power.source("model").sampler().start();
+        PowerSampler sampler = Power.source("model").sampler().build();
         PowerModelFeed feed = sampler.modelFeed();
         for (int i = 0; i < 180_000; i++) feed.record(i * 0.02, (i + 1) * 0.02, 4000 + i % 7 * 100, 7000);
         return sampler.stop();

@@ -6,6 +6,7 @@ import io.agentload.sim.SimServer;
 import io.agentload.replay.Replay;
 import io.agentload.replay.Simulation;
 import io.agentload.replay.SloResult;
+import io.agentload.replay.SloTier;
 import io.agentload.replay.TrialMetrics;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,8 +67,8 @@ public class RealVsVirtualBench {
     public SloResult bothWays() throws IOException {
         List<List<Integer>> virtual = new ArrayList<>();
         for (long s = 1; s <= virtualSeeds; s++) {
-            SloResult v = Simulation.of(ONE_H100).trajectories(SAMPLE).tiers(TIERS).window(window).warmUp(0, 120)
-                    .seed(s).search();
+            SloResult v = Simulation.of(ONE_H100).withTrajectories(SAMPLE).withTiers(SloTier.parse(TIERS)).withWindow(Duration.ofNanos(Math.round((window) * 1e9))).withWarmUp(Duration.ZERO, Duration.ofSeconds(120))
+                    .withSeed(s).search();
             virtual.add(v.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
             System.out.printf("%n  virtual time, seed %d: max agents %s after %d trials%n", s, virtual.get(virtual.size() - 1),
                     v.trials().size());
@@ -78,8 +79,8 @@ public class RealVsVirtualBench {
         try (SimServer server = SimServer.builder(ONE_H100).port(0).build().start();
              Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model(server.modelName()).noApiKey()
                      .build()) {
-            real = Replay.against(endpoint).trajectories(SAMPLE).tiers(TIERS).duration(Duration.ofSeconds(window))
-                    .warmUp(Duration.ZERO, Duration.ofSeconds(120)).seed(seed).onTrial(m -> {
+            real = Replay.against(endpoint).withTrajectories(SAMPLE).withTiers(SloTier.parse(TIERS)).withWindow(Duration.ofSeconds(window))
+                    .withWarmUp(Duration.ZERO, Duration.ofSeconds(120)).withSeed(seed).withTrialListener(m -> {
                         trials.add(m);
                         System.out.printf(Locale.ROOT, "  real-time trial %d: %d agents, TTFT p90 %.3f s%n", m.trial(),
                                 m.agents(), m.ttft().p90());

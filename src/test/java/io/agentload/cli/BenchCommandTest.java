@@ -38,7 +38,7 @@ class BenchCommandTest {
     /** One replica of Llama 3.1 8B keeps the search small. */
     private CliRunner smallBench(String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("bench", "--system", "h100x8", "--model", "llama-3.1-8b",
-                "--trajectories", sessions().toString(), "--tiers", "20,60", "--window", "30", "--agents-max", "8"));
+                "--trajectories", sessions().toString(), "--tiers", "20,60", "--window", "30s", "--agents-max", "8"));
         args.addAll(List.of(more));
         return CliRunner.run(args.toArray(String[]::new));
     }
@@ -110,7 +110,7 @@ class BenchCommandTest {
     @Test
     void theDefaultsRunTheShippedSampleOnTheDefaultSystemAndModel() throws Exception {
         assertTrue(Files.exists(Path.of(BenchCommand.DEFAULT_TRAJECTORIES)), "run from the project folder");
-        CliRunner r = CliRunner.run("bench", "--window", "20", "--agents-max", "2", "--json",
+        CliRunner r = CliRunner.run("bench", "--window", "20s", "--agents-max", "2", "--json",
                 "-o", dir.resolve("defaults").toString());
         assertEquals(0, r.exitCode(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
@@ -134,7 +134,7 @@ class BenchCommandTest {
 
         assertEquals(2, CliRunner.run("bench", "--prefix-cache", "maybe").exitCode());
         assertEquals(2, CliRunner.run("bench", "--tiers", "25").exitCode());
-        assertEquals(2, CliRunner.run("bench", "--window", "0").exitCode());
+        assertEquals(2, CliRunner.run("bench", "--window", "0s").exitCode());
         assertEquals(2, CliRunner.run("bench", "--power-boundary", "rack").exitCode());
         CliRunner tp = CliRunner.run("bench", "--system", "h100x8", "--model", "llama-3.1-70b", "--tensor-parallel", "1");
         assertEquals(2, tp.exitCode());

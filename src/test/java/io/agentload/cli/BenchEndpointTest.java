@@ -57,7 +57,7 @@ class BenchEndpointTest {
     void jsonHasTheSimulatedBenchsShapeAndCountsRequests() throws Exception {
         try (FakeOpenAiServer server = FakeOpenAiServer.start(PACED, false)) {
             Path dir = tmp.resolve("run");
-            CliRunner r = CliRunner.run(bench(server.baseUrl(), dir, "--window", "0.5", "--agents-max", "4", "--gpus", "2", "--power",
+            CliRunner r = CliRunner.run(bench(server.baseUrl(), dir, "--window", "0.5s", "--agents-max", "4", "--gpus", "2", "--power",
                     "constant=400:gpu", "--json").toArray(String[]::new));
             assertEquals(0, r.exitCode(), r.err());
             JsonNode json = JSON.readTree(r.out());
@@ -80,7 +80,7 @@ class BenchEndpointTest {
             assertTrue(json.get("send_lag_ms").get("sends").asLong() > 0);
             assertTrue(r.err().contains("trial 2, 4 agents: 20 ok"), r.err());
 
-            CliRunner text = CliRunner.run(bench(server.baseUrl(), tmp.resolve("text"), "--window", "0.5", "--agents-max", "2",
+            CliRunner text = CliRunner.run(bench(server.baseUrl(), tmp.resolve("text"), "--window", "0.5s", "--agents-max", "2",
                     "--power", "constant=1000").toArray(String[]::new));
             assertEquals(0, text.exitCode(), text.err());
             assertTrue(text.out().startsWith(server.baseUrl() + "/completions serving fake, 2 trials"), text.out());
@@ -99,7 +99,7 @@ class BenchEndpointTest {
                     {"bench", "--gpus", "8"},
                     {"bench", "--power", "nvidia-smi"},
                     bench(server.baseUrl(), tmp.resolve("b"), "--power", "model").toArray(String[]::new),
-                    {"bench", "--resume", tmp.toString(), "--window", "60"},
+                    {"bench", "--resume", tmp.toString(), "--window", "60s"},
             };
             String[] messages = {
                     "--system describes the simulator, not --endpoint",
@@ -122,7 +122,7 @@ class BenchEndpointTest {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                     "io.agentload.cli.Main"));
-            command.addAll(bench(server.baseUrl(), dir, "--agents-max", "32", "--window", "1"));
+            command.addAll(bench(server.baseUrl(), dir, "--agents-max", "32", "--window", "1s"));
             Process child = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("child.log").toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

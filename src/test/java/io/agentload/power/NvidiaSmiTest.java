@@ -144,7 +144,7 @@ class NvidiaSmiTest {
         PowerSampler sampler = Power.source("nvidia-smi=" + script).sampler()
                 .interval(Duration.ofMillis(20))
                 .clock(() -> fakeClock[0] += 0.01)
-                .start();
+                .build();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (sampler.polls() < 9 && System.nanoTime() < deadline) Thread.sleep(10);
         PowerSamples samples = sampler.stop();

@@ -22,7 +22,7 @@ class PowerSamplerTest {
         PowerSampler sampler = Power.source("constant=700:gpu").sampler()
                 .interval(Duration.ofMillis(10))
                 .clock(() -> runClock[0] += 0.005) // two reads per poll: polls land 0.01 s apart on this clock
-                .start();
+                .build();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (sampler.polls() < 20 && System.nanoTime() < deadline) Thread.sleep(5);
         PowerSamples samples = sampler.stop();
@@ -45,7 +45,7 @@ class PowerSamplerTest {
 
     @Test
     void theModelFeedBecomesExactIntervalMeansAtBothBoundaries() {
-        PowerSampler sampler = Power.source("model").sampler().interval(Duration.ofMillis(100)).start();
+        PowerSampler sampler = Power.source("model").sampler().interval(Duration.ofMillis(100)).build();
         PowerModelFeed feed = sampler.modelFeed();
 
         feed.record(0.00, 0.05, 1000, 1500);
@@ -77,7 +77,7 @@ class PowerSamplerTest {
 
     @Test
     void aRackScaleModelReportsItsSystemFigureAtTheRackBoundary() {
-        PowerSampler sampler = Power.source("model@rack").sampler().interval(Duration.ofSeconds(1)).start();
+        PowerSampler sampler = Power.source("model@rack").sampler().interval(Duration.ofSeconds(1)).build();
         sampler.modelFeed().record(0, 2, 50_000, 80_000);
         PowerSamples samples = sampler.stop();
 
@@ -91,7 +91,7 @@ class PowerSamplerTest {
 
     @Test
     void theModelFeedRefusesOverlapsAndNonsense() {
-        PowerModelFeed feed = Power.source("model").sampler().start().modelFeed();
+        PowerModelFeed feed = Power.source("model").sampler().build().modelFeed();
         feed.record(0, 1, 100, 200);
 
         assertThrows(PowerException.class, () -> feed.record(0.5, 2, 100, 200));
@@ -102,7 +102,7 @@ class PowerSamplerTest {
 
     @Test
     void aLongModelledRunStaysOneSamplePerIntervalAndBoundary() {
-        PowerSampler sampler = Power.source("model").sampler().start();
+        PowerSampler sampler = Power.source("model").sampler().build();
         PowerModelFeed feed = sampler.modelFeed();
         // one hour of 20 ms engine steps alternating between 400 W and 700 W of GPU power
         IntStream.range(0, 180_000).forEach(i -> feed.record(i * 0.02, (i + 1) * 0.02, i % 2 == 0 ? 400 : 700, 1000));

@@ -24,7 +24,8 @@ class PowerSourceTest {
     @Test
     void parsesEveryForm() {
         PowerSource smi = parse("nvidia-smi");
-        assertEquals("nvidia-smi", smi.kind());
+        assertEquals(PowerSource.Kind.NVIDIA_SMI, smi.kind());
+        assertEquals("nvidia-smi", smi.kind().label());
         assertEquals(Boundary.GPU, smi.boundary());
         assertTrue(smi.measured());
         assertEquals(Duration.ofMillis(200), smi.defaultInterval());

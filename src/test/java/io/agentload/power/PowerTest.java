@@ -23,7 +23,7 @@ class PowerTest {
         Files.setPosixFilePermissions(nvidiaSmi, PosixFilePermissions.fromString("rwx------"));
         double maxAgents = 2.8;
 
-        PowerSampler sampler = Power.source("nvidia-smi=" + nvidiaSmi).sampler().start();
+        PowerSampler sampler = Power.source("nvidia-smi=" + nvidiaSmi).sampler().build();
         while (sampler.polls() < 1) Thread.sleep(20); // warm-up: the first reading opens each GPU's series
         double t0 = sampler.now();
         while (sampler.polls() < 6) Thread.sleep(20);

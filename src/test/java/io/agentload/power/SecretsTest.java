@@ -29,14 +29,14 @@ class SecretsTest {
         try (MockWebServer good = RedfishTest.bmc("Authorization", okhttp3.Credentials.basic("monitor", PASSWORD));
              MockWebServer refusing = RedfishTest.bmc("X-Auth-Token", "another-token")) {
             PowerSource source = PowerSource.parse("redfish=" + good.url("/redfish/v1/Chassis/1U/Power"), env);
-            PowerSampler sampler = source.sampler().interval(Duration.ofMillis(20)).start();
+            PowerSampler sampler = source.sampler().interval(Duration.ofMillis(20)).build();
             while (sampler.polls() < 3) Thread.sleep(10);
             PowerSamples samples = sampler.stop();
             Path file = samples.write(dir.resolve("power.parquet"));
 
             PowerSource refused = PowerSource.parse("redfish=" + refusing.url("/redfish/v1/Chassis/1U/Power"),
                     Map.of(HttpGet.REDFISH_TOKEN, TOKEN));
-            PowerSampler failing = refused.sampler().interval(Duration.ofMillis(20)).start();
+            PowerSampler failing = refused.sampler().interval(Duration.ofMillis(20)).build();
             while (failing.failedPolls() < 2) Thread.sleep(10);
             failing.stop();
 

@@ -105,7 +105,7 @@ class RealTimeDriverTest {
     void theJavadocExampleRecordsATrialInARunFolder(@TempDir Path dir) throws IOException {
         try (FakeOpenAiServer server = FakeOpenAiServer.start(PACED, false);
              Endpoint endpoint = endpoint(server.baseUrl());
-             Run run = Run.builder(dir.resolve("run")).create()) {
+             Run run = Run.builder(dir.resolve("run")).build()) {
             List<Session> sessions = SESSIONS;
             RealTimeDriver driver = RealTimeDriver.builder(endpoint, sessions).plan(PLAN).clock(run.startedAt()).build();
             Trial trial = driver.run(0, 4, run::append);

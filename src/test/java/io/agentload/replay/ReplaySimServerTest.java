@@ -67,8 +67,8 @@ class ReplaySimServerTest {
         try (SimServer server = SimServer.builder(ONE_H100).port(0).firstTokenLog(log).build().start();
              Endpoint endpoint = TestEndpoints.withKey(server.baseUrl(), server.modelName(), "SIM_KEY", key)) {
             Path dir = tmp.resolve("run");
-            ReplayResult result = Replay.against(endpoint).sessions(sessions).agents(12).duration(Duration.ofSeconds(3))
-                    .warmUp(Duration.ZERO, Duration.ofSeconds(20)).run(dir);
+            ReplayResult result = Replay.against(endpoint).withSessions(sessions).withAgents(12).withWindow(Duration.ofSeconds(3))
+                    .withWarmUp(Duration.ZERO, Duration.ofSeconds(20)).run(dir);
             server.close();
 
             List<RequestRecord> records = Run.open(dir).records();
@@ -126,8 +126,8 @@ class ReplaySimServerTest {
              Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model(server.modelName()).noApiKey()
                      .build()) {
             Path dir = tmp.resolve("search");
-            SloResult r = Replay.against(endpoint).sessions(sessions).tiers("20:1").duration(Duration.ofMillis(1500))
-                    .warmUp(Duration.ZERO, Duration.ofSeconds(3)).maxAgents(16).gpus(1).search(dir);
+            SloResult r = Replay.against(endpoint).withSessions(sessions).withTiers(SloTier.parse("20:1")).withWindow(Duration.ofMillis(1500))
+                    .withWarmUp(Duration.ZERO, Duration.ofSeconds(3)).withMaxAgents(16).withGpus(1).search(dir);
 
             SloResult.TierResult tier = r.tiers().get(0);
             assertFalse(tier.capped(), "2 running sequences cannot serve 16 agents within 1 s of TTFT");

@@ -53,8 +53,8 @@ class ReplayTest {
     }
 
     static Replay replay(Endpoint endpoint) {
-        return Replay.against(endpoint).sessions(sessions(5)).agents(4).duration(Duration.ofMillis(800))
-                .warmUp(Duration.ZERO, Duration.ofSeconds(5)).seed(9);
+        return Replay.against(endpoint).withSessions(sessions(5)).withAgents(4).withWindow(Duration.ofMillis(800))
+                .withWarmUp(Duration.ZERO, Duration.ofSeconds(5)).withSeed(9);
     }
 
     private static JsonNode summary(Path dir) throws IOException {
@@ -66,7 +66,7 @@ class ReplayTest {
         try (FakeOpenAiServer server = FakeOpenAiServer.start(PACED, false);
              Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("fake").noApiKey().build()) {
             Path dir = tmp.resolve("run");
-            ReplayResult r = Replay.against(endpoint).sessions(sessions(5)).agents(4).duration(Duration.ofSeconds(1))
+            ReplayResult r = Replay.against(endpoint).withSessions(sessions(5)).withAgents(4).withWindow(Duration.ofSeconds(1))
                     .run(dir);
 
             assertEquals(4, r.trial().agents());
@@ -124,7 +124,7 @@ class ReplayTest {
         try (FakeOpenAiServer server = FakeOpenAiServer.start(PACED, false);
              Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("fake").noApiKey().build()) {
             Path dir = tmp.resolve("power");
-            ReplayResult r = replay(endpoint).power("constant=2000:node").run(dir);
+            ReplayResult r = replay(endpoint).withPower(Power.source("constant=2000:node")).run(dir);
 
             assertEquals(2000, r.power().orElseThrow().meanWatts(), 1e-9);
             assertEquals(2000 * r.trial().windowSeconds(), r.power().get().energyJoules(), 1e-6);
@@ -190,11 +190,11 @@ class ReplayTest {
             assertTrue(again.sendLag().isEmpty());
             assertTrue(Files.exists(dir.resolve("summary.json")));
 
-            ReplayException other = assertThrows(ReplayException.class, () -> replay(endpoint).agents(5).resume(dir));
+            ReplayException other = assertThrows(ReplayException.class, () -> replay(endpoint).withAgents(5).resume(dir));
             assertEquals(dir.resolve("run.json") + ": config.agents is 4, this run's is 5; resume with the same "
                     + "settings (or start a new run folder)", other.getMessage());
             ReplayException trajectories = assertThrows(ReplayException.class,
-                    () -> replay(endpoint).sessions(sessions(4)).resume(dir));
+                    () -> replay(endpoint).withSessions(sessions(4)).resume(dir));
             assertTrue(trajectories.getMessage().contains("config.sessions is 5, this run's is 4"), trajectories.getMessage());
 
             Files.delete(dir.resolve("summary.json"));
@@ -204,7 +204,7 @@ class ReplayTest {
             Files.delete(dir.resolve("sessions.parquet"));
             ReplayException gone = assertThrows(ReplayException.class, () -> Replay.fromRun(dir, endpoint));
             assertEquals(dir.resolve("run.json") + ": the run replayed sessions given in code, and "
-                    + dir.resolve("sessions.parquet") + " is gone; resume it with Replay.against(endpoint).sessions(...) "
+                    + dir.resolve("sessions.parquet") + " is gone; resume it with Replay.against(endpoint).withSessions(...) "
                     + "and the same settings", gone.getMessage());
         }
     }
@@ -215,8 +215,8 @@ class ReplayTest {
              Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("fake").noApiKey().build()) {
             Path dir = tmp.resolve("bench");
             List<Integer> trials = new ArrayList<>();
-            SloResult r = replay(endpoint).tiers("20:0.05").maxAgents(4).gpus(2).power("constant=500:gpu")
-                    .onTrial(m -> trials.add(m.agents())).search(dir);
+            SloResult r = replay(endpoint).withTiers(SloTier.parse("20:0.05")).withMaxAgents(4).withGpus(2).withPower(Power.source("constant=500:gpu"))
+                    .withTrialListener(m -> trials.add(m.agents())).search(dir);
 
             assertEquals(List.of(1, 2, 4), trials, "a fast server passes every trial up to the cap");
             assertEquals(4, r.tiers().get(0).maxAgents());

@@ -61,7 +61,7 @@ class RunTest {
     void recordsRoundTripExactlyThroughRequestsParquet() throws IOException {
         Path dir = tmp.resolve("run");
         List<RequestRecord> written = records(0, 25);
-        try (Run run = Run.builder(dir).config(Map.of("agents", 8)).itlDetail(true).create()) {
+        try (Run run = Run.builder(dir).config(Map.of("agents", 8)).itlDetail(true).build()) {
             written.forEach(run::append);
             assertEquals(written, run.records(), "buffered records are visible before the flush");
         }
@@ -75,10 +75,10 @@ class RunTest {
     void byDefaultEachRequestKeepsItsGapsInBriefAndEveryGapOnlyWhenAsked() throws IOException {
         List<RequestRecord> written = records(0, 25);
         Path brief = tmp.resolve("brief"), detail = tmp.resolve("detail");
-        try (Run run = Run.builder(brief).create()) {
+        try (Run run = Run.builder(brief).build()) {
             written.forEach(run::append);
         }
-        try (Run run = Run.builder(detail).itlDetail(true).create()) {
+        try (Run run = Run.builder(detail).itlDetail(true).build()) {
             written.forEach(run::append);
         }
         assertFalse(Run.open(brief).itlDetail());
@@ -128,7 +128,7 @@ class RunTest {
     void aKilledRunKeepsEveryAppendedRecordAndResumes() throws IOException {
         Path dir = tmp.resolve("killed");
         List<RequestRecord> first = records(0, 7);
-        Run run = Run.builder(dir).flushEvery(3, Duration.ofHours(1)).create();
+        Run run = Run.builder(dir).flushEvery(3, Duration.ofHours(1)).build();
         first.forEach(run::append);
         // Killed here: never closed. Two full parts of three are on disk; the seventh record is only in the journal.
         assertEquals(List.of("part-00000.parquet", "part-00001.parquet", "part-00002.journal"), names(parts(dir)));
@@ -161,7 +161,7 @@ class RunTest {
     void aJournalLineCutByAKillIsLeftOutAndABrokenLineIsNamed() throws IOException {
         Path dir = tmp.resolve("cut");
         List<RequestRecord> written = records(0, 3);
-        Run run = Run.builder(dir).flushEvery(100, Duration.ofHours(1)).create();
+        Run run = Run.builder(dir).flushEvery(100, Duration.ofHours(1)).build();
         written.forEach(run::append);
         Path journal = dir.resolve("requests").resolve("part-00000.journal");
         String text = Files.readString(journal);
@@ -177,7 +177,7 @@ class RunTest {
     @Test
     void journalsKeepTheGapsOnlyWhenTheRunDoesAndJournalsOfOlderRunsStillRead() throws IOException {
         Path dir = tmp.resolve("journals");
-        Run run = Run.builder(dir).flushEvery(100, Duration.ofHours(1)).create();
+        Run run = Run.builder(dir).flushEvery(100, Duration.ofHours(1)).build();
         records(0, 2).forEach(run::append);
         Path journal = dir.resolve("requests").resolve("part-00000.journal");
         String text = Files.readString(journal);
@@ -200,7 +200,7 @@ class RunTest {
     void aJournalWhosePartWasWrittenIsNotReadTwice() throws IOException {
         Path dir = tmp.resolve("stale-journal");
         List<RequestRecord> written = records(0, 4);
-        Run run = Run.builder(dir).flushEvery(2, Duration.ofHours(1)).create();
+        Run run = Run.builder(dir).flushEvery(2, Duration.ofHours(1)).build();
         written.subList(0, 3).forEach(run::append);
         Path journal = dir.resolve("requests").resolve("part-00001.journal");
         Files.copy(journal, tmp.resolve("saved.journal"));
@@ -224,7 +224,7 @@ class RunTest {
         Path dir = tmp.resolve("compaction");
         Path saved = tmp.resolve("saved.parquet");
         List<RequestRecord> written = records(0, 4);
-        try (Run run = Run.builder(dir).flushEvery(2, Duration.ofHours(1)).create()) {
+        try (Run run = Run.builder(dir).flushEvery(2, Duration.ofHours(1)).build()) {
             written.forEach(run::append);
             Files.copy(parts(dir).get(0), saved);
         }
@@ -241,7 +241,7 @@ class RunTest {
     @Test
     void driversMayAppendFromManyThreads() throws InterruptedException {
         Path dir = tmp.resolve("threads");
-        try (Run run = Run.builder(dir).flushEvery(97, Duration.ofHours(1)).create()) {
+        try (Run run = Run.builder(dir).flushEvery(97, Duration.ofHours(1)).build()) {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 List<RequestRecord> mine = records(t, 500);
@@ -268,7 +268,7 @@ class RunTest {
                 .endpoint(Map.of("url", "https://alice:hunter2@example.test/v1?api_key=q-SECRET&x=1",
                         "model", "llama", "note", "key " + key))
                 .hardware(Map.of("system", "h200x8"))
-                .create()) {
+                .build()) {
             run.append(records(0, 1).get(0));
         }
         String manifest = Files.readString(dir.resolve("run.json"));
@@ -300,7 +300,7 @@ class RunTest {
                 BooleanColumn.create("passed", true, false),
                 StringColumn.create("boundary", "gpu, modelled", ""));
         t.intColumn("agents").setMissing(1);
-        try (Run run = Run.builder(dir).create()) {
+        try (Run run = Run.builder(dir).build()) {
             run.writeTable("trials.parquet", t);
             Table back = run.readTable("trials.parquet");
             assertEquals(List.of("agents", "salt", "share", "passed", "boundary"), back.columnNames());
@@ -317,8 +317,8 @@ class RunTest {
     @Test
     void badFoldersAndFilesGiveMessagesNamingThem() throws IOException {
         Path dir = tmp.resolve("bad");
-        Run.builder(dir).create().close();
-        ReplayException exists = assertThrows(ReplayException.class, () -> Run.builder(dir).create());
+        Run.builder(dir).build().close();
+        ReplayException exists = assertThrows(ReplayException.class, () -> Run.builder(dir).build());
         assertTrue(exists.getMessage().contains(dir.toString()), exists.getMessage());
         ReplayException notRun = assertThrows(ReplayException.class, () -> Run.open(tmp.resolve("nothing")));
         assertTrue(notRun.getMessage().contains("run.json"), notRun.getMessage());

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -74,8 +75,8 @@ public class SimulationBench {
 
     @Benchmark
     public SloResult defaultBench(RunFolder folder) {
-        folder.result = Simulation.of("h200x8", "llama-3.1-70b").trajectories(Path.of("data/coding-agent-sample.parquet"))
-                .tiers("20,60,100").window(600).search(folder.dir.resolve("run"));
+        folder.result = Simulation.of("h200x8", "llama-3.1-70b").withTrajectories(Path.of("data/coding-agent-sample.parquet"))
+                .withTiers(SloTier.parse("20,60,100")).withWindow(Duration.ofSeconds(600)).search(folder.dir.resolve("run"));
         return folder.result;
     }
 

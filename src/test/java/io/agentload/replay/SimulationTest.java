@@ -14,6 +14,7 @@ import tech.tablesaw.api.Table;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,8 +61,8 @@ class SimulationTest {
 
     /** Llama 3.1 70B on one replica of four GPUs of {@code system}. */
     private static Simulation seventyB(String system) {
-        return Simulation.of(system, "llama-3.1-70b").engine(c -> c.withTensorParallel(4).withReplicas(1)).sessions(SESSIONS)
-                .tiers("20").window(60).maxAgents(128);
+        return Simulation.of(system, "llama-3.1-70b").withEngine(c -> c.withTensorParallel(4).withReplicas(1)).withSessions(SESSIONS)
+                .withTiers(SloTier.parse("20")).withWindow(Duration.ofSeconds(60)).withMaxAgents(128);
     }
 
     private static int maxAgents(Simulation s) {
@@ -70,7 +71,7 @@ class SimulationTest {
 
     @Test
     void aFasterTierNeverAdmitsMoreAgents() {
-        SloResult r = seventyB("h100x8").tiers("20:6,40:6").search();
+        SloResult r = seventyB("h100x8").withTiers(SloTier.parse("20:6,40:6")).search();
         int slow = r.tiers().get(0).maxAgents(), fast = r.tiers().get(1).maxAgents();
         assertTrue(fast < slow, "40 tok/s admits " + fast + ", 20 tok/s " + slow);
         assertTrue(fast > 0);
@@ -89,15 +90,15 @@ class SimulationTest {
 
     @Test
     void prefixCachingAdmitsMoreAgentsOnAgenticTraffic() {
-        int on = maxAgents(seventyB("h100x8")), off = maxAgents(seventyB("h100x8").prefixCaching(false));
+        int on = maxAgents(seventyB("h100x8")), off = maxAgents(seventyB("h100x8").withPrefixCaching(false));
         assertTrue(on > 2 * off, "prefix caching on " + on + ", off " + off);
     }
 
     @Test
     void longerToolTimeAdmitsMoreAgentsWhenComputeBinds() {
         // Short contexts and 40 tok/s: the GPUs run out of speed long before the KV cache runs out of room.
-        Simulation base = seventyB("h100x8").sessions(SHORT).tiers("40:6");
-        int usual = maxAgents(base), slowTools = maxAgents(base.toolTimeScale(3));
+        Simulation base = seventyB("h100x8").withSessions(SHORT).withTiers(SloTier.parse("40:6"));
+        int usual = maxAgents(base), slowTools = maxAgents(base.withToolTimeScale(3));
         assertTrue(slowTools > 1.3 * usual, "tools 3x slower " + slowTools + ", as recorded " + usual);
     }
 
@@ -106,21 +107,21 @@ class SimulationTest {
         // Long contexts fill four H100s' KV cache with about a dozen agents: every agent's context must stay cached
         // through its tool time for its next turn to hit, so idle agents cost as much cache as busy ones.
         Simulation base = seventyB("h100x8");
-        int usual = maxAgents(base), slowTools = maxAgents(base.toolTimeScale(3));
+        int usual = maxAgents(base), slowTools = maxAgents(base.withToolTimeScale(3));
         assertTrue(slowTools <= 1.2 * usual, "tools 3x slower " + slowTools + ", as recorded " + usual);
     }
 
     @Test
     void aBiggerModelAdmitsFewerAgents() {
-        Simulation small = Simulation.of("h100x8", "llama-3.1-8b").engine(c -> c.withTensorParallel(4).withReplicas(1))
-                .sessions(SESSIONS).tiers("20").window(60).maxAgents(128);
+        Simulation small = Simulation.of("h100x8", "llama-3.1-8b").withEngine(c -> c.withTensorParallel(4).withReplicas(1))
+                .withSessions(SESSIONS).withTiers(SloTier.parse("20")).withWindow(Duration.ofSeconds(60)).withMaxAgents(128);
         int eightB = maxAgents(small), seventy = maxAgents(seventyB("h100x8"));
         assertTrue(seventy < eightB, "70B " + seventy + ", 8B " + eightB + " on the same four H100s");
     }
 
     @Test
     void theSameSeedGivesTheSameSearch() {
-        Simulation s = seventyB("h100x8").tiers("20,60").seed(9);
+        Simulation s = seventyB("h100x8").withTiers(SloTier.parse("20,60")).withSeed(9);
         SloResult a = s.search(), b = s.search();
         assertEquals(a.summaryJson(), b.summaryJson());
         assertEquals(a.trials().stream().map(TrialMetrics::toString).toList(),
@@ -131,7 +132,7 @@ class SimulationTest {
     void aSearchIntoARunFolderWritesEveryFileAndTheModelledPower() throws Exception {
         List<TrialMetrics> seen = new java.util.ArrayList<>();
         Path run = dir.resolve("run");
-        SloResult r = seventyB("h100x8").onTrial(seen::add).search(run);
+        SloResult r = seventyB("h100x8").withTrialListener(seen::add).search(run);
 
         for (String f : List.of("run.json", "requests.parquet", "trials.parquet", "power.parquet", "summary.json",
                 "report.html")) {
@@ -160,7 +161,7 @@ class SimulationTest {
         Path brief = dir.resolve("brief"), detail = dir.resolve("detail");
         Simulation s = seventyB("h100x8");
         SloResult searched = s.search(brief);
-        SloResult withGaps = s.itlDetail(true).search(detail);
+        SloResult withGaps = s.withItlDetail(true).search(detail);
         SloResult readBrief = SloResult.read(Run.open(brief)), readDetail = SloResult.read(Run.open(detail));
         assertEquals(searched.trials().size(), readBrief.trials().size());
         for (int i = 0; i < searched.trials().size(); i++) {
@@ -194,7 +195,7 @@ class SimulationTest {
     @Tag("slow")
     void theDocumentedDefaultBenchFindsWhatTheDocsSay() {
         Table turns = Trajectories.read("data/coding-agent-sample.parquet");
-        SloResult r = Simulation.of("h200x8", "llama-3.1-70b").trajectories(turns).tiers("20,60,100").search();
+        SloResult r = Simulation.of("h200x8", "llama-3.1-70b").withTrajectories(turns).withTiers(SloTier.parse("20,60,100")).search();
         assertEquals(List.of(126, 26, 2), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
         assertEquals(16_595.3, r.tiers().get(0).agentsPerMegawatt(), 0.5);
         assertEquals(7_592.5, r.tiers().get(0).power().meanWatts(), 0.5);
@@ -205,8 +206,8 @@ class SimulationTest {
 
     @Test
     void oneTrialAtAFixedConcurrencyForCurves() {
-        TrialMetrics m = Simulation.of("h100x8", "llama-3.1-70b").trajectories(Trajectories.table(
-                SESSIONS.stream().flatMap(s -> s.turns().stream()).toList())).window(30).trial(6);
+        TrialMetrics m = Simulation.of("h100x8", "llama-3.1-70b").withTrajectories(Trajectories.table(
+                SESSIONS.stream().flatMap(s -> s.turns().stream()).toList())).withWindow(Duration.ofSeconds(30)).trial(6);
         assertEquals(6, m.agents());
         assertEquals(30, m.windowSeconds(), 1e-9);
         assertTrue(m.cachedTokenRatio() > 0.8, "agentic prompts are mostly cached: " + m.cachedTokenRatio());
@@ -217,12 +218,12 @@ class SimulationTest {
     void misuseSaysWhatToDo() {
         IllegalStateException none = assertThrows(IllegalStateException.class,
                 () -> Simulation.of("h100x8", "llama-3.1-8b").trial(1));
-        assertTrue(none.getMessage().contains("trajectories("), none.getMessage());
+        assertTrue(none.getMessage().contains("withTrajectories("), none.getMessage());
         IllegalArgumentException rack = assertThrows(IllegalArgumentException.class,
-                () -> Simulation.of("h100x8", "llama-3.1-8b").powerBoundary(Boundary.RACK));
+                () -> Simulation.of("h100x8", "llama-3.1-8b").withPowerBoundary(Boundary.RACK));
         assertEquals("h100x8 reports power at the gpu or the node boundary, not the rack", rack.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Simulation.of("h100x8", "llama-3.1-8b").toolTimeScale(-1));
+        assertThrows(IllegalArgumentException.class, () -> Simulation.of("h100x8", "llama-3.1-8b").withToolTimeScale(-1));
         assertThrows(IllegalArgumentException.class, () -> Simulation.of("h100x8", "deepseek-v3"));
-        assertFalse(Simulation.of("h100x8", "llama-3.1-8b").prefixCaching(false).config().prefixCaching());
+        assertFalse(Simulation.of("h100x8", "llama-3.1-8b").withPrefixCaching(false).config().prefixCaching());
     }
 }

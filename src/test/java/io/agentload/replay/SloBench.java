@@ -53,7 +53,7 @@ public class SloBench {
         metrics = TrialMetrics.of(trial);
         batch = records.subList(0, 10_000);
         dir = Files.createTempDirectory("slo-bench");
-        run = Run.builder(dir.resolve("run")).create();
+        run = Run.builder(dir.resolve("run")).build();
     }
 
     @TearDown(Level.Trial)

@@ -21,7 +21,7 @@ class SloResultReadTest {
     Path tmp;
 
     private SloResult recordedSearch(Path dir) {
-        try (Run run = Run.builder(dir).config(Map.of("tiers", "20,60")).create()) {
+        try (Run run = Run.builder(dir).config(Map.of("tiers", "20,60")).build()) {
             return SloSearch.over(CapacityRunner.standard()).withTiers(SloTier.parse("20,60")).withGpus(8).run(run);
         }
     }
@@ -71,7 +71,7 @@ class SloResultReadTest {
     @Test
     void aRunWithoutSummaryHasNotFinishedItsSearch() {
         Path dir = tmp.resolve("unfinished");
-        try (Run run = Run.builder(dir).create()) {
+        try (Run run = Run.builder(dir).build()) {
             run.flush();
         }
         ReplayException e = assertThrows(ReplayException.class, () -> SloResult.read(Run.open(dir)));

@@ -31,7 +31,7 @@ class SloSearchRunTest {
     void aRecordedSearchWritesTheWholeRunFolder() throws IOException {
         Path dir = tmp.resolve("run");
         SloResult result;
-        try (Run run = Run.builder(dir).config(Map.of("tiers", "20,60")).hardware(Map.of("gpus", 8)).create()) {
+        try (Run run = Run.builder(dir).config(Map.of("tiers", "20,60")).hardware(Map.of("gpus", 8)).build()) {
             result = SloSearch.over(CapacityRunner.standard()).withTiers(TIERS).withGpus(8).run(run);
         }
         Run run = Run.open(dir);
@@ -100,7 +100,7 @@ class SloSearchRunTest {
         SloResult uninterrupted = SloSearch.over(CapacityRunner.standard()).withTiers(TIERS).run();
 
         Path dir = tmp.resolve("killed");
-        Run killed = Run.builder(dir).flushEvery(50, Duration.ofHours(1)).create();
+        Run killed = Run.builder(dir).flushEvery(50, Duration.ofHours(1)).build();
         assertThrows(IllegalStateException.class,
                 () -> SloSearch.over(new CrashingRunner(6)).withTiers(TIERS).run(killed));
         // The process is gone: the run is never closed.

@@ -11,12 +11,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SloTierTest {
 
     @Test
-    void defaultsSpan20To180TokPerSecondWithTighterTtftAsSpeedRises() {
+    void theDefaultsAre20To100TokPerSecondWithTighterTtftAsSpeedRises() {
         List<SloTier> d = SloTier.defaults();
-        assertEquals(List.of(20.0, 60.0, 100.0, 140.0, 180.0),
-                d.stream().map(SloTier::minOutputTokensPerSecond).toList());
-        assertEquals(List.of(6.0, 3.0, 2.0, 1.5, 1.0), d.stream().map(SloTier::maxTtftSeconds).toList());
+        assertEquals(List.of(20.0, 60.0, 100.0), d.stream().map(SloTier::minOutputTokensPerSecond).toList());
+        assertEquals(List.of(6.0, 3.0, 2.0), d.stream().map(SloTier::maxTtftSeconds).toList());
         assertTrue(d.stream().allMatch(t -> t.percentileOfAgents() == 0.9));
+    }
+
+    @Test
+    void fasterKnownTiersParseBySpeedAlone() {
+        assertEquals(List.of(new SloTier(140, 1.5), new SloTier(180, 1)), SloTier.parse("140,180"));
+    }
+
+    @Test
+    void simulationAndReplayShareOneDefaultWindowAndTierList() {
+        Simulation simulation = Simulation.of("h200x8", "llama-3.1-70b");
+        try (io.agentload.endpoint.Endpoint endpoint = io.agentload.endpoint.Endpoint.builder()
+                .baseUrl("http://127.0.0.1:9/v1").model("m").build()) {
+            Replay replay = Replay.against(endpoint);
+            assertEquals(java.time.Duration.ofMinutes(10), simulation.window());
+            assertEquals(simulation.window(), replay.window());
+            assertEquals(SloTier.defaults(), simulation.tiers());
+            assertEquals(SloTier.defaults(), replay.tiers());
+        }
     }
 
     @Test

@@ -131,10 +131,10 @@ class ParquetDuckDbTest {
                     .interTokenLatencies(gaps).build());
         }
         Path brief = dir.resolve("brief"), detail = dir.resolve("detail");
-        try (Run run = Run.builder(brief).create()) {
+        try (Run run = Run.builder(brief).build()) {
             records.forEach(run::append);
         }
-        try (Run run = Run.builder(detail).itlDetail(true).create()) {
+        try (Run run = Run.builder(detail).itlDetail(true).build()) {
             records.forEach(run::append);
         }
         String detailed = "read_parquet('" + detail.resolve(Run.REQUESTS) + "')";
