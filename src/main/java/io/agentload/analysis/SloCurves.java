@@ -26,8 +26,10 @@ import java.util.function.ToDoubleFunction;
  * a request or was held through the window counting as speed 0 and TTFT infinite (an agent with only single-token
  * outputs has no speed and counts as infinitely fast), exactly as the tiers judge them. So the p10 speed of a trial
  * is the speed that 90% of its agents reach, and a 90% tier passes at N when the p10 speed is at least its minimum
- * and the p90 TTFT at most its maximum, and both hold for the same agents. Infinite figures are missing in the
- * tables and left out of the charts.
+ * and the p90 TTFT at most its maximum, and both hold for the same agents. The tables count the agents that failed
+ * or were held and keep infinite percentiles as infinite (printed {@code ∞}); the charts draw every trial, a
+ * percentile the axis cannot show (infinite, undefined with no agent judged, or 0 on a logarithmic axis) pinned to
+ * the plot's edge and marked ({@link OffScale}).
  */
 final class SloCurves {
 
@@ -37,6 +39,7 @@ final class SloCurves {
     private static final Color[] PERCENTILE_COLORS = {Style.BLUE, Style.SKY, Style.NAVY};
     private static final Color[] TIER_COLORS = {Style.ORANGE, Style.GREEN, Style.VERMILLION, Style.PURPLE,
         Style.GREY};
+    private static final String NO_AGENT_JUDGED = "no agent judged";
 
     private SloCurves() {
     }
@@ -52,18 +55,16 @@ final class SloCurves {
     static Figure<XYChart> outputSpeed(SloResult result) {
         List<TrialMetrics> trials = byAgents(result);
         Table table = perTrial("output speed curve", trials);
-        table.addColumns(IntColumn.create("agents_judged",
-                trials.stream().mapToInt(m -> judged(m).size()).toArray()));
         List<String> columns = new ArrayList<>();
         for (double p : SPEED_PERCENTILES) {
             columns.add("agent_output_tps_p" + Style.number(100 * p));
-            table.addColumns(finite(DoubleColumn.create(columns.getLast(),
-                    trials.stream().mapToDouble(m -> agentPercentile(m, SloCurves::speed, p)))));
+            table.addColumns(DoubleColumn.create(columns.getLast(),
+                    trials.stream().mapToDouble(m -> agentPercentile(m, SloCurves::speed, p))));
         }
         List<SloTier> tiers = result.tiers().stream().map(SloResult.TierResult::tier).toList();
         double[] limits = tiers.stream().mapToDouble(SloTier::minOutputTokensPerSecond).toArray();
         XYChart chart = chart(table, "Per-agent output speed against concurrency",
-                "per-agent output speed (tok/s)", columns, SPEED_PERCENTILES, limits);
+                "per-agent output speed (tok/s)", columns, SPEED_PERCENTILES, limits, SloCurves::speedOffScale);
         marks(chart, result, trials, SloTier::minOutputTokensPerSecond);
         return new Figure<>(table, Style.placeLegend(chart));
     }
@@ -74,8 +75,8 @@ final class SloCurves {
         List<String> columns = new ArrayList<>();
         for (double p : TTFT_PERCENTILES) {
             columns.add("agent_ttft_p" + Style.number(100 * p) + "_s");
-            table.addColumns(finite(DoubleColumn.create(columns.getLast(),
-                    trials.stream().mapToDouble(m -> agentPercentile(m, SloCurves::ttft, p)))));
+            table.addColumns(DoubleColumn.create(columns.getLast(),
+                    trials.stream().mapToDouble(m -> agentPercentile(m, SloCurves::ttft, p))));
         }
         table.addColumns(
                 DoubleColumn.create("request_ttft_p50_s", trials.stream().mapToDouble(m -> m.ttft().p50())),
@@ -84,37 +85,60 @@ final class SloCurves {
         List<SloTier> tiers = result.tiers().stream().map(SloResult.TierResult::tier).toList();
         double[] limits = tiers.stream().mapToDouble(SloTier::maxTtftSeconds).toArray();
         XYChart chart = chart(table, "Per-agent TTFT against concurrency",
-                "per-agent TTFT (s, p90 of each agent's requests)", columns, TTFT_PERCENTILES, limits);
+                "per-agent TTFT (s, p90 of each agent's requests)", columns, TTFT_PERCENTILES, limits,
+                SloCurves::ttftOffScale);
         marks(chart, result, trials, SloTier::maxTtftSeconds);
         return new Figure<>(table, Style.placeLegend(chart));
     }
 
+    /**
+     * Why a speed percentile is off the scale: 0 on a log axis (agents that failed or were held), infinite (agents
+     * with one-token answers only), or undefined (no agent judged: all spent the window in tool time, and every tier
+     * fails the trial), drawn at the bottom as the worst case.
+     */
+    private static OffScale.Reason speedOffScale(double v, boolean log) {
+        return Double.isNaN(v) ? new OffScale.Reason(false, NO_AGENT_JUDGED)
+                : v == Double.POSITIVE_INFINITY ? new OffScale.Reason(true, "infinite: one-token answers")
+                : log && v <= 0 ? new OffScale.Reason(false, "0 tok/s: agents failed or held") : null;
+    }
+
+    /** Why a TTFT percentile is off the scale: infinite (agents that failed or were held), or no agent judged. */
+    private static OffScale.Reason ttftOffScale(double v, boolean log) {
+        return Double.isNaN(v) ? new OffScale.Reason(true, NO_AGENT_JUDGED)
+                : v == Double.POSITIVE_INFINITY ? new OffScale.Reason(true, "infinite: agents failed or held")
+                : log && v <= 0 ? new OffScale.Reason(false, "0 s") : null;
+    }
+
+    /** The trial's columns, with the agents judged and those among them that failed or were held. */
     private static Table perTrial(String name, List<TrialMetrics> trials) {
         return Table.create(name).addColumns(
                 IntColumn.create("agents", trials.stream().mapToInt(TrialMetrics::agents).toArray()),
-                IntColumn.create("trial", trials.stream().mapToInt(TrialMetrics::trial).toArray()));
+                IntColumn.create("trial", trials.stream().mapToInt(TrialMetrics::trial).toArray()),
+                IntColumn.create("agents_judged", trials.stream().mapToInt(m -> judged(m).size()).toArray()),
+                IntColumn.create("agents_failed_or_held", trials.stream().mapToInt(SloCurves::failedOrHeld).toArray()));
     }
 
     private static XYChart chart(Table table, String title, String yTitle, List<String> columns,
-                                 double[] percentiles, double[] limits) {
+                                 double[] percentiles, double[] limits, OffScale.Rule offScale) {
         double[] x = table.intColumn("agents").asDoubleArray();
+        List<double[]> ys = columns.stream().map(c -> table.doubleColumn(c).asDoubleArray()).toList();
         List<Double> all = new ArrayList<>();
         for (double v : limits) all.add(v);
-        for (String c : columns) {
-            for (double v : table.doubleColumn(c).asDoubleArray()) all.add(v);
+        for (double[] y : ys) {
+            for (double v : y) all.add(v);
         }
-        XYChart chart = Style.xy(title, "concurrent agents", yTitle);
+        boolean logY = Style.spansDecades(all.stream().mapToDouble(Double::doubleValue).toArray());
+        OffScale scale = new OffScale(ys, limits, logY, offScale);
+        XYChart chart = Style.xy(scale.title(title), "concurrent agents", yTitle);
         if (Style.spansDecades(x)) Style.logX(chart);
         else Style.wholeNumbersX(chart, x[x.length - 1]);
-        if (Style.spansDecades(all.stream().mapToDouble(Double::doubleValue).toArray())) {
-            Style.logY(chart.getStyler());
-        } else {
-            chart.getStyler().setYAxisMin(0.0);
-        }
+        if (logY) Style.logY(chart.getStyler());
+        else chart.getStyler().setYAxisMin(0.0);
         for (int i = 0; i < percentiles.length; i++) {
-            Style.line(chart, "p" + Style.number(100 * percentiles[i]) + " of agents", x,
-                    table.doubleColumn(columns.get(i)).asDoubleArray(), PERCENTILE_COLORS[i]);
+            Style.line(chart, "p" + Style.number(100 * percentiles[i]) + " of agents", x, scale.pin(x, ys.get(i)),
+                    PERCENTILE_COLORS[i]);
         }
+        scale.mark(chart);
         return chart;
     }
 
@@ -161,16 +185,13 @@ final class SloCurves {
         return served(a) ? a.ttft() : Double.POSITIVE_INFINITY;
     }
 
+    /** Judged agents that failed a request or were held through the window: speed 0 and TTFT infinite. */
+    static int failedOrHeld(TrialMetrics m) {
+        return (int) judged(m).stream().filter(a -> !served(a)).count();
+    }
+
     private static double agentPercentile(TrialMetrics m, ToDoubleFunction<TrialMetrics.AgentMetrics> figure,
                                           double p) {
         return ExactPercentiles.of(judged(m).stream().mapToDouble(figure).toArray(), p);
-    }
-
-    /** Infinite figures become missing values, as in {@code trials.parquet}. */
-    private static DoubleColumn finite(DoubleColumn c) {
-        for (int i = 0; i < c.size(); i++) {
-            if (Double.isInfinite(c.getDouble(i))) c.setMissing(i);
-        }
-        return c;
     }
 }

@@ -23,8 +23,8 @@ import java.util.Map;
  * configuration in virtual time: the request and per-agent figures and each tier's verdict, and every judged agent as
  * a point (its output speed against its TTFT) with the tiers' limits. Per-agent figures are the tiers' own
  * ({@link TrialMetrics}): an agent that failed a request, or was held through the window by one request and finished
- * none in it, has speed 0 and TTFT infinite; it counts in the percentiles, and the chart's title counts it instead
- * of drawing it.
+ * none in it, has speed 0 and TTFT infinite; it counts in the percentiles (the table counts such agents and keeps
+ * an infinite percentile as infinite, printed {@code ∞}), and the chart's title counts it instead of drawing it.
  */
 final class TrialComparison {
 
@@ -53,6 +53,7 @@ final class TrialComparison {
         DoubleColumn ttft50 = DoubleColumn.create("request_ttft_p50_s");
         DoubleColumn ttft90 = DoubleColumn.create("request_ttft_p90_s");
         DoubleColumn ttft99 = DoubleColumn.create("request_ttft_p99_s");
+        IntColumn failedOrHeld = IntColumn.create("agents_failed_or_held");
         DoubleColumn speed10 = DoubleColumn.create("agent_output_tps_p10");
         DoubleColumn speed50 = DoubleColumn.create("agent_output_tps_p50");
         DoubleColumn agentTtft50 = DoubleColumn.create("agent_ttft_p50_s");
@@ -78,10 +79,11 @@ final class TrialComparison {
                 ttft50.append(m.ttft().p50());
                 ttft90.append(m.ttft().p90());
                 ttft99.append(m.ttft().p99());
-                speed10.append(finite(ExactPercentiles.of(speeds, 0.1)));
-                speed50.append(finite(ExactPercentiles.of(speeds, 0.5)));
-                agentTtft50.append(finite(ExactPercentiles.of(ttfts, 0.5)));
-                agentTtft90.append(finite(ExactPercentiles.of(ttfts, 0.9)));
+                failedOrHeld.append(SloCurves.failedOrHeld(m));
+                speed10.append(ExactPercentiles.of(speeds, 0.1));
+                speed50.append(ExactPercentiles.of(speeds, 0.5));
+                agentTtft50.append(ExactPercentiles.of(ttfts, 0.5));
+                agentTtft90.append(ExactPercentiles.of(ttfts, 0.9));
                 cached.append(m.cachedTokenRatio());
                 outputTps.append(m.outputTokensPerSecond());
                 tier.append(Tiers.name(s));
@@ -91,8 +93,8 @@ final class TrialComparison {
                 passed.append(check.passed());
             }
         }
-        return t.addColumns(label, agents, window, measured, failed, ttft50, ttft90, ttft99, speed10, speed50,
-                agentTtft50, agentTtft90, cached, outputTps, tier, judged, passing, share, passed);
+        return t.addColumns(label, agents, window, measured, failed, ttft50, ttft90, ttft99, failedOrHeld, speed10,
+                speed50, agentTtft50, agentTtft90, cached, outputTps, tier, judged, passing, share, passed);
     }
 
     /** Each trial's judged agents as points, speed against TTFT, and each tier's corner: its minimum and maximum. */
@@ -165,9 +167,5 @@ final class TrialComparison {
         }
         chart.getStyler().setYAxisMax(Math.max(yMax, yBottom) * (logY ? 1.5 : 1.05));
         return chart;
-    }
-
-    private static double finite(double v) {
-        return Double.isInfinite(v) ? Double.NaN : v;
     }
 }

@@ -61,8 +61,8 @@ class RunAnalysisTest {
     void outputSpeedCurveGivesPerAgentPercentilesByConcurrency() {
         Figure<XYChart> f = Analysis.outputSpeedCurve(agentic);
         Table t = f.table();
-        assertEquals(List.of("agents", "trial", "agents_judged", "agent_output_tps_p10", "agent_output_tps_p50",
-                "agent_output_tps_p90"), t.columnNames());
+        assertEquals(List.of("agents", "trial", "agents_judged", "agents_failed_or_held", "agent_output_tps_p10",
+                "agent_output_tps_p50", "agent_output_tps_p90"), t.columnNames());
         assertArrayEquals(new int[] {1, 2, 3, 4, 8, 10, 11, 12, 16}, t.intColumn("agents").asIntArray());
         assertArrayEquals(new int[] {0, 1, 8, 2, 3, 6, 7, 5, 4}, t.intColumn("trial").asIntArray());
         assertArrayEquals(new int[] {1, 2, 3, 4, 8, 10, 11, 12, 16}, t.intColumn("agents_judged").asIntArray());
@@ -98,8 +98,9 @@ class RunAnalysisTest {
     void ttftCurveGivesPerAgentAndRequestPercentiles() {
         Figure<XYChart> f = Analysis.ttftCurve(agentic);
         Table t = f.table();
-        assertEquals(List.of("agents", "trial", "agent_ttft_p50_s", "agent_ttft_p90_s", "agent_ttft_p99_s",
-                "request_ttft_p50_s", "request_ttft_p90_s", "request_ttft_p99_s"), t.columnNames());
+        assertEquals(List.of("agents", "trial", "agents_judged", "agents_failed_or_held", "agent_ttft_p50_s",
+                "agent_ttft_p90_s", "agent_ttft_p99_s", "request_ttft_p50_s", "request_ttft_p90_s",
+                "request_ttft_p99_s"), t.columnNames());
         // N = 4: agent TTFTs 0.4 0.5 0.6 0.7; p50 0.55, p90 0.6 + 0.7 x 0.1, p99 0.6 + 0.97 x 0.1.
         assertEquals(0.55, t.doubleColumn("agent_ttft_p50_s").getDouble(3), EPS);
         assertEquals(0.67, t.doubleColumn("agent_ttft_p90_s").getDouble(3), EPS);
@@ -208,7 +209,7 @@ class RunAnalysisTest {
     }
 
     @Test
-    void agentsThatFailedCountAsUnservedAndInfiniteFiguresAreMissing() {
+    void agentsThatFailedCountAsUnservedAndInfiniteFiguresStayInfiniteAndAreDrawnAtTheTop() {
         // Agents 0-2 get 100, 50 and 25 tok/s at TTFT 1 s; agent 3's request timed out.
         List<RequestRecord> records = new ArrayList<>();
         for (int a = 0; a < 4; a++) {
@@ -226,12 +227,20 @@ class RunAnalysisTest {
         assertEquals(37.5, speed.doubleColumn("agent_output_tps_p50").getDouble(0), EPS);
         assertEquals(85, speed.doubleColumn("agent_output_tps_p90").getDouble(0), EPS);
 
+        assertEquals(1, speed.intColumn("agents_failed_or_held").getInt(0));
+
         Figure<XYChart> ttft = Analysis.ttftCurve(result);
-        // TTFTs 1, 1, 1 and infinite for the failed agent: the p90 and p99 are infinite, so missing and not drawn.
+        // TTFTs 1, 1, 1 and infinite for the failed agent: the p90 and p99 are infinite, kept so in the table and
+        // drawn at the top of the chart (1.1 x the largest on-scale value, 1 s, on a linear axis) under a triangle.
         assertEquals(1, ttft.table().doubleColumn("agent_ttft_p50_s").getDouble(0), 0);
-        assertTrue(ttft.table().doubleColumn("agent_ttft_p90_s").isMissing(0));
-        assertTrue(ttft.table().doubleColumn("agent_ttft_p99_s").isMissing(0));
-        assertEquals(List.of("p50 of agents"), Charts.seriesNames(ttft.chart()));
+        assertEquals(Double.POSITIVE_INFINITY, ttft.table().doubleColumn("agent_ttft_p90_s").getDouble(0));
+        assertEquals(Double.POSITIVE_INFINITY, ttft.table().doubleColumn("agent_ttft_p99_s").getDouble(0));
+        assertEquals(List.of("p50 of agents", "p90 of agents", "p99 of agents", "infinite: agents failed or held"),
+                Charts.seriesNames(ttft.chart()));
+        assertArrayEquals(new double[] {1.1}, Charts.xy(ttft.chart(), "p99 of agents")[1], 1e-12);
+        assertArrayEquals(new double[] {4}, Charts.xy(ttft.chart(), "infinite: agents failed or held")[0], 0);
+        assertEquals(1.1, ttft.chart().getStyler().getYAxisMax(), 1e-12);
+        assertEquals("Per-agent TTFT against concurrency (off the scale: 1 trial)", ttft.chart().getTitle());
         Charts.rendered(ttft);
     }
 }

@@ -44,9 +44,10 @@ class TrialComparisonTest {
     void tableHasOneRowPerTrialAndTierWithTheTiersOwnFigures() {
         Table t = Analysis.trialComparison(realAndVirtual(), TIERS).table();
         assertEquals(List.of("trial", "agents", "window_s", "measured_requests", "failed_requests",
-                "request_ttft_p50_s", "request_ttft_p90_s", "request_ttft_p99_s", "agent_output_tps_p10",
-                "agent_output_tps_p50", "agent_ttft_p50_s", "agent_ttft_p90_s", "cached_token_ratio", "output_tps",
-                "tier", "agents_judged", "agents_passing", "share_passing", "passed"), t.columnNames());
+                "request_ttft_p50_s", "request_ttft_p90_s", "request_ttft_p99_s", "agents_failed_or_held",
+                "agent_output_tps_p10", "agent_output_tps_p50", "agent_ttft_p50_s", "agent_ttft_p90_s",
+                "cached_token_ratio", "output_tps", "tier", "agents_judged", "agents_passing", "share_passing",
+                "passed"), t.columnNames());
         assertEquals(List.of("real time", "real time", "virtual time", "virtual time"),
                 t.stringColumn("trial").asList());
         assertEquals(List.of("20 tok/s, TTFT \u2264 6 s", "60 tok/s, TTFT \u2264 3 s", "20 tok/s, TTFT \u2264 6 s",
@@ -104,6 +105,10 @@ class TrialComparisonTest {
         // Speeds 0 (failed), 800/7, 800/6, 160: p10 at rank 0.3 is 0.3 x 800/7.
         assertEquals(0.3 * 800 / 7, f.table().doubleColumn("agent_output_tps_p10").getDouble(0), EPS);
         assertArrayEquals(new int[] {1, 1}, f.table().intColumn("failed_requests").asIntArray());
+        assertArrayEquals(new int[] {1, 1}, f.table().intColumn("agents_failed_or_held").asIntArray());
+        // TTFTs 0.5, 0.6, 0.7 and infinite: the p90 at rank 2.7 lies between 0.7 and infinity, so it is infinite.
+        assertEquals(Double.POSITIVE_INFINITY, f.table().doubleColumn("agent_ttft_p90_s").getDouble(0));
+        assertEquals("\u221e", f.table().getString(0, "agent_ttft_p90_s"));
         assertEquals(List.of(false, false), f.table().booleanColumn("passed").asList());
     }
 

@@ -9,16 +9,25 @@ import java.util.function.Consumer;
  * of {@code 0.1 x (N + a)} s on each of its two 101-token requests in a 60 s window, 20,000 input tokens of which
  * 18,000 cached, while the system draws {@code 1000 + 10 N} W (when it reports power). With tiers 20 and 60 tok/s
  * (TTFT at most 6 and 3 s), an agent meets a tier while N + a stays at most capacity / speed and 10 x TTFT limit.
+ * Overloaded ({@link #KnownSystem(double, boolean, int)}), an agent with N + a above a limit instead sends one request
+ * before the window that gets its first token only after it: held through the window, judged and failing.
  * Public so that other packages' tests (analysis) can search it without the package's internals.
  */
 public final class KnownSystem implements TrialRunner {
 
     private final double capacity;
     private final boolean power;
+    private final int heldAbove;
 
     public KnownSystem(double capacity, boolean power) {
+        this(capacity, power, Integer.MAX_VALUE);
+    }
+
+    /** A system that holds agent a of N through the window when N + a exceeds {@code heldAbove}. */
+    public KnownSystem(double capacity, boolean power, int heldAbove) {
         this.capacity = capacity;
         this.power = power;
+        this.heldAbove = heldAbove;
     }
 
     public static double speed(double capacity, int agents, int agent) {
@@ -35,6 +44,16 @@ public final class KnownSystem implements TrialRunner {
         List<RequestRecord> records = new ArrayList<>();
         double end = windowEnd;
         for (int a = 0; a < agents; a++) {
+            if (agents + a > heldAbove) {
+                double send = windowStart - 1, first = windowEnd + 5;
+                RequestRecord r = RequestRecord.builder().trial(trial, a).turn("s" + a, 0, a)
+                        .phase(RequestRecord.Phase.WARM_UP).sendTime(send).firstByteTime(first)
+                        .tokenTimes(first, first + 1).endTime(first + 1).tokens(20_000, 18_000, 101).build();
+                sink.accept(r);
+                records.add(r);
+                end = Math.max(end, r.endTime());
+                continue;
+            }
             double t = ttft(agents, a), generation = 100 / speed(capacity, agents, a);
             for (int k = 0; k < 2; k++) {
                 double send = windowStart + 20 * k + a * 1e-3;
