@@ -1,5 +1,6 @@
 package io.agentload.power;
 
+import io.agentload.internal.AtomicWrite;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -20,15 +21,12 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * {@code power.parquet}: one row per {@link PowerSample}, columns {@code time_s, device, watts, energy_j, source,
@@ -54,36 +52,28 @@ final class PowerParquet {
 
     /** Writes to a temporary file beside {@code file} and renames it into place, so a reader never sees half a file. */
     static void write(Path file, List<PowerSample> samples, Duration interval) {
-        Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         SimpleGroupFactory rows = new SimpleGroupFactory(SCHEMA);
         try {
-            Files.createDirectories(target.getParent());
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
-                    .withConf(new PlainParquetConfiguration())
-                    .withType(SCHEMA)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
-                    .withExtraMetaData(Map.of(INTERVAL_KEY, Double.toString(interval.toNanos() / 1e9)))
-                    .build()) {
-                for (PowerSample s : samples) {
-                    Group g = rows.newGroup()
-                            .append("time_s", s.timeS())
-                            .append("device", s.device());
-                    if (s.hasWatts()) g.append("watts", s.watts());
-                    if (s.hasEnergy()) g.append("energy_j", s.energyJoules());
-                    g.append("source", s.source()).append("boundary", s.boundary().label());
-                    writer.write(g);
+            AtomicWrite.write(file.toAbsolutePath(), tmp -> {
+                try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
+                        .withConf(new PlainParquetConfiguration())
+                        .withType(SCHEMA)
+                        .withCompressionCodec(CompressionCodecName.SNAPPY)
+                        .withExtraMetaData(Map.of(INTERVAL_KEY, Double.toString(interval.toNanos() / 1e9)))
+                        .build()) {
+                    for (PowerSample s : samples) {
+                        Group g = rows.newGroup()
+                                .append("time_s", s.timeS())
+                                .append("device", s.device());
+                        if (s.hasWatts()) g.append("watts", s.watts());
+                        if (s.hasEnergy()) g.append("energy_j", s.energyJoules());
+                        g.append("source", s.source()).append("boundary", s.boundary().label());
+                        writer.write(g);
+                    }
                 }
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            });
         } catch (IOException e) {
             throw new PowerException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the temporary file is beside the target and hidden; a leftover is harmless
-            }
         }
     }
 

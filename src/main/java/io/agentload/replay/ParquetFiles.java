@@ -1,5 +1,6 @@
 package io.agentload.replay;
 
+import io.agentload.internal.AtomicWrite;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -29,10 +30,7 @@ import tech.tablesaw.columns.Column;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -196,32 +194,15 @@ final class ParquetFiles {
         return table;
     }
 
-    /** Writes through {@code writer} into a temporary sibling of {@code target}, then renames it into place. */
-    static void atomically(Path target, IoWriter writer) {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    /** Writes {@code target} through {@code content} atomically ({@link AtomicWrite}), failing as a ReplayException. */
+    static void atomically(Path target, AtomicWrite.Content content) {
         try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            writer.write(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicWrite.write(target, content);
+        } catch (ReplayException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e instanceof ReplayException re ? re
-                    : new ReplayException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new ReplayException("cannot write " + target + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Writes a file at a path. */
-    @FunctionalInterface
-    interface IoWriter {
-        void write(Path path) throws IOException;
     }
 
     /** A reader builder for the example Group model on a local file with a plain (Hadoop-free) configuration. */
