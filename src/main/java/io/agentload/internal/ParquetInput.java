@@ -57,7 +57,7 @@ public final class ParquetInput implements Closeable {
         this.metadata = reader.getFooter().getFileMetaData();
     }
 
-    /** Opens {@code file} and reads its footer. */
+    /** Opens {@code file} and reads its footer; a file that is not Parquet fails with an IOException. */
     public static ParquetInput open(Path file) throws IOException {
         LocalInputFile input = new LocalInputFile(file) {
             @Override
@@ -65,8 +65,12 @@ public final class ParquetInput implements Closeable {
                 return "the file";
             }
         };
-        return new ParquetInput(ParquetFileReader.open(input,
-                ParquetReadOptions.builder(new PlainParquetConfiguration()).build()));
+        try {
+            return new ParquetInput(ParquetFileReader.open(input,
+                    ParquetReadOptions.builder(new PlainParquetConfiguration()).build()));
+        } catch (RuntimeException e) { // Parquet's "is not a Parquet file" is a RuntimeException
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     public MessageType schema() {
