@@ -1,6 +1,6 @@
 package io.agentload.analysis;
 
-import io.agentload.replay.ExactPercentiles;
+import io.agentload.internal.ExactPercentiles;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Turn;
 import org.knowm.xchart.XYChart;

@@ -1,14 +1,13 @@
 package io.agentload.analysis;
 
+import io.agentload.internal.AtomicWrite;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 
 /**
@@ -43,23 +42,10 @@ public record Figure<C extends Chart<?, ?>>(Table table, C chart) {
     /** Writes the chart as a PNG file, through a temporary file renamed into place. */
     public void savePng(Path file) {
         byte[] bytes = png();
-        Path dir = file.toAbsolutePath().getParent();
-        Path temporary = null;
         try {
-            Files.createDirectories(dir);
-            temporary = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            Files.write(temporary, bytes);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicWrite.write(file, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // The rename either happened or the first error is the one worth reporting.
-                }
-            }
         }
     }
 

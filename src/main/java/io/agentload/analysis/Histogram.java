@@ -1,6 +1,6 @@
 package io.agentload.analysis;
 
-import io.agentload.replay.ExactPercentiles;
+import io.agentload.internal.ExactPercentiles;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;

@@ -1,6 +1,6 @@
 package io.agentload.analysis;
 
-import io.agentload.replay.ExactPercentiles;
+import io.agentload.internal.ExactPercentiles;
 import io.agentload.replay.SloTier;
 import io.agentload.replay.TrialMetrics;
 import org.knowm.xchart.XYChart;

@@ -3,6 +3,7 @@ package io.agentload.notebook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.agentload.internal.AtomicWrite;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -14,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,8 +107,8 @@ public record KernelSpec(String name, String displayName, List<String> argv) {
         Path dir = kernelsDir.resolve(name);
         try {
             Files.createDirectories(dir);
-            write(dir.resolve("kernel.json"), toJson().getBytes(StandardCharsets.UTF_8));
-            write(dir.resolve("logo-64x64.png"), logo(64));
+            AtomicWrite.write(dir.resolve("kernel.json"), toJson().getBytes(StandardCharsets.UTF_8));
+            AtomicWrite.write(dir.resolve("logo-64x64.png"), logo(64));
         } catch (IOException e) {
             throw new NotebookException("cannot install the kernelspec into " + dir + ": " + e, e);
         }
@@ -181,16 +181,6 @@ public record KernelSpec(String name, String displayName, List<String> argv) {
             return first.startsWith("#!") ? List.of(first.substring(2).strip().split("\\s+")) : List.of();
         } catch (IOException | UncheckedIOException e) {
             return List.of();
-        }
-    }
-
-    private static void write(Path target, byte[] content) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        try {
-            Files.write(temp, content);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 

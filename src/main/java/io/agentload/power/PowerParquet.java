@@ -1,34 +1,24 @@
 package io.agentload.power;
 
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
+import io.agentload.internal.AtomicWrite;
+import io.agentload.internal.ParquetInput;
+import io.agentload.internal.ParquetOutput;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+
+import static io.agentload.internal.ParquetInput.doubleOrNaN;
 
 /**
  * {@code power.parquet}: one row per {@link PowerSample}, columns {@code time_s, device, watts, energy_j, source,
@@ -54,61 +44,35 @@ final class PowerParquet {
 
     /** Writes to a temporary file beside {@code file} and renames it into place, so a reader never sees half a file. */
     static void write(Path file, List<PowerSample> samples, Duration interval) {
-        Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        SimpleGroupFactory rows = new SimpleGroupFactory(SCHEMA);
+        Map<String, String> metadata = Map.of(INTERVAL_KEY, Double.toString(interval.toNanos() / 1e9));
         try {
-            Files.createDirectories(target.getParent());
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
-                    .withConf(new PlainParquetConfiguration())
-                    .withType(SCHEMA)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
-                    .withExtraMetaData(Map.of(INTERVAL_KEY, Double.toString(interval.toNanos() / 1e9)))
-                    .build()) {
-                for (PowerSample s : samples) {
-                    Group g = rows.newGroup()
-                            .append("time_s", s.timeS())
-                            .append("device", s.device());
-                    if (s.hasWatts()) g.append("watts", s.watts());
-                    if (s.hasEnergy()) g.append("energy_j", s.energyJoules());
-                    g.append("source", s.source()).append("boundary", s.boundary().label());
-                    writer.write(g);
-                }
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicWrite.write(file.toAbsolutePath(), tmp -> ParquetOutput.write(tmp, SCHEMA, metadata,
+                    ParquetOutput.Settings.of(CompressionCodecName.SNAPPY), samples.size(), (row, out) -> {
+                        PowerSample s = samples.get(row);
+                        out.float64(0, s.timeS());
+                        out.string(1, s.device());
+                        if (s.hasWatts()) out.float64(2, s.watts());
+                        if (s.hasEnergy()) out.float64(3, s.energyJoules());
+                        out.string(4, s.source());
+                        out.string(5, s.boundary().label());
+                    }));
         } catch (IOException e) {
             throw new PowerException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the temporary file is beside the target and hidden; a leftover is harmless
-            }
         }
     }
 
     static PowerSamples read(Path file) {
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file),
-                ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-            MessageType schema = reader.getFileMetaData().getSchema();
+        try (ParquetInput in = ParquetInput.open(file)) {
+            MessageType schema = in.schema();
             List<Type> columns = new ArrayList<>();
             for (Type expected : SCHEMA.getFields()) {
                 // energy_j is ours; a file written by other tools with only the other five columns reads as well
                 if (expected.getName().equals("energy_j") && !schema.containsField("energy_j")) continue;
                 columns.add(requireColumn(file, schema, expected));
             }
-            MessageType projection = new MessageType(SCHEMA.getName(), columns);
-            Duration interval = interval(file, reader.getFileMetaData().getKeyValueMetaData().get(INTERVAL_KEY));
+            Duration interval = interval(file, in.metadata().get(INTERVAL_KEY));
             List<PowerSample> samples = new ArrayList<>();
-            PageReadStore rowGroup;
-            long row = 0;
-            while ((rowGroup = reader.readNextRowGroup()) != null) {
-                RecordReader<Group> records = new ColumnIOFactory().getColumnIO(projection, schema)
-                        .getRecordReader(rowGroup, new GroupRecordConverter(projection));
-                for (long i = 0; i < rowGroup.getRowCount(); i++, row++) {
-                    samples.add(sample(file, row, records.read()));
-                }
-            }
+            in.readRows(new MessageType(SCHEMA.getName(), columns), (row, g) -> samples.add(sample(file, row, g)));
             return new PowerSamples(samples, interval);
         } catch (IOException e) {
             throw new PowerException("cannot read " + file + ": " + e.getMessage(), e);
@@ -122,7 +86,7 @@ final class PowerParquet {
         try {
             return new PowerSample(required(file, row, g, "time_s").getDouble("time_s", 0),
                     required(file, row, g, "device").getString("device", 0),
-                    optionalDouble(g, "watts"), optionalDouble(g, "energy_j"),
+                    doubleOrNaN(g, "watts"), doubleOrNaN(g, "energy_j"),
                     required(file, row, g, "source").getString("source", 0),
                     Boundary.of(required(file, row, g, "boundary").getString("boundary", 0)));
         } catch (PowerException e) {
@@ -134,10 +98,6 @@ final class PowerParquet {
     private static Group required(Path file, long row, Group g, String field) {
         if (g.getFieldRepetitionCount(field) == 0) throw new PowerException(file + " row " + row + ": " + field + " is null");
         return g;
-    }
-
-    private static double optionalDouble(Group g, String field) {
-        return g.getType().containsField(field) && g.getFieldRepetitionCount(field) > 0 ? g.getDouble(field, 0) : Double.NaN;
     }
 
     private static Type requireColumn(Path file, MessageType schema, Type expected) {

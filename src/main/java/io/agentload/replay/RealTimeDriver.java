@@ -1,6 +1,7 @@
 package io.agentload.replay;
 
 import io.agentload.endpoint.Endpoint;
+import io.agentload.internal.MonotonicClock;
 import io.agentload.trajectory.Session;
 
 import java.io.PrintWriter;
@@ -47,7 +48,7 @@ final class RealTimeDriver implements TrialRunner {
     private final Endpoint endpoint;
     private final List<Session> sessions;
     private final TrialPlan plan;
-    private final RunClock clock;
+    private final MonotonicClock clock;
     private final PowerMeter power;
     private final PrintWriter progress;
     private final SendLagRecorder lag = new SendLagRecorder();
@@ -56,7 +57,7 @@ final class RealTimeDriver implements TrialRunner {
         this.endpoint = b.endpoint;
         this.sessions = ToolTime.scale(b.sessions, b.toolTimeScale);
         this.plan = b.plan;
-        this.clock = RunClock.since(b.zero);
+        this.clock = MonotonicClock.since(b.zero);
         this.power = b.power;
         this.progress = b.progress;
     }

@@ -3,6 +3,7 @@ package io.agentload.replay;
 import io.agentload.endpoint.CompletionResult;
 import io.agentload.endpoint.Endpoint;
 import io.agentload.endpoint.EndpointRequest;
+import io.agentload.internal.MonotonicClock;
 import io.agentload.trajectory.Session;
 
 import java.io.PrintWriter;
@@ -50,7 +51,7 @@ final class RealTimeTrial {
     private final int trial;
     private final Endpoint endpoint;
     private final AgentPool pool;
-    private final RunClock clock;
+    private final MonotonicClock clock;
     private final TrialPlan plan;
     private final SendLagRecorder lag;
     private final Consumer<RequestRecord> sink;
@@ -66,7 +67,7 @@ final class RealTimeTrial {
     private volatile Throwable failure;
 
     RealTimeTrial(int trial, int agents, Endpoint endpoint, List<Session> sessions,
-                  TrialPlan plan, RunClock clock, SendLagRecorder lag, Consumer<RequestRecord> sink) {
+                  TrialPlan plan, MonotonicClock clock, SendLagRecorder lag, Consumer<RequestRecord> sink) {
         this.trial = trial;
         this.endpoint = endpoint;
         this.clock = clock;
@@ -120,7 +121,7 @@ final class RealTimeTrial {
 
     /** Sends agent {@code agent}'s next request at {@code wake} on the run's clock. */
     private void schedule(int agent, double wake) {
-        long due = clock.nanos(wake);
+        long due = clock.nanoTime(wake);
         long delay = due - System.nanoTime();
         try {
             if (delay <= 0) send(agent, due);

@@ -241,7 +241,7 @@ final class RequestLog implements AutoCloseable {
             Path file = runDir.resolve(FILE);
             int through = -1;
             if (Files.exists(file)) {
-                String value = ParquetFiles.footer(file).metadata().get(COMPACTED_THROUGH);
+                String value = ParquetFiles.footer(file).get(COMPACTED_THROUGH);
                 if (value != null) {
                     try {
                         through = Integer.parseInt(value);

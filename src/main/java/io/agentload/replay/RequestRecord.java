@@ -1,5 +1,7 @@
 package io.agentload.replay;
 
+import io.agentload.internal.ExactPercentiles;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;

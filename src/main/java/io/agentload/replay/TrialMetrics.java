@@ -1,5 +1,6 @@
 package io.agentload.replay;
 
+import io.agentload.internal.ExactPercentiles;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -16,7 +16,14 @@ import java.util.Arrays;
  * </pre>
  *
  * Content is a string, null, or a list of {@code text} parts. The markers cost a few tokens per message, as real
- * chat templates do.
+ * chat templates do: each marker is five o200k_base tokens, so a message costs ten and the generation prompt five.
+ *
+ * <p><b>Why the trace importer has its own template</b> ({@code io.agentload.trajectory.ChatTokens}, with abstract
+ * marker ids, four tokens per message and three of priming): that one measures recorded traces by OpenAI's
+ * counting rule for the {@code input_tokens} and {@code reused_tokens} of imported turns, while this one makes the
+ * ids the simulator serves, caches and reports as {@code usage.prompt_tokens}. Sharing either template would
+ * change every count the other produces: the shipped trajectories' token counts, or the simulator's served
+ * prompt tokens and so its benchmark results.
  */
 final class ChatTemplate {
     private ChatTemplate() {

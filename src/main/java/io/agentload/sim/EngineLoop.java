@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import io.agentload.internal.MonotonicClock;
+
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * The one thread that owns an {@link Engine} and runs it in real time. Engine time is seconds on the server's
- * {@link WallClock}. The thread sleeps until the earliest step or KV transfer ends (parked until a millisecond before,
+ * {@link MonotonicClock}. It sleeps until the earliest step or KV transfer ends (parked until a millisecond before,
  * then yielding and spinning, so it wakes within microseconds), completes it at its exact simulated time so the run
  * follows the virtual-time schedule, and hands each request the step's tokens as one event. A request submitted or
  * cancelled wakes it at once and enters the engine at the current time. Steps that fall behind (a long GC pause) are
@@ -25,7 +27,7 @@ final class EngineLoop implements AutoCloseable {
     private static final long SPIN_NANOS = 50_000;
 
     private final Engine engine;
-    private final WallClock clock;
+    private final MonotonicClock clock;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Generation> submitted = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Generation> cancelled = new ConcurrentLinkedQueue<>();
@@ -50,7 +52,7 @@ final class EngineLoop implements AutoCloseable {
         }
     };
 
-    EngineLoop(Engine engine, WallClock clock) {
+    EngineLoop(Engine engine, MonotonicClock clock) {
         this.engine = engine;
         this.clock = clock;
         this.thread = Thread.ofPlatform().name("agentload-engine").daemon().priority(Thread.MAX_PRIORITY).unstarted(this::run);
@@ -122,10 +124,10 @@ final class EngineLoop implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                if (next <= clock.seconds()) {
+                if (next <= clock.now()) {
                     advance(next);
                 } else if (incoming()) {
-                    double now = Math.max(clock.seconds(), engineTime);
+                    double now = Math.max(clock.now(), engineTime);
                     takeIncoming(now);
                     advance(now);
                 } else {

@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import io.agentload.internal.MonotonicClock;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -11,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * The server's own record of every request that reached the engine, one JSON object per line, appended and written
  * to the file as each request ends (a crash loses nothing already ended). Instants are epoch microseconds on the
- * server's monotonic {@link WallClock}, so a client can check its own TTFT against {@code first_token_us -
+ * server's {@link MonotonicClock}, so a client can check its own TTFT against {@code first_token_us -
  * received_us}; a field is null when there is nothing to report (no token written before an abort):
  *
  * <pre>{@code
@@ -47,15 +49,15 @@ final class FirstTokenLog implements AutoCloseable {
     static final long NONE = Long.MIN_VALUE;
 
     private final FileChannel file;
-    private final WallClock clock;
+    private final MonotonicClock clock;
 
-    private FirstTokenLog(FileChannel file, WallClock clock) {
+    private FirstTokenLog(FileChannel file, MonotonicClock clock) {
         this.file = file;
         this.clock = clock;
     }
 
     /** Appends to {@code path}, creating it if needed. */
-    static FirstTokenLog open(Path path, WallClock clock) {
+    static FirstTokenLog open(Path path, MonotonicClock clock) {
         try {
             return new FirstTokenLog(FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND), clock);

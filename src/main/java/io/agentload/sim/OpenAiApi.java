@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import io.agentload.internal.MonotonicClock;
+
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,14 +25,14 @@ final class OpenAiApi implements HttpConnection.Handler {
     private final Engine engine;
     private final String model;
     private final int contextTokens;
-    private final WallClock clock;
+    private final MonotonicClock clock;
     private final FirstTokenLog log;
 
     /**
      * @param engine the loop's engine, used here only for {@link Engine#check}, which reads nothing that changes
      * @param log    null when there is no first-token log
      */
-    OpenAiApi(EngineLoop loop, Engine engine, String model, WallClock clock, FirstTokenLog log) {
+    OpenAiApi(EngineLoop loop, Engine engine, String model, MonotonicClock clock, FirstTokenLog log) {
         this.loop = loop;
         this.engine = engine;
         this.model = model;

@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import io.agentload.internal.MonotonicClock;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,7 +85,7 @@ public final class SimServer implements AutoCloseable {
                 .getBytes(StandardCharsets.US_ASCII), true);
         new ReplyFormat(warm, "warm-up", 0, modelName).events(new ChunkBuffer(), 0, 1, new Engine.Usage(1, 0, 1));
         Engine engine = Engine.create(config);
-        WallClock clock = new WallClock();
+        MonotonicClock clock = MonotonicClock.startingNow();
         log = firstTokenLog == null ? null : FirstTokenLog.open(firstTokenLog, clock);
         ServerSocket listening = null;
         try {

@@ -21,6 +21,14 @@ import com.knuddels.jtokkit.api.IntArrayList;
  * templates drop them); content given as parts counts its text parts. Text is tokenized as ordinary text: a
  * trace that quotes {@code <|endoftext|>} gets the tokens of those characters. Markers are negative ids that no
  * text produces. The serving models' own templates and tokenizers differ (see {@code AaReplayTrace}).
+ *
+ * <p><b>Why the simulator has its own template</b> ({@code io.agentload.sim.ChatTemplate}): the two count
+ * different things. This one measures recorded traces by OpenAI's counting rule, four tokens of markers and role per
+ * message and three of priming, and its counts are the {@code input_tokens} and {@code reused_tokens} of every
+ * imported turn (the shipped {@code data/aa-agentperf-default-v1.parquet} among them). The simulator's renders
+ * text markers such as {@code <|user|>\n}, five o200k_base tokens each, ten per message and five of priming, into
+ * the token ids it serves, caches and reports as {@code usage.prompt_tokens}, and answers a malformed request with
+ * an HTTP 400 rather than a trace line's error. Either one in the other's place changes every count it produces.
  */
 final class ChatTokens {
 

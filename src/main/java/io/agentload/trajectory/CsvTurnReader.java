@@ -30,6 +30,11 @@ import static io.agentload.trajectory.Trajectories.TURN;
  * ignored, a leading byte-order mark dropped), then one row per turn. Cells follow RFC 4180: quoted cells may hold
  * commas, doubled quotes and line breaks. Lines are numbered from 1, the header being line 1; a row is named by the
  * line it starts on. Empty lines are skipped.
+ *
+ * <p>Not Tablesaw's CSV reader: its errors name neither the file nor the line (a data row number, which drifts
+ * from the line after a cell with a line break), it reads text after a closing quote without complaint and reports
+ * an unclosed quote as a short row; and on the shipped trajectories as CSV it was no faster (median of 20 warm
+ * reads of the 12,031-turn Mooncake file: 46 ms here with every turn checked, 65 ms for Tablesaw's parse alone).
  */
 final class CsvTurnReader {
 

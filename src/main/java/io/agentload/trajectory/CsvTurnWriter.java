@@ -13,7 +13,8 @@ import static io.agentload.trajectory.Trajectories.COLUMNS;
 
 /**
  * Writes a turn table as UTF-8 CSV (RFC 4180 quoting, '\n' line ends): a header row of the column names, then one
- * row per turn; hash_ids, when the table has it, as space-separated integers.
+ * row per turn; hash_ids, when the table has it, as space-separated integers. Not Tablesaw's CSV writer, which by
+ * default trims a cell's leading and trailing spaces and leaves a cell holding a quote unquoted.
  */
 final class CsvTurnWriter {
 

@@ -1,20 +1,8 @@
 package io.agentload.trajectory;
 
-import org.apache.parquet.ParquetReadOptions;
+import io.agentload.internal.ParquetInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.Dictionary;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
-import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.FileMetaData;
-import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.Converter;
-import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.PrimitiveConverter;
-import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
@@ -41,9 +29,9 @@ import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_ID;
 import static io.agentload.trajectory.Trajectories.TOOL_TIME_MS;
 
 /**
- * Reads a Parquet turn file column by column straight into Tablesaw columns, with Parquet's column-level API
- * ({@link ColumnReadStoreImpl}, one {@link ColumnReader} per column and row group) rather than record assembly.
- * Strings are decoded once per dictionary entry, not once per row.
+ * Reads a Parquet turn file column by column straight into Tablesaw columns ({@link ParquetInput#readColumns}, one
+ * {@link ColumnReader} per column and row group) rather than by record assembly. Strings are decoded once per
+ * dictionary entry, not once per row.
  *
  * <p>Accepted beyond what {@link ParquetTurnWriter} writes, so that files from DuckDB, pandas or Spark read as they
  * are: optional columns (a null string is empty; a null number is an error), INT64 integer columns whose values fit
@@ -58,23 +46,13 @@ final class ParquetTurnReader {
     static Table read(Path file) {
         String source = file.toString();
         if (!Files.exists(file)) throw new TrajectoryException(source + ": no such file");
-        ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
-        LocalInputFile input = new LocalInputFile(file) {
-            @Override
-            public String toString() { // how Parquet's own messages name the file, after our "file: " prefix
-                return "the file";
-            }
-        };
-        try (ParquetFileReader reader = ParquetFileReader.open(input, options)) {
-            FileMetaData metadata = reader.getFooter().getFileMetaData();
-            MessageType projection = projection(metadata.getSchema(), source);
-            reader.setRequestedSchema(projection);
-            long rows = reader.getRecordCount();
+        try (ParquetInput in = ParquetInput.open(file)) {
+            MessageType projection = projection(in.schema(), source);
+            long rows = in.rowCount();
             if (rows > Integer.MAX_VALUE) {
                 throw new TrajectoryException(source + ": " + rows + " rows, more than a table holds");
             }
-            Table table = new Columns(projection, source, (int) rows)
-                    .read(reader, metadata.getCreatedBy(), String.valueOf(file.getFileName()));
+            Table table = new Columns(projection, source, (int) rows).read(in, String.valueOf(file.getFileName()));
             TurnColumns.of(table, source);
             return table;
         } catch (TrajectoryException e) {
@@ -138,12 +116,10 @@ final class ParquetTurnReader {
         private final String source;
         private final int rows;
         private final Map<String, StringColumn> strings = new HashMap<>();
-        private final Map<String, StringValue> stringValues = new HashMap<>();
         private final Map<String, int[]> ints = new HashMap<>();
         private final long[] toolTimeMs;
         private final StringColumn hashIds = StringColumn.create(HASH_IDS);
         private boolean anyHashIds;
-        private final GroupConverter converters;
 
         Columns(MessageType projection, String source, int rows) {
             this.projection = projection;
@@ -153,25 +129,21 @@ final class ParquetTurnReader {
                 String name = field.getName();
                 if (isString(name)) {
                     strings.put(name, StringColumn.create(name));
-                    stringValues.put(name, new StringValue());
                 } else if (!name.equals(TOOL_TIME_MS) && !name.equals(HASH_IDS)) {
                     ints.put(name, new int[rows]);
                 }
             }
             toolTimeMs = new long[rows];
-            converters = new Fields(projection, stringValues);
         }
 
-        Table read(ParquetFileReader reader, String createdBy, String tableName) throws IOException {
-            int offset = 0;
-            for (PageReadStore rowGroup; (rowGroup = reader.readNextRowGroup()) != null; ) {
-                ColumnReadStoreImpl store = new ColumnReadStoreImpl(rowGroup, converters, projection, createdBy);
-                int n = Math.toIntExact(rowGroup.getRowCount());
+        Table read(ParquetInput in, String tableName) throws IOException {
+            long read = in.readColumns(projection, (group, first) -> {
+                int offset = Math.toIntExact(first), n = group.rowCount();
                 for (ColumnDescriptor column : projection.getColumns()) {
-                    ColumnReader r = store.getColumnReader(column);
+                    ColumnReader r = group.column(column);
                     String name = column.getPath()[0];
                     if (isString(name)) {
-                        readStrings(r, strings.get(name), stringValues.get(name), n);
+                        readStrings(group, r, strings.get(name), n);
                     } else if (name.equals(HASH_IDS)) {
                         readHashIds(r, offset, n);
                     } else if (name.equals(TOOL_TIME_MS)) {
@@ -180,10 +152,9 @@ final class ParquetTurnReader {
                         readInts(r, name, ints.get(name), offset, n);
                     }
                 }
-                offset += n;
-            }
-            if (offset != rows) {
-                throw new TrajectoryException(source + ": row groups hold " + offset + " rows, the footer says "
+            });
+            if (read != rows) {
+                throw new TrajectoryException(source + ": row groups hold " + read + " rows, the footer says "
                         + rows);
             }
             List<Column<?>> columns = new ArrayList<>();
@@ -196,12 +167,11 @@ final class ParquetTurnReader {
             return Table.create(tableName, columns);
         }
 
-        private static void readStrings(ColumnReader r, StringColumn column, StringValue value, int n) {
+        private static void readStrings(ParquetInput.RowGroup group, ColumnReader r, StringColumn column, int n) {
             int maxDefinition = r.getDescriptor().getMaxDefinitionLevel();
             for (int i = 0; i < n; i++) {
                 if (r.getCurrentDefinitionLevel() == maxDefinition) {
-                    r.writeCurrentValueToConverter();
-                    column.append(value.current);
+                    column.append(group.string(r));
                 } else {
                     column.append("");
                 }
@@ -270,67 +240,6 @@ final class ParquetTurnReader {
 
         private TrajectoryException isNull(int row, String name) {
             return new TrajectoryException(source + " row " + row + ": " + name + " is null");
-        }
-    }
-
-    /** The converter tree {@link ColumnReadStoreImpl} asks for: string columns decode, the rest are unused. */
-    private static final class Fields extends GroupConverter {
-        private final Converter[] fields;
-
-        Fields(GroupType type, Map<String, StringValue> strings) {
-            fields = new Converter[type.getFieldCount()];
-            for (int i = 0; i < fields.length; i++) {
-                Type field = type.getType(i);
-                if (!field.isPrimitive()) fields[i] = new Fields(field.asGroupType(), Map.of());
-                else fields[i] = strings.containsKey(field.getName()) ? strings.get(field.getName()) : UNUSED;
-            }
-        }
-
-        @Override
-        public Converter getConverter(int fieldIndex) {
-            return fields[fieldIndex];
-        }
-
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public void end() {
-        }
-    }
-
-    /** Numbers are read with the column reader's typed getters, which need no converter. */
-    private static final PrimitiveConverter UNUSED = new PrimitiveConverter() {
-    };
-
-    /**
-     * The current value of a string column. On dictionary-encoded pages each dictionary entry is decoded to a
-     * {@code String} once, and rows take it by id; plain-encoded pages decode each value.
-     */
-    private static final class StringValue extends PrimitiveConverter {
-        private String[] dictionary = new String[0];
-        String current = "";
-
-        @Override
-        public boolean hasDictionarySupport() {
-            return true;
-        }
-
-        @Override
-        public void setDictionary(Dictionary d) {
-            dictionary = new String[d.getMaxId() + 1];
-            for (int id = 0; id < dictionary.length; id++) dictionary[id] = d.decodeToBinary(id).toStringUsingUTF8();
-        }
-
-        @Override
-        public void addValueFromDictionary(int dictionaryId) {
-            current = dictionary[dictionaryId];
-        }
-
-        @Override
-        public void addBinary(Binary value) {
-            current = value.toStringUsingUTF8();
         }
     }
 }

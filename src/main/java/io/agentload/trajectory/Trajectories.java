@@ -1,7 +1,10 @@
 package io.agentload.trajectory;
 
+import io.agentload.internal.AtomicWrite;
 import tech.tablesaw.api.Table;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,7 +94,17 @@ public final class Trajectories {
     public static void write(Table turns, Path file) {
         TrajectoryFormat format = TrajectoryFormat.of(file);
         TurnColumns columns = TurnColumns.of(turns);
-        AtomicFile.write(file, temporary -> format.write(columns, temporary));
+        try {
+            AtomicWrite.write(file, temporary -> format.write(columns, temporary));
+        } catch (TrajectoryException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // A reason about the file itself ("is a directory") reads best without the exception's name.
+            String reason = e instanceof FileSystemException f && file.toString().equals(f.getFile())
+                    && f.getOtherFile() == null && f.getReason() != null ? f.getReason()
+                    : "could not write: " + e.getClass().getSimpleName() + " " + e.getMessage();
+            throw new TrajectoryException(file + ": " + reason, e);
+        }
     }
 
     /**

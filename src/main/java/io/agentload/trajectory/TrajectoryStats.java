@@ -1,6 +1,6 @@
 package io.agentload.trajectory;
 
-import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import io.agentload.internal.ExactPercentiles;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.api.NumericColumn;
 
@@ -46,10 +46,9 @@ public record TrajectoryStats(
             if (values.length == 0) return new Distribution(0, 0, 0, 0, 0, 0);
             double[] sorted = values.clone();
             Arrays.sort(sorted);
-            Percentile percentile = new Percentile().withEstimationType(Percentile.EstimationType.R_7);
-            percentile.setData(sorted);
             return new Distribution(sorted[0], Arrays.stream(sorted).average().orElse(0),
-                    percentile.evaluate(50), percentile.evaluate(90), percentile.evaluate(99), sorted[sorted.length - 1]);
+                    ExactPercentiles.ofSorted(sorted, 0.5), ExactPercentiles.ofSorted(sorted, 0.9),
+                    ExactPercentiles.ofSorted(sorted, 0.99), sorted[sorted.length - 1]);
         }
     }
 

@@ -88,6 +88,16 @@ class TrajectoriesTest {
     }
 
     @Test
+    void writingOverADirectoryNamesItAndKeepsIt() throws IOException {
+        Path target = dir.resolve("taken.parquet");
+        Files.createDirectories(target.resolve("child"));
+        TrajectoryException e = assertThrows(TrajectoryException.class,
+                () -> Trajectories.write(Trajectories.table(WITH_HASH_IDS), target));
+        assertEquals(target + ": is a directory", e.getMessage());
+        assertTrue(Files.isDirectory(target.resolve("child")));
+    }
+
+    @Test
     void jsonlHasOneObjectPerLineWithNumbersAsNumbers() throws IOException {
         Path file = dir.resolve("t.jsonl");
         Trajectories.write(Trajectories.table(WITH_HASH_IDS.subList(1, 3)), file);

@@ -1,13 +1,13 @@
-package io.agentload.replay;
+package io.agentload.internal;
 
 import java.util.Arrays;
 
 /**
- * Percentiles by exact sorting with linear interpolation between closest ranks (numpy's default, and what
+ * Percentiles by exact sorting with linear interpolation between closest ranks (numpy's default, R-7, and what
  * aa-agentperf-local reports): the p-th percentile of n sorted values sits at rank p x (n - 1). Used for every
- * percentile in agentload's request records, results, analyses and charts, so that a curve drawn from a run matches
- * the search's verdicts. Exact rather than HdrHistogram because a trial's window holds at most a few million
- * values, and exact figures make results reproducible to the last digit.
+ * percentile in agentload's trajectory statistics, request records, results, analyses and charts, so that a curve
+ * drawn from a run matches the search's verdicts. Exact rather than HdrHistogram because a trial's window holds at
+ * most a few million values, and exact figures make results reproducible to the last digit.
  */
 public final class ExactPercentiles {
 

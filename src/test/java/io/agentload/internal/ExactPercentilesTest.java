@@ -1,4 +1,4 @@
-package io.agentload.replay;
+package io.agentload.internal;
 
 import org.junit.jupiter.api.Test;
 
