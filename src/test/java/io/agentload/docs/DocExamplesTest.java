@@ -122,15 +122,18 @@ class DocExamplesTest {
             Files.writeString(code, examples.get(i).code());
             command.add((examples.get(i).kind() == DocExample.Kind.NO_RUN ? "compile:" : "run:") + code);
         }
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            fail(file + ": its examples did not finish in 10 minutes\n" + output);
-        }
+        Path log = dir.resolve(".output");
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        boolean finished = process.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) process.destroyForcibly().waitFor();
+        String output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+        if (!finished) fail(file + ": its examples did not finish in 10 minutes\n" + output);
         System.out.println(file + ":\n" + timings(output, examples));
         int failedAt = failedIndex(output);
-        if (failedAt >= 0) fail(failure(examples.get(failedAt), output));
+        if (failedAt >= 0) {
+            fail(failure(examples.get(failedAt), output) + "\n(the files the examples made are kept in " + dir + ")");
+        }
         if (process.exitValue() != 0) {
             fail(file + ": the example shell exited with " + process.exitValue() + "\n" + output);
         }
