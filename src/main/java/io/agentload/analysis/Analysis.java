@@ -27,7 +27,7 @@ import java.util.Map;
  * Analysis.outputSpeedCurve(Analysis.sloResult(Run.open(Path.of("runs/h200")))).table();
  * }</pre>
  *
- * <p>Trajectory analyses take a turn table (DESIGN.md section 2; a malformed one stops with the
+ * <p>Trajectory analyses take a turn table (docs/design.md, "Turn tables"; a malformed one stops with the
  * {@code TrajectoryException} that names its row and field). Run analyses take an {@link SloResult}: the one a
  * search returned, or one read back from a run folder with {@link #sloResult(Run)}. Every chart shares one look:
  * 800 x 500 pixels, titled, axes labelled with units, logarithmic where values span more than a decade, published

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Per-turn distributions of a turn table against the published shape of coding-agent traffic. Published figures:
- * AA-AgentPerf's workload as published in June 2026 (REFERENCE.md): inputs about 5K to 131K tokens with mean about
- * 27K; outputs median about 150 tokens, p95 about 2K.
+ * AA-AgentPerf's workload as published in June 2026 (docs/published-figures.md): inputs about 5K to 131K tokens with
+ * mean about 27K; outputs median about 150 tokens, p95 about 2K.
  */
 final class Distributions {
 

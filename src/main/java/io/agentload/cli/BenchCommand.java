@@ -38,10 +38,10 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * {@code agentload bench}: the SLO search (DESIGN.md section 6) on a target, recorded in a run folder (section 8).
- * The target is the serving simulator in virtual time, built by {@link #simulation()} from {@code --system},
- * {@code --model} and the engine options, or a real endpoint ({@code --endpoint URL --model NAME}) in real time,
- * built by {@link #replay(Endpoint)}: the same trajectories, tiers, search, run folder and outputs.
+ * {@code agentload bench}: the SLO search (docs/design.md, "Tiers and the SLO search") on a target, recorded in a run
+ * folder. The target is the serving simulator in virtual time, built by {@link #simulation()} from {@code --system},
+ * {@code --model} and the engine options, or a real endpoint ({@code --endpoint URL --model NAME}) in real time, built
+ * by {@link #replay(Endpoint)}: the same trajectories, tiers, search, run folder and outputs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Find how many concurrent agents a system serves per SLO tier (per-agent output " +

@@ -9,11 +9,11 @@ import java.util.Objects;
  * are {@link System#nanoTime()} readings; one that was never reached is {@link #NOT_REACHED}. Fields map one to one
  * onto a replay request record.
  *
- * <p>TTFT is first token minus send (DESIGN.md section 5): the send time is read on the request's own thread just
- * before it executes the call (connection, headers, body, response), with no queue or hand-off after it, so nothing
- * the client does before the request reaches the network is left out. A "token" time is the arrival of a streamed
- * chunk carrying output (text, reasoning or a tool call); chunks usually carry one token, and {@link #outputTokens()}
- * comes from the server's {@code usage}.
+ * <p>TTFT is first token minus send (docs/run-folder.md, "Metrics (from measured requests)"): the send time is read on
+ * the request's own thread just before it executes the call (connection, headers, body, response), with no queue or
+ * hand-off after it, so nothing the client does before the request reaches the network is left out. A "token" time is
+ * the arrival of a streamed chunk carrying output (text, reasoning or a tool call); chunks usually carry one token, and
+ * {@link #outputTokens()} comes from the server's {@code usage}.
  *
  * @param request        what was sent
  * @param status         {@link #OK}, or the fault: {@link #REFUSED}, {@code http_<code>}, {@link #TIMEOUT},
@@ -134,8 +134,8 @@ public record CompletionResult(
     }
 
     /**
-     * Output speed, (output tokens - 1) / (last token - first token) (DESIGN.md section 5), or NaN with fewer than two
-     * tokens or when they arrived together.
+     * Output speed, (output tokens - 1) / (last token - first token) (docs/run-folder.md, "Metrics (from measured
+     * requests)"), or NaN with fewer than two tokens or when they arrived together.
      */
     public double outputTokensPerSecond() {
         long span = lastTokenNanos() - firstTokenNanos();

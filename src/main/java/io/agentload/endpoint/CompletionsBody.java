@@ -4,7 +4,10 @@ import okio.BufferedSink;
 
 import java.io.IOException;
 
-/** A {@code /v1/completions} body whose {@code prompt} is the list of token ids of a layout (DESIGN.md section 3). */
+/**
+ * A {@code /v1/completions} body whose {@code prompt} is the list of token ids of a layout (docs/design.md, "Prompts
+ * that repeat their prefix").
+ */
 final class CompletionsBody extends PromptBody {
 
     private final PromptTokens tokens;

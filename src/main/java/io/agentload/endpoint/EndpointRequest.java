@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * One turn to send: its prompt layout, the replay salt that keeps this (agent, session) replay's cache apart from
- * every other's, and the output length to force (DESIGN.md section 3).
+ * every other's, and the output length to force (docs/design.md, "Prompts that repeat their prefix").
  *
  * @param layout       where each prompt token comes from; the prompt has {@code layout.inputTokens()} tokens
  * @param salt         the replay salt; shared-prefix tokens ignore it

@@ -6,11 +6,11 @@ import io.agentload.trajectory.PromptLayout.Segment;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The token ids of one prompt, derived on the fly from its {@link PromptLayout} and a replay salt (DESIGN.md
- * section 3): the token at a position is a hash of (segment origin, birth turn, position, salt) mapped into the
- * vocabulary range, so two prompts that share a prefix in their layouts share it token for token, and nothing is
- * kept per token: callers take the ids in small batches. Shared-prefix segments ignore the salt: every agent of a
- * harness really sends the same system prompt.
+ * The token ids of one prompt, derived on the fly from its {@link PromptLayout} and a replay salt (docs/design.md,
+ * "Prompts that repeat their prefix"): the token at a position is a hash of (segment origin, birth turn, position,
+ * salt) mapped into the vocabulary range, so two prompts that share a prefix in their layouts share it token for token,
+ * and nothing is kept per token: callers take the ids in small batches. Shared-prefix segments ignore the salt: every
+ * agent of a harness really sends the same system prompt.
  */
 final class PromptTokens {
 

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Power over one measurement window: time-weighted mean power, energy and coverage at one {@link Boundary}, and
- * Agents per Megawatt from them (DESIGN.md section 6). The boundary and whether the figure was measured travel with
- * every number; {@link #label()} says both in words for reports.
+ * Agents per Megawatt from them (docs/design.md, "Tiers and the SLO search"). The boundary and whether the figure was
+ * measured travel with every number; {@link #label()} says both in words for reports.
  *
  * @param boundary     what the figure includes
  * @param measured     true when every watt of it was measured; false for modelled or stated power, and for a GPU

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One closed-loop agent (DESIGN.md section 4): it replays a session turn by turn, waits for each response and then
- * the turn's tool time, and takes the next session when one ends. It never blocks: a driver asks it for its
- * request when it is due and tells it when the request completed.
+ * One closed-loop agent (docs/design.md, "Agents, drivers and time"): it replays a session turn by turn, waits for each
+ * response and then the turn's tool time, and takes the next session when one ends. It never blocks: a driver asks it
+ * for its request when it is due and tells it when the request completed.
  *
  * <p>Its first session starts at a random turn, after a random part of the previous turn's tool time, so that N
  * agents do not all start cold at turn 0 at once and steady state comes fast. Sessions come from a shuffled order of

@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Runs trials against an OpenAI-compatible endpoint in real time (DESIGN.md section 4): N closed-loop agents replay
- * sessions as streamed token-id (or chat) requests, wait for each response and the turn's recorded tool time, and
- * leave the same {@link RequestRecord}s a simulated run leaves, timed on the run's clock.
+ * Runs trials against an OpenAI-compatible endpoint in real time (docs/design.md, "Agents, drivers and time"): N
+ * closed-loop agents replay sessions as streamed token-id (or chat) requests, wait for each response and the turn's
+ * recorded tool time, and leave the same {@link RequestRecord}s a simulated run leaves, timed on the run's clock.
  *
  * <pre>{@code
  * RealTimeDriver driver = RealTimeDriver.builder(endpoint, sessions).clock(run.startedAt()).build();
@@ -23,11 +23,11 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p><b>Timing.</b> TTFT is measured by the endpoint from the moment the request's own thread starts its HTTP call,
- * with no queue after it (DESIGN.md section 5). The driver's own duty is to send when an agent is due: a single timer
- * thread wakes agents and each send runs on a virtual thread of its own, so a send never waits for another. Every
- * send's lag behind its due time is recorded ({@link #sendLag()}, over every recorded request); a send later than
- * {@link #ReplayResult.SendLag.LATE} in a measurement window is a client bug (an overloaded client machine), and the run summary
- * shows how many there were.
+ * with no queue after it (docs/run-folder.md, "Metrics (from measured requests)"). The driver's own duty is to send
+ * when an agent is due: a single timer thread wakes agents and each send runs on a virtual thread of its own, so a send
+ * never waits for another. Every send's lag behind its due time is recorded ({@link #sendLag()}, over every recorded
+ * request); a send later than {@link #ReplayResult.SendLag.LATE} in a measurement window is a client bug (an overloaded
+ * client machine), and the run summary shows how many there were.
  *
  * <p><b>Faults.</b> A refused connection, an HTTP error, a timeout, a stream cut mid-way, a malformed event stream or
  * a missing {@code usage} is a record whose status names it; the agent moves on to its next turn after the tool time,

@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
 /**
  * Agents replaying trajectories against a real OpenAI-compatible endpoint, in real time: one fixed concurrency
  * ({@link #run}, {@code agentload replay}) or the SLO search ({@link #search}, {@code agentload bench --endpoint}),
- * recorded in a run folder that a killed process never loses (DESIGN.md sections 4 to 6 and 8).
+ * recorded in a run folder that a killed process never loses (docs/design.md, "From a trajectory file to a chart" and
+ * "The run folder").
  *
  * <pre>{@code
  * Endpoint endpoint = Endpoint.builder().baseUrl("http://gpu-node:8000/v1").model("Qwen/Qwen3-32B").build();

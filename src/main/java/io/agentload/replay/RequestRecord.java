@@ -198,7 +198,9 @@ public record RequestRecord(
         return trial + "-" + agent + "-" + Long.toHexString(salt) + "-" + turn;
     }
 
-    /** Time to first token: first token minus send, in seconds (DESIGN.md section 5). */
+    /**
+     * Time to first token: first token minus send, in seconds (docs/run-folder.md, "Metrics (from measured requests)").
+     */
     public double ttft() {
         return firstTokenTime - sendTime;
     }

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A run folder (DESIGN.md section 8): {@code run.json} (config, versions, hardware, endpoint, never secrets), the
- * request log {@code requests.parquet} appended while the run goes on, and the files the SLO search and the power
- * package add ({@code trials.parquet}, {@code power.parquet}, {@code summary.json}, {@code report.html}).
+ * A run folder (docs/design.md, "The run folder"): {@code run.json} (config, versions, hardware, endpoint, never
+ * secrets), the request log {@code requests.parquet} appended while the run goes on, and the files the SLO search and
+ * the power package add ({@code trials.parquet}, {@code power.parquet}, {@code summary.json}, {@code report.html}).
  *
  * <pre>{@code
  * try (Run run = Run.builder(Path.of("runs/h200")).config(Map.of("tiers", "20,60,100")).build()) {

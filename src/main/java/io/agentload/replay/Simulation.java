@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * The SLO benchmark on the serving simulator, in virtual time: how many concurrent agents a system serves per tier,
- * per GPU and per megawatt, before anyone owns the hardware (DESIGN.md sections 4, 6 and 7).
+ * per GPU and per megawatt, before anyone owns the hardware (docs/design.md, "From a trajectory file to a chart";
+ * docs/simulator.md).
  *
  * <pre>{@code
  * Table turns = Trajectories.read("data/coding-agent-sample.parquet");
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
  * branch into variants: {@code sim.withPrefixCaching(false)}, {@code sim.withToolTimeScale(2)},
  * {@code sim.withEngine(c -> c.withMaxBatchTokens(2048))}. {@link #trial(int)} runs one fixed concurrency, for curves
  * of any metric against agents; {@link #search()} runs the whole concurrency search ({@link SloSearch}) and
- * {@link #search(Path)} records it in a run folder (DESIGN.md section 8).
+ * {@link #search(Path)} records it in a run folder (docs/design.md, "The run folder").
  *
  * <p>Defaults, the same as {@link Replay}'s: tiers {@link SloTier#defaults()}; seed 1; warm-up until every agent has
  * finished a turn and the prefix cache is warm, at most ten minutes; a ten-minute measurement window;

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 /**
  * Finds, for each {@link SloTier}, the largest number of concurrent agents a system serves within the tier
- * (DESIGN.md section 6), and from it agents per GPU and Agents per Megawatt.
+ * (docs/design.md, "Tiers and the SLO search"), and from it agents per GPU and Agents per Megawatt.
  *
  * <pre>{@code
  * SloResult result = SloSearch.over(runner).withTiers(SloTier.parse("20,60,100")).withGpus(8).run();

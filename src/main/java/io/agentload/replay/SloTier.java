@@ -7,18 +7,18 @@ import java.util.stream.Collectors;
 
 /**
  * A service level that an agent either gets or not: a minimum per-agent output speed, a maximum TTFT, and the share
- * of agents that must meet both for a trial to pass (DESIGN.md section 6).
+ * of agents that must meet both for a trial to pass (docs/design.md, "Tiers and the SLO search").
  *
  * <p>How an agent is judged (see {@link TrialMetrics}): its output speed is token-weighted over its requests in the
  * measurement window, and its TTFT is the 90th percentile of its requests' TTFTs in the window. The 90th percentile
  * rather than every request because an agent's window holds few requests and one of them may legitimately prefill a
  * whole cold 100K-token context (a session's first turn, a turn after compaction); rather than the median because
  * an agent that waits too long on one request in ten is not served well. Artificial Analysis does not publish its
- * rule (REFERENCE.md).
+ * rule (docs/published-figures.md).
  *
  * <p>Known tiers span 20 to 180 tok/s like AA-AgentPerf's, and the three searched by default are 20, 60 and 100 tok/s;
  * their TTFT limits follow MLPerf Inference's server
- * scenario, where faster output comes with tighter TTFT (REFERENCE.md, "Latency limits others use"): 20 tok/s takes
+ * scenario, where faster output comes with tighter TTFT (docs/published-figures.md, "Latency limits others use"): 20 tok/s takes
  * the most lenient limit MLPerf sets, 6 s (llama3.1-405b, whose 128K-token contexts resemble agentic prompts of up
  * to 131K tokens); 100 tok/s takes MLPerf's standard 2 s (llama2-70b, llama3.1-8b, deepseek-r1; also Vidur's P90
  * TTFT &lt; 2 s); 140 tok/s takes deepseek-r1's interactive 1.5 s; 180 tok/s, faster than any MLPerf interactive

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The metrics of one trial, computed from the requests sent in its measurement window (DESIGN.md section 5), and
- * the verdict of any {@link SloTier} on it.
+ * The metrics of one trial, computed from the requests sent in its measurement window (docs/run-folder.md, "Metrics
+ * (from measured requests)"), and the verdict of any {@link SloTier} on it.
  *
  * <pre>{@code
  * TrialMetrics m = TrialMetrics.of(trial);

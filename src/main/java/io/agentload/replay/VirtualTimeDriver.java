@@ -15,10 +15,11 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Runs trials against the serving simulator in virtual time (DESIGN.md section 4): the closed-loop agents of a
- * trial drive a fresh {@link Engine} as a discrete-event simulation, so hours of traffic cost seconds of CPU, and
- * every request leaves the same {@link RequestRecord} a real run leaves: TTFT at the end of the step that finished
- * the prefill, inter-token gaps from the engine's token events, cached tokens from its {@code usage}.
+ * Runs trials against the serving simulator in virtual time (docs/design.md, "Agents, drivers and time"): the
+ * closed-loop agents of a trial drive a fresh {@link Engine} as a discrete-event simulation, so hours of traffic cost
+ * seconds of CPU, and every request leaves the same {@link RequestRecord} a real run leaves: TTFT at the end of the
+ * step that finished the prefill, inter-token gaps from the engine's token events, cached tokens from its {@code
+ * usage}.
  *
  * <pre>{@code
  * VirtualTimeDriver driver = VirtualTimeDriver.builder(EngineConfig.of("h200x8", "llama-3.1-70b"), sessions).build();

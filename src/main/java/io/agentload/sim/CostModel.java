@@ -1,15 +1,15 @@
 package io.agentload.sim;
 
 /**
- * Time and power of one engine step from its batch shape (DESIGN.md section 10): time = max(compute, memory) +
- * all-reduce + per-step overhead + draft passes; per-GPU power between idle and TDP by how busy the step keeps the
- * tensor cores or the memory.
+ * Time and power of one engine step from its batch shape (docs/simulator.md, "The model, step by step"): time =
+ * max(compute, memory) + all-reduce + per-step overhead + draft passes; per-GPU power between idle and TDP by how busy
+ * the step keeps the tensor cores or the memory.
  */
 final class CostModel {
     /**
      * Share of the idle-to-TDP range a GPU draws while streaming memory flat out: memory-bound decode draws well under
-     * TDP, compute-bound prefill near it (DESIGN.md section 10). An assumption, checked against the ~540 W per H200
-     * that AA-AgentPerf's published ratios imply (REFERENCE.md).
+     * TDP, compute-bound prefill near it (docs/simulator.md, "The model, step by step"). An assumption, checked against
+     * the ~540 W per H200 that AA-AgentPerf's published ratios imply (docs/published-figures.md).
      */
     static final double MEMORY_BOUND_ACTIVITY = 0.7;
 

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The figures of a model that set its serving cost: parameters (total and active per token), attention shape and KV
- * cache bytes per token (DESIGN.md section 10). Built-in models by name; define your own with {@link #builder}.
+ * cache bytes per token (docs/simulator.md, "Systems and models"). Built-in models by name; define your own with
+ * {@link #builder}.
  *
  * <pre>{@code
  * ModelProfile qwen = ModelProfile.builder("qwen3-32b").parameters(32.8e9, 32.8e9).layers(64).hiddenSize(5120)

@@ -28,12 +28,12 @@
  *       are registered under the caller's chained block hashes; finished or preempted sequences leave them cached on
  *       an LRU list (tail blocks first), evicted only when no free block is left. A hit counts whole blocks, and at
  *       least the prompt's last token is always computed.</li>
- *   <li><b>Step time</b> (DESIGN.md section 10): max(matrix and attention FLOPs / (peak x MFU), weights + KV bytes /
- *       (bandwidth x MBU)) + two ring all-reduces per layer + a fixed overhead + draft passes. A MoE step reads the
- *       experts that at least one of its tokens uses, at the grouped GEMMs' lower bandwidth (expert MBU); with expert
- *       parallelism the busiest GPU's experts set the time (their measured load imbalance), attention weights are read
- *       on every GPU, and an all-gather plus a reduce-scatter per layer replace the all-reduces. Sliding-window layers
- *       attend to their window only.</li>
+ *   <li><b>Step time</b> (docs/simulator.md, "The model, step by step"): max(matrix and attention FLOPs / (peak x MFU),
+ *       weights + KV bytes / (bandwidth x MBU)) + two ring all-reduces per layer + a fixed overhead + draft passes. A
+ *       MoE step reads the experts that at least one of its tokens uses, at the grouped GEMMs' lower bandwidth (expert
+ *       MBU); with expert parallelism the busiest GPU's experts set the time (their measured load imbalance), attention
+ *       weights are read on every GPU, and an all-gather plus a reduce-scatter per layer replace the all-reduces.
+ *       Sliding-window layers attend to their window only.</li>
  *   <li><b>Speculative decoding:</b> (1 - a^(k+1)) / (1 - a) tokens per verification step, emitted deterministically
  *       (a running fraction per sequence), each step processing k+1 tokens per sequence plus k draft passes.</li>
  *   <li><b>Disaggregation:</b> prefill replicas hand finished prefills to decode replicas, which reserve blocks and

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Where every token of one turn's prompt comes from, so that a replay or the simulator can rebuild prompts whose
- * prefixes repeat exactly as they did in the recorded session (DESIGN.md section 3).
+ * prefixes repeat exactly as they did in the recorded session (docs/design.md, "Prompts that repeat their prefix").
  *
  * <p>A prompt is a list of {@link Segment}s covering positions {@code [0, inputTokens)}. A segment's tokens were
  * first produced by one call: the shared prefix of a harness ({@code birthTurn == -1}, origin the prefix id), or

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turn tables (DESIGN.md section 2) as files and Tablesaw tables: one row per model call.
+ * Turn tables (docs/design.md, "Turn tables") as files and Tablesaw tables: one row per model call.
  *
  * <pre>{@code
  * Table t = Trajectories.read("data/coding-agent-sample.parquet");

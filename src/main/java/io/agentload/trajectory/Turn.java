@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One model call of an agent session: a row of the turn table (DESIGN.md section 2).
+ * One model call of an agent session: a row of the turn table (docs/design.md, "Turn tables").
  *
  * @param sessionId          unique per session
  * @param turn               0-based index within the session

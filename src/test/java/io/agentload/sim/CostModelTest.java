@@ -5,7 +5,10 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Step time arithmetic against values computed by hand from DESIGN.md section 10's formulas. */
+/**
+ * Step time arithmetic against values computed by hand from the formulas of docs/simulator.md, "The model, step by
+ * step".
+ */
 class CostModelTest {
 
     private static final EngineConfig H100_70B = EngineConfig.of("h100x8", "llama-3.1-70b").withTensorParallel(4); // MFU 0.55, MBU 0.8
