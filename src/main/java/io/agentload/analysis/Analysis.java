@@ -162,15 +162,15 @@ public final class Analysis {
     }
 
     /**
-     * {@link #powerSamples(PowerSamples)} with a measurement window [{@code startS}, {@code endS}] marked, and each
+     * {@link #powerSamples(PowerSamples)} with a measurement window [{@code startTime}, {@code endTime}] marked, and each
      * boundary's time-weighted mean power over it ({@link PowerSamples#summary(double, double, Boundary)}) drawn
      * across it.
      */
-    public static Figure<XYChart> powerSamples(PowerSamples samples, double startS, double endS) {
-        if (!Double.isFinite(startS) || !Double.isFinite(endS)) {
-            throw new AnalysisException("power window [" + startS + ", " + endS + "] s is not finite");
+    public static Figure<XYChart> powerSamples(PowerSamples samples, double startTime, double endTime) {
+        if (!Double.isFinite(startTime) || !Double.isFinite(endTime)) {
+            throw new AnalysisException("power window [" + startTime + ", " + endTime + "] s is not finite");
         }
-        return PowerTrace.of(samples, startS, endS);
+        return PowerTrace.of(samples, startTime, endTime);
     }
 
     /**

@@ -33,12 +33,12 @@ final class PowerTrace {
     private PowerTrace() {
     }
 
-    static Figure<XYChart> of(PowerSamples samples, double startS, double endS) {
+    static Figure<XYChart> of(PowerSamples samples, double startTime, double endTime) {
         List<PowerSample> rows = samples.samples();
         if (rows.isEmpty()) throw new AnalysisException("no power samples to draw");
-        boolean window = !Double.isNaN(startS);
-        if (window && !(endS > startS)) {
-            throw new AnalysisException("power window [" + startS + ", " + endS + "] s is empty");
+        boolean window = !Double.isNaN(startTime);
+        if (window && !(endTime > startTime)) {
+            throw new AnalysisException("power window [" + startTime + ", " + endTime + "] s is empty");
         }
         DoubleColumn time = DoubleColumn.create("time_s"), watts = DoubleColumn.create("watts"),
                 energy = DoubleColumn.create("energy_j");
@@ -46,7 +46,7 @@ final class PowerTrace {
                 boundary = StringColumn.create("boundary");
         Set<String> sources = new LinkedHashSet<>();
         for (PowerSample s : rows) {
-            time.append(s.timeS());
+            time.append(s.time());
             device.append(s.device());
             watts.append(s.watts());
             energy.append(s.energyJoules());
@@ -65,7 +65,7 @@ final class PowerTrace {
             Set<String> devices = new LinkedHashSet<>();
             for (PowerSample s : rows) {
                 if (s.boundary() != b || !s.hasWatts()) continue;
-                totals.merge(s.timeS(), s.watts(), Double::sum);
+                totals.merge(s.time(), s.watts(), Double::sum);
                 devices.add(s.device());
             }
             if (totals.isEmpty()) continue;
@@ -76,16 +76,16 @@ final class PowerTrace {
             if (line != null && totals.size() > 40) line.setMarker(SeriesMarkers.NONE);
             top = Math.max(top, totals.values().stream().mapToDouble(Double::doubleValue).max().orElse(0));
             if (window) {
-                PowerSummary summary = samples.summary(startS, endS, b);
+                PowerSummary summary = samples.summary(startTime, endTime, b);
                 if (Double.isFinite(summary.meanWatts())) {
                     Style.horizontal(chart, String.format(Locale.ROOT, "%s mean %,.0f W", b.label(), summary.meanWatts()),
-                            summary.meanWatts(), startS, endS, MEAN_BY_BOUNDARY[b.ordinal()], Style.DASHED);
+                            summary.meanWatts(), startTime, endTime, MEAN_BY_BOUNDARY[b.ordinal()], Style.DASHED);
                 }
             }
         }
         if (window) {
-            Style.vertical(chart, "measurement window", startS, top * 1.05, Style.GREY, Style.DOTTED);
-            Style.vertical(chart, "window end", endS, top * 1.05, Style.GREY, Style.DOTTED).setShowInLegend(false);
+            Style.vertical(chart, "measurement window", startTime, top * 1.05, Style.GREY, Style.DOTTED);
+            Style.vertical(chart, "window end", endTime, top * 1.05, Style.GREY, Style.DOTTED).setShowInLegend(false);
         }
         return new Figure<>(table, Style.placeLegend(chart));
     }

@@ -30,10 +30,10 @@ final class EnergyIntegrator {
     private EnergyIntegrator() {
     }
 
-    static PowerSummary summarise(List<PowerSample> samples, Boundary boundary, double startS, double endS,
+    static PowerSummary summarise(List<PowerSample> samples, Boundary boundary, double startTime, double endTime,
                                   double intervalS) {
-        if (!(endS > startS) || !Double.isFinite(startS) || !Double.isFinite(endS)) {
-            throw new PowerException("power window [" + startS + ", " + endS + "] s is empty or not finite");
+        if (!(endTime > startTime) || !Double.isFinite(startTime) || !Double.isFinite(endTime)) {
+            throw new PowerException("power window [" + startTime + ", " + endTime + "] s is empty or not finite");
         }
         Map<String, List<PowerSample>> byDevice = new LinkedHashMap<>();
         List<PowerSample> wholePollGaps = new ArrayList<>();
@@ -47,15 +47,15 @@ final class EnergyIntegrator {
         if (byDevice.isEmpty()) {
             throw new PowerException("no " + boundary.label() + "-boundary power readings to summarise");
         }
-        double window = endS - startS;
+        double window = endTime - startTime;
         double meanWatts = 0;
         double minCovered = window;
         int counted = 0, byCounter = 0;
         for (List<PowerSample> rows : byDevice.values()) {
             List<PowerSample> counter = freshCounterReadings(rows);
             Span span = counter.size() >= 2
-                    ? fromCounter(counter, startS, endS)
-                    : fromHold(merge(rows, wholePollGaps), startS, endS, 2 * intervalS);
+                    ? fromCounter(counter, startTime, endTime)
+                    : fromHold(merge(rows, wholePollGaps), startTime, endTime, 2 * intervalS);
             if (counter.size() >= 2) byCounter++;
             minCovered = Math.min(minCovered, span.coveredS);
             if (span.coveredS > 0) {
@@ -67,21 +67,21 @@ final class EnergyIntegrator {
         PowerSummary.Method method = byCounter == 0 ? PowerSummary.Method.SAMPLE_AND_HOLD
                 : byCounter == byDevice.size() ? PowerSummary.Method.ENERGY_COUNTER : PowerSummary.Method.MIXED;
         boolean measured = sources.stream().allMatch(PowerSource::measuredKind);
-        return new PowerSummary(boundary, measured, basis(sources), startS, endS, meanWatts, meanWatts * window,
+        return new PowerSummary(boundary, measured, basis(sources), startTime, endTime, meanWatts, meanWatts * window,
                 minCovered / window, byDevice.size(), method);
     }
 
     private record Span(double joules, double coveredS) {
     }
 
-    private static Span fromHold(List<PowerSample> rows, double startS, double endS, double maxGapS) {
+    private static Span fromHold(List<PowerSample> rows, double startTime, double endTime, double maxGapS) {
         double joules = 0, covered = 0;
         PowerSample previous = null;
         for (PowerSample r : rows) {
             if (previous != null && r.hasWatts()) {
-                double from = previous.timeS(), to = r.timeS();
+                double from = previous.time(), to = r.time();
                 if (to - from <= maxGapS) {
-                    double overlap = overlap(from, to, startS, endS);
+                    double overlap = overlap(from, to, startTime, endTime);
                     joules += r.watts() * overlap;
                     covered += overlap;
                 }
@@ -91,13 +91,13 @@ final class EnergyIntegrator {
         return new Span(joules, covered);
     }
 
-    private static Span fromCounter(List<PowerSample> counter, double startS, double endS) {
+    private static Span fromCounter(List<PowerSample> counter, double startTime, double endTime) {
         double joules = 0, covered = 0;
         for (int i = 1; i < counter.size(); i++) {
             PowerSample a = counter.get(i - 1), b = counter.get(i);
-            double dt = b.timeS() - a.timeS(), de = b.energyJoules() - a.energyJoules();
+            double dt = b.time() - a.time(), de = b.energyJoules() - a.energyJoules();
             if (dt <= 0 || de < 0) continue;
-            double overlap = overlap(a.timeS(), b.timeS(), startS, endS);
+            double overlap = overlap(a.time(), b.time(), startTime, endTime);
             joules += de * overlap / dt;
             covered += overlap;
         }
@@ -122,7 +122,7 @@ final class EnergyIntegrator {
         List<PowerSample> all = new ArrayList<>(device.size() + gaps.size());
         int i = 0, j = 0;
         while (i < device.size() || j < gaps.size()) {
-            if (j == gaps.size() || (i < device.size() && device.get(i).timeS() <= gaps.get(j).timeS())) {
+            if (j == gaps.size() || (i < device.size() && device.get(i).time() <= gaps.get(j).time())) {
                 all.add(device.get(i++));
             } else {
                 all.add(gaps.get(j++));
@@ -131,8 +131,8 @@ final class EnergyIntegrator {
         return all;
     }
 
-    private static double overlap(double from, double to, double startS, double endS) {
-        return Math.max(0, Math.min(to, endS) - Math.max(from, startS));
+    private static double overlap(double from, double to, double startTime, double endTime) {
+        return Math.max(0, Math.min(to, endTime) - Math.max(from, startTime));
     }
 
     private static String basis(Set<String> sources) {

@@ -31,35 +31,35 @@ final class ModelFeedRecorder implements PowerModelFeed {
     }
 
     @Override
-    public synchronized void record(double startS, double endS, double gpuWatts, double systemWatts) {
-        if (!Double.isFinite(startS) || !(endS >= startS) || Double.isInfinite(endS)) {
-            throw new PowerException("model power span [" + startS + ", " + endS + "] s is not a finite forward span");
+    public synchronized void record(double startTime, double endTime, double gpuWatts, double systemWatts) {
+        if (!Double.isFinite(startTime) || !(endTime >= startTime) || Double.isInfinite(endTime)) {
+            throw new PowerException("model power span [" + startTime + ", " + endTime + "] s is not a finite forward span");
         }
         if (!(gpuWatts >= 0) || !(systemWatts >= 0) || Double.isInfinite(gpuWatts) || Double.isInfinite(systemWatts)) {
-            throw new PowerException("model power at " + startS + " s: GPU " + gpuWatts + " W, " + system.label() + " "
+            throw new PowerException("model power at " + startTime + " s: GPU " + gpuWatts + " W, " + system.label() + " "
                     + systemWatts + " W");
         }
-        if (startS < lastEndS - EPSILON_S) {
-            throw new PowerException("model power span starting at " + startS + " s overlaps the previous one, which ended at " + lastEndS + " s");
+        if (startTime < lastEndS - EPSILON_S) {
+            throw new PowerException("model power span starting at " + startTime + " s overlaps the previous one, which ended at " + lastEndS + " s");
         }
-        if (!open || startS > lastEndS + EPSILON_S) {
+        if (!open || startTime > lastEndS + EPSILON_S) {
             if (open) closeBin(lastEndS);
-            samples.add(PowerSample.gap(startS, DEVICE, PowerSource.MODEL, Boundary.GPU));
-            samples.add(PowerSample.gap(startS, DEVICE, PowerSource.MODEL, system));
+            samples.add(PowerSample.gap(startTime, DEVICE, PowerSource.MODEL, Boundary.GPU));
+            samples.add(PowerSample.gap(startTime, DEVICE, PowerSource.MODEL, system));
             open = true;
-            binStartS = startS;
+            binStartS = startTime;
         }
-        double t = Math.max(startS, lastEndS);
-        while (t < endS) {
+        double t = Math.max(startTime, lastEndS);
+        while (t < endTime) {
             double binEnd = binStartS + intervalS;
             // a span ending within rounding of the interval's end closes it there, so interval ends never drift
-            double to = endS <= binEnd + EPSILON_S ? endS : binEnd;
+            double to = endTime <= binEnd + EPSILON_S ? endTime : binEnd;
             gpuJoules += gpuWatts * (to - t);
             systemJoules += systemWatts * (to - t);
             t = to;
             if (to >= binEnd - EPSILON_S) closeBin(to);
         }
-        lastEndS = Math.max(lastEndS, endS);
+        lastEndS = Math.max(lastEndS, endTime);
     }
 
     /** Every sample so far, the interval in progress closed at the last span's end. */
@@ -68,13 +68,13 @@ final class ModelFeedRecorder implements PowerModelFeed {
         return List.copyOf(samples);
     }
 
-    private void closeBin(double endS) {
-        double length = endS - binStartS;
+    private void closeBin(double endTime) {
+        double length = endTime - binStartS;
         if (length > EPSILON_S) {
-            samples.add(new PowerSample(endS, DEVICE, gpuJoules / length, Double.NaN, PowerSource.MODEL, Boundary.GPU));
-            samples.add(new PowerSample(endS, DEVICE, systemJoules / length, Double.NaN, PowerSource.MODEL, system));
+            samples.add(new PowerSample(endTime, DEVICE, gpuJoules / length, Double.NaN, PowerSource.MODEL, Boundary.GPU));
+            samples.add(new PowerSample(endTime, DEVICE, systemJoules / length, Double.NaN, PowerSource.MODEL, system));
         }
-        binStartS = endS;
+        binStartS = endTime;
         gpuJoules = 0;
         systemJoules = 0;
     }

@@ -9,11 +9,11 @@ package io.agentload.power;
 public interface PowerModelFeed {
 
     /**
-     * Records constant power over the span [{@code startS}, {@code endS}] of the run's (virtual) clock.
+     * Records constant power over the span [{@code startTime}, {@code endTime}] of the run's (virtual) clock.
      *
      * @param gpuWatts    power of all simulated GPUs together
      * @param systemWatts power of the whole simulated system, GPUs included: the node, or the rack for a
      *                    {@code model@rack} source
      */
-    void record(double startS, double endS, double gpuWatts, double systemWatts);
+    void record(double startTime, double endTime, double gpuWatts, double systemWatts);
 }

@@ -49,7 +49,7 @@ final class PowerParquet {
             AtomicWrite.write(file.toAbsolutePath(), tmp -> ParquetOutput.write(tmp, SCHEMA, metadata,
                     ParquetOutput.Settings.of(CompressionCodecName.SNAPPY), samples.size(), (row, out) -> {
                         PowerSample s = samples.get(row);
-                        out.float64(0, s.timeS());
+                        out.float64(0, s.time());
                         out.string(1, s.device());
                         if (s.hasWatts()) out.float64(2, s.watts());
                         if (s.hasEnergy()) out.float64(3, s.energyJoules());

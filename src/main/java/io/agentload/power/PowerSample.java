@@ -9,7 +9,7 @@ import java.util.Objects;
  * backwards, see {@link PowerSamples}). A row without watts and without energy marks a failed poll or a device that
  * reported no value: the time before it is a gap.
  *
- * @param timeS        seconds on the run's clock
+ * @param time        seconds on the run's clock
  * @param device       the device within its source: {@code gpu0}, {@code chassis}, {@code psu:Bay1}, {@code model};
  *                     {@link #ALL_DEVICES} for a poll that failed as a whole
  * @param watts        power in W, or NaN when the poll gave none
@@ -19,7 +19,7 @@ import java.util.Objects;
  *                     {@code model}
  * @param boundary     what the reading includes
  */
-public record PowerSample(double timeS, String device, double watts, double energyJoules, String source,
+public record PowerSample(double time, String device, double watts, double energyJoules, String source,
                           Boundary boundary) {
 
     /** The device name of a row recording that a whole poll failed. */
@@ -29,18 +29,18 @@ public record PowerSample(double timeS, String device, double watts, double ener
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(boundary, "boundary");
-        if (!Double.isFinite(timeS)) throw new PowerException("power sample time " + timeS + " is not finite");
+        if (!Double.isFinite(time)) throw new PowerException("power sample time " + time + " is not finite");
         if (watts < 0 || Double.isInfinite(watts)) {
-            throw new PowerException("power sample of " + device + " at " + timeS + " s: " + watts + " W");
+            throw new PowerException("power sample of " + device + " at " + time + " s: " + watts + " W");
         }
         if (energyJoules < 0 || Double.isInfinite(energyJoules)) {
-            throw new PowerException("power sample of " + device + " at " + timeS + " s: energy " + energyJoules + " J");
+            throw new PowerException("power sample of " + device + " at " + time + " s: energy " + energyJoules + " J");
         }
     }
 
     /** A row recording that a poll gave no reading for {@code device} (or for all devices). */
-    public static PowerSample gap(double timeS, String device, String source, Boundary boundary) {
-        return new PowerSample(timeS, device, Double.NaN, Double.NaN, source, boundary);
+    public static PowerSample gap(double time, String device, String source, Boundary boundary) {
+        return new PowerSample(time, device, Double.NaN, Double.NaN, source, boundary);
     }
 
     /** Whether this row has a power reading. */

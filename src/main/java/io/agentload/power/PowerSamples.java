@@ -27,7 +27,7 @@ public final class PowerSamples {
         Objects.requireNonNull(interval, "interval");
         if (interval.isNegative() || interval.isZero()) throw new PowerException("sampling interval " + interval + " is not positive");
         List<PowerSample> sorted = new ArrayList<>(samples);
-        sorted.sort(Comparator.comparingDouble(PowerSample::timeS));
+        sorted.sort(Comparator.comparingDouble(PowerSample::time));
         this.samples = List.copyOf(sorted);
         this.interval = interval;
     }
@@ -55,19 +55,19 @@ public final class PowerSamples {
     }
 
     /**
-     * Mean power, energy and coverage over [{@code startS}, {@code endS}] at the widest boundary these samples
+     * Mean power, energy and coverage over [{@code startTime}, {@code endTime}] at the widest boundary these samples
      * report (rack, else node, else GPU); readings of other boundaries are not added in.
      */
-    public PowerSummary summary(double startS, double endS) {
+    public PowerSummary summary(double startTime, double endTime) {
         Set<Boundary> present = boundaries();
         if (present.isEmpty()) throw new PowerException("no power samples to summarise");
         List<Boundary> widestFirst = new ArrayList<>(present);
-        return summary(startS, endS, widestFirst.get(widestFirst.size() - 1));
+        return summary(startTime, endTime, widestFirst.get(widestFirst.size() - 1));
     }
 
-    /** Mean power, energy and coverage over [{@code startS}, {@code endS}] from the readings at {@code boundary}. */
-    public PowerSummary summary(double startS, double endS, Boundary boundary) {
-        return EnergyIntegrator.summarise(samples, boundary, startS, endS, interval.toNanos() / 1e9);
+    /** Mean power, energy and coverage over [{@code startTime}, {@code endTime}] from the readings at {@code boundary}. */
+    public PowerSummary summary(double startTime, double endTime, Boundary boundary) {
+        return EnergyIntegrator.summarise(samples, boundary, startTime, endTime, interval.toNanos() / 1e9);
     }
 
     /** Writes these samples to {@code file} (normally {@code power.parquet} in the run folder) atomically. */

@@ -12,8 +12,8 @@ import java.util.Objects;
  *                     measurement scaled to a node with a modelled overhead
  * @param basis        how the figure was obtained, e.g. {@code measured by nvidia-smi} or
  *                     {@code measured by dcgm + node overhead of dgx-h100 (+2600 W, +5% of GPU power)}
- * @param startS       window start on the run's clock
- * @param endS         window end on the run's clock
+ * @param startTime       window start on the run's clock
+ * @param endTime         window end on the run's clock
  * @param meanWatts    time-weighted mean power over the covered part of the window, summed over devices; NaN when
  *                     nothing was covered
  * @param energyJoules energy over the whole window: mean power times window length
@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param devices      number of devices whose power was summed
  * @param method       how readings were turned into energy
  */
-public record PowerSummary(Boundary boundary, boolean measured, String basis, double startS, double endS,
+public record PowerSummary(Boundary boundary, boolean measured, String basis, double startTime, double endTime,
                            double meanWatts, double energyJoules, double coverage, int devices, Method method) {
 
     /** Coverage below which a summary is flagged: less than 90% of the window was measured. */
@@ -65,8 +65,8 @@ public record PowerSummary(Boundary boundary, boolean measured, String basis, do
     }
 
     /** Window length in seconds. */
-    public double durationS() {
-        return endS - startS;
+    public double durationSeconds() {
+        return endTime - startTime;
     }
 
     /** Energy over the window in kWh. */
@@ -95,8 +95,8 @@ public record PowerSummary(Boundary boundary, boolean measured, String basis, do
         double scale = 1 + overhead.gpuFraction();
         String how = basis + " + node overhead of " + overhead.profile() + " (+" + fmt(overhead.fixedWatts()) + " W, +"
                 + fmt(overhead.gpuFraction() * 100) + "% of GPU power)";
-        return new PowerSummary(Boundary.NODE, false, how, startS, endS, meanWatts * scale + overhead.fixedWatts(),
-                energyJoules * scale + overhead.fixedWatts() * durationS(), coverage, devices, method);
+        return new PowerSummary(Boundary.NODE, false, how, startTime, endTime, meanWatts * scale + overhead.fixedWatts(),
+                energyJoules * scale + overhead.fixedWatts() * durationSeconds(), coverage, devices, method);
     }
 
     /** The boundary and basis in words, e.g. {@code GPU only, measured by nvidia-smi}. */

@@ -85,7 +85,7 @@ final class MeasuredPower implements AutoCloseable {
         long deadline = System.nanoTime() + 2 * sampler.interval().toNanos() + POLL_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             List<PowerSample> all = sampler.samples().samples();
-            if (!all.isEmpty() && all.get(all.size() - 1).timeS() >= time) return;
+            if (!all.isEmpty() && all.get(all.size() - 1).time() >= time) return;
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

@@ -55,7 +55,7 @@ class PowerSamplerTest {
         PowerSamples samples = sampler.stop();
 
         List<PowerSample> gpu = samples.samples().stream().filter(s -> s.boundary() == Boundary.GPU).toList();
-        assertEquals(List.of(0.0, 0.1, 0.2, 0.3, 1.0, 1.1), gpu.stream().map(PowerSample::timeS).toList());
+        assertEquals(List.of(0.0, 0.1, 0.2, 0.3, 1.0, 1.1), gpu.stream().map(PowerSample::time).toList());
         assertEquals(1500, gpu.get(1).watts(), EXACT);                 // (0.05 x 1000 + 0.05 x 2000) / 0.1
         assertEquals(2000, gpu.get(2).watts(), EXACT);
         assertEquals(1000, gpu.get(3).watts(), EXACT);                 // (0.05 x 2000 + 0.05 x 0) / 0.1
