@@ -122,7 +122,7 @@ public final class Analysis {
      * every trial rebuilt from {@code trials.parquet} and {@code requests.parquet}.
      */
     public static SloResult sloResult(Run run) {
-        return SloResult.read(run);
+        return run.sloResult();
     }
 
     /**

@@ -31,7 +31,8 @@ class SloSearchRunTest {
     void aRecordedSearchWritesTheWholeRunFolder() throws IOException {
         Path dir = tmp.resolve("run");
         SloResult result;
-        try (Run run = Run.builder(dir).config(Map.of("tiers", "20,60")).hardware(Map.of("gpus", 8)).create()) {
+        try (Run run = Run.builder(dir).config(new RunManifest.Fields(Map.of("tiers", "20,60")))
+                .hardware(new RunManifest.StatedHardware(8, "none")).create()) {
             result = SloSearch.over(CapacityRunner.standard()).withTiers(TIERS).withGpus(8).run(run);
         }
         Run run = Run.open(dir);
@@ -62,7 +63,7 @@ class SloSearchRunTest {
         assertEquals(3000, slow.get("mean_power_w").asInt());
         assertEquals("node, modelled", slow.get("power_boundary").asText());
         assertEquals(66, summary.get("tiers").get(1).get("max_agents").asInt());
-        assertEquals(result.summaryJson(), Files.readString(dir.resolve("summary.json")));
+        assertEquals(SummaryFile.json(SearchSummary.of(result)), Files.readString(dir.resolve("summary.json")));
 
         String html = Files.readString(dir.resolve("report.html"));
         Matcher images = Pattern.compile("<img alt=\"[^\"]+\" src=\"data:image/png;base64,[A-Za-z0-9+/=]{1000,}\">")

@@ -1,0 +1,27 @@
+package io.agentload.replay;
+
+import java.util.List;
+
+/**
+ * The files a finished search leaves in its run folder, written and read back: {@code trials.parquet} (every trial
+ * judged by every tier), {@code summary.json} ({@link SearchSummary}) and {@code report.html}.
+ */
+final class SearchFiles {
+
+    private SearchFiles() {
+    }
+
+    /** Writes the files of a simulated search's result. */
+    static void write(Run run, SloResult result) {
+        run.writeTable(TrialsTable.FILE, result.trialsTable());
+        SummaryFile.write(run, SearchSummary.of(result));
+        run.writeText(Run.REPORT, HtmlReport.of(result));
+    }
+
+    /** The result a finished search wrote into {@code run}, its trials rebuilt from their requests. */
+    static SloResult read(Run run) {
+        SearchSummary summary = SummaryFile.readSearch(run);
+        List<TrialMetrics> trials = TrialsTable.load(run, run.records());
+        return new SloResult(summary.tierResults(), trials, summary.gpus());
+    }
+}
