@@ -126,6 +126,14 @@ public final class Analysis {
     }
 
     /**
+     * The share of each trial's judged agents meeting each tier against concurrent agents, with the share a tier needs
+     * (90% by default) as a dashed line: the first chart of a search's {@code report.html}.
+     */
+    public static Figure<XYChart> tierShares(SloResult result) {
+        return TierShares.of(result);
+    }
+
+    /**
      * Per-agent output speed (p10, p50, p90 over each trial's agents) against concurrent agents, with each tier's
      * minimum speed and the max agents the search found for it marked on that line.
      */

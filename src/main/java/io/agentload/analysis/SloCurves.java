@@ -38,6 +38,11 @@ final class SloCurves {
     private static final Color[] TIER_COLORS = {Style.ORANGE, Style.GREEN, Style.VERMILLION, Style.PURPLE,
         Style.GREY};
 
+    /** The colour of a search's {@code i}-th tier on every chart. */
+    static Color tierColor(int i) {
+        return TIER_COLORS[i % TIER_COLORS.length];
+    }
+
     private SloCurves() {
     }
 

@@ -70,7 +70,7 @@ class SloSearchRunTest {
                 .matcher(html);
         int count = 0;
         while (images.find()) count++;
-        assertEquals(4, count, "share, speed, TTFT and throughput charts");
+        assertEquals(5, count, "share, speed, TTFT, throughput and power charts");
         assertTrue(html.contains("20 tok/s, TTFT \u2264 6 s, 90% of agents</td><td>200</td><td>25.0</td><td>66,667</td>"), html.substring(0, 2500));
         assertTrue(!html.contains("<script") && !html.contains("http"), "self-contained");
     }
