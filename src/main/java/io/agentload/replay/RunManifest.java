@@ -3,6 +3,8 @@ package io.agentload.replay;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +49,7 @@ public record RunManifest(String format, String startedAt, Versions versions, Cl
 
     /** This manifest with one more resume. */
     RunManifest resumed(Instant at) {
-        List<String> all = new java.util.ArrayList<>(resumedAt == null ? List.of() : resumedAt);
+        List<String> all = new ArrayList<>(resumedAt == null ? List.of() : resumedAt);
         all.add(at.toString());
         return new RunManifest(format, startedAt, versions, client, hardware, endpoint, config, itlDetail, all);
     }
@@ -211,7 +213,7 @@ public record RunManifest(String format, String startedAt, Versions versions, Cl
     public record Fields(@JsonValue Map<String, Object> fields) implements Hardware, EndpointInfo, Config {
 
         public Fields {
-            fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
     }
 }

@@ -33,8 +33,8 @@ final class SummaryFile {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .registerModule(new SimpleModule("summary numbers")
-                    .addSerializer(Double.class, new Number())
-                    .addSerializer(double.class, new Number())
+                    .addSerializer(Double.class, new WholeOrNull())
+                    .addSerializer(double.class, new WholeOrNull())
                     .addDeserializer(Double.class, new NumberOrNull(null))
                     .addDeserializer(double.class, new NumberOrNull(Double.NaN)));
 
@@ -102,7 +102,7 @@ final class SummaryFile {
     }
 
     /** A finite number, as an integer when it is one; NaN or infinite as null. */
-    private static final class Number extends JsonSerializer<Double> {
+    private static final class WholeOrNull extends JsonSerializer<Double> {
         @Override
         public void serialize(Double value, JsonGenerator out, SerializerProvider provider) throws IOException {
             double v = value;
