@@ -44,6 +44,27 @@ public final class Analysis {
     }
 
     /**
+     * A search's {@code report.html}: one self-contained page (no scripts, no external files) with the tier table, this
+     * class's SLO curves as embedded PNGs, and every trial. A search writing a run folder writes it itself.
+     */
+    public static String report(SloResult result) {
+        return HtmlReport.html(result);
+    }
+
+    /** The {@link SloResult.Report} that run folders get, found by {@link java.util.ServiceLoader}; see {@link #report}. */
+    public static final class Report implements SloResult.Report {
+
+        /** The provider {@link java.util.ServiceLoader} makes. */
+        public Report() {
+        }
+
+        @Override
+        public String html(SloResult result) {
+            return report(result);
+        }
+    }
+
+    /**
      * Input tokens per turn in logarithmic bins (count and share per bin), charted with the published range (~5K to
      * ~131K), the published mean (~27K) and the table's own mean.
      */
@@ -122,7 +143,15 @@ public final class Analysis {
      * every trial rebuilt from {@code trials.parquet} and {@code requests.parquet}.
      */
     public static SloResult sloResult(Run run) {
-        return SloResult.read(run);
+        return run.sloResult();
+    }
+
+    /**
+     * The share of each trial's judged agents meeting each tier against concurrent agents, with the share a tier needs
+     * (90% by default) as a dashed line: the first chart of a search's {@code report.html}.
+     */
+    public static Figure<XYChart> tierShares(SloResult result) {
+        return TierShares.of(result);
     }
 
     /**

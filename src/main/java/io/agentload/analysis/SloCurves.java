@@ -41,6 +41,11 @@ final class SloCurves {
         Style.GREY};
     private static final String NO_AGENT_JUDGED = "no agent judged";
 
+    /** The colour of a search's {@code i}-th tier on every chart. */
+    static Color tierColor(int i) {
+        return TIER_COLORS[i % TIER_COLORS.length];
+    }
+
     private SloCurves() {
     }
 

@@ -1,6 +1,5 @@
 package io.agentload.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentload.endpoint.Endpoint;
@@ -8,7 +7,11 @@ import io.agentload.power.Boundary;
 import io.agentload.power.Power;
 import io.agentload.power.PowerException;
 import io.agentload.replay.Replay;
+import io.agentload.replay.ReplaySummary;
 import io.agentload.replay.Run;
+import io.agentload.replay.RunManifest;
+import io.agentload.replay.SearchSummary;
+import io.agentload.sim.EngineConfig;
 import io.agentload.replay.Simulation;
 import io.agentload.replay.SloResult;
 import io.agentload.replay.SloTier;
@@ -24,6 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +37,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -221,14 +226,14 @@ final class BenchCommand implements Callable<Integer> {
     /** Continues the endpoint search recorded in {@code --resume}. */
     private int resumeEndpoint() throws Exception {
         CliChecks.onlyWhenResuming(spec, resume, List.of("--resume", "--json"));
-        JsonNode manifest = Run.open(resume).manifest();
-        String mode = manifest.path("config").path("mode").asText();
-        if (!mode.equals("bench")) {
+        RunManifest manifest = Run.open(resume).manifest();
+        if (!(manifest.config() instanceof RunManifest.EndpointConfig c && "bench".equals(c.mode())
+                && manifest.endpoint() instanceof RunManifest.HttpEndpoint recorded)) {
             throw new ParameterException(spec.commandLine(), resume + " does not hold an endpoint search (run.json says "
-                    + (manifest.path("config").path("target").asText().equals("simulator") ? "simulator: rerun it, the "
-                    + "simulator is deterministic" : "mode " + manifest.path("config").path("mode")) + ")");
+                    + (manifest.config() instanceof RunManifest.SimulatorConfig ? "simulator: rerun it, the "
+                    + "simulator is deterministic" : "mode " + ReplayCommand.mode(manifest)) + ")");
         }
-        try (Endpoint e = EndpointOptions.fromRun(manifest.path("endpoint"))) {
+        try (Endpoint e = EndpointOptions.fromRun(recorded)) {
             return printed(progress(Replay.fromRun(resume, e)).resumeSearch(resume), e, resume);
         }
     }
@@ -257,42 +262,46 @@ final class BenchCommand implements Callable<Integer> {
     private int printed(SloResult result, Endpoint e, Path dir) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = new ObjectMapper();
-        ObjectNode summary = (ObjectNode) mapper.readTree(dir.resolve(SloResult.SUMMARY).toFile());
+        Run run = Run.open(dir);
         if (json) {
-            JsonNode config = Run.open(dir).manifest().path("config");
+            RunManifest.EndpointConfig config = (RunManifest.EndpointConfig) run.manifest().config();
             ObjectNode root = mapper.createObjectNode();
             root.put("target", "endpoint");
             root.put("endpoint", e.url());
             root.put("model", e.model());
-            root.put("trajectories", config.path("trajectories").asText());
-            root.put("window_s", config.path("window_s").asDouble());
-            root.put("seed", config.path("seed").asLong());
+            root.put("trajectories", config.trajectories());
+            root.put("window_s", config.windowS());
+            root.put("seed", config.seed());
             root.put("run_dir", dir.toString());
-            root.setAll(summary);
+            root.setAll(summaryFields(mapper, dir));
             out.println(mapper.writeValueAsString(root));
         } else {
             out.printf("%s serving %s, %d trials%n", e.url(), e.model(), result.trials().size());
             printTiers(out, result);
-            for (JsonNode t : summary.path("tiers")) {
-                if (!t.path("energy_j").isNumber()) continue;
+            SearchSummary summary = run.searchSummary();
+            for (SearchSummary.Tier t : summary.tiers()) {
+                if (t.energyJ() == null || t.energyJ().isNaN()) continue;
                 out.printf(Locale.ROOT, "  %s tok/s at %d agents: %,.1f kJ in the window, power readings covering %.1f%% of it%n",
-                        t.path("min_output_tps").asText(), t.path("max_agents").asInt(), t.path("energy_j").asDouble() / 1e3,
-                        100 * t.path("power_coverage").asDouble());
+                        speed(t.tier()), t.maxAgents(), t.energyJ() / 1e3, 100 * t.powerCoverage());
             }
-            JsonNode lag = summary.path("send_lag_ms");
+            ReplaySummary.SendLag lag = summary.sendLagMs();
             out.printf(Locale.ROOT, "requests: %s; send lag p99 %.2f ms, %d sends in a window later than %d ms%n",
-                    statuses(summary.path("requests_by_status")), lag.path("p99").asDouble(),
-                    lag.path("late_measured_sends").asLong(), lag.path("late_threshold_ms").asLong());
+                    statuses(summary.requestsByStatus()), lag.p99(), lag.lateMeasuredSends(), lag.lateThresholdMs());
             out.printf("run folder: %s (report.html)%n", dir);
         }
         out.flush();
         return 0;
     }
 
-    private static String statuses(JsonNode byStatus) {
+    private static String statuses(Map<String, Long> byStatus) {
         List<String> parts = new ArrayList<>();
-        byStatus.fields().forEachRemaining(f -> parts.add(String.format(Locale.ROOT, "%,d %s", f.getValue().asLong(), f.getKey())));
+        byStatus.forEach((status, count) -> parts.add(String.format(Locale.ROOT, "%,d %s", count, status)));
         return String.join(", ", parts);
+    }
+
+    /** The fields of a run folder's {@code summary.json} as it holds them, for {@code --json} to print. */
+    private static ObjectNode summaryFields(ObjectMapper mapper, Path dir) throws IOException {
+        return (ObjectNode) mapper.readTree(dir.resolve(Run.SUMMARY).toFile());
     }
 
     /** The simulated target from the options; bad values are bad usage, reported before any work starts. */
@@ -349,7 +358,7 @@ final class BenchCommand implements Callable<Integer> {
         root.put("window_s", window.toNanos() / 1e9);
         root.put("seed", seed);
         root.put("run_dir", dir.toString());
-        root.setAll((ObjectNode) mapper.readTree(result.summaryJson()));
+        root.setAll(summaryFields(mapper, dir));
         return mapper.writeValueAsString(root);
     }
 

@@ -1,7 +1,7 @@
 package io.agentload.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.agentload.endpoint.Endpoint;
+import io.agentload.replay.RunManifest;
 import picocli.CommandLine.Option;
 
 /** The options that name an OpenAI-compatible endpoint, shared by {@code replay} and {@code bench}. */
@@ -39,14 +39,14 @@ final class EndpointOptions {
      * The endpoint a run folder's {@code run.json} names (its {@code endpoint} section): the same URL, model and API,
      * the key from the same variable, or no key if the run sent none.
      */
-    static Endpoint fromRun(JsonNode endpoint) {
-        String api = endpoint.path("api").asText();
-        String url = endpoint.path("url").asText();
+    static Endpoint fromRun(RunManifest.HttpEndpoint endpoint) {
+        String api = endpoint.api();
+        String url = endpoint.url();
         String path = api.equals("chat") ? "/chat/completions" : "/completions";
-        Endpoint.Builder b = Endpoint.builder().api(api(api)).model(endpoint.path("model").asText())
+        Endpoint.Builder b = Endpoint.builder().api(api(api)).model(endpoint.model())
                 .baseUrl(url.endsWith(path) ? url.substring(0, url.length() - path.length()) : url);
-        String variable = endpoint.path("api_key_env").asText();
-        if (variable.isEmpty()) b.noApiKey();
+        String variable = endpoint.apiKeyEnv();
+        if (variable == null || variable.isEmpty()) b.noApiKey();
         else b.apiKeyFromEnv(variable);
         return b.build();
     }

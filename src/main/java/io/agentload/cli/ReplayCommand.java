@@ -1,10 +1,11 @@
 package io.agentload.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.agentload.endpoint.Endpoint;
 import io.agentload.power.Power;
 import io.agentload.power.PowerException;
 import io.agentload.power.PowerSummary;
+import io.agentload.replay.Run;
+import io.agentload.replay.RunManifest;
 import io.agentload.replay.Replay;
 import io.agentload.replay.ReplayResult;
 import io.agentload.replay.Run;
@@ -105,12 +106,13 @@ final class ReplayCommand implements Callable<Integer> {
         Path dir = resume != null ? resume : output;
         if (resume != null) {
             CliChecks.onlyWhenResuming(spec, resume, WHEN_RESUMING);
-            JsonNode manifest = Run.open(resume).manifest();
-            if (!manifest.path("config").path("mode").asText().equals("replay")) {
+            RunManifest manifest = Run.open(resume).manifest();
+            if (!(manifest.config() instanceof RunManifest.EndpointConfig c && "replay".equals(c.mode())
+                    && manifest.endpoint() instanceof RunManifest.HttpEndpoint recorded)) {
                 throw new ParameterException(spec.commandLine(), resume + " does not hold a replay (its run.json "
-                        + "config.mode is " + manifest.path("config").path("mode") + ")");
+                        + "config.mode is " + mode(manifest) + ")");
             }
-            try (Endpoint e = EndpointOptions.fromRun(manifest.path("endpoint"))) {
+            try (Endpoint e = EndpointOptions.fromRun(recorded)) {
                 result = withProgress(Replay.fromRun(resume, e)).resume(resume);
             }
         } else {
@@ -135,10 +137,16 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) out.print(Files.readString(dir.resolve(ReplayResult.SUMMARY)));
+        if (json) out.print(Files.readString(dir.resolve(Run.SUMMARY)));
         else print(out, dir, result);
         out.flush();
         return 0;
+    }
+
+    /** The mode a run folder's config names, quoted, or nothing. */
+    static String mode(RunManifest manifest) {
+        return manifest.config() instanceof RunManifest.EndpointConfig c && c.mode() != null ? "\"" + c.mode() + "\""
+                : "";
     }
 
     private Endpoint endpoint(EndpointOptions options) {

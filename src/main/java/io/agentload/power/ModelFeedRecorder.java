@@ -10,7 +10,7 @@ import java.util.List;
  * between spans closes the interval at the last span's end and opens the next one with a row without watts at the
  * new span's start, so the gap counts as uncovered.
  */
-final class ModelFeedRecorder implements PowerModelFeed {
+final class ModelFeedRecorder implements PowerSampler.ModelFeed {
 
     static final String DEVICE = "model";
     private static final double EPSILON_S = 1e-9;

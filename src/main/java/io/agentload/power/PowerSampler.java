@@ -26,6 +26,24 @@ import java.util.function.DoubleSupplier;
  */
 public final class PowerSampler implements AutoCloseable {
 
+    /**
+     * What the simulator's engine reports its modelled power through: one call per span of virtual time (an engine
+     * step, or an idle stretch at idle power). Spans come in time order and do not overlap; time that no span covers is
+     * a gap in the power record, as a failed poll is for a measured source.
+     */
+    @FunctionalInterface
+    public interface ModelFeed {
+
+        /**
+         * Records constant power over the span [{@code startTime}, {@code endTime}] of the run's (virtual) clock.
+         *
+         * @param gpuWatts    power of all simulated GPUs together
+         * @param systemWatts power of the whole simulated system, GPUs included: the node, or the rack for a
+         *                    {@code model@rack} source
+         */
+        void record(double startTime, double endTime, double gpuWatts, double systemWatts);
+    }
+
     private final PowerSource source;
     private final Duration interval;
     private final DoubleSupplier clock;
@@ -146,7 +164,7 @@ public final class PowerSampler implements AutoCloseable {
     }
 
     /** Where the simulator reports its modelled power; only for a {@code model} source. */
-    public PowerModelFeed modelFeed() {
+    public ModelFeed modelFeed() {
         if (model == null) throw new PowerException("power source " + source + " is polled, not fed by the simulator");
         return model;
     }

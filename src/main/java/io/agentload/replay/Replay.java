@@ -1,10 +1,6 @@
 package io.agentload.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentload.endpoint.Endpoint;
 import io.agentload.power.PowerSource;
 import io.agentload.power.PowerSummary;
@@ -19,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,11 +56,10 @@ import java.util.stream.Collectors;
  */
 public final class Replay {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Where a run folder keeps the sessions of a run given them in code, so that {@link #fromRun} can resume it. */
     static final String SESSIONS_COPY = "sessions.parquet";
-    private static final String REPLAY = "replay";
-    private static final String BENCH = "bench";
+    private static final String REPLAY = RunManifest.EndpointConfig.REPLAY;
+    private static final String BENCH = RunManifest.EndpointConfig.BENCH;
 
     /** The settings; never changed once a {@link Replay} holds them. */
     private static final class Values {
@@ -119,9 +113,11 @@ public final class Replay {
      * {@link #resume} or {@link #resumeSearch} it.
      */
     public static Replay fromRun(Path dir, Endpoint endpoint) {
-        JsonNode config = Run.open(dir).manifest().path("config");
         Path file = dir.resolve(Run.MANIFEST);
-        String trajectories = text(config, "trajectories", file);
+        if (!(Run.open(dir).manifest().config() instanceof RunManifest.EndpointConfig config)) {
+            throw new ReplayException(file + ": the run's config is not a replay's or search's against an endpoint");
+        }
+        String trajectories = required(config.trajectories(), "trajectories", file);
         Replay r;
         if (givenInCode(trajectories)) {
             Path copy = dir.resolve(SESSIONS_COPY);
@@ -135,17 +131,18 @@ public final class Replay {
             if (!Files.exists(turns)) throw new ReplayException(file + ": the run's trajectories " + turns + " are gone");
             r = against(endpoint).withTrajectories(turns);
         }
+        String power = required(config.power(), "power", file);
         r = r
-                .withSeed(config.path("seed").asLong())
-                .withWindow(seconds(config, "window_s", file))
-                .withWarmUp(seconds(config, "warm_up_min_s", file), seconds(config, "warm_up_max_s", file))
-                .withTiers(SloTier.parse(text(config, "tiers", file)))
-                .withToolTimeScale(config.path("tool_time_scale").asDouble(1));
-        String power = text(config, "power", file);
+                .withSeed(config.seed() == null ? 0 : config.seed())
+                .withWindow(seconds(config.windowS(), "window_s", file))
+                .withWarmUp(seconds(config.warmUpMinS(), "warm_up_min_s", file),
+                        seconds(config.warmUpMaxS(), "warm_up_max_s", file))
+                .withTiers(SloTier.parse(required(config.tiers(), "tiers", file)))
+                .withToolTimeScale(config.toolTimeScale() == null ? 1 : config.toolTimeScale());
         if (!power.equals("none")) r = r.with(c -> c.power = power);
-        if (config.has("agents")) r = r.withAgents(config.path("agents").asInt());
-        if (config.has("gpus")) {
-            r = r.withGpus(config.path("gpus").asInt()).withMaxAgents(config.path("max_agents").asInt());
+        if (config.agents() != null) r = r.withAgents(config.agents());
+        if (config.gpus() != null) {
+            r = r.withGpus(config.gpus()).withMaxAgents(required(config.maxAgents(), "max_agents", file));
         }
         return r;
     }
@@ -343,7 +340,7 @@ public final class Replay {
             double perMw = window.map(s -> s.agentsPerMegawatt(m.agents())).orElse(Double.NaN);
             ReplayResult result = new ReplayResult(m, v.tiers.stream().map(m::check).toList(),
                     ReplayResult.byStatus(run.records()), lag, window, perMw);
-            result.writeTo(run);
+            SummaryFile.write(run, ReplaySummary.of(result));
             return result;
         }
     }
@@ -360,20 +357,12 @@ public final class Replay {
             SloResult result = SloSearch.over(recorded).withTiers(v.tiers).withGpus(v.gpus).withAgents(1, v.maxAgents)
                     .run(run);
             power.write(run);
-            ObjectNode summary = result.summaryNode();
-            ArrayNode tiers = (ArrayNode) summary.get("tiers");
-            for (int i = 0; i < result.tiers().size(); i++) {
-                int max = result.tiers().get(i).maxAgents();
-                Optional<PowerSummary> window = result.trials().stream().filter(t -> t.agents() == max).findFirst()
-                        .flatMap(t -> power.summary(t.windowStart(), t.windowEnd()));
-                ObjectNode tier = (ObjectNode) tiers.get(i);
-                SloResult.number(tier, "energy_j", window.map(PowerSummary::energyJoules).orElse(Double.NaN));
-                SloResult.number(tier, "power_coverage", window.map(PowerSummary::coverage).orElse(Double.NaN));
-            }
-            ObjectNode statuses = summary.putObject("requests_by_status");
-            ReplayResult.byStatus(run.records()).forEach(statuses::put);
-            ReplayResult.putSendLag(summary, driver.sendLag());
-            run.writeText(SloResult.SUMMARY, json(summary));
+            List<Optional<PowerSummary>> windows = result.tiers().stream()
+                    .map(tier -> result.trials().stream().filter(t -> t.agents() == tier.maxAgents()).findFirst()
+                            .flatMap(t -> power.summary(t.windowStart(), t.windowEnd())))
+                    .toList();
+            SummaryFile.write(run, SearchSummary.of(result)
+                    .withRealTime(windows, ReplayResult.byStatus(run.records()), driver.sendLag()));
             return result;
         }
     }
@@ -409,10 +398,10 @@ public final class Replay {
 
     /** Checks that {@code dir} records this very replay or search, field by field. */
     private void sameAs(Path dir, String mode) {
-        JsonNode manifest = Run.open(dir).manifest();
+        RunManifest manifest = Run.open(dir).manifest();
         Path file = dir.resolve(Run.MANIFEST);
-        compare(file, "config", manifest.path("config"), JSON.valueToTree(settings(mode)));
-        compare(file, "endpoint", manifest.path("endpoint"), JSON.valueToTree(endpointInfo()));
+        compare(file, "config", ManifestFile.tree(manifest.config()), ManifestFile.tree(settings(mode)));
+        compare(file, "endpoint", ManifestFile.tree(manifest.endpoint()), ManifestFile.tree(endpointInfo()));
     }
 
     private static void compare(Path file, String section, JsonNode recorded, JsonNode mine) {
@@ -429,44 +418,27 @@ public final class Replay {
     }
 
     /** What {@code run.json} records under {@code config}. */
-    private Map<String, Object> settings(String mode) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("target", "endpoint");
-        m.put("mode", mode);
-        m.put("trajectories", v.trajectories);
-        m.put("sessions", v.sessions.size());
-        m.put("sessions_fingerprint", fingerprint(v.sessions));
-        if (mode.equals(REPLAY)) m.put("agents", v.agents);
-        m.put("tiers", v.tiers.stream().map(t -> SloTier.number(t.minOutputTokensPerSecond()) + ":"
-                + SloTier.number(t.maxTtftSeconds()) + ":" + SloTier.number(t.percentileOfAgents()))
-                .collect(Collectors.joining(",")));
-        m.put("seed", v.plan.seed());
-        m.put("window_s", v.plan.measurementSeconds());
-        m.put("warm_up_min_s", v.plan.minWarmUpSeconds());
-        m.put("warm_up_max_s", v.plan.maxWarmUpSeconds());
-        m.put("power", v.power.isEmpty() ? "none" : v.power);
-        m.put("tool_time_scale", v.toolTimeScale);
-        if (mode.equals(BENCH)) {
-            m.put("gpus", v.gpus);
-            m.put("max_agents", v.maxAgents);
-        }
-        return m;
+    private RunManifest.EndpointConfig settings(String mode) {
+        boolean bench = mode.equals(BENCH);
+        return new RunManifest.EndpointConfig(RunManifest.EndpointConfig.TARGET, mode, v.trajectories,
+                v.sessions.size(), fingerprint(v.sessions), bench ? null : v.agents,
+                v.tiers.stream().map(t -> SloTier.number(t.minOutputTokensPerSecond()) + ":"
+                        + SloTier.number(t.maxTtftSeconds()) + ":" + SloTier.number(t.percentileOfAgents()))
+                        .collect(Collectors.joining(",")),
+                v.plan.seed(), v.plan.measurementSeconds(), v.plan.minWarmUpSeconds(), v.plan.maxWarmUpSeconds(),
+                v.power.isEmpty() ? "none" : v.power, v.toolTimeScale, bench ? v.gpus : null,
+                bench ? v.maxAgents : null);
     }
 
     /** What {@code run.json} records under {@code hardware}: only what the user stated, nothing guessed. */
-    private Map<String, Object> hardware() {
-        return Map.of("gpus", v.gpus, "power_source", v.power.isEmpty() ? "none" : v.power);
+    private RunManifest.StatedHardware hardware() {
+        return new RunManifest.StatedHardware(v.gpus, v.power.isEmpty() ? "none" : v.power);
     }
 
     /** What {@code run.json} records under {@code endpoint}: never the key, only the variable that holds it. */
-    private Map<String, Object> endpointInfo() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", "openai-compatible");
-        m.put("url", endpoint.url());
-        m.put("model", endpoint.model());
-        m.put("api", endpoint.api().name().toLowerCase(Locale.ROOT));
-        m.put("api_key_env", endpoint.apiKeyVariable());
-        return m;
+    private RunManifest.HttpEndpoint endpointInfo() {
+        return new RunManifest.HttpEndpoint(RunManifest.HttpEndpoint.KIND, endpoint.url(), endpoint.model(),
+                endpoint.api().name().toLowerCase(Locale.ROOT), endpoint.apiKeyVariable());
     }
 
     /** A hash of every turn's fields, so a resumed run can tell that its trajectories are the ones it started with. */
@@ -483,23 +455,13 @@ public final class Replay {
         return String.format("%016x", h);
     }
 
-    private static String text(JsonNode config, String field, Path file) {
-        JsonNode n = config.path(field);
-        if (!n.isTextual()) throw new ReplayException(file + ": config." + field + " is missing");
-        return n.asText();
+    private static <T> T required(T value, String field, Path file) {
+        if (value == null) throw new ReplayException(file + ": config." + field + " is missing");
+        return value;
     }
 
-    private static Duration seconds(JsonNode config, String field, Path file) {
-        JsonNode n = config.path(field);
-        if (!n.isNumber()) throw new ReplayException(file + ": config." + field + " is not a number of seconds");
-        return Duration.ofNanos(Math.round(n.asDouble() * 1e9));
-    }
-
-    private static String json(JsonNode node) {
-        try {
-            return JSON.writeValueAsString(node) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the summary as JSON", e);
-        }
+    private static Duration seconds(Double seconds, String field, Path file) {
+        if (seconds == null) throw new ReplayException(file + ": config." + field + " is not a number of seconds");
+        return Duration.ofNanos(Math.round(seconds * 1e9));
     }
 }

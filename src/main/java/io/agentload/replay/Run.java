@@ -1,10 +1,5 @@
 package io.agentload.replay;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
@@ -13,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,10 +17,11 @@ import java.util.Map;
  * the power package add ({@code trials.parquet}, {@code power.parquet}, {@code summary.json}, {@code report.html}).
  *
  * <pre>{@code
- * try (Run run = Run.builder(Path.of("runs/h200")).config(Map.of("tiers", "20,60,100")).build()) {
+ * try (Run run = Run.builder(Path.of("runs/h200")).config(config).build()) {
  *     run.append(record);            // from a driver, while the trial runs
  * }                                  // close compacts requests.parquet
- * List<RequestRecord> records = Run.open(Path.of("runs/h200")).records();
+ * Run done = Run.open(Path.of("runs/h200"));
+ * done.records(); done.manifest().config(); done.sloResult();
  * }</pre>
  *
  * <p>Records are durable once flushed (every 10,000 records or 10 s by default, and at each {@link #flush()}); see
@@ -40,21 +35,22 @@ import java.util.Map;
  */
 public final class Run implements AutoCloseable {
 
-    /** The run's description. */
-    public static final String MANIFEST = "run.json";
+    /** The run's description ({@link RunManifest}). */
+    public static final String MANIFEST = ManifestFile.FILE;
     /** The request log, once the run is closed. */
     public static final String REQUESTS = RequestLog.FILE;
     /** The power samples of the run, measured or modelled (written by the {@code io.agentload.power} package). */
     public static final String POWER = "power.parquet";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final String ITL_DETAIL = "itl_detail";
+    /** A finished search's or replay's summary ({@link SearchSummary}, {@link ReplaySummary}). */
+    public static final String SUMMARY = "summary.json";
+    /** A finished search's report: the tiers, the SLO curves and every trial, in one self-contained HTML page. */
+    public static final String REPORT = "report.html";
 
     private final Path dir;
-    private final ObjectNode manifest;
+    private final RunManifest manifest;
     private final RequestLog log;
 
-    private Run(Path dir, ObjectNode manifest, RequestLog log) {
+    private Run(Path dir, RunManifest manifest, RequestLog log) {
         this.dir = dir;
         this.manifest = manifest;
         this.log = log;
@@ -71,18 +67,14 @@ public final class Run implements AutoCloseable {
      * field existed kept every gap, and go on keeping them).
      */
     public static Run resume(Path dir) {
-        ObjectNode manifest = readManifest(dir);
-        ArrayNode resumed = manifest.has("resumed_at") && manifest.get("resumed_at").isArray()
-                ? (ArrayNode) manifest.get("resumed_at") : manifest.putArray("resumed_at");
-        resumed.add(Instant.now().toString());
-        writeJson(dir.resolve(MANIFEST), manifest);
+        RunManifest manifest = ManifestFile.write(dir, ManifestFile.read(dir).resumed(Instant.now()));
         return new Run(dir, manifest, new RequestLog(dir, Builder.DEFAULT_ROWS, Builder.DEFAULT_INTERVAL.toNanos(),
-                itlDetail(manifest)));
+                manifest.keepsEveryGap()));
     }
 
     /** Opens a run to read it; appending to it fails. */
     public static Run open(Path dir) {
-        return new Run(dir, readManifest(dir), null);
+        return new Run(dir, ManifestFile.read(dir), null);
     }
 
     /** The run's folder. */
@@ -92,21 +84,38 @@ public final class Run implements AutoCloseable {
 
     /** When the run was created (its clock's zero for a real-time run). */
     public Instant startedAt() {
-        return Instant.parse(manifest.path("started_at").asText());
+        return manifest.started();
     }
 
     /** True when the request log keeps every inter-token gap ({@code itl_s}), not only their summary. */
     public boolean itlDetail() {
-        return itlDetail(manifest);
-    }
-
-    private static boolean itlDetail(JsonNode manifest) {
-        return manifest.path(ITL_DETAIL).asBoolean(true);
+        return manifest.keepsEveryGap();
     }
 
     /** The contents of {@code run.json}, secrets already redacted. */
-    public JsonNode manifest() {
-        return manifest.deepCopy();
+    public RunManifest manifest() {
+        return manifest;
+    }
+
+    /**
+     * The result of the search this run recorded: the tiers of {@code summary.json} and every trial, rebuilt from
+     * {@code trials.parquet} and the recorded requests, so that analyses of a run folder see what the search saw.
+     *
+     * @throws ReplayException when the search has not finished (no {@code summary.json}: resume it), or a file does
+     *                         not read, naming the file and field
+     */
+    public SloResult sloResult() {
+        return SearchFiles.read(this);
+    }
+
+    /** The {@code summary.json} of the search this run recorded. */
+    public SearchSummary searchSummary() {
+        return SummaryFile.readSearch(this);
+    }
+
+    /** The {@code summary.json} of the replay this run recorded. */
+    public ReplaySummary replaySummary() {
+        return SummaryFile.readReplay(this);
     }
 
     /**
@@ -168,33 +177,15 @@ public final class Run implements AutoCloseable {
         return dir.resolve(fileName);
     }
 
-    private static ObjectNode readManifest(Path dir) {
-        Path f = dir.resolve(MANIFEST);
-        if (!Files.exists(f)) throw new ReplayException(dir + " is not a run folder: it has no " + MANIFEST);
-        try {
-            JsonNode node = JSON.readTree(f.toFile());
-            if (!(node instanceof ObjectNode o) || !o.path("started_at").isTextual()) {
-                throw new ReplayException(f + ": expected a JSON object with a \"started_at\" field");
-            }
-            return o;
-        } catch (IOException e) {
-            throw new ReplayException(f + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void writeJson(Path target, JsonNode json) {
-        ParquetFiles.atomically(target, tmp -> JSON.writeValue(tmp.toFile(), json));
-    }
-
     /** Describes a new run: its configuration, the hardware under test and the endpoint, then creates it. */
     public static final class Builder {
         static final int DEFAULT_ROWS = 10_000;
         static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
         private final Path dir;
-        private final Map<String, Object> config = new LinkedHashMap<>();
-        private final Map<String, Object> hardware = new LinkedHashMap<>();
-        private final Map<String, Object> endpoint = new LinkedHashMap<>();
+        private RunManifest.Config config = new RunManifest.Fields(Map.of());
+        private RunManifest.Hardware hardware = new RunManifest.Fields(Map.of());
+        private RunManifest.EndpointInfo endpoint = new RunManifest.Fields(Map.of());
         private int flushRows = DEFAULT_ROWS;
         private Duration flushInterval = DEFAULT_INTERVAL;
         private boolean itlDetail;
@@ -203,21 +194,21 @@ public final class Run implements AutoCloseable {
             this.dir = dir;
         }
 
-        /** Run settings (command-line options, seeds, tiers...); secret-looking values are redacted. */
-        public Builder config(Map<String, ?> values) {
-            config.putAll(values);
+        /** Run settings (seeds, tiers, window...); secret-looking values are redacted. */
+        public Builder config(RunManifest.Config config) {
+            this.config = config;
             return this;
         }
 
-        /** The system under test (a simulator profile, or the GPUs found); secret-looking values are redacted. */
-        public Builder hardware(Map<String, ?> values) {
-            hardware.putAll(values);
+        /** The system under test (a simulator profile, or the GPUs stated); secret-looking values are redacted. */
+        public Builder hardware(RunManifest.Hardware hardware) {
+            this.hardware = hardware;
             return this;
         }
 
         /** The endpoint (URL, model, API mode); credentials in URLs and keys are redacted. */
-        public Builder endpoint(Map<String, ?> values) {
-            endpoint.putAll(values);
+        public Builder endpoint(RunManifest.EndpointInfo endpoint) {
+            this.endpoint = endpoint;
             return this;
         }
 
@@ -248,20 +239,12 @@ public final class Run implements AutoCloseable {
             } catch (IOException e) {
                 throw new ReplayException("cannot create run folder " + dir + ": " + e.getMessage(), e);
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("format", "agentload-run/1");
-            m.put("started_at", Instant.now().toString());
-            m.put("versions", Map.of(
-                    "agentload", version(),
-                    "java", System.getProperty("java.version"),
-                    "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")));
-            m.put("client", Map.of("cpus", Runtime.getRuntime().availableProcessors()));
-            m.put("hardware", Secrets.redact(hardware));
-            m.put("endpoint", Secrets.redact(endpoint));
-            m.put("config", Secrets.redact(config));
-            m.put(ITL_DETAIL, itlDetail);
-            ObjectNode manifest = JSON.valueToTree(m);
-            writeJson(dir.resolve(MANIFEST), manifest);
+            RunManifest manifest = ManifestFile.write(dir, new RunManifest(RunManifest.FORMAT,
+                    Instant.now().toString(),
+                    new RunManifest.Versions(version(), System.getProperty("java.version"),
+                            System.getProperty("os.name") + " " + System.getProperty("os.arch")),
+                    new RunManifest.Client(Runtime.getRuntime().availableProcessors()), hardware, endpoint, config,
+                    itlDetail, null));
             return new Run(dir, manifest, new RequestLog(dir, flushRows, flushInterval.toNanos(), itlDetail));
         }
 

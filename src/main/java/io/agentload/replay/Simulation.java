@@ -9,9 +9,7 @@ import tech.tablesaw.api.Table;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -249,51 +247,25 @@ public final class Simulation {
     }
 
     /** What {@code run.json} records under {@code config}. */
-    private Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("target", "simulator");
-        m.put("system", engine.system().name());
-        m.put("model", engine.model().name());
-        m.put("tensor_parallel", engine.tensorParallel());
-        m.put("replicas", engine.replicas());
-        m.put("prefix_caching", engine.prefixCaching());
-        m.put("max_batch_tokens", engine.maxBatchTokens());
-        m.put("max_running_sequences", engine.maxRunningSequences());
-        m.put("memory_utilisation", engine.memoryUtilisation());
-        m.put("kv_blocks_per_replica", engine.kvBlocksPerReplica());
-        m.put("speculation", engine.speculation().toString());
-        m.put("disaggregation", String.valueOf(engine.disaggregation()));
-        m.put("efficiency", engine.efficiency().toString());
-        m.put("trajectories", trajectories);
-        m.put("sessions", sessions.size());
-        m.put("tiers", tiers.stream().map(SloTier::label).collect(Collectors.joining("; ")));
-        m.put("seed", plan.seed());
-        m.put("window_s", plan.measurementSeconds());
-        m.put("warm_up_min_s", plan.minWarmUpSeconds());
-        m.put("warm_up_max_s", plan.maxWarmUpSeconds());
-        m.put("tool_time_scale", toolTimeScale);
-        m.put("max_agents", maxAgents);
-        return m;
+    private RunManifest.SimulatorConfig settings() {
+        return new RunManifest.SimulatorConfig(RunManifest.SimulatorConfig.TARGET, engine.system().name(),
+                engine.model().name(), engine.tensorParallel(), engine.replicas(), engine.prefixCaching(),
+                engine.maxBatchTokens(), engine.maxRunningSequences(), engine.memoryUtilisation(),
+                engine.kvBlocksPerReplica(), engine.speculation().toString(), String.valueOf(engine.disaggregation()),
+                engine.efficiency().toString(), trajectories, sessions.size(),
+                tiers.stream().map(SloTier::label).collect(Collectors.joining("; ")), plan.seed(),
+                plan.measurementSeconds(), plan.minWarmUpSeconds(), plan.maxWarmUpSeconds(), toolTimeScale, maxAgents);
     }
 
     /** What {@code run.json} records under {@code hardware}: the simulated system's profile. */
-    private Map<String, Object> hardware() {
+    private RunManifest.SimulatedSystem hardware() {
         SystemProfile s = engine.system();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("system", s.name());
-        m.put("gpu", s.gpu().name());
-        m.put("gpus", s.gpus());
-        m.put("hbm_bytes_per_gpu", s.gpu().hbmBytes());
-        m.put("tdp_w", s.gpu().tdpWatts());
-        m.put("idle_w", s.gpu().idleWatts());
-        m.put("system_max_w", s.maxWatts());
-        m.put("power_boundary", s.boundary());
-        m.put("source", s.source());
-        m.put("gpu_source", s.gpu().source());
-        return m;
+        return new RunManifest.SimulatedSystem(s.name(), s.gpu().name(), s.gpus(), s.gpu().hbmBytes(),
+                s.gpu().tdpWatts(), s.gpu().idleWatts(), s.maxWatts(), s.boundary(), s.source(), s.gpu().source());
     }
 
-    private Map<String, Object> endpoint() {
-        return Map.of("kind", "simulator", "model", engine.model().name(), "model_source", engine.model().source());
+    private RunManifest.SimulatorEndpoint endpoint() {
+        return new RunManifest.SimulatorEndpoint(RunManifest.SimulatorEndpoint.KIND, engine.model().name(),
+                engine.model().source());
     }
 }

@@ -113,7 +113,7 @@ final class SloSearch {
             next = Math.max(next, t.trial() + 1);
         }
         SloResult result = search.run(next);
-        result.writeTo(run);
+        SearchFiles.write(run, result);
         return result;
     }
 

@@ -208,7 +208,7 @@ public final class TrialMetrics {
     /**
      * The metrics of {@code trial}. Its inter-token latency percentiles need every gap of its successful measured
      * requests: they are NaN when a record kept only its gaps' summary (read them from a run folder with
-     * {@code SloResult.read}, which takes them from {@code trials.parquet}).
+     * {@code Run.sloResult()}, which takes them from {@code trials.parquet}).
      */
     static TrialMetrics of(Trial trial) {
         return new TrialMetrics(trial, Percentiles.NONE);

@@ -1,6 +1,6 @@
 package io.agentload.replay;
 
-import io.agentload.power.PowerModelFeed;
+import io.agentload.power.PowerSampler;
 import io.agentload.sim.Engine;
 
 import java.util.Arrays;
@@ -46,14 +46,14 @@ final class VirtualTrial implements Engine.Listener {
     private final Engine engine;
     private final AgentPool pool;
     private final CacheWarmth warmth;
-    private final PowerModelFeed power;
+    private final PowerSampler.ModelFeed power;
     private final int contextTokens;
     private final PriorityQueue<Wake> wakes = new PriorityQueue<>((a, b) -> a.time != b.time
             ? Double.compare(a.time, b.time) : Long.compare(a.sequence, b.sequence));
     private final Map<Engine.Request, Stream> inFlight = new IdentityHashMap<>();
     private long sequence;
 
-    VirtualTrial(Engine engine, AgentPool pool, CacheWarmth warmth, PowerModelFeed power) {
+    VirtualTrial(Engine engine, AgentPool pool, CacheWarmth warmth, PowerSampler.ModelFeed power) {
         this.engine = engine;
         this.pool = pool;
         this.warmth = warmth;

@@ -2,7 +2,6 @@ package io.agentload.bench;
 
 import io.agentload.power.Boundary;
 import io.agentload.power.Power;
-import io.agentload.power.PowerModelFeed;
 import io.agentload.power.PowerSample;
 import io.agentload.power.PowerSampler;
 import io.agentload.power.PowerSamples;
@@ -48,7 +47,7 @@ public class PowerBench {
     @Benchmark
     public PowerSamples modelFeedOfAnHourOfSteps() {
         PowerSampler sampler = Power.source("model").sampler().build();
-        PowerModelFeed feed = sampler.modelFeed();
+        PowerSampler.ModelFeed feed = sampler.modelFeed();
         for (int i = 0; i < 180_000; i++) feed.record(i * 0.02, (i + 1) * 0.02, 4000 + i % 7 * 100, 7000);
         return sampler.stop();
     }

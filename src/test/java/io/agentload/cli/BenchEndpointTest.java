@@ -151,7 +151,7 @@ class BenchEndpointTest {
             assertEquals(List.of(1, 2, 4, 8, 16, 32), agentsByTrial.values().stream().sorted().toList(),
                     "every concurrency once: " + agentsByTrial);
             assertTrue(r.err().contains("trial"), r.err());
-            assertEquals(1, Run.open(dir).manifest().get("resumed_at").size());
+            assertEquals(1, Run.open(dir).manifest().resumedAt().size());
         }
     }
 }

@@ -7,6 +7,7 @@ import io.agentload.endpoint.Reply;
 import io.agentload.endpoint.TestEndpoints;
 import io.agentload.replay.RequestRecord;
 import io.agentload.replay.Run;
+import io.agentload.replay.RunManifest;
 import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.Turn;
 import org.junit.jupiter.api.Tag;
@@ -82,7 +83,7 @@ class ReplayCommandTest {
             JsonNode s = JSON.readTree(json.out());
             assertEquals(2, s.get("agents").asInt());
             assertTrue(s.get("agents_per_mw").isNull());
-            assertEquals("chat", Run.open(tmp.resolve("json")).manifest().get("endpoint").get("api").asText());
+            assertEquals("chat", ((RunManifest.HttpEndpoint) Run.open(tmp.resolve("json")).manifest().endpoint()).api());
         }
     }
 
@@ -159,7 +160,7 @@ class ReplayCommandTest {
             assertTrue(new HashSet<>(all).containsAll(kept), "resuming keeps the cut trial's requests");
             assertEquals(Set.of(0, 1), trials(all));
             assertEquals(all.size(), s.get("requests_by_status").get("ok").asLong(), "the summary counts both trials");
-            assertEquals(1, Run.open(dir).manifest().get("resumed_at").size());
+            assertEquals(1, Run.open(dir).manifest().resumedAt().size());
             assertEquals(Set.of(1), new HashSet<>(Run.open(dir).readTable("trials.parquet").intColumn("trial").asList()));
         }
     }

@@ -46,7 +46,7 @@ class PowerSamplerTest {
     @Test
     void theModelFeedBecomesExactIntervalMeansAtBothBoundaries() {
         PowerSampler sampler = Power.source("model").sampler().interval(Duration.ofMillis(100)).build();
-        PowerModelFeed feed = sampler.modelFeed();
+        PowerSampler.ModelFeed feed = sampler.modelFeed();
 
         feed.record(0.00, 0.05, 1000, 1500);
         feed.record(0.05, 0.25, 2000, 2600);   // crosses the 0.1 and 0.2 s interval ends
@@ -91,7 +91,7 @@ class PowerSamplerTest {
 
     @Test
     void theModelFeedRefusesOverlapsAndNonsense() {
-        PowerModelFeed feed = Power.source("model").sampler().build().modelFeed();
+        PowerSampler.ModelFeed feed = Power.source("model").sampler().build().modelFeed();
         feed.record(0, 1, 100, 200);
 
         assertThrows(PowerException.class, () -> feed.record(0.5, 2, 100, 200));
@@ -103,7 +103,7 @@ class PowerSamplerTest {
     @Test
     void aLongModelledRunStaysOneSamplePerIntervalAndBoundary() {
         PowerSampler sampler = Power.source("model").sampler().build();
-        PowerModelFeed feed = sampler.modelFeed();
+        PowerSampler.ModelFeed feed = sampler.modelFeed();
         // one hour of 20 ms engine steps alternating between 400 W and 700 W of GPU power
         IntStream.range(0, 180_000).forEach(i -> feed.record(i * 0.02, (i + 1) * 0.02, i % 2 == 0 ? 400 : 700, 1000));
 

@@ -88,10 +88,10 @@ class ReplayTest {
             assertEquals(r.trial().ttft().p90(), s.get("ttft_s").get("p90").asDouble(), 1e-12);
             assertEquals(r.sendLag().orElseThrow().sends(), s.get("send_lag_ms").get("sends").asLong());
             assertEquals(3, s.get("tiers").size());
-            JsonNode config = Run.open(dir).manifest().get("config");
-            assertEquals("replay", config.get("mode").asText());
-            assertEquals("20:6:0.9,60:3:0.9,100:2:0.9", config.get("tiers").asText());
-            assertEquals(Replay.fingerprint(sessions(5)), config.get("sessions_fingerprint").asText());
+            RunManifest.EndpointConfig config = (RunManifest.EndpointConfig) Run.open(dir).manifest().config();
+            assertEquals("replay", config.mode());
+            assertEquals("20:6:0.9,60:3:0.9,100:2:0.9", config.tiers());
+            assertEquals(Replay.fingerprint(sessions(5)), config.sessionsFingerprint());
             assertEquals(1, Run.open(dir).readTable("trials.parquet").rowCount() / 3, "one trial judged by 3 tiers");
         }
     }
@@ -149,7 +149,7 @@ class ReplayTest {
             replay(endpoint).run(dir);
 
             assertEquals("Bearer " + key, server.received().get(0).header("authorization"), "the key was sent");
-            assertEquals("MY_KEY", Run.open(dir).manifest().get("endpoint").get("api_key_env").asText());
+            assertEquals("MY_KEY", ((RunManifest.HttpEndpoint) Run.open(dir).manifest().endpoint()).apiKeyEnv());
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
                     String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);

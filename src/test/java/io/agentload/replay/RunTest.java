@@ -61,7 +61,7 @@ class RunTest {
     void recordsRoundTripExactlyThroughRequestsParquet() throws IOException {
         Path dir = tmp.resolve("run");
         List<RequestRecord> written = records(0, 25);
-        try (Run run = Run.builder(dir).config(Map.of("agents", 8)).itlDetail(true).build()) {
+        try (Run run = Run.builder(dir).config(new RunManifest.Fields(Map.of("agents", 8))).itlDetail(true).build()) {
             written.forEach(run::append);
             assertEquals(written, run.records(), "buffered records are visible before the flush");
         }
@@ -147,7 +147,7 @@ class RunTest {
         assertEquals(all, Run.open(dir).records());
         assertEquals(List.of(), parts(dir));
         assertFalse(Files.exists(dir.resolve("requests")), "the emptied parts folder of a resumed run is removed");
-        assertEquals(1, Run.open(dir).manifest().get("resumed_at").size());
+        assertEquals(1, Run.open(dir).manifest().resumedAt().size());
 
         List<RequestRecord> third = records(2, 2);
         try (Run again = Run.resume(dir)) {
@@ -263,11 +263,12 @@ class RunTest {
         Path dir = tmp.resolve("secret");
         String key = "sk-proj-AbCdEf0123456789xyzSECRET";
         try (Run run = Run.builder(dir)
-                .config(Map.of("api_key", key, "api_key_env", "OPENAI_API_KEY", "max_tokens", 512,
-                        "headers", List.of("Authorization: Bearer tok-123456", "X-Trace: 1")))
-                .endpoint(Map.of("url", "https://alice:hunter2@example.test/v1?api_key=q-SECRET&x=1",
-                        "model", "llama", "note", "key " + key))
-                .hardware(Map.of("system", "h200x8"))
+                .config(new RunManifest.Fields(Map.of("api_key", key, "api_key_env", "OPENAI_API_KEY",
+                        "max_tokens", 512, "headers", List.of("Authorization: Bearer tok-123456", "X-Trace: 1"))))
+                .endpoint(new RunManifest.HttpEndpoint(RunManifest.HttpEndpoint.KIND,
+                        "https://alice:hunter2@example.test/v1?api_key=q-SECRET&x=1", "llama", "completions",
+                        "OPENAI_API_KEY"))
+                .hardware(new RunManifest.Fields(Map.of("system", "h200x8", "note", "key " + key)))
                 .build()) {
             run.append(records(0, 1).get(0));
         }
@@ -282,12 +283,16 @@ class RunTest {
             }
         }
         Run run = Run.open(dir);
-        assertEquals("<redacted>", run.manifest().at("/config/api_key").asText());
-        assertEquals("OPENAI_API_KEY", run.manifest().at("/config/api_key_env").asText());
-        assertEquals(512, run.manifest().at("/config/max_tokens").asInt());
-        assertEquals("https://example.test/v1?api_key=<redacted>&x=1", run.manifest().at("/endpoint/url").asText());
-        assertEquals("Authorization: Bearer <redacted>", run.manifest().at("/config/headers/0").asText());
-        assertEquals("h200x8", run.manifest().at("/hardware/system").asText());
+        Map<String, Object> config = ((RunManifest.Fields) run.manifest().config()).fields();
+        assertEquals("<redacted>", config.get("api_key"));
+        assertEquals("OPENAI_API_KEY", config.get("api_key_env"));
+        assertEquals(512, config.get("max_tokens"));
+        assertEquals("Authorization: Bearer <redacted>", ((List<?>) config.get("headers")).get(0));
+        assertEquals("https://example.test/v1?api_key=<redacted>&x=1",
+                ((RunManifest.HttpEndpoint) run.manifest().endpoint()).url());
+        Map<String, Object> hardware = ((RunManifest.Fields) run.manifest().hardware()).fields();
+        assertEquals("h200x8", hardware.get("system"));
+        assertEquals("key <redacted>", hardware.get("note"));
     }
 
     @Test

@@ -123,7 +123,7 @@ class SimulationTest {
     void theSameSeedGivesTheSameSearch() {
         Simulation s = seventyB("h100x8").withTiers(SloTier.parse("20,60")).withSeed(9);
         SloResult a = s.search(), b = s.search();
-        assertEquals(a.summaryJson(), b.summaryJson());
+        assertEquals(SearchSummary.of(a), SearchSummary.of(b));
         assertEquals(a.trials().stream().map(TrialMetrics::toString).toList(),
                 b.trials().stream().map(TrialMetrics::toString).toList());
     }
@@ -148,7 +148,7 @@ class SimulationTest {
         assertEquals(tier.maxAgents() / (node.meanWatts() / 1e6), tier.agentsPerMegawatt(), 1e-9);
         assertEquals(tier.maxAgents() / 8.0, tier.agentsPerGpu(), 0);
 
-        assertEquals(r.summaryJson(), SloResult.read(Run.open(run)).summaryJson(), "the folder reads back as the result");
+        assertEquals(SearchSummary.of(r), SearchSummary.of(Run.open(run).sloResult()), "the folder reads back as the result");
         List<RequestRecord> records = Run.open(run).records();
         assertEquals(r.trials().size(), records.stream().mapToInt(RequestRecord::trial).distinct().count());
         assertTrue(records.stream().allMatch(RequestRecord::ok));
@@ -162,7 +162,7 @@ class SimulationTest {
         Simulation s = seventyB("h100x8");
         SloResult searched = s.search(brief);
         SloResult withGaps = s.withItlDetail(true).search(detail);
-        SloResult readBrief = SloResult.read(Run.open(brief)), readDetail = SloResult.read(Run.open(detail));
+        SloResult readBrief = Run.open(brief).sloResult(), readDetail = Run.open(detail).sloResult();
         assertEquals(searched.trials().size(), readBrief.trials().size());
         for (int i = 0; i < searched.trials().size(); i++) {
             TrialMetrics.Percentiles itl = searched.trials().get(i).interTokenLatency();

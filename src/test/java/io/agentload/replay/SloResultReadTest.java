@@ -21,7 +21,7 @@ class SloResultReadTest {
     Path tmp;
 
     private SloResult recordedSearch(Path dir) {
-        try (Run run = Run.builder(dir).config(Map.of("tiers", "20,60")).build()) {
+        try (Run run = Run.builder(dir).config(new RunManifest.Fields(Map.of("tiers", "20,60"))).build()) {
             return SloSearch.over(CapacityRunner.standard()).withTiers(SloTier.parse("20,60")).withGpus(8).run(run);
         }
     }
@@ -30,10 +30,10 @@ class SloResultReadTest {
     void aRunFolderReadsBackAsTheResultTheSearchReturned() {
         Path dir = tmp.resolve("run");
         SloResult searched = recordedSearch(dir);
-        SloResult read = SloResult.read(Run.open(dir));
+        SloResult read = Run.open(dir).sloResult();
         assertEquals(searched.tiers(), read.tiers());
         assertEquals(searched.gpus(), read.gpus());
-        assertEquals(searched.summaryJson(), read.summaryJson());
+        assertEquals(SearchSummary.of(searched), SearchSummary.of(read));
         assertEquals(searched.trialsTable().toString(), read.trialsTable().toString());
         assertEquals(searched.trials().size(), read.trials().size());
         for (int i = 0; i < searched.trials().size(); i++) {
@@ -53,7 +53,7 @@ class SloResultReadTest {
         for (String f : List.of("run.json", "requests.parquet", "trials.parquet", "summary.json", "power.parquet")) {
             Files.copy(fixture.resolve(f), dir.resolve(f));
         }
-        SloResult read = SloResult.read(Run.open(dir));
+        SloResult read = Run.open(dir).sloResult();
         assertEquals(2, read.trials().size());
         assertEquals(2, read.tiers().get(0).maxAgents());
         Table trials = Run.open(dir).readTable("trials.parquet");
@@ -64,7 +64,7 @@ class SloResultReadTest {
             assertEquals(trials.doubleColumn("itl_p90_s").get(i), itl.p90(), 0);
             assertEquals(trials.doubleColumn("itl_p99_s").get(i), itl.p99(), 0);
         }
-        assertEquals(Files.readString(fixture.resolve("summary.json")), read.summaryJson());
+        assertEquals(Files.readString(fixture.resolve("summary.json")), SummaryFile.json(SearchSummary.of(read)));
         assertEquals(read.trials().size(), Analysis.outputSpeedCurve(read).table().rowCount());
     }
 
@@ -74,7 +74,7 @@ class SloResultReadTest {
         try (Run run = Run.builder(dir).build()) {
             run.flush();
         }
-        ReplayException e = assertThrows(ReplayException.class, () -> SloResult.read(Run.open(dir)));
+        ReplayException e = assertThrows(ReplayException.class, () -> Run.open(dir).sloResult());
         assertTrue(e.getMessage().contains("summary.json does not exist"), e.getMessage());
         assertTrue(e.getMessage().contains("SloSearch.run(Run.resume(dir))"), e.getMessage());
     }
@@ -83,18 +83,19 @@ class SloResultReadTest {
     void aBrokenSummaryNamesTheFileTierAndField() throws IOException {
         Path dir = tmp.resolve("broken");
         recordedSearch(dir);
-        Path summary = dir.resolve(SloResult.SUMMARY);
+        Path summary = dir.resolve(Run.SUMMARY);
         String json = Files.readString(summary);
         Files.writeString(summary, json.replaceFirst("\"max_agents\" : 66", "\"max_agents\" : \"many\""));
-        ReplayException e = assertThrows(ReplayException.class, () -> SloResult.read(Run.open(dir)));
-        assertEquals(summary + " tiers[1]: field max_agents is not a number: \"many\"", e.getMessage());
+        ReplayException e = assertThrows(ReplayException.class, () -> Run.open(dir).sloResult());
+        assertTrue(e.getMessage().startsWith(summary + " tiers[1].max_agents: "), e.getMessage());
+        assertTrue(e.getMessage().contains("\"many\""), e.getMessage());
 
         Files.writeString(summary, "{\"gpus\": 8, \"tiers\": [{\"min_output_tps\": 20}]}");
-        e = assertThrows(ReplayException.class, () -> SloResult.read(Run.open(dir)));
-        assertEquals(summary + " tiers[0]: field max_ttft_s is not a number: ", e.getMessage());
+        e = assertThrows(ReplayException.class, () -> Run.open(dir).sloResult());
+        assertTrue(e.getMessage().startsWith(summary + " tiers[0].max_ttft_s: Missing required"), e.getMessage());
 
         Files.writeString(summary, "not json");
-        e = assertThrows(ReplayException.class, () -> SloResult.read(Run.open(dir)));
+        e = assertThrows(ReplayException.class, () -> Run.open(dir).sloResult());
         assertTrue(e.getMessage().startsWith(summary + ": "), e.getMessage());
     }
 }

@@ -31,7 +31,8 @@ class SloSearchRunTest {
     void aRecordedSearchWritesTheWholeRunFolder() throws IOException {
         Path dir = tmp.resolve("run");
         SloResult result;
-        try (Run run = Run.builder(dir).config(Map.of("tiers", "20,60")).hardware(Map.of("gpus", 8)).build()) {
+        try (Run run = Run.builder(dir).config(new RunManifest.Fields(Map.of("tiers", "20,60")))
+                .hardware(new RunManifest.StatedHardware(8, "none")).build()) {
             result = SloSearch.over(CapacityRunner.standard()).withTiers(TIERS).withGpus(8).run(run);
         }
         Run run = Run.open(dir);
@@ -62,14 +63,14 @@ class SloSearchRunTest {
         assertEquals(3000, slow.get("mean_power_w").asInt());
         assertEquals("node, modelled", slow.get("power_boundary").asText());
         assertEquals(66, summary.get("tiers").get(1).get("max_agents").asInt());
-        assertEquals(result.summaryJson(), Files.readString(dir.resolve("summary.json")));
+        assertEquals(SummaryFile.json(SearchSummary.of(result)), Files.readString(dir.resolve("summary.json")));
 
         String html = Files.readString(dir.resolve("report.html"));
         Matcher images = Pattern.compile("<img alt=\"[^\"]+\" src=\"data:image/png;base64,[A-Za-z0-9+/=]{1000,}\">")
                 .matcher(html);
         int count = 0;
         while (images.find()) count++;
-        assertEquals(4, count, "share, speed, TTFT and throughput charts");
+        assertEquals(5, count, "share, speed, TTFT, throughput and power charts");
         assertTrue(html.contains("20 tok/s, TTFT \u2264 6 s, 90% of agents</td><td>200</td><td>25.0</td><td>66,667</td>"), html.substring(0, 2500));
         assertTrue(!html.contains("<script") && !html.contains("http"), "self-contained");
     }

@@ -13,13 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SloSearchTest {
 
     /**
-     * The standard runner gives every agent 4000 / N tok/s and TTFT 0.2 + 0.01 N s, so speed binds every default
+     * The standard runner gives every agent 4000 / N tok/s and TTFT 0.2 + 0.01 N s, so speed binds every known
      * tier: 20 tok/s up to 200 agents, 60 up to 66, 100 up to 40, 140 up to 28, 180 up to 22.
      */
     @Test
     void findsTheExactCapacityOfEveryTierFromSharedTrials() {
         CapacityRunner runner = CapacityRunner.standard();
-        SloResult r = SloSearch.over(runner).withGpus(8).run();
+        SloResult r = SloSearch.over(runner).withTiers(SloTier.parse("20,60,100,140,180")).withGpus(8).run();
         assertEquals(List.of(200, 66, 40, 28, 22), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
         assertTrue(r.tiers().stream().allMatch(SloResult.TierResult::consistent));
         assertTrue(r.tiers().stream().noneMatch(SloResult.TierResult::capped));

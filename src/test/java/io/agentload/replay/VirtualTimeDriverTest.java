@@ -45,7 +45,7 @@ class VirtualTimeDriverTest {
         VirtualTimeDriver driver = VirtualTimeDriver.builder(EngineConfig.of("h200x8", "llama-3.1-70b"), sessions).build();
         Trial trial = driver.run(0, 64, record -> { });
         assertEquals(64, trial.agents());
-        assertEquals(180, trial.windowSeconds(), 1e-9, "TrialPlan's defaults unless a plan is given");
+        assertEquals(600, trial.windowSeconds(), 1e-9, "TrialPlan's default window (ten minutes) unless a plan is given");
         assertTrue(trial.power().present() && trial.power().boundary().startsWith("node, modelled"));
     }
 
