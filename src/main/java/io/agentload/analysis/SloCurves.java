@@ -135,9 +135,9 @@ final class SloCurves {
         boolean logY = Style.spansDecades(all.stream().mapToDouble(Double::doubleValue).toArray());
         OffScale scale = new OffScale(ys, limits, logY, offScale);
         XYChart chart = Style.xy(scale.title(title), "concurrent agents", yTitle);
-        if (Style.spansDecades(x)) Style.logX(chart);
+        if (Style.spansDecades(x)) Style.logX(chart, x);
         else Style.wholeNumbersX(chart, x[x.length - 1]);
-        if (logY) Style.logY(chart.getStyler());
+        if (logY) Style.logY(chart.getStyler(), all.stream().mapToDouble(Double::doubleValue).toArray());
         else chart.getStyler().setYAxisMin(0.0);
         for (int i = 0; i < percentiles.length; i++) {
             Style.line(chart, "p" + Style.number(100 * percentiles[i]) + " of agents", x, scale.pin(x, ys.get(i)),

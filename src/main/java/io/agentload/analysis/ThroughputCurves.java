@@ -38,7 +38,7 @@ final class ThroughputCurves {
         double[] x = table.intColumn("agents").asDoubleArray();
         XYChart chart = Style.xy("Throughput per GPU against concurrency (" + gpus + (gpus == 1 ? " GPU)" : " GPUs)"),
                 "concurrent agents", "output tokens/s per GPU");
-        if (Style.spansDecades(x)) Style.logX(chart);
+        if (Style.spansDecades(x)) Style.logX(chart, x);
         else Style.wholeNumbersX(chart, x[x.length - 1]);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMin(1, 0.0);
@@ -72,7 +72,7 @@ final class ThroughputCurves {
         double[] x = table.intColumn("agents").asDoubleArray();
         XYChart chart = Style.xy("Power against concurrency: " + boundaries, "concurrent agents",
                 "mean power (W)");
-        if (Style.spansDecades(x)) Style.logX(chart);
+        if (Style.spansDecades(x)) Style.logX(chart, x);
         else Style.wholeNumbersX(chart, x[x.length - 1]);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMin(1, 0.0);

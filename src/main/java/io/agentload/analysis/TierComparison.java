@@ -66,7 +66,7 @@ final class TierComparison {
         double[] all = rows.stream().mapToDouble(r -> r.tier().agentsPerMegawatt()).toArray();
         boolean log = Style.spansDecades(all);
         if (log) {
-            Style.logY(chart.getStyler());
+            Style.logY(chart.getStyler(), all);
             chart.getStyler().setYAxisMin(decadeBelow(all));
         }
         chart.getStyler().setXAxisLabelRotation(categories.size() > 5 ? 30 : 0);
@@ -107,7 +107,8 @@ final class TierComparison {
         double[] perGpu = rows.stream().mapToDouble(r -> r.tier().agentsPerGpu()).toArray();
         double[] tps = rows.stream().mapToDouble(Row::outputTpsPerGpu).toArray();
         if (Style.spansDecades(perGpu) || Style.spansDecades(tps)) {
-            Style.logY(chart.getStyler());
+            Style.logY(chart.getStyler(), java.util.stream.DoubleStream.concat(java.util.Arrays.stream(perGpu),
+                    java.util.Arrays.stream(tps)).toArray());
             chart.getStyler().setYAxisMin(0, decadeBelow(perGpu));
             chart.getStyler().setYAxisMin(1, decadeBelow(tps));
         } else {

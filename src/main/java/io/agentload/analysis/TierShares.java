@@ -28,7 +28,7 @@ final class TierShares {
         double[] x = table.intColumn("agents").asDoubleArray();
         XYChart chart = Style.xy("Agents meeting each tier against concurrency", "concurrent agents",
                 "share of judged agents meeting the tier");
-        if (Style.spansDecades(x)) Style.logX(chart);
+        if (Style.spansDecades(x)) Style.logX(chart, x);
         else Style.wholeNumbersX(chart, x[x.length - 1]);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);

@@ -135,7 +135,7 @@ final class TrialComparison {
                 "per-agent TTFT (s, p90 of its requests)");
         boolean logY = Style.spansDecades(allY.stream().mapToDouble(Double::doubleValue).toArray());
         if (logY) {
-            Style.logY(chart.getStyler());
+            Style.logY(chart.getStyler(), allY.stream().mapToDouble(Double::doubleValue).toArray());
             chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(yMin))));
         } else {
             chart.getStyler().setYAxisMin(0.0);
