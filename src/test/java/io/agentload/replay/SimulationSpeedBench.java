@@ -30,7 +30,8 @@ import java.util.function.Consumer;
 /**
  * What one simulated trial costs and how the cost grows (issue #13): each benchmark runs a sweep of single trials
  * in one JVM, after a small trial that warms the JIT, and prints one row per trial and, for each row after the first,
- * the exponent of the growth from the row before (1: the CPU per virtual second grows as the swept quantity).
+ * the exponent of the growth from the row before (1: the CPU per virtual second grows as the swept quantity: agents,
+ * replicas, or the mean prompt of the trial's requests in the context sweep).
  * <ul>
  *   <li>{@code agents}: {@link #agents} agents on the whole target (every replica simulated);</li>
  *   <li>{@code replicas}: {@link #agentsPerReplica} agents per replica on 1, 3, ... of the target's replicas, so the
@@ -38,7 +39,7 @@ import java.util.function.Consumer;
  *   <li>{@code contexts}: {@link #contextAgents} agents on sessions cut before the first turn whose prompt plus
  *   output exceeds each of {@link #contextCaps} tokens (0: the sample as shipped).</li>
  * </ul>
- * Every row gives the trial's virtual seconds (warm-up, window, cool-down), simulated requests (every phase) and engine
+ * Every row gives the trial's warm-up and its virtual seconds (warm-up, window, cool-down), simulated requests (every phase) and engine
  * steps (replica steps, {@link Engine.Counters#steps()}), the CPU seconds of the benchmark thread
  * ({@link ThreadMXBean}) and of the whole process (JIT and GC included), wall seconds and the collectors' time, then
  * requests and steps per thread-CPU-second. A trial whose thread CPU passes {@link #cpuBudgetSeconds} is cut there
@@ -46,8 +47,9 @@ import java.util.function.Consumer;
  * from the CPU per virtual second so far. Sessions come from the shipped {@code data/coding-agent-sample.parquet}.
  *
  * <p>Run with {@code ./mvnw -B -q -o -Pbench test-compile exec:exec -Dbench=SimulationSpeedBench}; pick a sweep and
- * a target with {@code -Dbench=SimulationSpeedBench.agents -Dbench.opts="-p target=gb300-nvl72/deepseek-v3"}. The
- * trials run in one thread, as {@link VirtualTimeDriver} runs them.
+ * a target with {@code -Dbench=SimulationSpeedBench.agents -Dbench.opts="-p target=gb300-nvl72/deepseek-v3
+ * -p agents=512:1024"} (lists take colons there: JMH splits parameters at commas). The trials run in one thread, as
+ * {@link VirtualTimeDriver} runs them. Figures and what they mean: docs/simulator-speed.md.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -99,7 +101,7 @@ public class SimulationSpeedBench {
     @Benchmark
     public List<Row> agents() {
         Sweep sweep = new Sweep("agents on " + target);
-        for (int n : ints(agents)) sweep.add(n, trial(config(0), sample, n));
+        for (int n : ints(agents)) sweep.add(String.valueOf(n), n, trial(config(0), sample, n));
         return sweep.print();
     }
 
@@ -110,14 +112,17 @@ public class SimulationSpeedBench {
         List<Integer> counts = new ArrayList<>();
         for (int r = 1; r < all; r *= 3) counts.add(r);
         counts.add(all);
-        for (int r : counts) sweep.add(r, trial(config(r), sample, r * agentsPerReplica));
+        for (int r : counts) sweep.add(String.valueOf(r), r, trial(config(r), sample, r * agentsPerReplica));
         return sweep.print();
     }
 
     @Benchmark
     public List<Row> contexts() {
         Sweep sweep = new Sweep("context cap on " + target + " at " + contextAgents + " agents");
-        for (int cap : ints(contextCaps)) sweep.add(cap == 0 ? Integer.MAX_VALUE : cap, trial(config(0), cut(sample, cap), contextAgents));
+        for (int cap : ints(contextCaps)) {
+            Row row = trial(config(0), cut(sample, cap), contextAgents);
+            sweep.add(cap == 0 ? "all" : String.valueOf(cap), row.meanPrompt(), row);
+        }
         return sweep.print();
     }
 
@@ -207,17 +212,23 @@ public class SimulationSpeedBench {
         }
     }
 
-    /** The rows of one sweep, printed with the growth from each row to the next. */
+    /**
+     * The rows of one sweep, printed with the growth from each row to the next: agents, replicas, or (for the
+     * context sweep) the mean prompt the trial's requests had.
+     */
     private final class Sweep {
         private final String title;
-        private final List<Integer> xs = new ArrayList<>();
+        private final List<String> labels = new ArrayList<>();
+        private final List<Double> xs = new ArrayList<>();
         private final List<Row> rows = new ArrayList<>();
 
         Sweep(String title) {
             this.title = title;
         }
 
-        void add(int x, Row row) {
+        /** A row whose growth from the previous one is measured against {@code x}. */
+        void add(String label, double x, Row row) {
+            labels.add(label);
             xs.add(x);
             rows.add(row);
         }
@@ -233,15 +244,15 @@ public class SimulationSpeedBench {
                 String growth = "";
                 if (i > 0) {
                     Row p = rows.get(i - 1);
-                    double dx = Math.log((double) xs.get(i) / xs.get(i - 1));
+                    double dx = Math.log(xs.get(i) / xs.get(i - 1));
                     if (dx != 0) growth = String.format("x^%.2f", Math.log(r.cpuPerVirtualSecond() / p.cpuPerVirtualSecond()) / dx);
                 }
                 System.out.printf("%8s %8d %5d %7.1f %9.1f %,10d %,11d %8.0f %8.2f %8.2f %7.2f %6.2f %,10.0f %,10.0f %9.4f %8s%s%n",
-                        xs.get(i) == Integer.MAX_VALUE ? "all" : xs.get(i), r.agents, r.replicas, r.warmUpSeconds, r.virtualSeconds,
+                        labels.get(i), r.agents, r.replicas, r.warmUpSeconds, r.virtualSeconds,
                         r.requests, r.steps, r.meanPrompt, r.threadCpu, r.processCpu, r.wall, r.gc, r.requestsPerCpu(),
                         r.stepsPerCpu(), r.cpuPerVirtualSecond(), growth,
                         r.cut ? String.format("  cut at %.0f virtual s; a full %.0f s warm-up and %.0f s window at "
-                                + "this rate: about %.0f CPU s", r.virtualSeconds, maxWarmUpSeconds, windowSeconds,
+                                + "this rate, drain not counted: about %.0f CPU s", r.virtualSeconds, maxWarmUpSeconds, windowSeconds,
                                 r.cpuPerVirtualSecond() * (maxWarmUpSeconds + windowSeconds)) : "");
             }
             return rows;
