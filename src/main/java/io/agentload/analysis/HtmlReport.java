@@ -43,8 +43,8 @@ final class HtmlReport {
             h.append("<tr><td class=\"l\">").append(escape(t.tier().label())).append("</td><td>")
                     .append(t.capped() ? "&ge; " : "").append(t.maxAgents()).append("</td><td>")
                     .append(format(t.agentsPerGpu())).append("</td><td>").append(format(t.agentsPerMegawatt()))
-                    .append("</td><td>").append(format(t.power().meanWatts())).append("</td><td class=\"l\">")
-                    .append(escape(t.power().boundary())).append("</td><td class=\"l\">").append(escape(notes))
+                    .append("</td><td>").append(format(t.meanWatts())).append("</td><td class=\"l\">")
+                    .append(escape(t.power().map(TrialMetrics.MeanPower::boundary).orElse(""))).append("</td><td class=\"l\">").append(escape(notes))
                     .append("</td></tr>\n");
         }
         h.append("</table>\n<h2>SLO curves</h2>\n");
@@ -67,7 +67,7 @@ final class HtmlReport {
                     .append("</td><td>").append(format(m.outputTokensPerSecond())).append("</td><td>")
                     .append(format(m.ttft().p90())).append("</td><td>")
                     .append(Double.isNaN(m.cachedTokenRatio()) ? "" : format(100 * m.cachedTokenRatio()) + "%")
-                    .append("</td><td>").append(format(m.power().meanWatts())).append("</td></tr>\n");
+                    .append("</td><td>").append(format(m.meanWatts())).append("</td></tr>\n");
         }
         return h.append("</table>\n</body></html>\n").toString();
     }
@@ -76,7 +76,7 @@ final class HtmlReport {
     static List<Figure<XYChart>> figures(SloResult result) {
         List<Figure<XYChart>> figures = new ArrayList<>(List.of(Analysis.tierShares(result),
                 Analysis.outputSpeedCurve(result), Analysis.ttftCurve(result), Analysis.throughput(result)));
-        if (result.trials().stream().anyMatch(m -> m.power().present())) figures.add(Analysis.power(result));
+        if (result.trials().stream().anyMatch(m -> m.power().isPresent())) figures.add(Analysis.power(result));
         return figures;
     }
 

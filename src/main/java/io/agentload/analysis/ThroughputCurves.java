@@ -56,18 +56,18 @@ final class ThroughputCurves {
     }
 
     static Figure<XYChart> power(SloResult result) {
-        List<TrialMetrics> trials = SloCurves.byAgents(result).stream().filter(m -> m.power().present()).toList();
+        List<TrialMetrics> trials = SloCurves.byAgents(result).stream().filter(m -> m.power().isPresent()).toList();
         if (trials.isEmpty()) throw new AnalysisException("no trial of the SLO result carries a power reading");
         Table table = Table.create("power").addColumns(
                 IntColumn.create("agents", trials.stream().mapToInt(TrialMetrics::agents).toArray()),
                 IntColumn.create("trial", trials.stream().mapToInt(TrialMetrics::trial).toArray()),
-                DoubleColumn.create("mean_power_w", trials.stream().mapToDouble(m -> m.power().meanWatts())),
-                StringColumn.create("power_boundary", trials.stream().map(m -> m.power().boundary())),
+                DoubleColumn.create("mean_power_w", trials.stream().mapToDouble(m -> m.meanWatts())),
+                StringColumn.create("power_boundary", trials.stream().map(m -> m.power().get().boundary())),
                 DoubleColumn.create("output_tps", trials.stream().mapToDouble(TrialMetrics::outputTokensPerSecond)),
                 DoubleColumn.create("output_tokens_per_joule",
-                        trials.stream().mapToDouble(m -> m.outputTokensPerSecond() / m.power().meanWatts())),
+                        trials.stream().mapToDouble(m -> m.outputTokensPerSecond() / m.meanWatts())),
                 DoubleColumn.create("agents_per_mw",
-                        trials.stream().mapToDouble(m -> m.agents() / (m.power().meanWatts() / 1e6))));
+                        trials.stream().mapToDouble(m -> m.agents() / (m.meanWatts() / 1e6))));
         String boundaries = String.join("; ", table.stringColumn("power_boundary").unique().asList());
         double[] x = table.intColumn("agents").asDoubleArray();
         XYChart chart = Style.xy("Power against concurrency: " + boundaries, "concurrent agents",

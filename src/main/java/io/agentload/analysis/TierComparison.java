@@ -78,8 +78,8 @@ final class TierComparison {
                 Row r = find(rows, label, tier);
                 double v = r == null ? Double.NaN : r.tier().agentsPerMegawatt();
                 values.add(Double.isFinite(v) && !(log && v <= 0) ? v : null);
-                if (r != null && r.tier().power().present() && boundary.isEmpty()) {
-                    boundary = ": " + r.tier().power().boundary();
+                if (r != null && r.tier().power().isPresent() && boundary.isEmpty()) {
+                    boundary = ": " + r.tier().power().get().boundary();
                 }
             }
             CategorySeries s = chart.addSeries(label + boundary, categories, values);
@@ -177,8 +177,8 @@ final class TierComparison {
             capped.append(r.tier().capped());
             perGpu.append(r.tier().agentsPerGpu());
             perMw.append(r.tier().agentsPerMegawatt());
-            watts.append(r.tier().power().meanWatts());
-            if (r.tier().power().present()) boundary.append(r.tier().power().boundary());
+            watts.append(r.tier().meanWatts());
+            if (r.tier().power().isPresent()) boundary.append(r.tier().power().get().boundary());
             else boundary.appendMissing();
             tps.append(r.outputTpsPerGpu());
             rps.append(r.requestsPerSecondPerGpu());

@@ -374,12 +374,12 @@ final class BenchCommand implements Callable<Integer> {
     private static void printTiers(PrintWriter out, SloResult result) {
         out.printf("%-40s %10s %10s %10s %10s  %s%n", "tier", "max agents", "agents/GPU", "agents/MW", "mean W", "power boundary");
         for (SloResult.TierResult t : result.tiers()) {
-            boolean power = t.power().present();
+            boolean power = t.power().isPresent();
             out.printf(Locale.ROOT, "%-40s %10s %10.2f %10s %10s  %s%n", t.tier().label(),
                     (t.capped() ? ">=" : "") + t.maxAgents(), t.agentsPerGpu(),
                     power ? String.format(Locale.ROOT, "%,.0f", t.agentsPerMegawatt()) : "-",
-                    power ? String.format(Locale.ROOT, "%,.0f", t.power().meanWatts()) : "-",
-                    power ? t.power().boundary() : "-");
+                    power ? String.format(Locale.ROOT, "%,.0f", t.meanWatts()) : "-",
+                    power ? t.power().get().boundary() : "-");
         }
     }
 

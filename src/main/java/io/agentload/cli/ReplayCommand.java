@@ -181,7 +181,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (r.sendLag().isPresent()) {
             ReplayResult.SendLag lag = r.sendLag().get();
             out.printf(Locale.ROOT, "  send lag   p50 %.2f ms, p99 %.2f ms, max %.2f ms; %,d sends in the window later "
-                            + "than %d ms%s%n", lag.p50Millis(), lag.p99Millis(), lag.maxMillis(), lag.lateMeasuredSends(),
+                            + "than %d ms%s%n", 1e3 * lag.p50Seconds(), 1e3 * lag.p99Seconds(), 1e3 * lag.maxSeconds(), lag.lateMeasuredSends(),
                     ReplayResult.SendLag.LATE.toMillis(), lag.lateMeasuredSends() > 0 ? " (the client machine is overloaded)" : "");
         }
         if (r.power().isPresent()) {

@@ -61,8 +61,7 @@ final class MeasuredPower implements AutoCloseable {
     /** Each trial's mean power over its window, with the boundary and source named. */
     PowerMeter meter() {
         return (from, to) -> summary(from, to)
-                .map(s -> new PowerMeter.Reading(s.meanWatts(), reading(s)))
-                .orElse(PowerMeter.Reading.NONE);
+                .flatMap(s -> TrialMetrics.MeanPower.of(s.meanWatts(), reading(s)));
     }
 
     /**

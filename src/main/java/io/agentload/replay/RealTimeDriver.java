@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * RealTimeDriver driver = RealTimeDriver.builder(endpoint, sessions).clock(run.startedAt()).build();
  * Trial trial = driver.run(0, 64, run::append);
- * driver.sendLag().p99Millis();                      // how late the client sent, at worst 1 in 100
+ * driver.sendLag().p99Seconds();                      // how late the client sent, at worst 1 in 100
  * }</pre>
  *
  * <p><b>Timing.</b> TTFT is measured by the endpoint from the moment the request's own thread starts its HTTP call,

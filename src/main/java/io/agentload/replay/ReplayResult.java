@@ -33,14 +33,14 @@ public record ReplayResult(TrialMetrics trial, List<TrialMetrics.TierCheck> tier
      * How late the client sent, over every request sent so far.
      *
      * @param sends     requests sent
-     * @param p50Millis median lag behind the agent's due time, in ms
-     * @param p99Millis 99th percentile, in ms
-     * @param maxMillis the largest, in ms
+     * @param p50Seconds median lag behind the agent's due time
+     * @param p99Seconds 99th percentile
+     * @param maxSeconds the largest
      * @param lateSends sends later than {@link #LATE}
      * @param lateMeasuredSends late sends inside a measurement window: the ones that can bias a result (a cold JVM
      *                  sends its first requests a few ms late, which the warm-up absorbs)
      */
-    public record SendLag(long sends, double p50Millis, double p99Millis, double maxMillis, long lateSends,
+    public record SendLag(long sends, double p50Seconds, double p99Seconds, double maxSeconds, long lateSends,
                           long lateMeasuredSends) {
 
         /** A send later than this after its agent was due counts as late. */

@@ -66,8 +66,14 @@ public record ReplaySummary(int agents, int trial, double windowS, double warmUp
                           long lateThresholdMs) {
 
         static SendLag of(ReplayResult.SendLag lag) {
-            return new SendLag(lag.sends(), lag.p50Millis(), lag.p99Millis(), lag.maxMillis(), lag.lateSends(),
-                    lag.lateMeasuredSends(), ReplayResult.SendLag.LATE.toMillis());
+            return new SendLag(lag.sends(), millis(lag.p50Seconds()), millis(lag.p99Seconds()),
+                    millis(lag.maxSeconds()), lag.lateSends(), lag.lateMeasuredSends(),
+                    ReplayResult.SendLag.LATE.toMillis());
+        }
+
+        /** The recorder's whole microseconds, in ms exactly as the file always held them. */
+        private static double millis(double seconds) {
+            return Math.round(seconds * 1e6) / 1e3;
         }
     }
 
@@ -97,7 +103,7 @@ public record ReplaySummary(int agents, int trial, double windowS, double warmUp
                 r.power().map(PowerSummary::meanWatts).orElse(Double.NaN),
                 r.power().map(PowerSummary::energyJoules).orElse(Double.NaN),
                 r.power().map(PowerSummary::coverage).orElse(Double.NaN),
-                r.power().isPresent() ? m.power().boundary() : null,
+                r.power().isPresent() ? m.power().map(TrialMetrics.MeanPower::boundary).orElse(null) : null,
                 r.power().map(PowerSummary::label).orElse(null), r.agentsPerMegawatt(),
                 r.tiers().stream().map(c -> new Verdict(c.tier().minOutputTokensPerSecond(), c.tier().maxTtftSeconds(),
                         c.tier().percentileOfAgents(), c.passed(), c.agentsJudged(), c.agentsPassing(),

@@ -66,8 +66,8 @@ public record SearchSummary(@JsonProperty(required = true) int gpus, int trials,
 
         /** The search's answer for this tier. */
         SloResult.TierResult result() {
-            PowerMeter.Reading power = Double.isNaN(meanPowerW) ? PowerMeter.Reading.NONE
-                    : new PowerMeter.Reading(meanPowerW, powerBoundary == null ? "" : powerBoundary);
+            Optional<TrialMetrics.MeanPower> power = TrialMetrics.MeanPower.of(meanPowerW,
+                    powerBoundary == null ? "" : powerBoundary);
             return new SloResult.TierResult(tier(), maxAgents, capped, consistent, agentsPerGpu, agentsPerMw, power);
         }
 
@@ -84,7 +84,7 @@ public record SearchSummary(@JsonProperty(required = true) int gpus, int trials,
         for (SloResult.TierResult t : result.tiers()) {
             tiers.add(new Tier(t.tier().minOutputTokensPerSecond(), t.tier().maxTtftSeconds(),
                     t.tier().percentileOfAgents(), t.maxAgents(), t.capped(), t.consistent(), t.agentsPerGpu(),
-                    t.agentsPerMegawatt(), t.power().meanWatts(), t.power().present() ? t.power().boundary() : null,
+                    t.agentsPerMegawatt(), t.meanWatts(), t.power().map(TrialMetrics.MeanPower::boundary).orElse(null),
                     null, null));
         }
         return new SearchSummary(result.gpus(), result.trials().size(), tiers, null, null);

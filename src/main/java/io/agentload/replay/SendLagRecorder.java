@@ -41,7 +41,7 @@ final class SendLagRecorder {
     ReplayResult.SendLag snapshot() {
         Histogram h = micros.copy();
         if (h.getTotalCount() == 0) return new ReplayResult.SendLag(0, 0, 0, 0, 0, 0);
-        return new ReplayResult.SendLag(h.getTotalCount(), h.getValueAtPercentile(50) / 1e3,
-                h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3, late.get(), lateMeasured.get());
+        return new ReplayResult.SendLag(h.getTotalCount(), h.getValueAtPercentile(50) / 1e6,
+                h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, late.get(), lateMeasured.get());
     }
 }

@@ -3,6 +3,7 @@ package io.agentload.replay;
 import tech.tablesaw.api.Table;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What an {@link SloSearch} found: per tier the largest number of agents served, agents per GPU and Agents per
@@ -29,15 +30,21 @@ public record SloResult(List<TierResult> tiers, List<TrialMetrics> trials, int g
      * @param consistent        true when every trial passed at N &le; maxAgents and failed above it
      * @param agentsPerGpu      maxAgents over the system's GPUs
      * @param agentsPerMegawatt maxAgents over the mean power of the trial at maxAgents in MW; NaN without power
-     * @param power             that trial's mean power and its boundary
+     * @param power             that trial's mean power and its boundary, when the run had a power source
      */
     public record TierResult(SloTier tier, int maxAgents, boolean capped, boolean consistent, double agentsPerGpu,
-                             double agentsPerMegawatt, PowerMeter.Reading power) {
+                             double agentsPerMegawatt, Optional<TrialMetrics.MeanPower> power) {
 
         static TierResult of(SloTier tier, int maxAgents, boolean capped, boolean consistent, int gpus,
-                             PowerMeter.Reading power) {
-            double perMw = maxAgents == 0 ? 0 : maxAgents / (power.meanWatts() / 1e6);
+                             Optional<TrialMetrics.MeanPower> power) {
+            double watts = power.map(TrialMetrics.MeanPower::meanWatts).orElse(Double.NaN);
+            double perMw = maxAgents == 0 ? 0 : maxAgents / (watts / 1e6);
             return new TierResult(tier, maxAgents, capped, consistent, (double) maxAgents / gpus, perMw, power);
+        }
+
+        /** The mean power in watts of the trial at max agents; NaN without power. */
+        public double meanWatts() {
+            return power.map(TrialMetrics.MeanPower::meanWatts).orElse(Double.NaN);
         }
     }
 

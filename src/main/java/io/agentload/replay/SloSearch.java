@@ -4,6 +4,7 @@ package io.agentload.replay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -198,7 +199,7 @@ final class SloSearch {
                 boolean consistent = byAgents.entrySet().stream()
                         .allMatch(e -> e.getValue().check(t).passed() == (e.getKey() <= max));
                 results.add(SloResult.TierResult.of(t, max, hi == Integer.MAX_VALUE, consistent, gpus,
-                        max == 0 ? PowerMeter.Reading.NONE : byAgents.get(max).power()));
+                        max == 0 ? Optional.empty() : byAgents.get(max).power()));
             }
             return new SloResult(results, inOrder, gpus);
         }

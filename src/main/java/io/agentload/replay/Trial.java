@@ -1,6 +1,7 @@
 package io.agentload.replay;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What one trial of N concurrent agents produced: its timeline, every request record (all phases, in completion
@@ -14,10 +15,10 @@ import java.util.List;
  * @param endTime     when the last request sent before the window's end completed
  * @param warmUpCut   true when warm-up hit its maximum before every agent finished a turn and the target was warm
  * @param records     every request record of the trial
- * @param power       mean power over the measurement window, or {@link PowerMeter.Reading#NONE}
+ * @param power       mean power over the measurement window, when the run had a power source
  */
 record Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
-                    boolean warmUpCut, List<RequestRecord> records, PowerMeter.Reading power) {
+                    boolean warmUpCut, List<RequestRecord> records, Optional<TrialMetrics.MeanPower> power) {
 
     public Trial {
         records = List.copyOf(records);

@@ -5,6 +5,8 @@ import io.agentload.internal.ExactPercentiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The metrics of one trial, computed from the requests sent in its measurement window (docs/run-folder.md, "Metrics
@@ -97,6 +99,31 @@ public final class TrialMetrics {
                             double goodput, double agentOutputTokensPerSecond, double agentTtft) {
     }
 
+    /**
+     * A trial's mean power over its measurement window and the boundary it covers.
+     *
+     * @param meanWatts mean power in watts
+     * @param boundary  what was measured and how, by convention {@code "<gpu|node|rack>, <measured|modelled>"},
+     *                  optionally followed by the source in parentheses, e.g. {@code "gpu, measured (nvidia-smi)"}
+     */
+    public record MeanPower(double meanWatts, String boundary) {
+
+        public MeanPower {
+            Objects.requireNonNull(boundary, "boundary");
+            if (!(meanWatts > 0) || Double.isInfinite(meanWatts)) {
+                throw new IllegalArgumentException("mean power " + meanWatts + " W is not a positive number");
+            }
+            if (boundary.isBlank()) {
+                throw new IllegalArgumentException("a power figure needs its boundary (e.g. \"gpu, measured\")");
+            }
+        }
+
+        /** The figure, or none when the readings gave no mean (NaN: nothing covered the window). */
+        static Optional<MeanPower> of(double meanWatts, String boundary) {
+            return Double.isNaN(meanWatts) ? Optional.empty() : Optional.of(new MeanPower(meanWatts, boundary));
+        }
+    }
+
     private final int trial;
     private final int agents;
     private final double startTime;
@@ -113,7 +140,7 @@ public final class TrialMetrics {
     private final Percentiles e2eLatency;
     private final Percentiles interTokenLatency;
     private final List<AgentMetrics> agentMetrics;
-    private final PowerMeter.Reading power;
+    private final Optional<MeanPower> power;
     // Per successful measured request, for goodput.
     private final double[] requestTtft;
     private final double[] requestSpeed;
@@ -331,9 +358,14 @@ public final class TrialMetrics {
         return agentMetrics;
     }
 
-    /** Mean power over the window and its boundary, or {@link PowerMeter.Reading#NONE}. */
-    public PowerMeter.Reading power() {
+    /** Mean power over the window and its boundary, when the run had a power source. */
+    public Optional<MeanPower> power() {
         return power;
+    }
+
+    /** Mean power over the window in watts; NaN when the run had no power source. */
+    public double meanWatts() {
+        return power.map(MeanPower::meanWatts).orElse(Double.NaN);
     }
 
     @Override

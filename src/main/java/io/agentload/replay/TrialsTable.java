@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code trials.parquet}: one row per (trial, tier) with the trial's timeline, metrics and power and the tier's
@@ -73,8 +74,8 @@ final class TrialsTable {
                 itl50.append(m.interTokenLatency().p50());
                 itl90.append(m.interTokenLatency().p90());
                 itl99.append(m.interTokenLatency().p99());
-                power.append(m.power().meanWatts());
-                if (m.power().present()) boundary.append(m.power().boundary());
+                power.append(m.meanWatts());
+                if (m.power().isPresent()) boundary.append(m.power().get().boundary());
                 else boundary.appendMissing();
                 minTps.append(tier.minOutputTokensPerSecond());
                 maxTtft.append(tier.maxTtftSeconds());
@@ -113,8 +114,8 @@ final class TrialsTable {
             if (trials.containsKey(n)) continue;
             try {
                 double watts = row.getDouble("mean_power_w");
-                PowerMeter.Reading power = Double.isNaN(watts) ? PowerMeter.Reading.NONE
-                        : new PowerMeter.Reading(watts, row.getString("power_boundary"));
+                Optional<TrialMetrics.MeanPower> power = TrialMetrics.MeanPower.of(watts,
+                        row.getString("power_boundary"));
                 Trial trial = new Trial(n, row.getInt("agents"), row.getDouble("start_s"),
                         row.getDouble("window_start_s"), row.getDouble("window_end_s"), row.getDouble("end_s"),
                         row.getBoolean("warm_up_cut"), byTrial.getOrDefault(n, List.of()), power);

@@ -11,6 +11,7 @@ import io.agentload.trajectory.Session;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -120,9 +121,9 @@ final class VirtualTimeDriver implements TrialRunner {
         return lastEngine;
     }
 
-    private PowerMeter.Reading meanPower(double from, double to) {
+    private Optional<TrialMetrics.MeanPower> meanPower(double from, double to) {
         PowerSummary s = power.samples().summary(from, to, boundary);
-        return new PowerMeter.Reading(s.meanWatts(), boundary.label() + ", modelled (simulator)");
+        return TrialMetrics.MeanPower.of(s.meanWatts(), boundary.label() + ", modelled (simulator)");
     }
 
     /** Node for a system of nodes, rack for a rack-scale one (an NVL72). */

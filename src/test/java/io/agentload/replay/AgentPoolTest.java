@@ -162,13 +162,13 @@ class AgentPoolTest {
         PowerMeter meter = (from, to) -> {
             asked[0] = from;
             asked[1] = to;
-            return new PowerMeter.Reading(5600, "gpu, modelled");
+            return Optional.of(new TrialMetrics.MeanPower(5600, "gpu, modelled"));
         };
         Trial t = new FakeServerDriver(SESSIONS, PLAN, 0.05, 0.01, 50, meter).run(0, 5, sunk::add);
         assertEquals(t.records(), sunk);
         assertEquals(t.windowStart(), asked[0], 0);
         assertEquals(t.windowEnd(), asked[1], 0);
-        assertEquals(new PowerMeter.Reading(5600, "gpu, modelled"), t.power());
+        assertEquals(Optional.of(new TrialMetrics.MeanPower(5600, "gpu, modelled")), t.power());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.agentload.replay;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.IntToDoubleFunction;
 
@@ -47,6 +48,6 @@ final class CapacityRunner implements TrialRunner {
             }
         }
         return new Trial(trial, agents, start, windowStart, windowEnd, end, false, records,
-                new PowerMeter.Reading(watts.applyAsDouble(agents), "node, modelled"));
+                Optional.of(new TrialMetrics.MeanPower(watts.applyAsDouble(agents), "node, modelled")));
     }
 }

@@ -2,6 +2,7 @@ package io.agentload.replay;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -66,7 +67,7 @@ public final class KnownSystem implements TrialRunner {
             }
         }
         return new Trial(trial, agents, start, windowStart, windowEnd, end, false, records,
-                power ? new PowerMeter.Reading(1000 + 10.0 * agents, "node, modelled") : PowerMeter.Reading.NONE);
+                power ? Optional.of(new TrialMetrics.MeanPower(1000 + 10.0 * agents, "node, modelled")) : Optional.empty());
     }
 
     /** The SLO search over this system, at {@code tiers} on {@code gpus} GPUs. */
@@ -99,6 +100,6 @@ public final class KnownSystem implements TrialRunner {
     public static TrialMetrics metrics(int agents, double start, double windowStart, double windowEnd, double end,
                                        List<RequestRecord> records) {
         return TrialMetrics.of(new Trial(0, agents, start, windowStart, windowEnd, end, false, records,
-                PowerMeter.Reading.NONE));
+                Optional.empty()));
     }
 }

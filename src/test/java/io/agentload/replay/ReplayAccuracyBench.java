@@ -221,7 +221,7 @@ public class ReplayAccuracyBench {
         print("server write - simulated first token", serverLag);
         print("1 ms sleeper beside the client: late by", wakeUps);
         System.out.printf(Locale.ROOT, "  %-38s %9.3f %9s %9.3f %9.3f  (%d sends late by > %d ms, %d of them in the "
-                        + "window)%n", "client send lag", lag.p50Millis(), "", lag.p99Millis(), lag.maxMillis(),
+                        + "window)%n", "client send lag", 1e3 * lag.p50Seconds(), "", 1e3 * lag.p99Seconds(), 1e3 * lag.maxSeconds(),
                 lag.lateSends(), ReplayResult.SendLag.LATE.toMillis(), lag.lateMeasuredSends());
         System.out.printf(Locale.ROOT, "  client CPU %.2f cores; server CPU %.2f cores, of which its engine thread "
                         + "%.2f; machine load average %.1f on %d cores%n", cores, serverCores, engineCores,

@@ -113,7 +113,7 @@ class RunFolderFormatsTest {
         SloResult result = run.sloResult();
         assertEquals(2, result.trials().size());
         assertEquals(2, result.tiers().get(0).maxAgents());
-        assertEquals("gpu, stated (constant)", result.tiers().get(0).power().boundary());
+        assertEquals("gpu, stated (constant)", result.tiers().get(0).power().orElseThrow().boundary());
     }
 
     @Test
@@ -156,7 +156,7 @@ class RunFolderFormatsTest {
                   "max_agents": 2, "capped": true, "consistent": true, "agents_per_gpu": 0.25}]}""");
         SloResult.TierResult tier = Run.open(dir).sloResult().tiers().get(0);
         assertEquals(2, tier.maxAgents());
-        assertFalse(tier.power().present());
+        assertFalse(tier.power().isPresent());
         assertTrue(Double.isNaN(tier.agentsPerMegawatt()));
         assertEquals(List.of(tier), Run.open(dir).searchSummary().tierResults());
     }

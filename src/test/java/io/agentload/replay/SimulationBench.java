@@ -66,7 +66,7 @@ public class SimulationBench {
             long requests = Run.open(dir.resolve("run")).records().size();
             System.out.printf("%n%d trials, %,d simulated requests; tiers:%n", result.trials().size(), requests);
             result.tiers().forEach(t -> System.out.printf("  %s: %d agents, %.0f agents/MW at %.0f W (%s)%n",
-                    t.tier().label(), t.maxAgents(), t.agentsPerMegawatt(), t.power().meanWatts(), t.power().boundary()));
+                    t.tier().label(), t.maxAgents(), t.agentsPerMegawatt(), t.meanWatts(), t.power().orElseThrow().boundary()));
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
             }

@@ -143,8 +143,8 @@ class SimulationTest {
         TrialMetrics atMax = r.trials().stream().filter(m -> m.agents() == tier.maxAgents()).findFirst().orElseThrow();
         PowerSummary node = Power.read(run.resolve(Run.POWER)).summary(atMax.windowStart(), atMax.windowEnd());
         assertEquals(Boundary.NODE, node.boundary());
-        assertEquals(node.meanWatts(), tier.power().meanWatts(), 1e-9);
-        assertEquals("node, modelled (simulator)", tier.power().boundary());
+        assertEquals(node.meanWatts(), tier.meanWatts(), 1e-9);
+        assertEquals("node, modelled (simulator)", tier.power().orElseThrow().boundary());
         assertEquals(tier.maxAgents() / (node.meanWatts() / 1e6), tier.agentsPerMegawatt(), 1e-9);
         assertEquals(tier.maxAgents() / 8.0, tier.agentsPerGpu(), 0);
 
@@ -198,7 +198,7 @@ class SimulationTest {
         SloResult r = Simulation.of("h200x8", "llama-3.1-70b").withTrajectories(turns).withTiers(SloTier.parse("20,60,100")).search();
         assertEquals(List.of(126, 26, 2), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
         assertEquals(16_595.3, r.tiers().get(0).agentsPerMegawatt(), 0.5);
-        assertEquals(7_592.5, r.tiers().get(0).power().meanWatts(), 0.5);
+        assertEquals(7_592.5, r.tiers().get(0).meanWatts(), 0.5);
         assertEquals(3_842.5, r.tiers().get(1).agentsPerMegawatt(), 0.5);
         assertEquals(344.1, r.tiers().get(2).agentsPerMegawatt(), 0.5);
         assertEquals(19, r.trials().size());
@@ -211,7 +211,7 @@ class SimulationTest {
         assertEquals(6, m.agents());
         assertEquals(30, m.windowSeconds(), 1e-9);
         assertTrue(m.cachedTokenRatio() > 0.8, "agentic prompts are mostly cached: " + m.cachedTokenRatio());
-        assertTrue(m.power().present());
+        assertTrue(m.power().isPresent());
     }
 
     @Test

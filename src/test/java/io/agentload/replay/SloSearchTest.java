@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,7 +31,7 @@ class SloSearchTest {
 
         SloResult.TierResult slowest = r.tiers().get(0);
         assertEquals(25, slowest.agentsPerGpu(), 0);
-        assertEquals(new PowerMeter.Reading(3000, "node, modelled"), slowest.power());
+        assertEquals(Optional.of(new TrialMetrics.MeanPower(3000, "node, modelled")), slowest.power());
         assertEquals(200 / 0.003, slowest.agentsPerMegawatt(), 1e-6);
         assertEquals(r.trials().size(), 34);
     }
@@ -68,7 +69,7 @@ class SloSearchTest {
         assertEquals(List.of(1), slow.asked);
         assertEquals(0, none.tiers().get(0).maxAgents());
         assertEquals(0, none.tiers().get(0).agentsPerMegawatt(), 0);
-        assertFalse(none.tiers().get(0).power().present());
+        assertFalse(none.tiers().get(0).power().isPresent());
     }
 
     @Test

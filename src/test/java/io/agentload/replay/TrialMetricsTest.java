@@ -3,6 +3,7 @@ package io.agentload.replay;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Optional;
 
 import static io.agentload.replay.RequestRecord.Phase.COOL_DOWN;
 import static io.agentload.replay.RequestRecord.Phase.MEASURED;
@@ -35,7 +36,7 @@ class TrialMetricsTest {
                 request(2, WARM_UP, 99, 12, 1, 5).build(),
                 request(3, WARM_UP, 90, 0.2, 1, 11).build(),
                 request(0, COOL_DOWN, 110.5, 0.1, 1, 500).build()),
-                new PowerMeter.Reading(5000, "node, modelled"));
+                Optional.of(new TrialMetrics.MeanPower(5000, "node, modelled")));
     }
 
     @Test
@@ -50,7 +51,7 @@ class TrialMetricsTest {
         assertEquals(new TrialMetrics.Percentiles(2.5, 2.9, 2.99), rounded(m.e2eLatency()));
         assertEquals(0.02, m.interTokenLatency().p50(), 1e-7);
         assertEquals(0.027, m.interTokenLatency().p90(), 1e-7);
-        assertEquals(new PowerMeter.Reading(5000, "node, modelled"), m.power());
+        assertEquals(Optional.of(new TrialMetrics.MeanPower(5000, "node, modelled")), m.power());
     }
 
     @Test
@@ -107,7 +108,7 @@ class TrialMetricsTest {
     @Test
     void aTrialWithNothingMeasuredFailsEveryTier() {
         Trial idle = new Trial(0, 1, 0, 10, 20, 20, true, List.of(request(0, WARM_UP, 1, 0.1, 1, 5).build()),
-                PowerMeter.Reading.NONE);
+                Optional.empty());
         TrialMetrics m = TrialMetrics.of(idle);
         assertEquals(0, m.measuredRequests());
         assertTrue(Double.isNaN(m.ttft().p50()));

@@ -46,7 +46,7 @@ class VirtualTimeDriverTest {
         Trial trial = driver.run(0, 64, record -> { });
         assertEquals(64, trial.agents());
         assertEquals(600, trial.windowSeconds(), 1e-9, "TrialPlan's default window (ten minutes) unless a plan is given");
-        assertTrue(trial.power().present() && trial.power().boundary().startsWith("node, modelled"));
+        assertTrue(trial.power().isPresent() && trial.power().orElseThrow().boundary().startsWith("node, modelled"));
     }
 
     @Test
@@ -160,15 +160,15 @@ class VirtualTimeDriverTest {
                 1e-6 * c.systemEnergyJoules());
         assertEquals(1.0, power.summary(0, end).coverage(), 1e-12);
 
-        assertEquals("node, modelled (simulator)", t.power().boundary());
-        assertEquals(power.summary(t.windowStart(), t.windowEnd(), Boundary.NODE).meanWatts(), t.power().meanWatts(), 0);
+        assertEquals("node, modelled (simulator)", t.power().orElseThrow().boundary());
+        assertEquals(power.summary(t.windowStart(), t.windowEnd(), Boundary.NODE).meanWatts(), t.power().orElseThrow().meanWatts(), 0);
         // One busy H200 of eight plus the rest of the node: well above eight idle GPUs, below the node's maximum.
-        assertTrue(t.power().meanWatts() > 8 * 122 + 2300 && t.power().meanWatts() < 10_200, t.power().toString());
+        assertTrue(t.power().orElseThrow().meanWatts() > 8 * 122 + 2300 && t.power().orElseThrow().meanWatts() < 10_200, t.power().toString());
 
         Trial gpu = VirtualTimeDriver.builder(ROOMY, SESSIONS).plan(PLAN).powerBoundary(Boundary.GPU).build()
                 .run(0, 8, r -> { });
-        assertEquals("gpu, modelled (simulator)", gpu.power().boundary());
-        assertEquals(power.summary(t.windowStart(), t.windowEnd(), Boundary.GPU).meanWatts(), gpu.power().meanWatts(), 0);
+        assertEquals("gpu, modelled (simulator)", gpu.power().orElseThrow().boundary());
+        assertEquals(power.summary(t.windowStart(), t.windowEnd(), Boundary.GPU).meanWatts(), gpu.power().orElseThrow().meanWatts(), 0);
     }
 
     @Test
@@ -177,7 +177,7 @@ class VirtualTimeDriverTest {
         VirtualTimeDriver driver = driver(rack, PLAN.withMeasurementSeconds(20));
         Trial t = driver.run(0, 2, r -> { });
         assertEquals(Boundary.RACK, driver.powerBoundary());
-        assertEquals("rack, modelled (simulator)", t.power().boundary());
+        assertEquals("rack, modelled (simulator)", t.power().orElseThrow().boundary());
         assertEquals(Set.of(Boundary.GPU, Boundary.RACK), driver.power().boundaries());
         assertThrows(IllegalArgumentException.class,
                 () -> VirtualTimeDriver.builder(rack, SESSIONS).powerBoundary(Boundary.NODE).build());
