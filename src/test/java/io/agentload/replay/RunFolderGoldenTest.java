@@ -102,7 +102,7 @@ class RunFolderGoldenTest {
                 700, 42_000, 0.975, 8, PowerSummary.Method.SAMPLE_AND_HOLD);
         SearchSummary summary = SearchSummary.of(result).withRealTime(List.of(Optional.of(window), Optional.empty()),
                 new TreeMap<>(Map.of("ok", 1200L, "http_429", 3L)),
-                new ReplayResult.SendLag(1203, 0.5, 2.25, 7.125, 2, 1));
+                new ReplayResult.SendLag(1203, 0.0005, 0.00225, 0.007125, 2, 1));
         matches("summary-real-time-search.json", SummaryFile.json(summary));
     }
 
@@ -112,8 +112,9 @@ class RunFolderGoldenTest {
         PowerSummary window = new PowerSummary(Boundary.NODE, true, "measured by nvidia-smi", 10, 70, 1400, 84_000,
                 1, 8, PowerSummary.Method.SAMPLE_AND_HOLD);
         ReplayResult replay = new ReplayResult(trial, TIERS.stream().map(trial::check).toList(),
-                new TreeMap<>(Map.of("ok", 80L, "timeout", 1L)), Optional.of(new ReplayResult.SendLag(81, 0.5, 2.25,
-                7.125, 2, 1)), Optional.of(window), window.agentsPerMegawatt(40));
+                new TreeMap<>(Map.of("ok", 80L, "timeout", 1L)),
+                Optional.of(new ReplayResult.SendLag(81, 0.0005, 0.00225, 0.007125, 2, 1)), Optional.of(window),
+                window.agentsPerMegawatt(40));
         matches("summary-replay.json", SummaryFile.json(ReplaySummary.of(replay)));
         ReplayResult withoutPowerOrSends = new ReplayResult(trial, replay.tiers(), replay.requestsByStatus(),
                 Optional.empty(), Optional.empty(), Double.NaN);
