@@ -204,6 +204,21 @@ public final class Simulation {
         return TrialMetrics.of(driver().run(0, agents, r -> { }));
     }
 
+    /**
+     * Runs the same trial as {@link #trial(int)} recording it in a new run folder in {@code dir}: {@code run.json},
+     * every request in {@code requests.parquet} and the modelled {@code power.parquet}, for a closer look at one
+     * concurrency (its power trace: {@code Power.read(dir.resolve(Run.POWER))}; its requests: {@code Run.open(dir)}).
+     */
+    public TrialMetrics trial(int agents, Path dir) {
+        VirtualTimeDriver driver = driver();
+        try (Run run = Run.builder(dir).config(settings()).hardware(hardware()).endpoint(endpoint())
+                .itlDetail(itlDetail).build()) {
+            TrialMetrics metrics = TrialMetrics.of(driver.run(0, agents, run::append));
+            driver.power().write(dir.resolve(Run.POWER));
+            return metrics;
+        }
+    }
+
     /** Runs the concurrency search for every tier. */
     public SloResult search() {
         return searchOver(reporting(driver())).run();

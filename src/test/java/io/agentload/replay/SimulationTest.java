@@ -215,6 +215,20 @@ class SimulationTest {
     }
 
     @Test
+    void aTrialRecordedInAFolderIsTheSameTrialWithItsRequestsAndPowerTrace(@TempDir Path tmp) {
+        Simulation s = seventyB("h100x8").withWindow(Duration.ofSeconds(30));
+        TrialMetrics plain = s.trial(6), recorded = s.trial(6, tmp.resolve("trial"));
+        assertEquals(plain.toString(), recorded.toString());
+        assertEquals(plain.meanWatts(), recorded.meanWatts(), 0);
+        try (Run run = Run.open(tmp.resolve("trial"))) {
+            assertEquals(recorded.measuredRequests(), run.records().stream().filter(RequestRecord::measured).count());
+        }
+        io.agentload.power.PowerSummary window = io.agentload.power.Power.read(tmp.resolve("trial").resolve(Run.POWER))
+                .summary(recorded.windowStart(), recorded.windowEnd(), io.agentload.power.Boundary.NODE);
+        assertEquals(recorded.meanWatts(), window.meanWatts(), 1e-9);
+    }
+
+    @Test
     void misuseSaysWhatToDo() {
         IllegalStateException none = assertThrows(IllegalStateException.class,
                 () -> Simulation.of("h100x8", "llama-3.1-8b").trial(1));
