@@ -110,7 +110,7 @@ public record RequestRecord(
     public record ItlSummary(int count, float mean, float p50, float p90, float p99, float max) {
 
         /** The summary of no gaps. */
-        public static final ItlSummary NONE = new ItlSummary(0, Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN);
+        public static final ItlSummary EMPTY = new ItlSummary(0, Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN);
 
         public ItlSummary {
             if (count < 0) throw new IllegalArgumentException("negative gap count " + count);
@@ -118,7 +118,7 @@ public record RequestRecord(
 
         /** The summary of {@code gaps}. */
         public static ItlSummary of(float[] gaps) {
-            if (gaps.length == 0) return NONE;
+            if (gaps.length == 0) return EMPTY;
             double[] sorted = new double[gaps.length];
             double sum = 0;
             for (int i = 0; i < gaps.length; i++) {

@@ -51,7 +51,7 @@ class RequestRecordTest {
         assertTrue(r.interTokenLatenciesKept());
         assertNotEquals(r, brief);
         assertEquals(brief, ok().itl(itl).build());
-        assertEquals(RequestRecord.ItlSummary.NONE, ok().build().itl());
+        assertEquals(RequestRecord.ItlSummary.EMPTY, ok().build().itl());
         assertTrue(ok().build().interTokenLatenciesKept(), "no gaps: nothing to keep");
         IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
                 () -> new RequestRecord(0, 0, "s", 0, 0, RequestRecord.Phase.MEASURED, 0, 0, 0, 0, 0, 0, 1, -1, 3, "ok", "",

@@ -96,7 +96,7 @@ class RunTest {
         assertEquals(0.11875f, itl.p90(), 1e-8);
         assertEquals(0.124375f, itl.p99(), 1e-8);
         assertEquals(0.125f, itl.max(), 0);
-        assertEquals(RequestRecord.ItlSummary.NONE, read.get(0).itl());
+        assertEquals(RequestRecord.ItlSummary.EMPTY, read.get(0).itl());
         assertTrue(Files.size(brief.resolve("requests.parquet")) < Files.size(detail.resolve("requests.parquet")));
     }
 
