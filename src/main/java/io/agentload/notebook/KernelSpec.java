@@ -118,14 +118,18 @@ public record KernelSpec(String name, String displayName, List<String> argv) {
     /**
      * Jupyter's per-user kernels directory: {@code $JUPYTER_DATA_DIR/kernels} if set, else
      * {@code ~/.local/share/jupyter/kernels} (or {@code $XDG_DATA_HOME}) on Linux,
-     * {@code ~/Library/Jupyter/kernels} on macOS, {@code %APPDATA%\jupyter\kernels} on Windows.
+     * {@code ~/Library/Jupyter/kernels} on macOS, {@code %APPDATA%\jupyter\kernels} on Windows. {@code ~} is what
+     * Jupyter's Python takes it to be: {@code $HOME} ({@code %USERPROFILE%} on Windows) when set, which Java's
+     * {@code user.home} ignores, else {@code user.home}.
      */
     public static Path userKernelsDir() {
         return userKernelsDir(System.getenv(), System.getProperty("os.name"), Path.of(System.getProperty("user.home")));
     }
 
-    static Path userKernelsDir(Map<String, String> env, String osName, Path home) {
+    static Path userKernelsDir(Map<String, String> env, String osName, Path userHome) {
         String os = osName.toLowerCase(Locale.ROOT);
+        String homeVariable = env.get(os.startsWith("windows") ? "USERPROFILE" : "HOME");
+        Path home = present(homeVariable) ? Path.of(homeVariable) : userHome;
         Path data;
         if (present(env.get("JUPYTER_DATA_DIR"))) data = Path.of(env.get("JUPYTER_DATA_DIR"));
         else if (os.startsWith("mac")) data = home.resolve("Library/Jupyter");

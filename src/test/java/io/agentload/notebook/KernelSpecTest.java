@@ -3,6 +3,8 @@ package io.agentload.notebook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
@@ -71,6 +73,39 @@ class KernelSpecTest {
         assertEquals(Path.of("/data/kernels"),
                 KernelSpec.userKernelsDir(Map.of("JUPYTER_DATA_DIR", "/data", "XDG_DATA_HOME", "/x"), "Linux", home));
         assertEquals(Path.of("/home/u/Library/Jupyter/kernels"), KernelSpec.userKernelsDir(Map.of(), "Mac OS X", home));
+    }
+
+    @Test
+    void homeFromTheEnvironmentWinsOverJavasUserHomeAsInJupyter() {
+        Path javaHome = Path.of("/root");
+        assertEquals(Path.of("/some/dir/.local/share/jupyter/kernels"),
+                KernelSpec.userKernelsDir(Map.of("HOME", "/some/dir"), "Linux", javaHome));
+        assertEquals(Path.of("/some/dir/Library/Jupyter/kernels"),
+                KernelSpec.userKernelsDir(Map.of("HOME", "/some/dir"), "Mac OS X", javaHome));
+        assertEquals(Path.of("/root/.local/share/jupyter/kernels"),
+                KernelSpec.userKernelsDir(Map.of("HOME", ""), "Linux", javaHome));
+    }
+
+    /** Each way of choosing the folder, against Jupyter's own answer where Jupyter is installed (CI installs it). */
+    @ParameterizedTest
+    @ValueSource(strings = {"HOME=/some/dir", "HOME=/some/dir JUPYTER_DATA_DIR=/jd", "HOME=/some/dir XDG_DATA_HOME=/x"})
+    void theUserFolderIsTheOneJupyterSearches(String settings) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String pair : settings.split(" ")) env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        ProcessBuilder jupyter = new ProcessBuilder("jupyter", "--data-dir").redirectErrorStream(true);
+        jupyter.environment().remove("JUPYTER_DATA_DIR");
+        jupyter.environment().remove("XDG_DATA_HOME");
+        jupyter.environment().putAll(env);
+        Process p;
+        try {
+            p = jupyter.start();
+        } catch (java.io.IOException none) {
+            org.junit.jupiter.api.Assumptions.abort("jupyter is not installed");
+            return;
+        }
+        String dataDir = new String(p.getInputStream().readAllBytes()).strip();
+        assertEquals(0, p.waitFor(), dataDir);
+        assertEquals(Path.of(dataDir, "kernels"), KernelSpec.userKernelsDir(env, "Linux", Path.of("/root")));
     }
 
     @Test
