@@ -22,6 +22,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,6 +42,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code agentload bench}: the SLO search (docs/design.md, "Tiers and the SLO search") on a target, recorded in a run
@@ -72,7 +74,8 @@ final class BenchCommand implements Callable<Integer> {
     private static final List<String> SIMULATOR_ONLY = List.of("--system", "--tensor-parallel", "--prefix-cache",
             "--power-boundary");
     /** Options that describe an endpoint, meaningless for the simulator. */
-    private static final List<String> ENDPOINT_ONLY = List.of("--api", "--api-key-env", "--gpus");
+    private static final List<String> ENDPOINT_ONLY = Stream.concat(Stream.of("--api", "--api-key-env", "--gpus"),
+            TimeoutOptions.NAMES.stream()).toList();
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
@@ -101,6 +104,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--api-key-env", paramLabel = "NAME",
             description = "with --endpoint: the variable holding the API key (default: OPENAI_API_KEY when set)")
     String apiKeyEnv;
+
+    @Mixin
+    TimeoutOptions timeouts;
 
     @Option(names = "--gpus", paramLabel = "N",
             description = "with --endpoint: the GPUs behind it, for agents per GPU (default: 1)")
@@ -214,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Endpoint e;
         try {
-            e = EndpointOptions.build(endpoint, model, api, apiKeyEnv);
+            e = EndpointOptions.build(endpoint, model, api, apiKeyEnv, timeouts);
         } catch (IllegalArgumentException | PowerException bad) {
             throw new ParameterException(spec.commandLine(), bad.getMessage());
         }
@@ -225,7 +231,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Continues the endpoint search recorded in {@code --resume}. */
     private int resumeEndpoint() throws Exception {
-        CliChecks.onlyWhenResuming(spec, resume, List.of("--resume", "--json"));
+        CliChecks.onlyWhenResuming(spec, resume,
+                Stream.concat(Stream.of("--resume", "--json"), TimeoutOptions.NAMES.stream()).toList());
         RunManifest manifest = Run.open(resume).manifest();
         if (!(manifest.config() instanceof RunManifest.EndpointConfig c && "bench".equals(c.mode())
                 && manifest.endpoint() instanceof RunManifest.HttpEndpoint recorded)) {
@@ -233,7 +240,7 @@ final class BenchCommand implements Callable<Integer> {
                     + (manifest.config() instanceof RunManifest.SimulatorConfig ? "simulator: rerun it, the "
                     + "simulator is deterministic" : "mode " + ReplayCommand.mode(manifest)) + ")");
         }
-        try (Endpoint e = EndpointOptions.fromRun(recorded)) {
+        try (Endpoint e = EndpointOptions.fromRun(recorded, timeouts)) {
             return printed(progress(Replay.fromRun(resume, e)).resumeSearch(resume), e, resume);
         }
     }

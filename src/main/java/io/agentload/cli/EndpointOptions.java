@@ -23,23 +23,23 @@ final class EndpointOptions {
             description = "the environment variable holding the API key (default: OPENAI_API_KEY when it is set)")
     String apiKeyEnv;
 
-    /** The endpoint these options name. */
-    Endpoint build() {
-        return build(url, model, api, apiKeyEnv);
+    /** The endpoint these options name, with the client's timeouts. */
+    Endpoint build(TimeoutOptions timeouts) {
+        return build(url, model, api, apiKeyEnv, timeouts);
     }
 
-    /** An endpoint from a base URL, a model, an API name and the key's variable (null: the default). */
-    static Endpoint build(String url, String model, String api, String apiKeyEnv) {
+    /** An endpoint from a base URL, a model, an API name, the key's variable (null: the default) and timeouts. */
+    static Endpoint build(String url, String model, String api, String apiKeyEnv, TimeoutOptions timeouts) {
         Endpoint.Builder b = Endpoint.builder().baseUrl(url).model(model).api(api(api));
         if (apiKeyEnv != null) b.apiKeyFromEnv(apiKeyEnv);
-        return b.build();
+        return timeouts.applyTo(b).build();
     }
 
     /**
      * The endpoint a run folder's {@code run.json} names (its {@code endpoint} section): the same URL, model and API,
-     * the key from the same variable, or no key if the run sent none.
+     * the key from the same variable, or no key if the run sent none; the client's timeouts as given now.
      */
-    static Endpoint fromRun(RunManifest.HttpEndpoint endpoint) {
+    static Endpoint fromRun(RunManifest.HttpEndpoint endpoint, TimeoutOptions timeouts) {
         String api = endpoint.api();
         String url = endpoint.url();
         String path = api.equals("chat") ? "/chat/completions" : "/completions";
@@ -48,7 +48,7 @@ final class EndpointOptions {
         String variable = endpoint.apiKeyEnv();
         if (variable == null || variable.isEmpty()) b.noApiKey();
         else b.apiKeyFromEnv(variable);
-        return b.build();
+        return timeouts.applyTo(b).build();
     }
 
     private static Endpoint.Api api(String name) {

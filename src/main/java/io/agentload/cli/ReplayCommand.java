@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code agentload replay}: N agents replaying trajectories against an endpoint in real time, one fixed concurrency,
@@ -50,6 +51,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     EndpointOptions endpoint;
+
+    @Mixin
+    TimeoutOptions timeouts;
 
     @Option(names = "--agents", paramLabel = "N", description = "concurrent agents")
     Integer agents;
@@ -98,7 +102,8 @@ final class ReplayCommand implements Callable<Integer> {
     boolean progress;
 
     /** The options a resumed replay takes: every other setting comes from the run folder. */
-    private static final List<String> WHEN_RESUMING = List.of("--resume", "--json", "--progress");
+    private static final List<String> WHEN_RESUMING = Stream.concat(Stream.of("--resume", "--json", "--progress"),
+            TimeoutOptions.NAMES.stream()).toList();
 
     @Override
     public Integer call() throws Exception {
@@ -112,7 +117,7 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), resume + " does not hold a replay (its run.json "
                         + "config.mode is " + mode(manifest) + ")");
             }
-            try (Endpoint e = EndpointOptions.fromRun(recorded)) {
+            try (Endpoint e = EndpointOptions.fromRun(recorded, timeouts)) {
                 result = withProgress(Replay.fromRun(resume, e)).resume(resume);
             }
         } else {
@@ -151,7 +156,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     private Endpoint endpoint(EndpointOptions options) {
         try {
-            return options.build();
+            return options.build(timeouts);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

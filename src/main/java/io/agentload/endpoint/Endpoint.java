@@ -45,8 +45,9 @@ import java.util.function.Function;
  * the client before a server's idle timeout can close it under a new request: {@link Builder#keepAlive}), so the send
  * time is when the request really leaves (a client-side queue hidden from TTFT is a known pitfall of other load
  * generators); sockets have Nagle's algorithm off, so no part of a body waits in the kernel for the server's delayed
- * acknowledgement. Read and write timeouts are off; a first-token and a total timeout, run by one watchdog thread,
- * cancel stalled calls instead.
+ * acknowledgement. Read and write timeouts are off; a first-token, a stall and a total timeout, run by one watchdog
+ * thread, cancel stalled calls instead, and the request is recorded as a {@link CompletionResult#TIMEOUT} with what
+ * it had received.
  *
  * <p>Two APIs: {@link Api#COMPLETIONS} (the default) sends token ids, {@link Api#CHAT} sends text of the same length
  * in o200k_base tokens for endpoints that take only text. The API key comes from an environment variable and never
@@ -72,6 +73,16 @@ public final class Endpoint implements AutoCloseable {
      * How long an idle connection is kept for its agent's next turn unless {@link Builder#keepAlive} says otherwise.
      */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(4);
+
+    /**
+     * The longest silence of a stream once its first output has come, unless {@link Builder#stallTimeout} says
+     * otherwise. Between two chunks of one stream a healthy server is silent for a step, or a few while chunked prefill
+     * of other requests or a preemption holds decoding: well under a second on vLLM and SGLang. Half a minute without a
+     * byte is a fault (a stuck worker, a dropped link, a preempted node), and even the slowest tier's agent (20 tok/s)
+     * would have had 600 tokens in that time. Before the first output the first-token timeout applies instead, since
+     * a long prefill in a queue is legitimate there.
+     */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Duration MODELS_TIMEOUT = Duration.ofSeconds(30);
     private static final int SEND_THREADS = 256;
@@ -119,8 +130,8 @@ public final class Endpoint implements AutoCloseable {
                 .eventListenerFactory(Exchange.LISTENERS)
                 .build();
         this.keepAlive = b.keepAlive;
-        this.settings = new ExchangeSettings(displayUrl(url), apiKey, watchdog, b.firstTokenTimeout, b.totalTimeout,
-                () -> closed, streamThreads);
+        this.settings = new ExchangeSettings(displayUrl(url), apiKey, watchdog, b.firstTokenTimeout, b.stallTimeout,
+                b.totalTimeout, () -> closed, streamThreads);
     }
 
     /**
@@ -315,6 +326,7 @@ public final class Endpoint implements AutoCloseable {
         private TokenIdRange tokenIds = TokenIdRange.DEFAULT;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration firstTokenTimeout = Duration.ofMinutes(5);
+        private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
         private Duration totalTimeout = Duration.ofMinutes(30);
         private int maxIdleConnections = 10_000;
         private Duration keepAlive = DEFAULT_KEEP_ALIVE;
@@ -405,6 +417,15 @@ public final class Endpoint implements AutoCloseable {
         /** Longest wait from send to the first output chunk (default 5 min): a long prefill in a queue counts. */
         public Builder firstTokenTimeout(Duration timeout) {
             this.firstTokenTimeout = positive(timeout, "first token timeout");
+            return this;
+        }
+
+        /**
+         * Longest silence of a stream once its first output has come (default {@link #DEFAULT_STALL_TIMEOUT}, 30 s):
+         * a stream that stops sending is ended and recorded as a timeout with the output it had received.
+         */
+        public Builder stallTimeout(Duration timeout) {
+            this.stallTimeout = positive(timeout, "stall timeout");
             return this;
         }
 

@@ -48,6 +48,10 @@ final class Exchange extends EventListener {
     private long sendNanos;
     private Future<?> firstTokenDeadline;
     private Future<?> totalDeadline;
+    /** Re-armed by the watchdog itself while output keeps coming; read by {@link #finish} on the stream thread. */
+    private volatile Future<?> stallDeadline;
+    /** When the stream last sent an event, once output has begun. */
+    private volatile long lastEventNanos;
 
     private long writtenNanos = NOT_REACHED;
     private long firstByteNanos = NOT_REACHED;
@@ -125,6 +129,21 @@ final class Exchange extends EventListener {
         return settings.watchdog().schedule(() -> expire(what + seconds(after)), after.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    private Future<?> watchStall(long inNanos) {
+        return settings.watchdog().schedule(this::checkStall, inNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Runs on the watchdog: ends a stream silent for the stall timeout, or looks again when it would be. One task per
+     * stall period, not one per chunk, so a fast stream costs the watchdog almost nothing.
+     */
+    private void checkStall() {
+        if (result.isDone()) return;
+        long limit = settings.stallTimeout().toNanos(), silent = System.nanoTime() - lastEventNanos;
+        if (silent >= limit) expire("no output for " + seconds(settings.stallTimeout()) + " once the stream had begun");
+        else stallDeadline = watchStall(limit - silent);
+    }
+
     /** Runs on the watchdog: marks the exchange timed out and cancels the call, which ends any blocking read. */
     private void expire(String why) {
         if (timeout == null) timeout = why;
@@ -192,6 +211,7 @@ final class Exchange extends EventListener {
     }
 
     private boolean event(byte[] data, int length, long arrivalNanos) {
+        lastEventNanos = arrivalNanos;
         if (Arrays.equals(data, 0, length, DONE, 0, DONE.length)) {
             done = true;
             return false;
@@ -202,7 +222,10 @@ final class Exchange extends EventListener {
             return false;
         }
         if (chunk.hasOutput()) {
-            if (chunks == 0) firstTokenDeadline.cancel(false);
+            if (chunks == 0) {
+                firstTokenDeadline.cancel(false);
+                stallDeadline = watchStall(settings.stallTimeout().toNanos());
+            }
             if (chunks == chunkNanos.length) chunkNanos = Arrays.copyOf(chunkNanos, chunks * 2);
             chunkNanos[chunks++] = arrivalNanos;
         }
@@ -228,6 +251,8 @@ final class Exchange extends EventListener {
     private void finish(String status, String what, long endNanos) {
         if (firstTokenDeadline != null) firstTokenDeadline.cancel(false);
         if (totalDeadline != null) totalDeadline.cancel(false);
+        Future<?> stall = stallDeadline;
+        if (stall != null) stall.cancel(false);
         String detail = what.isEmpty() ? ""
                 : settings.redact(what + " [POST " + settings.url() + ", " + request.describe() + "]");
         boolean reported = usage != null;

@@ -10,14 +10,15 @@ import java.util.function.BooleanSupplier;
  *
  * @param url               the endpoint URL as results show it: no user info, no query
  * @param secret            the API key, so that details can never repeat it; empty when there is none
- * @param watchdog          runs the first-token and total timeouts
+ * @param watchdog          runs the first-token, stall and total timeouts
  * @param firstTokenTimeout longest wait from send to the first output chunk
+ * @param stallTimeout      longest silence of a stream once its first output chunk has come
  * @param totalTimeout      longest wait from send to the end of the stream
  * @param closed            whether the endpoint has been closed
  * @param streams           runs the reading of each response's stream, once its headers have come
  */
 record ExchangeSettings(String url, String secret, ScheduledExecutorService watchdog, Duration firstTokenTimeout,
-                        Duration totalTimeout, BooleanSupplier closed, Executor streams) {
+                        Duration stallTimeout, Duration totalTimeout, BooleanSupplier closed, Executor streams) {
 
     @Override
     public String toString() {

@@ -100,6 +100,8 @@ class BenchEndpointTest {
                     {"bench", "--power", "nvidia-smi"},
                     bench(server.baseUrl(), tmp.resolve("b"), "--power", "model").toArray(String[]::new),
                     {"bench", "--resume", tmp.toString(), "--window", "60s"},
+                    {"bench", "--stall-timeout", "10s"},
+                    bench(server.baseUrl(), tmp.resolve("c"), "--first-token-timeout", "0s").toArray(String[]::new),
             };
             String[] messages = {
                     "--system describes the simulator, not --endpoint",
@@ -108,6 +110,8 @@ class BenchEndpointTest {
                     "--power: the simulator's power is its model",
                     "power source model is the simulator's",
                     "--window cannot be changed when resuming",
+                    "--stall-timeout needs --endpoint URL",
+                    "first token timeout PT0S is not positive",
             };
             CliRunner.assertUsageErrors(cases, messages);
             assertEquals(0, server.requests());

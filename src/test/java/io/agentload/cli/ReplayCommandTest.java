@@ -112,6 +112,8 @@ class ReplayCommandTest {
                 {"replay", "--endpoint", "http://127.0.0.1:9/v1", "--model", "m", "--agents", "0", "-o", "x",
                         "--trajectories", turns.toString()},
                 {"replay", "--resume", tmp.toString(), "--agents", "4"},
+                {"replay", "--endpoint", "http://127.0.0.1:9/v1", "--model", "m", "--agents", "2", "-o", "x",
+                        "--trajectories", turns.toString(), "--stall-timeout", "0s"},
         };
         String[] messages = {
                 "a new run needs --endpoint URL, --model NAME, --agents N, --trajectories FILE and -o RUNDIR",
@@ -119,6 +121,7 @@ class ReplayCommandTest {
                 "power source model is the simulator's; against an endpoint use nvidia-smi",
                 "--agents must be positive, not 0",
                 "--agents cannot be changed when resuming",
+                "stall timeout PT0S is not positive",
         };
         CliRunner.assertUsageErrors(cases, messages);
         assertEquals(List.of(), Files.list(tmp).filter(p -> !p.getFileName().toString().equals("turns.parquet")).toList(),

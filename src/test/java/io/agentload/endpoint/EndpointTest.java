@@ -225,6 +225,29 @@ class EndpointTest {
     }
 
     @Test
+    void aStreamSilentAfterItsFirstTokenEndsAtTheStallTimeoutNotTheTotalOne() throws Exception {
+        try (Endpoint quick = builder().stallTimeout(Duration.ofMillis(300)).build()) {
+            server.enqueue(Reply.stream(10).stallAfter(1));
+            CompletionResult r = send(quick, REQUEST);
+            assertEquals(CompletionResult.TIMEOUT, r.status());
+            assertTrue(r.detail().startsWith("no output for 0.3 s once the stream had begun (1 output chunks received)"),
+                    r.detail());
+            assertEquals(1, r.outputTokens());
+            assertTrue(r.e2eSeconds() >= 0.3 && r.e2eSeconds() < 5, "gave up after " + r.e2eSeconds());
+        }
+    }
+
+    @Test
+    void aSlowButSteadyStreamIsNotAStall() throws Exception {
+        try (Endpoint quick = builder().stallTimeout(Duration.ofMillis(300)).build()) {
+            server.enqueue(Reply.stream(8).withInterval(Duration.ofMillis(100)));
+            CompletionResult r = send(quick, REQUEST);
+            assertEquals(CompletionResult.OK, r.status(), r.detail());
+            assertTrue(r.e2eSeconds() > 0.6, "8 chunks 100 ms apart outlast the 300 ms stall limit: " + r.e2eSeconds());
+        }
+    }
+
+    @Test
     void aCutStreamKeepsItsChunks() throws Exception {
         CompletionResult r = send(Reply.stream(10).cutAfter(3));
         assertEquals(CompletionResult.STREAM_CUT, r.status());

@@ -27,7 +27,7 @@ class ExchangeTest {
 
     private ExchangeSettings settings(boolean closed) {
         return new ExchangeSettings("http://127.0.0.1:1/v1/completions", "", watchdog, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), () -> closed, Runnable::run);
+                Duration.ofSeconds(5), Duration.ofSeconds(5), () -> closed, Runnable::run);
     }
 
     @Test

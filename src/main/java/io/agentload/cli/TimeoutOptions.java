@@ -1,0 +1,41 @@
+package io.agentload.cli;
+
+import io.agentload.endpoint.Endpoint;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The client's timeouts against an endpoint, shared by {@code replay} and {@code bench --endpoint}. Unset, each is the
+ * library's default (documented on {@link Endpoint.Builder}). They govern the client, not the run, so a resumed run
+ * may change them.
+ */
+final class TimeoutOptions {
+
+    /** The options' names, which a resumed run accepts. */
+    static final List<String> NAMES = List.of("--first-token-timeout", "--stall-timeout", "--request-timeout");
+
+    @Option(names = "--first-token-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "longest wait from a request's send to its first output, e.g. 2m (default 5m: a long "
+                    + "prefill in a queue is legitimate)")
+    @Nullable Duration firstToken;
+
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "longest silence of a stream once its output has begun (default 30s; a healthy server "
+                    + "pauses well under a second)")
+    @Nullable Duration stall;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "longest a request may take from send to the end of its stream (default 30m)")
+    @Nullable Duration request;
+
+    /** The builder with every timeout that was given. */
+    Endpoint.Builder applyTo(Endpoint.Builder b) {
+        if (firstToken != null) b.firstTokenTimeout(firstToken);
+        if (stall != null) b.stallTimeout(stall);
+        if (request != null) b.totalTimeout(request);
+        return b;
+    }
+}
