@@ -1,5 +1,6 @@
 package io.agentload.replay;
 
+import io.agentload.internal.MonotonicClock;
 import io.agentload.power.Power;
 import io.agentload.power.PowerException;
 import io.agentload.power.PowerSample;
@@ -7,11 +8,11 @@ import io.agentload.power.PowerSampler;
 import io.agentload.power.PowerSamples;
 import io.agentload.power.PowerSource;
 import io.agentload.power.PowerSummary;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,33 +30,26 @@ final class MeasuredPower implements AutoCloseable {
     /** Longer than any poll may take (the power package gives up on one after 5 s). */
     private static final Duration POLL_WAIT = Duration.ofSeconds(6);
 
-    private final PowerSource source;
-    private final PowerSampler sampler;
+    private final @Nullable PowerSource source;
+    private final @Nullable PowerSampler sampler;
     private final List<PowerSample> earlier;
 
-    private MeasuredPower(PowerSource source, PowerSampler sampler, List<PowerSample> earlier) {
+    private MeasuredPower(@Nullable PowerSource source, @Nullable PowerSampler sampler, List<PowerSample> earlier) {
         this.source = source;
         this.sampler = sampler;
         this.earlier = earlier;
     }
 
     /**
-     * Starts sampling {@code spec} for {@code run} (keeping the samples its folder already holds), or nothing when
-     * {@code spec} is empty.
+     * Starts sampling {@code source} for {@code run} on the run's clock (keeping the samples its folder already
+     * holds), or nothing without a source.
      */
-    static MeasuredPower start(String spec, Run run) {
-        if (spec.isEmpty()) return new MeasuredPower(null, null, List.of());
-        PowerSource source = Power.source(spec);
+    static MeasuredPower start(@Nullable PowerSource source, Run run) {
+        if (source == null) return new MeasuredPower(null, null, List.of());
         Path file = run.dir().resolve(FILE);
         List<PowerSample> earlier = Files.exists(file) ? Power.read(file).samples() : List.of();
-        long origin = System.nanoTime() - Duration.between(run.startedAt(), Instant.now()).toNanos();
-        PowerSampler sampler = source.sampler().clock(() -> (System.nanoTime() - origin) / 1e9).build();
+        PowerSampler sampler = source.sampler().clock(MonotonicClock.since(run.startedAt())::now).build();
         return new MeasuredPower(source, sampler, earlier);
-    }
-
-    /** The source's spec, or empty. */
-    String spec() {
-        return source == null ? "" : source.toString();
     }
 
     /** Each trial's mean power over its window, with the boundary and source named. */

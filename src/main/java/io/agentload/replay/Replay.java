@@ -2,11 +2,14 @@ package io.agentload.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentload.endpoint.Endpoint;
+import io.agentload.power.Power;
+import io.agentload.power.PowerException;
 import io.agentload.power.PowerSource;
 import io.agentload.power.PowerSummary;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.Turn;
+import org.jspecify.annotations.Nullable;
 import tech.tablesaw.api.Table;
 
 import java.io.PrintWriter;
@@ -60,6 +63,8 @@ public final class Replay {
     static final String SESSIONS_COPY = "sessions.parquet";
     private static final String REPLAY = RunManifest.EndpointConfig.REPLAY;
     private static final String BENCH = RunManifest.EndpointConfig.BENCH;
+    /** What {@code run.json} records for a run without a power source. */
+    private static final String NO_POWER = "none";
 
     /** The settings; never changed once a {@link Replay} holds them. */
     private static final class Values {
@@ -68,7 +73,7 @@ public final class Replay {
         int agents;
         TrialPlan plan = TrialPlan.defaults();
         List<SloTier> tiers = SloTier.defaults();
-        String power = "";
+        @Nullable PowerSource power;
         int gpus = 1;
         int maxAgents = 1 << 16;
         PrintWriter progress;
@@ -139,7 +144,13 @@ public final class Replay {
                         seconds(config.warmUpMaxS(), "warm_up_max_s", file))
                 .withTiers(SloTier.parse(required(config.tiers(), "tiers", file)))
                 .withToolTimeScale(config.toolTimeScale() == null ? 1 : config.toolTimeScale());
-        if (!power.equals("none")) r = r.with(c -> c.power = power);
+        if (!power.equals(NO_POWER)) {
+            try {
+                r = r.withPower(Power.source(power));
+            } catch (PowerException | IllegalArgumentException e) {
+                throw new ReplayException(file + ": power: " + e.getMessage(), e);
+            }
+        }
         if (config.agents() != null) r = r.withAgents(config.agents());
         if (config.gpus() != null) {
             r = r.withGpus(config.gpus()).withMaxAgents(required(config.maxAgents(), "max_agents", file));
@@ -219,8 +230,7 @@ public final class Replay {
             throw new IllegalArgumentException("power source model is the simulator's; against an endpoint use "
                     + "nvidia-smi, dcgm=URL, redfish=URL or constant=WATTS");
         }
-        String spec = source.toString();
-        return with(c -> c.power = spec);
+        return with(c -> c.power = source);
     }
 
     /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
@@ -426,13 +436,18 @@ public final class Replay {
                         + SloTier.number(t.maxTtftSeconds()) + ":" + SloTier.number(t.percentileOfAgents()))
                         .collect(Collectors.joining(",")),
                 v.plan.seed(), v.plan.measurementSeconds(), v.plan.minWarmUpSeconds(), v.plan.maxWarmUpSeconds(),
-                v.power.isEmpty() ? "none" : v.power, v.toolTimeScale, bench ? v.gpus : null,
+                powerSpec(), v.toolTimeScale, bench ? v.gpus : null,
                 bench ? v.maxAgents : null);
     }
 
     /** What {@code run.json} records under {@code hardware}: only what the user stated, nothing guessed. */
     private RunManifest.StatedHardware hardware() {
-        return new RunManifest.StatedHardware(v.gpus, v.power.isEmpty() ? "none" : v.power);
+        return new RunManifest.StatedHardware(v.gpus, powerSpec());
+    }
+
+    /** The power source as {@code run.json} records it: its spec, or {@value #NO_POWER}. */
+    private String powerSpec() {
+        return v.power == null ? NO_POWER : v.power.toString();
     }
 
     /** What {@code run.json} records under {@code endpoint}: never the key, only the variable that holds it. */
