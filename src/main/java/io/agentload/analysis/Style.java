@@ -119,13 +119,8 @@ final class Style {
 
     /** True when the finite positive values span more than a decade: then an axis reads better logarithmic. */
     static boolean spansDecades(double... values) {
-        double min = Double.POSITIVE_INFINITY, max = 0;
-        for (double v : values) {
-            if (!(v > 0) || Double.isInfinite(v)) continue;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        return max > 10 * min;
+        double[] range = range(values);
+        return range[1] > 10 * range[0];
     }
 
     /**
@@ -171,13 +166,19 @@ final class Style {
 
     /** Whether the positive finite {@code values} span less than two decades (false when there are none). */
     static boolean underTwoDecades(double... values) {
+        double[] range = range(values);
+        return range[1] > 0 && range[1] < 100 * range[0];
+    }
+
+    /** The smallest and largest positive finite values; {+infinity, 0} when there is none. */
+    private static double[] range(double... values) {
         double min = Double.POSITIVE_INFINITY, max = 0;
         for (double v : values) {
             if (!(v > 0) || Double.isInfinite(v)) continue;
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
-        return max > 0 && max < 100 * min;
+        return new double[] {min, max};
     }
 
     /**
