@@ -211,8 +211,7 @@ public final class Simulation {
      */
     public TrialMetrics trial(int agents, Path dir) {
         VirtualTimeDriver driver = driver();
-        try (Run run = Run.builder(dir).config(settings()).hardware(hardware()).endpoint(endpoint())
-                .itlDetail(itlDetail).build()) {
+        try (Run run = newRun(dir)) {
             TrialMetrics metrics = TrialMetrics.of(driver.run(0, agents, run::append));
             driver.power().write(dir.resolve(Run.POWER));
             return metrics;
@@ -231,12 +230,16 @@ public final class Simulation {
      */
     public SloResult search(Path dir) {
         VirtualTimeDriver driver = driver();
-        try (Run run = Run.builder(dir).config(settings()).hardware(hardware()).endpoint(endpoint())
-                .itlDetail(itlDetail).build()) {
+        try (Run run = newRun(dir)) {
             SloResult result = searchOver(reporting(driver)).run(run);
             driver.power().write(dir.resolve(Run.POWER));
             return result;
         }
+    }
+
+    /** A new run folder in {@code dir} whose {@code run.json} records this simulation. */
+    private Run newRun(Path dir) {
+        return Run.builder(dir).config(settings()).hardware(hardware()).endpoint(endpoint()).itlDetail(itlDetail).build();
     }
 
     private SloSearch searchOver(TrialRunner runner) {
