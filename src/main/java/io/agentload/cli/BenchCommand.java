@@ -11,7 +11,6 @@ import io.agentload.replay.ReplaySummary;
 import io.agentload.replay.Run;
 import io.agentload.replay.RunManifest;
 import io.agentload.replay.SearchSummary;
-import io.agentload.sim.EngineConfig;
 import io.agentload.replay.Simulation;
 import io.agentload.replay.SloResult;
 import io.agentload.replay.SloTier;
@@ -221,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
         Endpoint e;
         try {
             e = EndpointOptions.build(endpoint, model, api, apiKeyEnv, timeouts);
-        } catch (IllegalArgumentException | PowerException bad) {
+        } catch (IllegalArgumentException bad) {
             throw new ParameterException(spec.commandLine(), bad.getMessage());
         }
         try (e) {
