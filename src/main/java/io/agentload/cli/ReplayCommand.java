@@ -8,7 +8,6 @@ import io.agentload.replay.Run;
 import io.agentload.replay.RunManifest;
 import io.agentload.replay.Replay;
 import io.agentload.replay.ReplayResult;
-import io.agentload.replay.Run;
 import io.agentload.replay.SloTier;
 import io.agentload.replay.TrialMetrics;
 import picocli.CommandLine.Command;
