@@ -185,7 +185,7 @@ class PowerSamplesTest {
         PowerSamples samples = PowerSamples.of(ONE_SECOND, List.of(gpu(0, "gpu0", 540), gpu(1, "gpu0", 540)));
         PowerSummary s = samples.summary(0, 1);
 
-        // 1.4 agents on one H200 at 540 W, the ratio behind the published HGX H200 figure (REFERENCE.md)
+        // 1.4 agents on one H200 at 540 W, the ratio behind the published HGX H200 figure (docs/published-figures.md)
         assertEquals(1.4 / 540e-6, s.agentsPerMegawatt(1.4), 1e-9);
         assertEquals(2000, Power.agentsPerMegawatt(100, 50_000), EXACT);
         assertTrue(Double.isNaN(Power.agentsPerMegawatt(100, Double.NaN)));
