@@ -72,6 +72,19 @@ public record RequestRecord(
     /** The status of a request that succeeded. */
     public static final String OK = "ok";
 
+    /**
+     * The status of a request still in flight when a real-time trial's cool-down grace ran out: recorded with what it
+     * had received by then, and counted as failed.
+     */
+    public static final String CUT_AT_END = "cut_at_end";
+
+    /**
+     * The status of a request still in flight when a virtual-time trial stopped because its verdict on every tier it
+     * was run for was already certain (a failure that no pending request could turn): recorded with what it had
+     * received by then, and counted as failed, which cannot change that verdict.
+     */
+    public static final String CUT_AT_VERDICT = "cut_at_verdict";
+
     /** Where a request falls in its trial, decided by its send time. */
     public enum Phase {
         /** Sent before the measurement window: agents ramping up and caches warming. */
