@@ -167,13 +167,24 @@ final class BenchCommand implements Callable<Integer> {
             + "not only their count, mean, p50, p90, p99 and max (one float per output token: ~20x the file)")
     boolean itlDetail;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "simulated trials computed at once (default: one per processor); the answer and the run "
+                    + "folder are the same for any N")
+    Integer threads;
+
     @Option(names = "--json", description = "print one JSON object (the tiers' results) and nothing else on standard output")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         if (resume != null) return resumeEndpoint();
-        if (endpoint != null) return benchEndpoint();
+        if (endpoint != null) {
+            if (threads != null) {
+                throw new ParameterException(spec.commandLine(), "--threads is for the simulator: an endpoint's "
+                        + "trials share one server and run one at a time");
+            }
+            return benchEndpoint();
+        }
         for (String name : ENDPOINT_ONLY) {
             if (matched(name)) throw new ParameterException(spec.commandLine(), name + " needs --endpoint URL");
         }
@@ -321,6 +332,7 @@ final class BenchCommand implements Callable<Integer> {
             s = s.withPrefixCaching(prefixCache == Switch.on).withToolTimeScale(toolTimeScale)
                     .withMaxAgents(agentsMax).withWindow(window).withSeed(seed).withTiers(tiers)
                     .withItlDetail(itlDetail);
+            if (threads != null) s = s.withThreads(threads);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

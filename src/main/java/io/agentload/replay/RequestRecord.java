@@ -192,6 +192,13 @@ public record RequestRecord(
                 null, itl);
     }
 
+    /** The same record with every time moved by {@code seconds}: a trial run on its own clock placed on the run's. */
+    RequestRecord shifted(double seconds) {
+        return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime + seconds, writtenTime + seconds,
+                firstByteTime + seconds, firstTokenTime + seconds, lastTokenTime + seconds, endTime + seconds,
+                inputTokens, cachedTokens, outputTokens, status, errorDetail, interTokenLatencies, itl);
+    }
+
     /** True when the request succeeded. */
     public boolean ok() {
         return OK.equals(status);

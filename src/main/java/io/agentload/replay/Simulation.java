@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
  * <p>Defaults, the same as {@link Replay}'s: tiers {@link SloTier#defaults()}; seed 1; warm-up until every agent has
  * finished a turn and the prefix cache is warm, at most ten minutes; a ten-minute measurement window;
  * 1 to 65,536 agents; power at the system's boundary (the node of an 8-GPU system, the rack of an NVL72), modelled.
- * Same settings, same result: the simulator and the agents are deterministic for a seed.
+ * Same settings, same result: the simulator and the agents are deterministic for a seed, and a search runs one trial
+ * per processor at once ({@link #withThreads}) without changing its result.
  */
 public final class Simulation {
 
@@ -51,10 +52,11 @@ public final class Simulation {
     private final Boundary powerBoundary;
     private final Consumer<TrialMetrics> onTrial;
     private final boolean itlDetail;
+    private final int threads;
 
     private Simulation(EngineConfig engine, List<Session> sessions, String trajectories, List<SloTier> tiers,
                        TrialPlan plan, double toolTimeScale, int maxAgents, Boundary powerBoundary,
-                       Consumer<TrialMetrics> onTrial, boolean itlDetail) {
+                       Consumer<TrialMetrics> onTrial, boolean itlDetail, int threads) {
         this.engine = engine;
         this.sessions = sessions;
         this.trajectories = trajectories;
@@ -65,6 +67,7 @@ public final class Simulation {
         this.powerBoundary = powerBoundary;
         this.onTrial = onTrial;
         this.itlDetail = itlDetail;
+        this.threads = threads;
     }
 
     /** A built-in system serving a built-in model ({@code agentload systems}, {@code agentload models}). */
@@ -76,32 +79,32 @@ public final class Simulation {
     public static Simulation of(EngineConfig engine) {
         return new Simulation(Objects.requireNonNull(engine, "engine"), List.of(), "", SloTier.defaults(),
                 TrialPlan.defaults(), 1, MAX_AGENTS, null, m -> { },
-                false);
+                false, Runtime.getRuntime().availableProcessors());
     }
 
     /** Agents replay the sessions of this turn table (e.g. {@code Trajectories.read(file)}). */
     public Simulation withTrajectories(Table turns) {
         return new Simulation(engine, Trajectories.sessions(turns), turns.name(), tiers, plan, toolTimeScale,
-                maxAgents, powerBoundary, onTrial, itlDetail);
+                maxAgents, powerBoundary, onTrial, itlDetail, threads);
     }
 
     /** Agents replay the sessions of this turn file: {@code .parquet}, {@code .jsonl} or {@code .csv}. */
     public Simulation withTrajectories(Path file) {
         return new Simulation(engine, Trajectories.sessions(Trajectories.read(file)), file.toString(), tiers, plan,
-                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail);
+                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads);
     }
 
     /** Agents replay these sessions. */
     public Simulation withSessions(List<Session> sessions) {
         return new Simulation(engine, List.copyOf(sessions), "sessions", tiers, plan, toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail);
+                powerBoundary, onTrial, itlDetail, threads);
     }
 
     /** The tiers to search. */
     public Simulation withTiers(List<SloTier> tiers) {
         if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers to search");
         return new Simulation(engine, sessions, trajectories, List.copyOf(tiers), plan, toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail);
+                powerBoundary, onTrial, itlDetail, threads);
     }
 
     /** Prefix caching on (the default, as vLLM and SGLang serve) or off. */
@@ -115,7 +118,7 @@ public final class Simulation {
      */
     public Simulation withEngine(UnaryOperator<EngineConfig> change) {
         return new Simulation(Objects.requireNonNull(change.apply(engine), "engine"), sessions, trajectories, tiers,
-                plan, toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail);
+                plan, toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads);
     }
 
     /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
@@ -124,32 +127,32 @@ public final class Simulation {
             throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
         }
         return new Simulation(engine, sessions, trajectories, tiers, plan, scale, maxAgents, powerBoundary, onTrial,
-                itlDetail);
+                itlDetail, threads);
     }
 
     /** The seed that every agent's session order, start turn and salts derive from. */
     public Simulation withSeed(long seed) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withSeed(seed), toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail);
+                powerBoundary, onTrial, itlDetail, threads);
     }
 
     /** The measurement window of each trial, in virtual time (default ten minutes). */
     public Simulation withWindow(Duration window) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withWindow(window), toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail);
+                powerBoundary, onTrial, itlDetail, threads);
     }
 
     /** The warm-up's bounds in virtual time (it also waits for a turn of every agent and a warm cache). */
     public Simulation withWarmUp(Duration min, Duration max) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withWarmUp(min, max), toolTimeScale,
-                maxAgents, powerBoundary, onTrial, itlDetail);
+                maxAgents, powerBoundary, onTrial, itlDetail, threads);
     }
 
     /** The largest number of agents the search tries. */
     public Simulation withMaxAgents(int agents) {
         if (agents < 1) throw new IllegalArgumentException("max agents " + agents + " < 1");
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, agents, powerBoundary,
-                onTrial, itlDetail);
+                onTrial, itlDetail, threads);
     }
 
     /** Agents per Megawatt from the GPUs' power only ({@link Boundary#GPU}) or the whole system's (the default). */
@@ -160,13 +163,13 @@ public final class Simulation {
                     + system.label() + " boundary, not the " + boundary.label());
         }
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, boundary, onTrial,
-                itlDetail);
+                itlDetail, threads);
     }
 
     /** Calls {@code listener} after every trial with its metrics, e.g. to show progress. */
     public Simulation withTrialListener(Consumer<TrialMetrics> listener) {
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                Objects.requireNonNull(listener, "listener"), itlDetail);
+                Objects.requireNonNull(listener, "listener"), itlDetail, threads);
     }
 
     /**
@@ -176,7 +179,18 @@ public final class Simulation {
      */
     public Simulation withItlDetail(boolean keep) {
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                onTrial, keep);
+                onTrial, keep, threads);
+    }
+
+    /**
+     * Runs up to {@code threads} trials of a search at once (default: one per processor): the trial the search needs
+     * next and, speculatively, those it would need after it. Only the trials a one-at-a-time search runs are kept, so
+     * the result and the run folder are the same for any number; 1 runs trials one after another.
+     */
+    public Simulation withThreads(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads " + threads + " < 1");
+        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
+                onTrial, itlDetail, threads);
     }
 
     /** The engine configuration every trial runs. */
@@ -220,7 +234,7 @@ public final class Simulation {
 
     /** Runs the concurrency search for every tier. */
     public SloResult search() {
-        return searchOver(reporting(driver())).run();
+        return searchOver(driver()).run();
     }
 
     /**
@@ -231,7 +245,7 @@ public final class Simulation {
     public SloResult search(Path dir) {
         VirtualTimeDriver driver = driver();
         try (Run run = newRun(dir)) {
-            SloResult result = searchOver(reporting(driver)).run(run);
+            SloResult result = searchOver(driver).run(run);
             driver.power().write(dir.resolve(Run.POWER));
             return result;
         }
@@ -243,7 +257,8 @@ public final class Simulation {
     }
 
     private SloSearch searchOver(TrialRunner runner) {
-        return SloSearch.over(runner).withTiers(tiers).withGpus(engine.system().gpus()).withAgents(1, maxAgents);
+        return SloSearch.over(runner).withTiers(tiers).withGpus(engine.system().gpus()).withAgents(1, maxAgents)
+                .withThreads(threads).withTrialListener(onTrial);
     }
 
     private VirtualTimeDriver driver() {
@@ -254,14 +269,6 @@ public final class Simulation {
         VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(engine, sessions).plan(plan).toolTimeScale(toolTimeScale);
         if (powerBoundary != null) b.powerBoundary(powerBoundary);
         return b.build();
-    }
-
-    private TrialRunner reporting(TrialRunner runner) {
-        return (trial, agents, sink) -> {
-            Trial t = runner.run(trial, agents, sink);
-            onTrial.accept(TrialMetrics.of(t));
-            return t;
-        };
     }
 
     /** What {@code run.json} records under {@code config}. */

@@ -1,11 +1,17 @@
 package io.agentload.replay;
 
-
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -29,12 +35,20 @@ import java.util.function.Consumer;
  * each tier's bisection at most {@code ceil(log2(bracket))}; trials serve every tier, so three tiers usually cost
  * far fewer than three searches. Every trial is kept: the SLO curves are the search's by-product.
  *
+ * <p>Threads ({@link #withThreads}): when the runner's trials are independent (the simulator's), the trial the search
+ * needs next runs beside the trials it would need after it for the likeliest verdicts (see {@code speculate}); a guess
+ * the verdict proves wrong is cancelled. Trials are taken, numbered and placed exactly as one thread would, so the
+ * result and the run folder do not depend on the number of threads (a test holds both to it).
+ *
  * <p>{@link #run(Run)} records into a run folder: request records as they complete, {@code trials.parquet} after
  * each trial, then {@code summary.json} and {@code report.html}. On a resumed run ({@link Run#resume}) the trials
  * already in {@code trials.parquet} are rebuilt from the recorded requests and reused, so the search goes on where
  * it stopped; requests of a trial that was cut short stay in the log under their trial number and are not used.
  */
 final class SloSearch {
+
+    /** Tiers whose verdicts the speculation combines (2^n guesses); later tiers are guessed to fail. */
+    static final int GUESSED_TIERS = 6;
 
     private final TrialRunner runner;
     private final List<SloTier> tiers;
@@ -43,9 +57,11 @@ final class SloSearch {
     private final int maxAgents;
     private final double growth;
     private final double tolerance;
+    private final int threads;
+    private final Consumer<TrialMetrics> listener;
 
     private SloSearch(TrialRunner runner, List<SloTier> tiers, int gpus, int startAgents, int maxAgents,
-                      double growth, double tolerance) {
+                      double growth, double tolerance, int threads, Consumer<TrialMetrics> listener) {
         this.runner = runner;
         this.tiers = List.copyOf(tiers);
         this.gpus = gpus;
@@ -53,6 +69,8 @@ final class SloSearch {
         this.maxAgents = maxAgents;
         this.growth = growth;
         this.tolerance = tolerance;
+        this.threads = threads;
+        this.listener = listener;
         if (this.tiers.isEmpty()) throw new IllegalArgumentException("no tiers to search");
         if (gpus < 1) throw new IllegalArgumentException("gpus " + gpus + " < 1");
         if (startAgents < 1 || maxAgents < startAgents) {
@@ -60,31 +78,32 @@ final class SloSearch {
         }
         if (!(growth > 1)) throw new IllegalArgumentException("growth " + growth + " is not above 1");
         if (!(tolerance >= 0 && tolerance < 1)) throw new IllegalArgumentException("tolerance " + tolerance);
+        if (threads < 1) throw new IllegalArgumentException("threads " + threads + " < 1");
     }
 
-    /** A search over trials from {@code runner}: default tiers, 1 GPU, 1 to 65,536 agents, doubling, exact. */
+    /** A search over trials from {@code runner}: default tiers, 1 GPU, 1 to 65,536 agents, doubling, exact, 1 thread. */
     public static SloSearch over(TrialRunner runner) {
-        return new SloSearch(runner, SloTier.defaults(), 1, 1, 1 << 16, 2, 0);
+        return new SloSearch(runner, SloTier.defaults(), 1, 1, 1 << 16, 2, 0, 1, m -> { });
     }
 
     /** A copy searching these tiers. */
     public SloSearch withTiers(List<SloTier> tiers) {
-        return new SloSearch(runner, tiers, gpus, startAgents, maxAgents, growth, tolerance);
+        return new SloSearch(runner, tiers, gpus, startAgents, maxAgents, growth, tolerance, threads, listener);
     }
 
     /** A copy dividing max agents by this many GPUs for agents per GPU. */
     public SloSearch withGpus(int gpus) {
-        return new SloSearch(runner, tiers, gpus, startAgents, maxAgents, growth, tolerance);
+        return new SloSearch(runner, tiers, gpus, startAgents, maxAgents, growth, tolerance, threads, listener);
     }
 
     /** A copy ramping from {@code start} agents up to at most {@code max}. */
     public SloSearch withAgents(int start, int max) {
-        return new SloSearch(runner, tiers, gpus, start, max, growth, tolerance);
+        return new SloSearch(runner, tiers, gpus, start, max, growth, tolerance, threads, listener);
     }
 
     /** A copy multiplying N by {@code growth} at each ramp step. */
     public SloSearch withGrowth(double growth) {
-        return new SloSearch(runner, tiers, gpus, startAgents, maxAgents, growth, tolerance);
+        return new SloSearch(runner, tiers, gpus, startAgents, maxAgents, growth, tolerance, threads, listener);
     }
 
     /**
@@ -92,7 +111,23 @@ final class SloSearch {
      * trading exactness for fewer trials; 0 bisects to the exact N.
      */
     public SloSearch withTolerance(double tolerance) {
-        return new SloSearch(runner, tiers, gpus, startAgents, maxAgents, growth, tolerance);
+        return new SloSearch(runner, tiers, gpus, startAgents, maxAgents, growth, tolerance, threads, listener);
+    }
+
+    /**
+     * A copy that, when the runner's trials are {@linkplain TrialRunner#independent() independent}, keeps up to
+     * {@code threads} trials running at once: the one the search needs next and, speculatively, the ones it would
+     * need after it for the likeliest verdicts. Only the trials the one-at-a-time search
+     * runs are kept, numbered and placed as it would, so the result and the run folder do not depend on the threads.
+     */
+    public SloSearch withThreads(int threads) {
+        return new SloSearch(runner, tiers, gpus, startAgents, maxAgents, growth, tolerance, threads, listener);
+    }
+
+    /** A copy telling {@code listener} about each trial as the search takes it, in trial order. */
+    public SloSearch withTrialListener(Consumer<TrialMetrics> listener) {
+        return new SloSearch(runner, tiers, gpus, startAgents, maxAgents, growth, tolerance, threads,
+                Objects.requireNonNull(listener, "listener"));
     }
 
     /** Runs the search without recording it. */
@@ -118,12 +153,146 @@ final class SloSearch {
         return result;
     }
 
-    /** One search's state: the trials run so far by N. */
+    /**
+     * Which concurrency the search tries next, from the verdicts of the trials so far: the ramp from
+     * {@code startAgents} by {@code growth} until every tier has failed or N reaches {@code maxAgents}, then the
+     * midpoint of the first tier whose bracket is still open. A value: {@link #with} returns a changed copy, so the
+     * search can ask what it would do after a trial that has not finished yet.
+     */
+    private final class Plan {
+        private final TreeMap<Integer, boolean[]> verdicts;
+        private final int rampAgents;
+        private final boolean rampDone;
+
+        Plan() {
+            this(new TreeMap<>(), startAgents, false);
+        }
+
+        private Plan(TreeMap<Integer, boolean[]> verdicts, int rampAgents, boolean rampDone) {
+            this.verdicts = verdicts;
+            this.rampAgents = rampAgents;
+            this.rampDone = rampDone;
+        }
+
+        /** The plan after a trial at {@code agents} with one verdict per tier, in the tiers' order. */
+        Plan with(int agents, boolean[] verdict) {
+            TreeMap<Integer, boolean[]> copy = new TreeMap<>(verdicts);
+            copy.put(agents, verdict.clone());
+            return new Plan(copy, rampAgents, rampDone).settled();
+        }
+
+        /** The next concurrency to try, or -1 when every tier's answer is found. */
+        int next() {
+            if (!rampDone) return rampAgents;
+            for (int t = 0; t < tiers.size(); t++) {
+                int hi = smallestFailing(t);
+                if (hi == Integer.MAX_VALUE) continue;
+                int lo = largestPassingBelow(t, hi);
+                if (hi - lo > Math.max(1, (int) Math.floor(tolerance * lo))) return lo + (hi - lo) / 2;
+            }
+            return -1;
+        }
+
+        /** Moves the ramp past every point already tried, stopping it once every tier has failed. */
+        private Plan settled() {
+            int n = rampAgents;
+            boolean done = rampDone;
+            while (!done && verdicts.containsKey(n)) {
+                if (everyTierFailed() || n >= maxAgents) {
+                    done = true;
+                } else {
+                    n = (int) Math.min(maxAgents, Math.max(n + 1L, (long) Math.ceil(n * growth)));
+                }
+            }
+            return n == rampAgents && done == rampDone ? this : new Plan(verdicts, n, done);
+        }
+
+        private boolean everyTierFailed() {
+            for (int t = 0; t < tiers.size(); t++) if (smallestFailing(t) == Integer.MAX_VALUE) return false;
+            return true;
+        }
+
+        int smallestFailing(int tier) {
+            for (Map.Entry<Integer, boolean[]> e : verdicts.entrySet()) if (!e.getValue()[tier]) return e.getKey();
+            return Integer.MAX_VALUE;
+        }
+
+        int largestPassingBelow(int tier, int bound) {
+            int best = 0;
+            for (Map.Entry<Integer, boolean[]> e : verdicts.headMap(bound, false).entrySet()) {
+                if (e.getValue()[tier]) best = e.getKey();
+            }
+            return best;
+        }
+    }
+
+    /** A trial's verdict on each tier, in the tiers' order. */
+    private boolean[] verdict(TrialMetrics m) {
+        boolean[] v = new boolean[tiers.size()];
+        for (int t = 0; t < v.length; t++) v[t] = m.check(tiers.get(t)).passed();
+        return v;
+    }
+
+    /** A trial the search may need: its number, its agents and the plan it would be run from. */
+    private record Guess(int number, int agents, Plan plan) {
+    }
+
+    /**
+     * Up to {@code count} trials worth starting beside trial {@code number} at {@code agents}, which {@code plan}
+     * needs next, likeliest first and breadth first: for every verdict the pending trial could give, the trial the
+     * search would run after it, then the trials after those. Verdicts leading to the same trial add up; among equals
+     * the larger N goes first, because a passing trial runs its whole window while a failing one on the simulator
+     * stops early (docs/simulator-speed.md), so a guess that the pending trial passes costs the least when wrong.
+     */
+    private List<Guess> speculate(Plan plan, int number, int agents, int count) {
+        List<Guess> out = new ArrayList<>();
+        List<Guess> level = List.of(new Guess(number, agents, plan));
+        while (out.size() < count && !level.isEmpty()) {
+            List<Guess> deeper = new ArrayList<>();
+            for (Guess g : level) {
+                Map<Integer, Integer> votes = new TreeMap<>();
+                Map<Integer, Plan> after = new TreeMap<>();
+                for (boolean[] v : everyVerdict()) {
+                    Plan q = g.plan().with(g.agents(), v);
+                    int m = q.next();
+                    if (m < 0) continue;
+                    votes.merge(m, 1, Integer::sum);
+                    after.putIfAbsent(m, q);
+                }
+                List<Integer> order = new ArrayList<>(votes.keySet());
+                order.sort(Comparator.comparing((Integer m) -> votes.get(m)).thenComparing(m -> m).reversed());
+                for (int m : order) {
+                    if (out.size() == count) return out;
+                    Guess next = new Guess(g.number() + 1, m, after.get(m));
+                    out.add(next);
+                    deeper.add(next);
+                }
+            }
+            level = deeper;
+        }
+        return out;
+    }
+
+    /** Every combination of per-tier verdicts (tiers beyond {@value #GUESSED_TIERS} are guessed to fail). */
+    private List<boolean[]> everyVerdict() {
+        int guessed = Math.min(tiers.size(), GUESSED_TIERS);
+        List<boolean[]> all = new ArrayList<>(1 << guessed);
+        for (int bits = 0; bits < 1 << guessed; bits++) {
+            boolean[] v = new boolean[tiers.size()];
+            for (int t = 0; t < guessed; t++) v[t] = (bits >> t & 1) != 0;
+            all.add(v);
+        }
+        return all;
+    }
+
+    /** The search's state: the trials taken so far, by N and in order, and the trials computing ahead of need. */
     private final class Search {
         private final Consumer<RequestRecord> sink;
         private final Run run;
         private final TreeMap<Integer, TrialMetrics> byAgents = new TreeMap<>();
         private final List<TrialMetrics> inOrder = new ArrayList<>();
+        private final Map<Guess, Future<TrialRunner.Placement>> ahead = new HashMap<>();
+        private Plan plan = new Plan();
         private int nextTrial;
 
         Search(Consumer<RequestRecord> sink, Run run) {
@@ -134,74 +303,95 @@ final class SloSearch {
         void add(TrialMetrics m) {
             byAgents.put(m.agents(), m);
             inOrder.add(m);
+            plan = plan.with(m.agents(), verdict(m));
         }
 
         SloResult run(int firstTrial) {
             nextTrial = firstTrial;
-            int n = startAgents;
-            while (true) {
-                trialAt(n);
-                if (tiers.stream().allMatch(t -> smallestFailing(t) != Integer.MAX_VALUE) || n >= maxAgents) break;
-                n = (int) Math.min(maxAgents, Math.max(n + 1L, (long) Math.ceil(n * growth)));
-            }
-            while (true) {
-                int mid = -1;
-                for (SloTier t : tiers) {
-                    int hi = smallestFailing(t);
-                    if (hi == Integer.MAX_VALUE) continue;
-                    int lo = largestPassingBelow(t, hi);
-                    if (hi - lo > Math.max(1, (int) Math.floor(tolerance * lo))) {
-                        mid = lo + (hi - lo) / 2;
-                        break;
-                    }
+            boolean parallel = threads > 1 && runner.independent();
+            ExecutorService pool = parallel ? Executors.newFixedThreadPool(threads, SloSearch::daemon) : null;
+            try {
+                for (int n = plan.next(); n >= 0; n = plan.next()) {
+                    Trial trial = parallel ? takeAhead(pool, n) : runner.run(nextTrial, n, sink);
+                    take(n, trial);
                 }
-                if (mid < 0) break;
-                trialAt(mid);
+            } finally {
+                if (pool != null) pool.shutdownNow();
             }
             return result();
         }
 
-        private void trialAt(int agents) {
-            if (byAgents.containsKey(agents)) return;
-            Trial trial = runner.run(nextTrial, agents, sink);
+        /**
+         * The trial at {@code agents} numbered {@code nextTrial}, computed on the pool beside the likeliest trials
+         * after it; speculative trials the search no longer needs are cancelled.
+         */
+        private Trial takeAhead(ExecutorService pool, int agents) {
+            Guess needed = new Guess(nextTrial, agents, plan);
+            List<Guess> wanted = new ArrayList<>();
+            wanted.add(needed);
+            wanted.addAll(speculate(plan, nextTrial, agents, threads - 1));
+            ahead.entrySet().removeIf(e -> {
+                boolean drop = wanted.stream().noneMatch(w -> sameTrial(w, e.getKey()));
+                if (drop) e.getValue().cancel(true);
+                return drop;
+            });
+            for (Guess g : wanted) {
+                if (ahead.keySet().stream().noneMatch(k -> sameTrial(k, g))) {
+                    ahead.put(g, pool.submit(() -> runner.compute(g.number(), g.agents())));
+                }
+            }
+            Guess key = ahead.keySet().stream().filter(k -> sameTrial(k, needed)).findFirst().orElseThrow();
+            Future<TrialRunner.Placement> f = ahead.remove(key);
+            try {
+                return f.get().place(sink);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReplayException("search interrupted while trial " + nextTrial + " at " + agents + " agents ran");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new ReplayException("trial " + nextTrial + " at " + agents + " agents failed: " + e.getCause());
+            }
+        }
+
+        private void take(int agents, Trial trial) {
             if (trial.agents() != agents || trial.trial() != nextTrial) {
                 throw new IllegalStateException("asked for trial " + nextTrial + " at " + agents + " agents, got trial "
                         + trial.trial() + " at " + trial.agents());
             }
             nextTrial++;
-            add(TrialMetrics.of(trial));
+            TrialMetrics m = TrialMetrics.of(trial);
+            add(m);
+            listener.accept(m);
             if (run != null) {
                 run.flush();
                 run.writeTable(TrialsTable.FILE, TrialsTable.of(inOrder, tiers));
             }
         }
 
-        private int smallestFailing(SloTier tier) {
-            for (Map.Entry<Integer, TrialMetrics> e : byAgents.entrySet()) {
-                if (!e.getValue().check(tier).passed()) return e.getKey();
-            }
-            return Integer.MAX_VALUE;
-        }
-
-        private int largestPassingBelow(SloTier tier, int bound) {
-            int best = 0;
-            for (Map.Entry<Integer, TrialMetrics> e : byAgents.headMap(bound, false).entrySet()) {
-                if (e.getValue().check(tier).passed()) best = e.getKey();
-            }
-            return best;
-        }
-
         private SloResult result() {
             List<SloResult.TierResult> results = new ArrayList<>();
-            for (SloTier t : tiers) {
-                int hi = smallestFailing(t);
-                int max = largestPassingBelow(t, hi);
+            for (int t = 0; t < tiers.size(); t++) {
+                SloTier tier = tiers.get(t);
+                int hi = plan.smallestFailing(t);
+                int max = plan.largestPassingBelow(t, hi);
                 boolean consistent = byAgents.entrySet().stream()
-                        .allMatch(e -> e.getValue().check(t).passed() == (e.getKey() <= max));
-                results.add(SloResult.TierResult.of(t, max, hi == Integer.MAX_VALUE, consistent, gpus,
+                        .allMatch(e -> e.getValue().check(tier).passed() == (e.getKey() <= max));
+                results.add(SloResult.TierResult.of(tier, max, hi == Integer.MAX_VALUE, consistent, gpus,
                         max == 0 ? Optional.empty() : byAgents.get(max).power()));
             }
             return new SloResult(results, inOrder, gpus);
         }
+    }
+
+    /** Two guesses name the same trial when they agree on its number and agents, whatever plan led to them. */
+    private static boolean sameTrial(Guess a, Guess b) {
+        return a.number() == b.number() && a.agents() == b.agents();
+    }
+
+    private static Thread daemon(Runnable r) {
+        Thread t = new Thread(r, "agentload-trial");
+        t.setDaemon(true);
+        return t;
     }
 }

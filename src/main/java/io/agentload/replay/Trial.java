@@ -34,6 +34,12 @@ record Trial(int trial, int agents, double startTime, double windowStart, double
         return windowEnd - windowStart;
     }
 
+    /** The same trial with every time moved by {@code seconds} (see {@link RequestRecord#shifted}). */
+    Trial shifted(double seconds) {
+        return new Trial(trial, agents, startTime + seconds, windowStart + seconds, windowEnd + seconds,
+                endTime + seconds, warmUpCut, records.stream().map(r -> r.shifted(seconds)).toList(), power);
+    }
+
     /** The records of requests sent inside the measurement window. */
     public List<RequestRecord> measured() {
         return records.stream().filter(RequestRecord::measured).toList();

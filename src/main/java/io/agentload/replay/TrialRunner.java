@@ -16,4 +16,29 @@ interface TrialRunner {
      * returns the whole trial.
      */
     Trial run(int trial, int agents, Consumer<RequestRecord> sink);
+
+    /**
+     * Whether a trial depends only on its number and agents, never on the trials before it, so that the search may
+     * compute several at once ({@link #compute}) and place them in order: true for the simulator, false for a real
+     * endpoint, whose trials share one server and one clock.
+     */
+    default boolean independent() {
+        return false;
+    }
+
+    /**
+     * For an {@link #independent()} runner: runs the trial on the calling thread, apart from every other, and returns
+     * how to place it after the trials before it. Throws {@link java.util.concurrent.CancellationException} if the
+     * thread is interrupted meanwhile.
+     */
+    default Placement compute(int trial, int agents) {
+        throw new UnsupportedOperationException("trials of this runner depend on the ones before them");
+    }
+
+    /** A computed trial waiting for its place in the run. */
+    @FunctionalInterface
+    interface Placement {
+        /** Puts the trial after the ones placed before it, hands its records to {@code sink} and returns it. */
+        Trial place(Consumer<RequestRecord> sink);
+    }
 }

@@ -2,16 +2,16 @@ package io.agentload.replay;
 
 import io.agentload.power.Boundary;
 import io.agentload.power.Power;
+import io.agentload.power.PowerSample;
 import io.agentload.power.PowerSampler;
 import io.agentload.power.PowerSamples;
-import io.agentload.power.PowerSummary;
 import io.agentload.sim.Engine;
 import io.agentload.sim.EngineConfig;
 import io.agentload.trajectory.Session;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -36,14 +36,17 @@ import java.util.function.Consumer;
  * engine's prefix cache is warm (the cached-token ratio of one turn per agent agrees with the one before within two
  * points, see {@link CacheWarmth}), then the plan's measurement window, then cool-down until the last measured
  * request ends. Each trial starts a fresh engine (a cold cache, as a real server's would be for the new trial's
- * salts) at the time the previous trial ended: trials follow one another on one virtual clock.
+ * salts) on a clock of its own from 0 ({@link #computeApart}), so that trials are independent and the search may run
+ * several at once; {@link #place} then moves it to where the previous trial ended, so that trials follow one another
+ * on the run's clock. The same seed gives the same run folder whatever the number of threads.
  *
  * <p><b>Power.</b> Every engine step's modelled draw is fed to a {@code model} power source, at the GPU boundary and
- * at the system's (node for an 8-GPU system, rack for an NVL72); {@link #power()} holds the samples for
- * {@code power.parquet}, and each trial's mean power over its window comes from them at the boundary chosen
- * ({@link Builder#powerBoundary(Boundary)}; the system's by default).
+ * at the system's (node for an 8-GPU system, rack for an NVL72), one mean per second from the trial's start;
+ * {@link #power()} holds the placed trials' samples for {@code power.parquet}, and each trial's mean power over its
+ * window comes from its own samples at the boundary chosen ({@link Builder#powerBoundary(Boundary)}; the system's by
+ * default).
  *
- * <p>Not thread-safe: one thread runs its trials, one after another.
+ * <p>Thread-safe: {@link #computeApart} may run on several threads at once; trials are placed one at a time, in order.
  */
 final class VirtualTimeDriver implements TrialRunner {
 
@@ -54,7 +57,8 @@ final class VirtualTimeDriver implements TrialRunner {
     private final List<Session> sessions;
     private final TrialPlan plan;
     private final Boundary boundary;
-    private final PowerSampler power;
+    private final Boundary system;
+    private final List<PowerSample> power = new ArrayList<>();
     private double clock;
     private Engine lastEngine;
 
@@ -62,14 +66,12 @@ final class VirtualTimeDriver implements TrialRunner {
         this.engine = b.engine;
         this.sessions = ToolTime.scale(b.sessions, b.toolTimeScale);
         this.plan = b.plan;
-        Boundary system = systemBoundary(engine);
+        this.system = systemBoundary(engine);
         this.boundary = b.boundary == null ? system : b.boundary;
         if (boundary != Boundary.GPU && boundary != system) {
             throw new IllegalArgumentException(engine.system().name() + " reports power at the GPU or the "
                     + system.label() + " boundary, not the " + boundary.label());
         }
-        this.power = Power.source(system == Boundary.RACK ? "model@rack" : "model").sampler()
-                .interval(POWER_INTERVAL).build();
     }
 
     /** A driver of agents replaying {@code sessions} against engines of {@code engine}. */
@@ -79,21 +81,73 @@ final class VirtualTimeDriver implements TrialRunner {
 
     /**
      * Runs trial {@code trial} with {@code agents} agents from where the previous trial ended, handing every record
-     * to {@code sink} as its request completes.
+     * to {@code sink} once the trial is over, in completion order.
      */
     @Override
     public Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
-        double start = clock;
-        CacheWarmth warmth = new CacheWarmth(agents);
-        AgentPool pool = new AgentPool(sessions, plan, trial, agents, start, warmth, sink);
-        lastEngine = Engine.create(engine);
-        clock = new VirtualTrial(lastEngine, pool, warmth, power.modelFeed()).run(agents, start);
-        return pool.trial(this::meanPower);
+        return place(computeApart(trial, agents), sink);
     }
 
+    @Override
+    public boolean independent() {
+        return true;
+    }
+
+    @Override
+    public Placement compute(int trial, int agents) {
+        Computed computed = computeApart(trial, agents);
+        return sink -> place(computed, sink);
+    }
+
+    /**
+     * Runs a trial on a clock of its own, from 0, sharing nothing with other trials, so several may run at once on
+     * different threads; {@link #place} then puts it on the run's clock. A trial depends only on the plan's seed,
+     * its number and its agents, never on the trials before it.
+     *
+     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted meanwhile
+     */
+    Computed computeApart(int trial, int agents) {
+        CacheWarmth warmth = new CacheWarmth(agents);
+        AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, r -> { });
+        Engine e = Engine.create(engine);
+        PowerSampler sampler = Power.source(system == Boundary.RACK ? "model@rack" : "model").sampler()
+                .interval(POWER_INTERVAL).build();
+        double end = new VirtualTrial(e, pool, warmth, sampler.modelFeed()).run(agents, 0);
+        PowerSamples samples = sampler.samples();
+        Trial t = pool.trial((from, to) -> TrialMetrics.MeanPower.of(samples.summary(from, to, boundary).meanWatts(),
+                boundary.label() + ", modelled (simulator)"));
+        return new Computed(t, end, e, samples.samples());
+    }
+
+    /**
+     * Places a computed trial where the previous one ended on the run's clock: its times and power samples moved
+     * there, its records handed to {@code sink} in completion order. Trials must be placed in their order.
+     */
+    synchronized Trial place(Computed computed, Consumer<RequestRecord> sink) {
+        double offset = clock;
+        Trial placed = offset == 0 ? computed.trial() : computed.trial().shifted(offset);
+        for (RequestRecord r : placed.records()) sink.accept(r);
+        boolean follows = !power.isEmpty();
+        for (PowerSample p : computed.power()) {
+            // The trial's opening gap rows mark no gap when it follows the previous trial without a pause.
+            if (follows && !p.hasWatts() && p.time() == 0) continue;
+            power.add(offset == 0 ? p : new PowerSample(p.time() + offset, p.device(), p.watts(), p.energyJoules(),
+                    p.source(), p.boundary()));
+        }
+        clock = offset + computed.end();
+        lastEngine = computed.engine();
+        return placed;
+    }
+
+    /**
+     * A trial run on its own clock: the trial, when its loop ended, its engine as it was then and its modelled power
+     * samples.
+     */
+    record Computed(Trial trial, double end, Engine engine, List<PowerSample> power) {}
+
     /** Every modelled power sample so far, one per second and boundary: what {@code power.parquet} holds. */
-    public PowerSamples power() {
-        return power.samples();
+    public synchronized PowerSamples power() {
+        return PowerSamples.of(POWER_INTERVAL, power);
     }
 
     /** The boundary each trial's power figure covers. */
@@ -112,18 +166,16 @@ final class VirtualTimeDriver implements TrialRunner {
     }
 
     /** Where the next trial starts on the virtual clock: where the last one ended. */
-    public double clock() {
+    public synchronized double clock() {
         return clock;
     }
 
-    /** The engine of the last trial, as it was when the trial ended (requests of the cool-down still in it). */
-    Engine lastEngine() {
+    /**
+     * The engine of the last trial placed, as it was when the trial ended (requests of the cool-down still in it), on
+     * the trial's own clock.
+     */
+    synchronized Engine lastEngine() {
         return lastEngine;
-    }
-
-    private Optional<TrialMetrics.MeanPower> meanPower(double from, double to) {
-        PowerSummary s = power.samples().summary(from, to, boundary);
-        return TrialMetrics.MeanPower.of(s.meanWatts(), boundary.label() + ", modelled (simulator)");
     }
 
     /** Node for a system of nodes, rack for a rack-scale one (an NVL72). */

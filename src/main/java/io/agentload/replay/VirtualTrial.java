@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.CancellationException;
 
 /**
  * One trial's discrete-event loop: agent wake-ups and engine step ends in time order, on the engine's clock. At each
@@ -26,6 +27,9 @@ final class VirtualTrial implements Engine.Listener {
 
     /** The status of a request the model's context cannot hold: what vLLM and other servers answer. */
     static final String CONTEXT_EXCEEDED = "http_400";
+
+    /** How often the loop looks for a cancellation (a search dropping a speculative trial): every 4,096 events. */
+    private static final long CANCEL_CHECK_MASK = 4095;
 
     private record Wake(double time, long sequence, int agent) {
     }
@@ -61,12 +65,19 @@ final class VirtualTrial implements Engine.Listener {
         this.contextTokens = engine.config().model().maxContextTokens();
     }
 
-    /** Runs {@code agents} agents from {@code start} until the trial is over; returns the time it ended. */
+    /**
+     * Runs {@code agents} agents from {@code start} until the trial is over; returns the time it ended.
+     *
+     * @throws CancellationException if the thread is interrupted (checked every few thousand events)
+     */
     double run(int agents, double start) {
         for (int a = 0; a < agents; a++) wakes.add(new Wake(pool.firstSendTime(a), sequence++, a));
         double now = start;
         Engine.Step step = engine.step(now, this);
-        while (true) {
+        for (long events = 0; ; events++) {
+            if ((events & CANCEL_CHECK_MASK) == 0 && Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("trial cancelled at " + now + " s of virtual time");
+            }
             double next = Math.min(wakes.isEmpty() ? Double.POSITIVE_INFINITY : wakes.peek().time, step.end());
             if (next == Double.POSITIVE_INFINITY) {
                 throw new IllegalStateException("trial stalled at " + now + " s: no agent due and the engine is idle");

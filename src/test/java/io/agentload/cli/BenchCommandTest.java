@@ -96,7 +96,7 @@ class BenchCommandTest {
     void textShowsTheTierTableAndTheRunFolder() {
         Path run = dir.resolve("text-run");
         CliRunner r = smallBench("--prefix-cache", "off", "--power-boundary", "gpu", "--tensor-parallel", "2",
-                "--itl-detail", "-o", run.toString());
+                "--itl-detail", "--threads", "3", "-o", run.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(Run.open(run).itlDetail());
         assertTrue(Run.open(run).records().stream().allMatch(RequestRecord::interTokenLatenciesKept));
@@ -140,6 +140,10 @@ class BenchCommandTest {
         assertEquals(2, tp.exitCode());
         assertTrue(tp.err().contains("weights leave no room for KV cache"), tp.err());
         assertEquals(2, CliRunner.run("bench", "--tensor-parallel", "16").exitCode());
+        assertEquals(2, CliRunner.run("bench", "--threads", "0").exitCode());
+        CliRunner threads = CliRunner.run("bench", "--endpoint", "http://localhost:1/v1", "--model", "m", "--threads", "2");
+        assertEquals(2, threads.exitCode());
+        assertTrue(threads.err().contains("--threads is for the simulator"), threads.err());
         assertFalse(Files.exists(dir.resolve("a")), "nothing is written on bad usage");
     }
 

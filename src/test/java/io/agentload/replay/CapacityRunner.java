@@ -11,7 +11,7 @@ import java.util.function.IntToDoubleFunction;
  * A fake system with a known capacity curve: at N agents every agent gets {@code speed(N)} tok/s and TTFT
  * {@code ttft(N)}, and the system draws {@code watts(N)}. Each agent sends two 101-token requests in a 60 s window.
  */
-final class CapacityRunner implements TrialRunner {
+class CapacityRunner implements TrialRunner {
 
     private final IntToDoubleFunction speed;
     private final IntToDoubleFunction ttft;
@@ -32,6 +32,37 @@ final class CapacityRunner implements TrialRunner {
     @Override
     public Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
         asked.add(agents);
+        return trial(trial, agents, sink);
+    }
+
+    /** The same system with independent trials, so a search may compute several at once; logs every one computed. */
+    static final class Independent extends CapacityRunner {
+        final List<String> computed = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Independent() {
+            super(n -> 4000.0 / n, n -> 0.2 + 0.01 * n, n -> 1000 + 10.0 * n);
+        }
+
+        @Override
+        public boolean independent() {
+            return true;
+        }
+
+        @Override
+        public Placement compute(int trial, int agents) {
+            computed.add(trial + "@" + agents);
+            Trial t = trial(trial, agents, r -> { });
+            return sink -> {
+                synchronized (asked) {
+                    asked.add(agents);
+                }
+                t.records().forEach(sink);
+                return t;
+            };
+        }
+    }
+
+    Trial trial(int trial, int agents, Consumer<RequestRecord> sink) {
         double start = 1000.0 * trial, windowStart = start + 10, windowEnd = windowStart + 60;
         double generation = 100 / speed.applyAsDouble(agents), t = ttft.applyAsDouble(agents);
         List<RequestRecord> records = new ArrayList<>();

@@ -156,6 +156,30 @@ class SimulationTest {
         assertTrue(manifest.contains("\"system\" : \"h100x8\"") && manifest.contains("\"tensor_parallel\" : 4"), manifest);
     }
 
+    /**
+     * Issue #13: the same seed gives the same run folder on one thread and on sixteen, though sixteen compute
+     * trials ahead of the search (and drop those it does not take) and place them on the run's clock afterwards.
+     */
+    @Test
+    void aSearchWritesTheSameRunFolderOnOneThreadAndOnSixteen() throws Exception {
+        Simulation s = seventyB("h100x8").withTiers(SloTier.parse("20,60"));
+        Path one = dir.resolve("one"), sixteen = dir.resolve("sixteen");
+        SloResult a = s.withThreads(1).search(one);
+        SloResult b = s.withThreads(16).search(sixteen);
+        assertEquals(SearchSummary.of(a), SearchSummary.of(b));
+        for (String f : List.of("requests.parquet", "trials.parquet", "power.parquet", "summary.json")) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(one.resolve(f)), Files.readAllBytes(sixteen.resolve(f))), f);
+        }
+        List<RequestRecord> records = Run.open(one).records();
+        assertEquals(records, Run.open(sixteen).records());
+        // Trials follow one another on the run's clock: each starts where the one before ended.
+        List<TrialMetrics> trials = a.trials();
+        for (int i = 1; i < trials.size(); i++) {
+            assertTrue(trials.get(i).windowStart() > trials.get(i - 1).windowEnd(), "trial " + i);
+        }
+        assertEquals(1.0, Power.read(one.resolve(Run.POWER)).summary(0, trials.getLast().windowEnd()).coverage(), 1e-9);
+    }
+
     @Test
     void aRunFolderKeepsTheGapsInBriefAndTheTrialsExactItlPercentiles() throws Exception {
         Path brief = dir.resolve("brief"), detail = dir.resolve("detail");

@@ -37,6 +37,23 @@ class SloSearchTest {
     }
 
     @Test
+    void speculativeTrialsOnSeveralThreadsChangeNeitherTheTrialsTakenNorTheResult() {
+        CapacityRunner alone = CapacityRunner.standard();
+        SloResult sequential = SloSearch.over(alone).withTiers(SloTier.parse("20,60,100,140,180")).run();
+        for (int threads : new int[]{2, 3, 16}) {
+            CapacityRunner.Independent runner = new CapacityRunner.Independent();
+            SloResult r = SloSearch.over(runner).withTiers(SloTier.parse("20,60,100,140,180")).withThreads(threads).run();
+            assertEquals(alone.asked, runner.asked, threads + " threads take the same trials in the same order");
+            assertEquals(sequential.tiers(), r.tiers());
+            assertEquals(sequential.trials().stream().map(m -> m.trial() + "@" + m.agents()).toList(),
+                    r.trials().stream().map(m -> m.trial() + "@" + m.agents()).toList());
+            assertTrue(runner.computed.size() > runner.asked.size(), threads + " threads guessed ahead: " + runner.computed);
+            // The ramp's next point is the likeliest guess: with two threads, 2 is computed beside 1, and so on.
+            assertTrue(runner.computed.containsAll(List.of("0@1", "1@2", "2@4", "3@8")), runner.computed.toString());
+        }
+    }
+
+    @Test
     void stricterTiersNeverServeMoreAgents() {
         SloResult r = SloSearch.over(CapacityRunner.standard()).run();
         for (int i = 1; i < r.tiers().size(); i++) {

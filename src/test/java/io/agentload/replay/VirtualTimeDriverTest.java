@@ -184,6 +184,19 @@ class VirtualTimeDriverTest {
     }
 
     @Test
+    void aTrialDependsOnItsNumberAndAgentsNotOnTheTrialsBeforeIt() {
+        VirtualTimeDriver driver = driver(ROOMY, PLAN);
+        driver.run(0, 4, r -> { });
+        double offset = driver.clock();
+        List<RequestRecord> sunk = new ArrayList<>();
+        Trial second = driver.run(1, 6, sunk::add);
+        Trial apart = driver(ROOMY, PLAN).computeApart(1, 6).trial();
+        assertEquals(0, apart.startTime(), 0);
+        assertEquals(second, apart.shifted(offset), "the same trial, moved to where the first one ended");
+        assertEquals(second.records(), sunk, "the sink gets the placed records, in completion order");
+    }
+
+    @Test
     void trialsFollowOneAnotherOnOneClockWithAFreshCache() {
         VirtualTimeDriver driver = driver(ROOMY, PLAN);
         Trial first = driver.run(0, 4, r -> { });
