@@ -60,7 +60,7 @@ final class VirtualTimeDriver implements TrialRunner {
     private final Boundary system;
     private final List<PowerSample> power = new ArrayList<>();
     private double clock;
-    private Engine lastEngine;
+    private volatile Engine lastEngine;
 
     private VirtualTimeDriver(Builder b) {
         this.engine = b.engine;
@@ -107,9 +107,19 @@ final class VirtualTimeDriver implements TrialRunner {
      * @throws java.util.concurrent.CancellationException if the calling thread is interrupted meanwhile
      */
     Computed computeApart(int trial, int agents) {
+        return computeApart(trial, agents, r -> { });
+    }
+
+    /**
+     * {@link #computeApart(int, int)} handing each record to {@code live} as its request completes, on the trial's
+     * own clock; an exception from {@code live} ends the trial there (a benchmark's CPU budget), and
+     * {@link #lastEngine()} then holds the engine as it was.
+     */
+    Computed computeApart(int trial, int agents, Consumer<RequestRecord> live) {
         CacheWarmth warmth = new CacheWarmth(agents);
-        AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, r -> { });
+        AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, live);
         Engine e = Engine.create(engine);
+        lastEngine = e;
         PowerSampler sampler = Power.source(system == Boundary.RACK ? "model@rack" : "model").sampler()
                 .interval(POWER_INTERVAL).build();
         double end = new VirtualTrial(e, pool, warmth, sampler.modelFeed()).run(agents, 0);
@@ -171,10 +181,10 @@ final class VirtualTimeDriver implements TrialRunner {
     }
 
     /**
-     * The engine of the last trial placed, as it was when the trial ended (requests of the cool-down still in it), on
-     * the trial's own clock.
+     * The engine of the trial computed or placed last, as it was when the trial ended (requests of the cool-down
+     * still in it), on the trial's own clock: for tests and benchmarks that run one trial at a time.
      */
-    synchronized Engine lastEngine() {
+    Engine lastEngine() {
         return lastEngine;
     }
 
