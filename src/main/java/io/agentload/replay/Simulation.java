@@ -257,8 +257,8 @@ public final class Simulation {
     }
 
     private TrialRunner reporting(TrialRunner runner) {
-        return (trial, agents, sink) -> {
-            Trial t = runner.run(trial, agents, sink);
+        return (trial, agents, open, sink) -> {
+            Trial t = runner.run(trial, agents, open, sink);
             onTrial.accept(TrialMetrics.of(t));
             return t;
         };

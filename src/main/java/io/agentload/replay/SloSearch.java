@@ -163,7 +163,7 @@ final class SloSearch {
 
         private void trialAt(int agents) {
             if (byAgents.containsKey(agents)) return;
-            Trial trial = runner.run(nextTrial, agents, sink);
+            Trial trial = runner.run(nextTrial, agents, open(agents), sink);
             if (trial.agents() != agents || trial.trial() != nextTrial) {
                 throw new IllegalStateException("asked for trial " + nextTrial + " at " + agents + " agents, got trial "
                         + trial.trial() + " at " + trial.agents());
@@ -174,6 +174,15 @@ final class SloSearch {
                 run.flush();
                 run.writeTable(TrialsTable.FILE, TrialsTable.of(inOrder, tiers));
             }
+        }
+
+        /**
+         * The tiers whose verdict at {@code agents} can still move a result: those no trial at this N or fewer has
+         * failed. A tier that passed above N is open too, since a failure at N would lower its result. Never empty:
+         * the ramp stops once every tier has failed, and a bisection midpoint lies below its tier's first failure.
+         */
+        private List<SloTier> open(int agents) {
+            return tiers.stream().filter(t -> smallestFailing(t) > agents).toList();
         }
 
         private int smallestFailing(SloTier tier) {

@@ -1,5 +1,6 @@
 package io.agentload.replay;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -14,6 +15,16 @@ interface TrialRunner {
      * Runs trial number {@code trial} with {@code agents} concurrent agents, handing each request record to
      * {@code sink} as soon as the request completes (a run folder appends it to {@code requests.parquet}), and
      * returns the whole trial.
+     *
+     * <p>{@code open} are the tiers whose verdict on this trial the caller still needs (the search's tiers that no
+     * trial at this N or fewer agents has failed). A runner may end the trial early, {@link Trial#cutAtVerdict() cut
+     * at its verdict}, once every one of them certainly fails; with none open it runs the whole trial. The verdict
+     * on a tier that was not open may then be a failure where the whole trial would have passed.
      */
-    Trial run(int trial, int agents, Consumer<RequestRecord> sink);
+    Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink);
+
+    /** Runs the whole trial, as {@link #run(int, int, List, Consumer)} with no tier open. */
+    default Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
+        return run(trial, agents, List.of(), sink);
+    }
 }

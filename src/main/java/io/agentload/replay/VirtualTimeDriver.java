@@ -55,6 +55,7 @@ final class VirtualTimeDriver implements TrialRunner {
     private final TrialPlan plan;
     private final Boundary boundary;
     private final PowerSampler power;
+    private final boolean cutAtVerdict;
     private double clock;
     private Engine lastEngine;
 
@@ -62,6 +63,7 @@ final class VirtualTimeDriver implements TrialRunner {
         this.engine = b.engine;
         this.sessions = ToolTime.scale(b.sessions, b.toolTimeScale);
         this.plan = b.plan;
+        this.cutAtVerdict = b.cutAtVerdict;
         Boundary system = systemBoundary(engine);
         this.boundary = b.boundary == null ? system : b.boundary;
         if (boundary != Boundary.GPU && boundary != system) {
@@ -79,15 +81,17 @@ final class VirtualTimeDriver implements TrialRunner {
 
     /**
      * Runs trial {@code trial} with {@code agents} agents from where the previous trial ended, handing every record
-     * to {@code sink} as its request completes.
+     * to {@code sink} as its request completes; stops once the window has closed and every {@code open} tier
+     * certainly fails ({@link VerdictWatch}), the trial then {@link Trial#cutAtVerdict() cut at its verdict}.
      */
     @Override
-    public Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
+    public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
         double start = clock;
         CacheWarmth warmth = new CacheWarmth(agents);
-        AgentPool pool = new AgentPool(sessions, plan, trial, agents, start, warmth, sink);
+        VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents);
+        AgentPool pool = new AgentPool(sessions, plan, trial, agents, start, warmth, sink.andThen(verdict::completed));
         lastEngine = Engine.create(engine);
-        clock = new VirtualTrial(lastEngine, pool, warmth, power.modelFeed()).run(agents, start);
+        clock = new VirtualTrial(lastEngine, pool, warmth, power.modelFeed(), verdict).run(agents, start);
         return pool.trial(this::meanPower);
     }
 
@@ -138,6 +142,7 @@ final class VirtualTimeDriver implements TrialRunner {
         private TrialPlan plan = TrialPlan.defaults();
         private double toolTimeScale = 1;
         private Boundary boundary;
+        private boolean cutAtVerdict = true;
 
         private Builder(EngineConfig engine, List<Session> sessions) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -160,6 +165,12 @@ final class VirtualTimeDriver implements TrialRunner {
         /** Trial power at {@link Boundary#GPU} or at the system's boundary (node, or rack for an NVL72; default). */
         public Builder powerBoundary(Boundary boundary) {
             this.boundary = Objects.requireNonNull(boundary, "boundary");
+            return this;
+        }
+
+        /** Whether a trial stops once its verdict is certain (default); false runs every trial whole, for tests. */
+        Builder cutAtVerdict(boolean cut) {
+            this.cutAtVerdict = cut;
             return this;
         }
 

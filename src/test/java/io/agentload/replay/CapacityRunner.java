@@ -30,7 +30,7 @@ final class CapacityRunner implements TrialRunner {
     }
 
     @Override
-    public Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
+    public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
         asked.add(agents);
         double start = 1000.0 * trial, windowStart = start + 10, windowEnd = windowStart + 60;
         double generation = 100 / speed.applyAsDouble(agents), t = ttft.applyAsDouble(agents);
@@ -47,7 +47,7 @@ final class CapacityRunner implements TrialRunner {
                 end = Math.max(end, r.endTime());
             }
         }
-        return new Trial(trial, agents, start, windowStart, windowEnd, end, false, records,
+        return new Trial(trial, agents, start, windowStart, windowEnd, end, false, false, records,
                 Optional.of(new TrialMetrics.MeanPower(watts.applyAsDouble(agents), "node, modelled")));
     }
 }
