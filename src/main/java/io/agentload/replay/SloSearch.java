@@ -29,6 +29,10 @@ import java.util.function.Consumer;
  * each tier's bisection at most {@code ceil(log2(bracket))}; trials serve every tier, so three tiers usually cost
  * far fewer than three searches. Every trial is kept: the SLO curves are the search's by-product.
  *
+ * <p>Each trial is told its open tiers, those that no trial at its N or fewer agents has failed: the only ones whose
+ * verdict there can move a result. A runner may stop the trial once all of them certainly fail (the simulator does,
+ * {@link Trial#cutAtVerdict()}), which leaves every result as the whole trial would.
+ *
  * <p>{@link #run(Run)} records into a run folder: request records as they complete, {@code trials.parquet} after
  * each trial, then {@code summary.json} and {@code report.html}. On a resumed run ({@link Run#resume}) the trials
  * already in {@code trials.parquet} are rebuilt from the recorded requests and reused, so the search goes on where

@@ -151,6 +151,8 @@ class SimulationTest {
         assertEquals(tier.maxAgents() / 8.0, tier.agentsPerGpu(), 0);
 
         assertEquals(SearchSummary.of(r), SearchSummary.of(Run.open(run).sloResult()), "the folder reads back as the result");
+        assertEquals(r.trials().stream().map(TrialMetrics::cutAtVerdict).toList(),
+                Run.open(run).sloResult().trials().stream().map(TrialMetrics::cutAtVerdict).toList());
         List<RequestRecord> records = Run.open(run).records();
         assertEquals(r.trials().size(), records.stream().mapToInt(RequestRecord::trial).distinct().count());
         // Only trials cut at their verdict leave requests that did not finish, and they record them.

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,7 +68,7 @@ class VerdictCutTest {
                             List.of(y.passed(), y.agentsJudged(), y.agentsPassing()), "trial " + i + ", " + tier);
                 }
             }
-            System.out.printf("trial %d: %d agents, open %s, cut %s at %.1f of %.1f s after the window, %d of %d"
+            System.out.printf(Locale.ROOT, "trial %d: %d agents, open %s, cut %s at %.1f of %.1f s after the window, %d of %d"
                             + " records%n", i, w.agents(), SloTier.spec(cut.get(i).open()), c.cutAtVerdict(),
                     c.endTime() - c.windowEnd(), w.endTime() - w.windowEnd(), c.records().size(), w.records().size());
         }
@@ -79,6 +80,47 @@ class VerdictCutTest {
             assertEquals(x.consistent(), y.consistent());
         }
         assertTrue(cuts > 0, "some trial was cut");
+    }
+
+    /** 128 agents overload one H200 node serving Llama 3.1 70B: the 20 tok/s tier fails. */
+    @Test
+    void aCutTrialRecordsEveryRequestTheEngineSawOnceAndCancelsThoseInFlight() {
+        EngineConfig h200 = EngineConfig.of("h200x8", "llama-3.1-70b");
+        TrialPlan plan = TrialPlan.defaults().withMeasurementSeconds(60);
+        List<SloTier> open = SloTier.parse("20");
+        VirtualTimeDriver driver = VirtualTimeDriver.builder(h200, SAMPLE).plan(plan).build();
+        List<RequestRecord> sunk = new ArrayList<>();
+        Trial t = driver.run(0, 128, open, sunk::add);
+        Trial whole = VirtualTimeDriver.builder(h200, SAMPLE).plan(plan).build().run(0, 128, r -> { });
+
+        assertTrue(t.cutAtVerdict());
+        assertFalse(whole.cutAtVerdict(), "no tier open: the whole trial");
+        assertFalse(TrialMetrics.of(whole).check(open.get(0)).passed());
+        assertFalse(TrialMetrics.of(t).check(open.get(0)).passed());
+        assertTrue(t.endTime() < whole.endTime(), t.endTime() + " vs " + whole.endTime());
+        assertEquals(t.records(), sunk, "every record reached the sink, in order");
+
+        Engine.Counters c = driver.lastEngine().counters();
+        List<RequestRecord> cut = t.records().stream()
+                .filter(r -> r.status().equals(RequestRecord.CUT_AT_VERDICT)).toList();
+        long refused = t.records().stream().filter(r -> r.status().equals(VirtualTrial.CONTEXT_EXCEEDED)).count();
+        assertFalse(cut.isEmpty());
+        assertEquals(c.submittedRequests() + refused, t.records().size(), "each request the engine saw, once");
+        assertEquals(c.submittedRequests() - c.finishedRequests(), c.cancelledRequests());
+        assertEquals(cut.size(), c.cancelledRequests(), "what was cut was cancelled in the engine");
+        assertEquals(t.records().size(), t.records().stream()
+                .map(r -> r.agent() + " " + r.sessionId() + " " + r.turn() + " " + r.sendTime()).distinct().count());
+        for (RequestRecord r : cut) {
+            assertEquals(t.endTime(), r.endTime(), 0, r.toString());
+            assertTrue(r.sendTime() <= r.endTime() && r.cachedTokens() == -1 && !r.ok(), r.toString());
+            if (Double.isNaN(r.firstTokenTime())) {
+                assertEquals(0, r.outputTokens(), r.toString());
+            } else {
+                assertTrue(r.outputTokens() >= 1 && r.lastTokenTime() <= r.endTime(), r.toString());
+                assertTrue(r.interTokenLatencyCount() <= r.outputTokens() - 1, r.toString());
+            }
+        }
+        assertTrue(cut.stream().anyMatch(r -> r.measured()), "measured requests were still in flight");
     }
 
     @Test
