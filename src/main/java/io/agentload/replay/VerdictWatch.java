@@ -11,9 +11,10 @@ import java.util.List;
  * <p>It applies {@link TrialMetrics}' rules to bounds that no request in flight can beat. After the window the
  * measured requests are fixed, each agent has at most one of them in flight, and the judged agents are known (those
  * with a measured request, and those a warm-up request held past the window's end). A request in flight has a TTFT
- * of at least {@code now - send} until its first token, exactly {@code first - send} after it; it adds its output
- * tokens to its agent's speed over at least {@code now - first} seconds of generation (none before its first
- * token), as if its remaining tokens all arrived now. So an agent's 90th-percentile TTFT is at least the percentile
+ * of at least {@code now - send} until its first token, exactly {@code first - send} after it; it adds at most its
+ * {@code max_tokens} to its agent's speed over at least {@code now - first} seconds of generation (none before its
+ * first token), as if its remaining tokens all arrived now, or nothing if it could still end with fewer than two
+ * tokens (the simulator produces exactly {@code max_tokens}; a bound that does not rely on it costs nothing). So an agent's 90th-percentile TTFT is at least the percentile
  * of these lower bounds and its speed at most the bound's; an agent with a failed measured request, or judged
  * without a measured request, fails every tier. A tier certainly fails when its passing share cannot reach its
  * percentile even if every agent not certainly failing passes. The bounds only tighten as time goes on, so an agent
@@ -44,6 +45,7 @@ final class VerdictWatch {
     private final double[] warmUpEnd;
     private final TurnRequest[] inFlight;
     private final double[] firstToken;
+    private final int[] received;
     private final long[] seen;
     private boolean[] judged;
     private int judgedCount;
@@ -68,6 +70,7 @@ final class VerdictWatch {
         Arrays.fill(warmUpEnd, Double.NEGATIVE_INFINITY);
         inFlight = new TurnRequest[n];
         firstToken = new double[n];
+        received = new int[n];
         seen = new long[n];
         failing = new boolean[tiers.size()][n];
         failingCount = new int[tiers.size()];
@@ -102,11 +105,12 @@ final class VerdictWatch {
         return true;
     }
 
-    /** A request in flight at this look, with its first token's time (NaN before it). */
-    void inFlight(TurnRequest request, double first) {
+    /** A request in flight at this look, with its first token's time (NaN before it) and its tokens so far. */
+    void inFlight(TurnRequest request, double first, int tokens) {
         int a = request.agent();
         inFlight[a] = request;
         firstToken[a] = first;
+        received[a] = tokens;
         seen[a] = checks;
     }
 
@@ -124,16 +128,17 @@ final class VerdictWatch {
             if (!all) {
                 long tokens = speedTokens[a];
                 double time = generation[a];
+                speed = tokens == 0 ? Double.NaN : tokens / time;
                 double ttftBound = Double.NaN;
                 if (pending) {
                     TurnRequest r = inFlight[a];
                     if (r.maxTokens() >= 2) {
-                        tokens += r.maxTokens() - 1;
-                        if (!Double.isNaN(firstToken[a])) time += now - firstToken[a];
+                        double with = (tokens + r.maxTokens() - 1)
+                                / (Double.isNaN(firstToken[a]) ? time : time + (now - firstToken[a]));
+                        speed = received[a] >= 2 ? with : Double.isNaN(speed) ? Double.NaN : Math.max(speed, with);
                     }
                     ttftBound = (Double.isNaN(firstToken[a]) ? now : firstToken[a]) - r.sendTime();
                 }
-                speed = tokens == 0 ? Double.NaN : tokens / time;
                 ttft = percentile(a, ttftBound, TrialMetrics.AGENT_TTFT_PERCENTILE);
             }
             boolean every = true;

@@ -98,7 +98,7 @@ final class VirtualTrial implements Engine.Listener {
     private boolean verdictCertain(double now) {
         double windowEnd = pool.windowEnd();
         if (!verdict.due(now, windowEnd)) return false;
-        for (Stream s : inFlight.values()) verdict.inFlight(s.request, s.firstToken);
+        for (Stream s : inFlight.values()) verdict.inFlight(s.request, s.firstToken, s.tokens);
         return verdict.certain(now, windowEnd);
     }
 

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,9 +67,6 @@ class VerdictCutTest {
                             List.of(y.passed(), y.agentsJudged(), y.agentsPassing()), "trial " + i + ", " + tier);
                 }
             }
-            System.out.printf(Locale.ROOT, "trial %d: %d agents, open %s, cut %s at %.1f of %.1f s after the window, %d of %d"
-                            + " records%n", i, w.agents(), SloTier.spec(cut.get(i).open()), c.cutAtVerdict(),
-                    c.endTime() - c.windowEnd(), w.endTime() - w.windowEnd(), c.records().size(), w.records().size());
         }
         SloResult a = results.get(0), b = results.get(1);
         for (int t = 0; t < tiers.size(); t++) {
