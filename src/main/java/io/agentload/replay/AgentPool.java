@@ -153,8 +153,8 @@ final class AgentPool {
             throw new IllegalStateException("trial " + trial + " is not over: " + pending + " requests pending");
         }
         double end = Math.max(windowEnd(), lastPendingEnd);
-        return new Trial(trial, agents.length, startTime, windowStart, windowEnd(), end, warmUpCut, cutAtVerdict, records,
-                meter.meanPower(windowStart, windowEnd()));
+        return new Trial(trial, agents.length, startTime, windowStart, windowEnd(), end, warmUpCut, cutAtVerdict,
+                records, meter.meanPower(windowStart, windowEnd()));
     }
 
     private void forceWindowAtMaxWarmUp(double now) {

@@ -14,9 +14,9 @@ import java.util.List;
  * of at least {@code now - send} until its first token, exactly {@code first - send} after it; it adds at most its
  * {@code max_tokens} to its agent's speed over at least {@code now - first} seconds of generation (none before its
  * first token), as if its remaining tokens all arrived now, or nothing if it could still end with fewer than two
- * tokens (the simulator produces exactly {@code max_tokens}; a bound that does not rely on it costs nothing). So an agent's 90th-percentile TTFT is at least the percentile
- * of these lower bounds and its speed at most the bound's; an agent with a failed measured request, or judged
- * without a measured request, fails every tier. A tier certainly fails when its passing share cannot reach its
+ * tokens (the simulator produces exactly {@code max_tokens}; a bound that does not rely on it costs nothing). So an
+ * agent's 90th-percentile TTFT is at least the percentile of these lower bounds and its speed at most the bound's;
+ * an agent with a failed measured request, or judged without a measured request, fails every tier. A tier certainly fails when its passing share cannot reach its
  * percentile even if every agent not certainly failing passes. The bounds only tighten as time goes on, so an agent
  * found failing stays failing and is not looked at again.
  *

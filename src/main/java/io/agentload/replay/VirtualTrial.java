@@ -104,11 +104,11 @@ final class VirtualTrial implements Engine.Listener {
 
     /** Ends the trial at {@code now}: every request in flight cancelled and recorded, in agent order. */
     private double cut(double now) {
-        List<Map.Entry<Engine.Request, Stream>> open = new ArrayList<>(inFlight.entrySet());
-        open.sort(Comparator.comparingInt(e -> e.getValue().request.agent()));
+        List<Map.Entry<Engine.Request, Stream>> flying = new ArrayList<>(inFlight.entrySet());
+        flying.sort(Comparator.comparingInt(e -> e.getValue().request.agent()));
         inFlight.clear();
         pool.cutAtVerdict();
-        for (Map.Entry<Engine.Request, Stream> e : open) {
+        for (Map.Entry<Engine.Request, Stream> e : flying) {
             Engine.Request request = e.getKey();
             Stream s = e.getValue();
             engine.cancel(request);
