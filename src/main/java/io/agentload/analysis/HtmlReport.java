@@ -57,7 +57,8 @@ final class HtmlReport {
         h.append("<th>measured requests</th><th>failed</th><th>output tok/s</th><th>TTFT p90 (s)</th>")
                 .append("<th>cached tokens</th><th>mean power (W)</th></tr>\n");
         for (TrialMetrics m : result.trials()) {
-            h.append("<tr><td>").append(m.trial()).append("</td><td>").append(m.agents()).append("</td>");
+            h.append("<tr><td>").append(m.trial()).append(m.cutAtVerdict() ? "*" : "").append("</td><td>")
+                    .append(m.agents()).append("</td>");
             for (SloTier tier : tiers) {
                 TrialMetrics.TierCheck c = m.check(tier);
                 h.append("<td>").append(c.passed() ? "pass" : "fail").append(" (")
@@ -69,7 +70,12 @@ final class HtmlReport {
                     .append(Double.isNaN(m.cachedTokenRatio()) ? "" : format(100 * m.cachedTokenRatio()) + "%")
                     .append("</td><td>").append(format(m.meanWatts())).append("</td></tr>\n");
         }
-        return h.append("</table>\n</body></html>\n").toString();
+        h.append("</table>\n");
+        if (result.trials().stream().anyMatch(TrialMetrics::cutAtVerdict)) {
+            h.append("<p>* Cut at its verdict: the trial stopped once every tier it was run for certainly failed; ")
+                    .append("requests still in flight count as failed, and its latency figures leave them out.</p>\n");
+        }
+        return h.append("</body></html>\n").toString();
     }
 
     /** The report's charts, in its order: tier shares, output speed, TTFT, throughput and, with power, power. */

@@ -7,6 +7,7 @@ import io.agentload.replay.TrialMetrics;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -30,6 +31,11 @@ import java.util.function.ToDoubleFunction;
  * or were held and keep infinite percentiles as infinite (printed {@code ∞}); the charts draw every trial, a
  * percentile the axis cannot show (infinite, undefined with no agent judged, or 0 on a logarithmic axis) pinned to
  * the plot's edge and marked ({@link OffScale}).
+ *
+ * <p>A trial cut at its verdict ({@link TrialMetrics#cutAtVerdict()}, the tables' {@code cut_at_verdict}) stopped once
+ * every tier it was run for certainly failed: its agents with a request then in flight count as failed, and its
+ * figures are what was known at the cut, the failing side of the whole trial's (speeds no higher, TTFTs no lower
+ * for the agents that failed; the request TTFT percentiles leave out the requests that had not finished).
  */
 final class SloCurves {
 
@@ -120,7 +126,8 @@ final class SloCurves {
                 IntColumn.create("agents", trials.stream().mapToInt(TrialMetrics::agents).toArray()),
                 IntColumn.create("trial", trials.stream().mapToInt(TrialMetrics::trial).toArray()),
                 IntColumn.create("agents_judged", trials.stream().mapToInt(m -> judged(m).size()).toArray()),
-                IntColumn.create("agents_failed_or_held", trials.stream().mapToInt(SloCurves::failedOrHeld).toArray()));
+                IntColumn.create("agents_failed_or_held", trials.stream().mapToInt(SloCurves::failedOrHeld).toArray()),
+                BooleanColumn.create("cut_at_verdict", trials.stream().map(TrialMetrics::cutAtVerdict).toList()));
     }
 
     private static XYChart chart(Table table, String title, String yTitle, List<String> columns,

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  *   <li>{@link #completed(RequestRecord)} when a request ended (ok or failed), with the record built from the
  *   request's {@link TurnRequest#record()}: returns when that agent is due again;</li>
  *   <li>{@link #done(double)} after each event: the trial is over once the window has closed and every request
- *   sent before its end has completed; requests still in flight then are cool-down traffic and are dropped;</li>
+ *   sent before its end has completed; requests still in flight then are cool-down traffic and are dropped
+ *   (unless the driver stops earlier, {@link #cutAtVerdict()}, and records them);</li>
  *   <li>{@link #trial(PowerMeter)}: the result.</li>
  * </ol>
  * Warm-up ends at the first completion at which every agent has finished a turn, the minimum warm-up has passed
@@ -43,6 +44,7 @@ final class AgentPool {
     private int pending;
     private double windowStart = Double.NaN;
     private boolean warmUpCut;
+    private boolean cutAtVerdict;
     private double lastPendingEnd = Double.NEGATIVE_INFINITY;
 
     /**
@@ -131,6 +133,15 @@ final class AgentPool {
         return !Double.isNaN(windowStart) && now >= windowEnd() && pending == 0;
     }
 
+    /**
+     * The trial stops now, its verdict on every tier it was run for certainly a failure (see {@link VerdictWatch}):
+     * the driver then reports each request in flight as {@value RequestRecord#CUT_AT_VERDICT}, and the trial is
+     * marked cut.
+     */
+    synchronized void cutAtVerdict() {
+        cutAtVerdict = true;
+    }
+
     /** When the measurement window closes, NaN while warming up. */
     synchronized double windowEnd() {
         return windowStart + plan.measurementSeconds();
@@ -142,8 +153,8 @@ final class AgentPool {
             throw new IllegalStateException("trial " + trial + " is not over: " + pending + " requests pending");
         }
         double end = Math.max(windowEnd(), lastPendingEnd);
-        return new Trial(trial, agents.length, startTime, windowStart, windowEnd(), end, warmUpCut, records,
-                meter.meanPower(windowStart, windowEnd()));
+        return new Trial(trial, agents.length, startTime, windowStart, windowEnd(), end, warmUpCut, cutAtVerdict,
+                records, meter.meanPower(windowStart, windowEnd()));
     }
 
     private void forceWindowAtMaxWarmUp(double now) {

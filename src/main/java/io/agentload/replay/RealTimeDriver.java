@@ -69,13 +69,14 @@ final class RealTimeDriver implements TrialRunner {
 
     /**
      * Runs trial {@code trial} with {@code agents} agents from now, handing every record to {@code sink} as its
-     * request completes, and returns when the trial is over.
+     * request completes, and returns when the trial is over. The whole trial: a real endpoint's verdict is not
+     * bounded early, so {@code open} is not used.
      *
      * @throws ReplayException when the client itself fails (the sink cannot write), after the records so far
      *                         reached the sink
      */
     @Override
-    public Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
+    public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
         return new RealTimeTrial(trial, agents, endpoint, sessions, plan, clock, lag, sink).run(agents, power, progress);
     }
 

@@ -358,8 +358,8 @@ public final class Replay {
     private SloResult search(Run run) {
         try (MeasuredPower power = MeasuredPower.start(v.power, run)) {
             RealTimeDriver driver = driver(run, power);
-            TrialRunner recorded = (trial, agents, sink) -> {
-                Trial t = driver.run(trial, agents, sink);
+            TrialRunner recorded = (trial, agents, open, sink) -> {
+                Trial t = driver.run(trial, agents, open, sink);
                 power.write(run);
                 v.onTrial.accept(TrialMetrics.of(t));
                 return t;

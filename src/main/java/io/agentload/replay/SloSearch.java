@@ -35,10 +35,14 @@ import java.util.function.Consumer;
  * each tier's bisection at most {@code ceil(log2(bracket))}; trials serve every tier, so three tiers usually cost
  * far fewer than three searches. Every trial is kept: the SLO curves are the search's by-product.
  *
+ * <p>Each trial is told its open tiers, those that no trial at its N or fewer agents has failed: the only ones whose
+ * verdict there can move a result. A runner may stop the trial once all of them certainly fail (the simulator does,
+ * {@link Trial#cutAtVerdict()}), which leaves every result as the whole trial would.
+ *
  * <p>Threads ({@link #withThreads}): when the runner's trials are independent (the simulator's), the trial the search
  * needs next runs beside the trials it would need after it for the likeliest verdicts (see {@code speculate}); a guess
- * the verdict proves wrong is cancelled. Trials are taken, numbered and placed exactly as one thread would, so the
- * result and the run folder do not depend on the number of threads (a test holds both to it).
+ * the verdict proves wrong is cancelled. Trials are taken, numbered, told their open tiers and placed exactly as one
+ * thread would, so the result and the run folder do not depend on the number of threads (a test holds both to it).
  *
  * <p>{@link #run(Run)} records into a run folder: request records as they complete, {@code trials.parquet} after
  * each trial, then {@code summary.json} and {@code report.html}. On a resumed run ({@link Run#resume}) the trials
@@ -207,6 +211,18 @@ final class SloSearch {
             return n == rampAgents && done == rampDone ? this : new Plan(verdicts, n, done);
         }
 
+        /**
+         * The tiers whose verdict at {@code agents} can still move a result: those no trial at this N or fewer has
+         * failed. A tier that passed above N is open too, since a failure at N would lower its result. Never empty
+         * for the trial the search needs: the ramp stops once every tier has failed, and a bisection midpoint lies
+         * below its tier's first failure.
+         */
+        List<SloTier> open(int agents) {
+            List<SloTier> open = new ArrayList<>();
+            for (int t = 0; t < tiers.size(); t++) if (smallestFailing(t) > agents) open.add(tiers.get(t));
+            return open;
+        }
+
         private boolean everyTierFailed() {
             for (int t = 0; t < tiers.size(); t++) if (smallestFailing(t) == Integer.MAX_VALUE) return false;
             return true;
@@ -312,7 +328,7 @@ final class SloSearch {
             ExecutorService pool = parallel ? Executors.newFixedThreadPool(threads, SloSearch::daemon) : null;
             try {
                 for (int n = plan.next(); n >= 0; n = plan.next()) {
-                    Trial trial = parallel ? takeAhead(pool, n) : runner.run(nextTrial, n, sink);
+                    Trial trial = parallel ? takeAhead(pool, n) : runner.run(nextTrial, n, plan.open(n), sink);
                     take(n, trial);
                 }
             } finally {
@@ -337,7 +353,7 @@ final class SloSearch {
             });
             for (Guess g : wanted) {
                 if (ahead.keySet().stream().noneMatch(k -> sameTrial(k, g))) {
-                    ahead.put(g, pool.submit(() -> runner.compute(g.number(), g.agents())));
+                    ahead.put(g, pool.submit(() -> runner.compute(g.number(), g.agents(), g.plan().open(g.agents()))));
                 }
             }
             Guess key = ahead.keySet().stream().filter(k -> sameTrial(k, needed)).findFirst().orElseThrow();
@@ -384,9 +400,13 @@ final class SloSearch {
         }
     }
 
-    /** Two guesses name the same trial when they agree on its number and agents, whatever plan led to them. */
+    /**
+     * Two guesses name the same trial when they agree on its number, agents and open tiers, whatever verdicts led to
+     * them (verdicts that differ only on a tier closed at this N run the same trial).
+     */
     private static boolean sameTrial(Guess a, Guess b) {
-        return a.number() == b.number() && a.agents() == b.agents();
+        return a.number() == b.number() && a.agents() == b.agents()
+                && a.plan().open(a.agents()).equals(b.plan().open(b.agents()));
     }
 
     private static Thread daemon(Runnable r) {

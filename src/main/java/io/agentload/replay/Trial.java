@@ -12,13 +12,18 @@ import java.util.Optional;
  * @param startTime   when the trial started, on the run's clock (seconds)
  * @param windowStart when the measurement window opened (the warm-up's end)
  * @param windowEnd   when the measurement window closed
- * @param endTime     when the last request sent before the window's end completed
- * @param warmUpCut   true when warm-up hit its maximum before every agent finished a turn and the target was warm
+ * @param endTime     when the last request sent before the window's end completed, or when the trial was cut
+ * @param warmUpCut    true when warm-up hit its maximum before every agent finished a turn and the target was warm
+ * @param cutAtVerdict true when the trial stopped once every tier it was run for certainly failed, before its
+ *                     measured requests had all completed: the requests then in flight are recorded as
+ *                     {@value RequestRecord#CUT_AT_VERDICT} (failed), so its latency figures leave out the slowest
+ *                     requests and understate the whole trial's (docs/design.md, "Cut at the verdict")
  * @param records     every request record of the trial
  * @param power       mean power over the measurement window, when the run had a power source
  */
 record Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
-                    boolean warmUpCut, List<RequestRecord> records, Optional<TrialMetrics.MeanPower> power) {
+                    boolean warmUpCut, boolean cutAtVerdict, List<RequestRecord> records,
+                    Optional<TrialMetrics.MeanPower> power) {
 
     public Trial {
         records = List.copyOf(records);
@@ -37,7 +42,7 @@ record Trial(int trial, int agents, double startTime, double windowStart, double
     /** The same trial with every time moved by {@code seconds} (see {@link RequestRecord#shifted}). */
     Trial shifted(double seconds) {
         return new Trial(trial, agents, startTime + seconds, windowStart + seconds, windowEnd + seconds,
-                endTime + seconds, warmUpCut, records.stream().map(r -> r.shifted(seconds)).toList(), power);
+                endTime + seconds, warmUpCut, cutAtVerdict, records.stream().map(r -> r.shifted(seconds)).toList(), power);
     }
 
     /** The records of requests sent inside the measurement window. */

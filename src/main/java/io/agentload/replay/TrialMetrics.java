@@ -131,6 +131,7 @@ public final class TrialMetrics {
     private final double windowEnd;
     private final double endTime;
     private final boolean warmUpCut;
+    private final boolean cutAtVerdict;
     private final int measuredRequests;
     private final int failedRequests;
     private final double outputTokensPerSecond;
@@ -153,6 +154,7 @@ public final class TrialMetrics {
         windowEnd = t.windowEnd();
         endTime = t.endTime();
         warmUpCut = t.warmUpCut();
+        cutAtVerdict = t.cutAtVerdict();
         power = t.power();
 
         List<RequestRecord> measured = t.measured();
@@ -308,6 +310,15 @@ public final class TrialMetrics {
     /** True when warm-up hit its maximum before every agent finished a turn and the target was warm. */
     public boolean warmUpCut() {
         return warmUpCut;
+    }
+
+    /**
+     * True when the trial stopped once its verdict on every tier it was run for was a certain failure: requests then
+     * in flight count as failed ({@value RequestRecord#CUT_AT_VERDICT}), and the request latency percentiles, over
+     * the requests that completed before the cut, understate the whole trial's.
+     */
+    public boolean cutAtVerdict() {
+        return cutAtVerdict;
     }
 
     /** Requests sent in the window. */

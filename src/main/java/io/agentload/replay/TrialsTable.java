@@ -23,6 +23,8 @@ import java.util.Optional;
 final class TrialsTable {
 
     static final String FILE = "trials.parquet";
+    /** Whether the trial was cut at its verdict; absent from files written before trials could be. */
+    private static final String CUT_AT_VERDICT = "cut_at_verdict";
 
     private TrialsTable() {
     }
@@ -32,7 +34,8 @@ final class TrialsTable {
         IntColumn trial = IntColumn.create("trial"), agents = IntColumn.create("agents");
         DoubleColumn start = DoubleColumn.create("start_s"), windowStart = DoubleColumn.create("window_start_s"),
                 windowEnd = DoubleColumn.create("window_end_s"), end = DoubleColumn.create("end_s");
-        BooleanColumn warmUpCut = BooleanColumn.create("warm_up_cut");
+        BooleanColumn warmUpCut = BooleanColumn.create("warm_up_cut"),
+                cutAtVerdict = BooleanColumn.create(CUT_AT_VERDICT);
         IntColumn measured = IntColumn.create("measured_requests"), failed = IntColumn.create("failed_requests");
         DoubleColumn outputTps = DoubleColumn.create("output_tps"), rps = DoubleColumn.create("requests_per_s"),
                 cached = DoubleColumn.create("cached_token_ratio");
@@ -60,6 +63,7 @@ final class TrialsTable {
                 windowEnd.append(m.windowEnd());
                 end.append(m.endTime());
                 warmUpCut.append(m.warmUpCut());
+                cutAtVerdict.append(m.cutAtVerdict());
                 measured.append(m.measuredRequests());
                 failed.append(m.failedRequests());
                 outputTps.append(m.outputTokensPerSecond());
@@ -89,9 +93,13 @@ final class TrialsTable {
                 agentTtft.append(finiteOrMissing(c.agentTtft()));
             }
         }
-        return t.addColumns(trial, agents, start, windowStart, windowEnd, end, warmUpCut, measured, failed, outputTps,
-                rps, cached, ttft50, ttft90, ttft99, e2e50, e2e90, e2e99, itl50, itl90, itl99, power, boundary,
+        return t.addColumns(trial, agents, start, windowStart, windowEnd, end, warmUpCut, cutAtVerdict, measured, failed,
+                outputTps, rps, cached, ttft50, ttft90, ttft99, e2e50, e2e90, e2e99, itl50, itl90, itl99, power, boundary,
                 minTps, maxTtft, pct, judged, passing, share, passed, goodput, agentTps, agentTtft);
+    }
+
+    private static boolean cutAtVerdict(Table table, Row row) {
+        return table.containsColumn(CUT_AT_VERDICT) && row.getBoolean(CUT_AT_VERDICT);
     }
 
     private static double finiteOrMissing(double v) {
@@ -118,7 +126,7 @@ final class TrialsTable {
                         row.getString("power_boundary"));
                 Trial trial = new Trial(n, row.getInt("agents"), row.getDouble("start_s"),
                         row.getDouble("window_start_s"), row.getDouble("window_end_s"), row.getDouble("end_s"),
-                        row.getBoolean("warm_up_cut"), byTrial.getOrDefault(n, List.of()), power);
+                        row.getBoolean("warm_up_cut"), cutAtVerdict(table, row), byTrial.getOrDefault(n, List.of()), power);
                 trials.put(n, TrialMetrics.of(trial, new TrialMetrics.Percentiles(row.getDouble("itl_p50_s"),
                         row.getDouble("itl_p90_s"), row.getDouble("itl_p99_s"))));
             } catch (RuntimeException e) {

@@ -58,6 +58,7 @@ final class VirtualTimeDriver implements TrialRunner {
     private final TrialPlan plan;
     private final Boundary boundary;
     private final Boundary system;
+    private final boolean cutAtVerdict;
     private final List<PowerSample> power = new ArrayList<>();
     private double clock;
     private volatile Engine lastEngine;
@@ -67,6 +68,7 @@ final class VirtualTimeDriver implements TrialRunner {
         this.sessions = ToolTime.scale(b.sessions, b.toolTimeScale);
         this.plan = b.plan;
         this.system = systemBoundary(engine);
+        this.cutAtVerdict = b.cutAtVerdict;
         this.boundary = b.boundary == null ? system : b.boundary;
         if (boundary != Boundary.GPU && boundary != system) {
             throw new IllegalArgumentException(engine.system().name() + " reports power at the GPU or the "
@@ -81,11 +83,13 @@ final class VirtualTimeDriver implements TrialRunner {
 
     /**
      * Runs trial {@code trial} with {@code agents} agents from where the previous trial ended, handing every record
-     * to {@code sink} once the trial is over, in completion order.
+     * to {@code sink} once the trial is over, in completion order; stops once the window has closed and every
+     * {@code open} tier certainly fails ({@link VerdictWatch}), the trial then {@link Trial#cutAtVerdict() cut at its
+     * verdict}.
      */
     @Override
-    public Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
-        return place(computeApart(trial, agents), sink);
+    public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
+        return place(computeApart(trial, agents, open), sink);
     }
 
     @Override
@@ -94,35 +98,42 @@ final class VirtualTimeDriver implements TrialRunner {
     }
 
     @Override
-    public Placement compute(int trial, int agents) {
-        Computed computed = computeApart(trial, agents);
+    public Placement compute(int trial, int agents, List<SloTier> open) {
+        Computed computed = computeApart(trial, agents, open);
         return sink -> place(computed, sink);
     }
 
     /**
      * Runs a trial on a clock of its own, from 0, sharing nothing with other trials, so several may run at once on
      * different threads; {@link #place} then puts it on the run's clock. A trial depends only on the plan's seed,
-     * its number and its agents, never on the trials before it.
+     * its number, its agents and its {@code open} tiers, never on the trials before it. It stops once the window has
+     * closed and every open tier certainly fails ({@link VerdictWatch}).
      *
      * @throws java.util.concurrent.CancellationException if the calling thread is interrupted meanwhile
      */
+    Computed computeApart(int trial, int agents, List<SloTier> open) {
+        return computeApart(trial, agents, open, r -> { });
+    }
+
+    /** The whole trial (no tier open), as {@link #computeApart(int, int, List)}. */
     Computed computeApart(int trial, int agents) {
-        return computeApart(trial, agents, r -> { });
+        return computeApart(trial, agents, List.of(), r -> { });
     }
 
     /**
-     * {@link #computeApart(int, int)} handing each record to {@code live} as its request completes, on the trial's
-     * own clock; an exception from {@code live} ends the trial there (a benchmark's CPU budget), and
+     * {@link #computeApart(int, int, List)} handing each record to {@code live} as its request completes, on the
+     * trial's own clock; an exception from {@code live} ends the trial there (a benchmark's CPU budget), and
      * {@link #lastEngine()} then holds the engine as it was.
      */
-    Computed computeApart(int trial, int agents, Consumer<RequestRecord> live) {
+    Computed computeApart(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> live) {
         CacheWarmth warmth = new CacheWarmth(agents);
-        AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, live);
+        VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents);
+        AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, live.andThen(verdict::completed));
         Engine e = Engine.create(engine);
         lastEngine = e;
         PowerSampler sampler = Power.source(system == Boundary.RACK ? "model@rack" : "model").sampler()
                 .interval(POWER_INTERVAL).build();
-        double end = new VirtualTrial(e, pool, warmth, sampler.modelFeed()).run(agents, 0);
+        double end = new VirtualTrial(e, pool, warmth, sampler.modelFeed(), verdict).run(agents, 0);
         PowerSamples samples = sampler.samples();
         Trial t = pool.trial((from, to) -> TrialMetrics.MeanPower.of(samples.summary(from, to, boundary).meanWatts(),
                 boundary.label() + ", modelled (simulator)"));
@@ -200,6 +211,7 @@ final class VirtualTimeDriver implements TrialRunner {
         private TrialPlan plan = TrialPlan.defaults();
         private double toolTimeScale = 1;
         private Boundary boundary;
+        private boolean cutAtVerdict = true;
 
         private Builder(EngineConfig engine, List<Session> sessions) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -222,6 +234,12 @@ final class VirtualTimeDriver implements TrialRunner {
         /** Trial power at {@link Boundary#GPU} or at the system's boundary (node, or rack for an NVL72; default). */
         public Builder powerBoundary(Boundary boundary) {
             this.boundary = Objects.requireNonNull(boundary, "boundary");
+            return this;
+        }
+
+        /** Whether a trial stops once its verdict is certain (default); false runs every trial whole, for tests. */
+        Builder cutAtVerdict(boolean cut) {
+            this.cutAtVerdict = cut;
             return this;
         }
 

@@ -3,8 +3,11 @@ package io.agentload.replay;
 import io.agentload.power.PowerSampler;
 import io.agentload.sim.Engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -22,6 +25,10 @@ import java.util.concurrent.CancellationException;
  * that produced it, and the engine's {@code usage}: prompt, cached (prefix-cache hits at the first admission) and
  * output tokens. A prompt plus output longer than the model's context is refused at once, as an OpenAI-compatible
  * server refuses it with HTTP 400.
+ *
+ * <p>Once the window has closed, the loop shows the {@link VerdictWatch} the requests in flight every so often; when
+ * it finds the verdict certain, the trial stops there: each request in flight is cancelled in the engine and
+ * recorded once, as {@value RequestRecord#CUT_AT_VERDICT}, with what it had received.
  */
 final class VirtualTrial implements Engine.Listener {
 
@@ -41,6 +48,7 @@ final class VirtualTrial implements Engine.Listener {
         double lastToken;
         float[] gaps = new float[16];
         int gapCount;
+        int tokens;
 
         Stream(TurnRequest request) {
             this.request = request;
@@ -51,17 +59,20 @@ final class VirtualTrial implements Engine.Listener {
     private final AgentPool pool;
     private final CacheWarmth warmth;
     private final PowerSampler.ModelFeed power;
+    private final VerdictWatch verdict;
     private final int contextTokens;
     private final PriorityQueue<Wake> wakes = new PriorityQueue<>((a, b) -> a.time != b.time
             ? Double.compare(a.time, b.time) : Long.compare(a.sequence, b.sequence));
     private final Map<Engine.Request, Stream> inFlight = new IdentityHashMap<>();
     private long sequence;
 
-    VirtualTrial(Engine engine, AgentPool pool, CacheWarmth warmth, PowerSampler.ModelFeed power) {
+    VirtualTrial(Engine engine, AgentPool pool, CacheWarmth warmth, PowerSampler.ModelFeed power,
+                 VerdictWatch verdict) {
         this.engine = engine;
         this.pool = pool;
         this.warmth = warmth;
         this.power = power;
+        this.verdict = verdict;
         this.contextTokens = engine.config().model().maxContextTokens();
     }
 
@@ -91,7 +102,40 @@ final class VirtualTrial implements Engine.Listener {
             }
             step = engine.step(now, this);
             if (pool.done(now)) return now;
+            if (verdictCertain(now)) return cut(now);
         }
+    }
+
+    private boolean verdictCertain(double now) {
+        double windowEnd = pool.windowEnd();
+        if (!verdict.due(now, windowEnd)) return false;
+        for (Stream s : inFlight.values()) verdict.inFlight(s.request, s.firstToken, s.tokens);
+        return verdict.certain(now, windowEnd);
+    }
+
+    /** Ends the trial at {@code now}: every request in flight cancelled and recorded, in agent order. */
+    private double cut(double now) {
+        List<Map.Entry<Engine.Request, Stream>> flying = new ArrayList<>(inFlight.entrySet());
+        flying.sort(Comparator.comparingInt(e -> e.getValue().request.agent()));
+        inFlight.clear();
+        pool.cutAtVerdict();
+        for (Map.Entry<Engine.Request, Stream> e : flying) {
+            Engine.Request request = e.getKey();
+            Stream s = e.getValue();
+            engine.cancel(request);
+            boolean started = !Double.isNaN(s.firstToken);
+            pool.completed(s.request.record()
+                    .writtenTime(s.request.sendTime())
+                    .firstByteTime(s.firstToken)
+                    .tokenTimes(s.firstToken, started ? s.lastToken : Double.NaN)
+                    .endTime(now)
+                    .tokens(request.promptTokens(), -1, s.tokens)
+                    .interTokenLatencies(Arrays.copyOf(s.gaps, s.gapCount))
+                    .failed(RequestRecord.CUT_AT_VERDICT, request.id() + ": cut at " + now + " s with " + s.tokens
+                            + " of " + request.outputTokens() + " output tokens, the trial's verdict certain")
+                    .build());
+        }
+        return now;
     }
 
     private void send(TurnRequest r, double now) {
@@ -122,6 +166,7 @@ final class VirtualTrial implements Engine.Listener {
             s.gaps[s.gapCount++] = (float) (time - s.lastToken);
         }
         s.lastToken = time;
+        s.tokens += count;
     }
 
     @Override

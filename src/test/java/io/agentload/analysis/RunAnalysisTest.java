@@ -61,8 +61,8 @@ class RunAnalysisTest {
     void outputSpeedCurveGivesPerAgentPercentilesByConcurrency() {
         Figure<XYChart> f = Analysis.outputSpeedCurve(agentic);
         Table t = f.table();
-        assertEquals(List.of("agents", "trial", "agents_judged", "agents_failed_or_held", "agent_output_tps_p10",
-                "agent_output_tps_p50", "agent_output_tps_p90"), t.columnNames());
+        assertEquals(List.of("agents", "trial", "agents_judged", "agents_failed_or_held", "cut_at_verdict",
+                "agent_output_tps_p10", "agent_output_tps_p50", "agent_output_tps_p90"), t.columnNames());
         assertArrayEquals(new int[] {1, 2, 3, 4, 8, 10, 11, 12, 16}, t.intColumn("agents").asIntArray());
         assertArrayEquals(new int[] {0, 1, 8, 2, 3, 6, 7, 5, 4}, t.intColumn("trial").asIntArray());
         assertArrayEquals(new int[] {1, 2, 3, 4, 8, 10, 11, 12, 16}, t.intColumn("agents_judged").asIntArray());
@@ -98,8 +98,8 @@ class RunAnalysisTest {
     void ttftCurveGivesPerAgentAndRequestPercentiles() {
         Figure<XYChart> f = Analysis.ttftCurve(agentic);
         Table t = f.table();
-        assertEquals(List.of("agents", "trial", "agents_judged", "agents_failed_or_held", "agent_ttft_p50_s",
-                "agent_ttft_p90_s", "agent_ttft_p99_s", "request_ttft_p50_s", "request_ttft_p90_s",
+        assertEquals(List.of("agents", "trial", "agents_judged", "agents_failed_or_held", "cut_at_verdict",
+                "agent_ttft_p50_s", "agent_ttft_p90_s", "agent_ttft_p99_s", "request_ttft_p50_s", "request_ttft_p90_s",
                 "request_ttft_p99_s"), t.columnNames());
         // N = 4: agent TTFTs 0.4 0.5 0.6 0.7; p50 0.55, p90 0.6 + 0.7 x 0.1, p99 0.6 + 0.97 x 0.1.
         assertEquals(0.55, t.doubleColumn("agent_ttft_p50_s").getDouble(3), EPS);

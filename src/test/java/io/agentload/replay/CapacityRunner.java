@@ -30,7 +30,7 @@ class CapacityRunner implements TrialRunner {
     }
 
     @Override
-    public Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
+    public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
         asked.add(agents);
         return trial(trial, agents, sink);
     }
@@ -49,7 +49,7 @@ class CapacityRunner implements TrialRunner {
         }
 
         @Override
-        public Placement compute(int trial, int agents) {
+        public Placement compute(int trial, int agents, List<SloTier> open) {
             computed.add(trial + "@" + agents);
             Trial t = trial(trial, agents, r -> { });
             return sink -> {
@@ -78,7 +78,7 @@ class CapacityRunner implements TrialRunner {
                 end = Math.max(end, r.endTime());
             }
         }
-        return new Trial(trial, agents, start, windowStart, windowEnd, end, false, records,
+        return new Trial(trial, agents, start, windowStart, windowEnd, end, false, false, records,
                 Optional.of(new TrialMetrics.MeanPower(watts.applyAsDouble(agents), "node, modelled")));
     }
 }

@@ -36,7 +36,7 @@ final class FakeServerDriver implements TrialRunner {
     }
 
     @Override
-    public Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
+    public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
         AgentPool pool = new AgentPool(sessions, plan, trial, agents, clock, () -> true, sink);
         PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> a.time != b.time
                 ? Double.compare(a.time, b.time) : Long.compare(a.seq, b.seq));

@@ -40,7 +40,7 @@ public final class KnownSystem implements TrialRunner {
     }
 
     @Override
-    public Trial run(int trial, int agents, Consumer<RequestRecord> sink) {
+    public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
         double start = 1000.0 * trial, windowStart = start + 10, windowEnd = windowStart + 60;
         List<RequestRecord> records = new ArrayList<>();
         double end = windowEnd;
@@ -66,7 +66,7 @@ public final class KnownSystem implements TrialRunner {
                 end = Math.max(end, r.endTime());
             }
         }
-        return new Trial(trial, agents, start, windowStart, windowEnd, end, false, records,
+        return new Trial(trial, agents, start, windowStart, windowEnd, end, false, false, records,
                 power ? Optional.of(new TrialMetrics.MeanPower(1000 + 10.0 * agents, "node, modelled")) : Optional.empty());
     }
 
@@ -99,7 +99,7 @@ public final class KnownSystem implements TrialRunner {
     /** The metrics of a trial 0 of {@code agents} agents, without power, over the given times and records. */
     public static TrialMetrics metrics(int agents, double start, double windowStart, double windowEnd, double end,
                                        List<RequestRecord> records) {
-        return TrialMetrics.of(new Trial(0, agents, start, windowStart, windowEnd, end, false, records,
+        return TrialMetrics.of(new Trial(0, agents, start, windowStart, windowEnd, end, false, false, records,
                 Optional.empty()));
     }
 }

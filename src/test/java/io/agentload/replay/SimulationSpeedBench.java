@@ -170,7 +170,7 @@ public class SimulationSpeedBench {
         boolean cut = false;
         double warmUp = Double.NaN;
         try {
-            Trial t = driver.computeApart(0, agentCount, budget).trial();
+            Trial t = driver.computeApart(0, agentCount, List.of(), budget).trial();
             warmUp = t.windowStart() - t.startTime();
         } catch (Budget.Spent e) {
             cut = true;

@@ -15,7 +15,9 @@ import tech.tablesaw.api.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -149,9 +151,17 @@ class SimulationTest {
         assertEquals(tier.maxAgents() / 8.0, tier.agentsPerGpu(), 0);
 
         assertEquals(SearchSummary.of(r), SearchSummary.of(Run.open(run).sloResult()), "the folder reads back as the result");
+        assertEquals(r.trials().stream().map(TrialMetrics::cutAtVerdict).toList(),
+                Run.open(run).sloResult().trials().stream().map(TrialMetrics::cutAtVerdict).toList());
         List<RequestRecord> records = Run.open(run).records();
         assertEquals(r.trials().size(), records.stream().mapToInt(RequestRecord::trial).distinct().count());
-        assertTrue(records.stream().allMatch(RequestRecord::ok));
+        // Only trials cut at their verdict leave requests that did not finish, and they record them.
+        Set<Integer> cut = new HashSet<>();
+        for (TrialMetrics m : r.trials()) {
+            if (m.cutAtVerdict()) cut.add(m.trial());
+        }
+        assertTrue(records.stream().allMatch(q -> q.ok()
+                || q.status().equals(RequestRecord.CUT_AT_VERDICT) && cut.contains(q.trial())));
         String manifest = Files.readString(run.resolve("run.json"));
         assertTrue(manifest.contains("\"system\" : \"h100x8\"") && manifest.contains("\"tensor_parallel\" : 4"), manifest);
     }

@@ -50,7 +50,7 @@ public class SloBench {
                         .tokens(30_000, 27_000, 150).interTokenLatencies(gaps).build());
             }
         }
-        trial = new Trial(0, 1000, 0, 10, 160, 165, false, records, Optional.of(new TrialMetrics.MeanPower(5600, "gpu, modelled")));
+        trial = new Trial(0, 1000, 0, 10, 160, 165, false, false, records, Optional.of(new TrialMetrics.MeanPower(5600, "gpu, modelled")));
         metrics = TrialMetrics.of(trial);
         batch = records.subList(0, 10_000);
         dir = Files.createTempDirectory("slo-bench");

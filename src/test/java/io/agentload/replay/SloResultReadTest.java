@@ -56,6 +56,7 @@ class SloResultReadTest {
         SloResult read = Run.open(dir).sloResult();
         assertEquals(2, read.trials().size());
         assertEquals(2, read.tiers().get(0).maxAgents());
+        assertTrue(read.trials().stream().noneMatch(TrialMetrics::cutAtVerdict), "no cut_at_verdict column: whole");
         Table trials = Run.open(dir).readTable("trials.parquet");
         for (int i = 0; i < read.trials().size(); i++) {
             TrialMetrics.Percentiles itl = read.trials().get(i).interTokenLatency();

@@ -86,7 +86,8 @@ class SloSearchRunTest {
         }
 
         @Override
-        public Trial run(int trial, int agents, java.util.function.Consumer<RequestRecord> sink) {
+        public Trial run(int trial, int agents, List<SloTier> open,
+                         java.util.function.Consumer<RequestRecord> sink) {
             if (++calls == crashAt) {
                 Trial partial = inner.run(trial, agents, r -> { });
                 partial.records().subList(0, 50).forEach(sink);

@@ -131,7 +131,7 @@ class SloSearchTest {
     @Test
     void everyRecordReachesTheSink() {
         int[] records = {0};
-        TrialRunner counting = (trial, agents, sink) -> {
+        TrialRunner counting = (trial, agents, open, sink) -> {
             Trial t = CapacityRunner.standard().run(trial, agents, r -> records[0]++);
             t.records().forEach(sink);
             return t;

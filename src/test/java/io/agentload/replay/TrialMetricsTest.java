@@ -27,7 +27,7 @@ class TrialMetricsTest {
      * the whole window. Agent 3: in tool time through the window. Warm-up and cool-down requests do not count.
      */
     static Trial trial() {
-        return new Trial(4, 4, 0, 100, 110, 113, false, List.of(
+        return new Trial(4, 4, 0, 100, 110, 113, false, false, List.of(
                 request(0, WARM_UP, 95, 0.1, 1, 11).build(),
                 request(0, MEASURED, 100, 0.5, 2, 101).interTokenLatencies(0.02f, 0.02f, 0.03f).build(),
                 request(0, MEASURED, 103, 1.0, 0.5, 51).tokens(1200, 1000, 51).interTokenLatencies(0.01f).build(),
@@ -58,7 +58,7 @@ class TrialMetricsTest {
     void itlPercentilesNeedEveryGapOrTheRecordedOnes() {
         Trial t = trial();
         Trial brief = new Trial(t.trial(), t.agents(), t.startTime(), t.windowStart(), t.windowEnd(), t.endTime(),
-                t.warmUpCut(), t.records().stream().map(RequestRecord::withoutInterTokenLatencies).toList(), t.power());
+                t.warmUpCut(), t.cutAtVerdict(), t.records().stream().map(RequestRecord::withoutInterTokenLatencies).toList(), t.power());
         TrialMetrics.Percentiles whole = TrialMetrics.of(t).interTokenLatency();
         assertTrue(Double.isNaN(TrialMetrics.of(brief).interTokenLatency().p50()),
                 "no gaps, no figure rather than a wrong one");
@@ -107,7 +107,7 @@ class TrialMetricsTest {
 
     @Test
     void aTrialWithNothingMeasuredFailsEveryTier() {
-        Trial idle = new Trial(0, 1, 0, 10, 20, 20, true, List.of(request(0, WARM_UP, 1, 0.1, 1, 5).build()),
+        Trial idle = new Trial(0, 1, 0, 10, 20, 20, true, false, List.of(request(0, WARM_UP, 1, 0.1, 1, 5).build()),
                 Optional.empty());
         TrialMetrics m = TrialMetrics.of(idle);
         assertEquals(0, m.measuredRequests());

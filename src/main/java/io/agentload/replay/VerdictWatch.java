@@ -1,0 +1,213 @@
+package io.agentload.replay;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Tells a virtual-time trial when its verdict is certain: once its window has closed, whether every tier still open
+ * (see {@link TrialRunner}) fails whatever the requests in flight go on to do, so the trial can stop instead of
+ * draining its backlog (docs/design.md, "Cut at the verdict").
+ *
+ * <p>It applies {@link TrialMetrics}' rules to bounds that no request in flight can beat. After the window the
+ * measured requests are fixed, each agent has at most one of them in flight, and the judged agents are known (those
+ * with a measured request, and those a warm-up request held past the window's end). A request in flight has a TTFT
+ * of at least {@code now - send} until its first token, exactly {@code first - send} after it; it adds at most its
+ * {@code max_tokens} to its agent's speed over at least {@code now - first} seconds of generation (none before its
+ * first token), as if its remaining tokens all arrived now, or nothing if it could still end with fewer than two
+ * tokens (the simulator produces exactly {@code max_tokens}; a bound that does not rely on it costs nothing). So an
+ * agent's 90th-percentile TTFT is at least the percentile of these lower bounds and its speed at most the bound's;
+ * an agent with a failed measured request, or judged without a measured request, fails every tier. A tier certainly fails when its passing share cannot reach its
+ * percentile even if every agent not certainly failing passes. The bounds only tighten as time goes on, so an agent
+ * found failing stays failing and is not looked at again.
+ *
+ * <p>The speed bound adds the same terms in the same order as {@link TrialMetrics} (its records arrive in completion
+ * order, and the request in flight is an agent's last measured one), so it is a bound in floating point too; the
+ * TTFT percentile's interpolation may round differently, which a nanosecond's margin covers.
+ *
+ * <p>Inside the window nothing is decided: agents still send measured requests that can pull their figures back,
+ * and a trial cut there would report throughput and power over a window it did not run.
+ */
+final class VerdictWatch {
+
+    /** Virtual seconds between two looks: often enough to cut soon after certainty, cheap beside the steps. */
+    static final double CHECK_SECONDS = 1;
+    /** Covers the rounding of a percentile's interpolation, far below any TTFT limit. */
+    private static final double TTFT_MARGIN_SECONDS = 1e-9;
+
+    private final List<SloTier> tiers;
+    private final int agents;
+    private final int[] measured;
+    private final boolean[] failed;
+    private final long[] speedTokens;
+    private final double[] generation;
+    private final double[][] ttfts;
+    private final int[] ttftCount;
+    private final double[] warmUpEnd;
+    private final TurnRequest[] inFlight;
+    private final double[] firstToken;
+    private final int[] received;
+    private final long[] seen;
+    private boolean[] judged;
+    private int judgedCount;
+    private final boolean[][] failing;
+    private final int[] failingCount;
+    private final boolean[] failsAll;
+    private long checks;
+    private double nextCheck = Double.NEGATIVE_INFINITY;
+
+    /** A watch deciding {@code open} tiers over {@code agents} agents; with none it never decides. */
+    VerdictWatch(List<SloTier> open, int agents) {
+        this.tiers = List.copyOf(open);
+        this.agents = agents;
+        int n = tiers.isEmpty() ? 0 : agents;
+        measured = new int[n];
+        failed = new boolean[n];
+        speedTokens = new long[n];
+        generation = new double[n];
+        ttfts = new double[n][];
+        ttftCount = new int[n];
+        warmUpEnd = new double[n];
+        Arrays.fill(warmUpEnd, Double.NEGATIVE_INFINITY);
+        inFlight = new TurnRequest[n];
+        firstToken = new double[n];
+        received = new int[n];
+        seen = new long[n];
+        failing = new boolean[tiers.size()][n];
+        failingCount = new int[tiers.size()];
+        failsAll = new boolean[n];
+    }
+
+    /** A request ended; its record, in the order the trial keeps them. */
+    void completed(RequestRecord r) {
+        if (tiers.isEmpty()) return;
+        int a = r.agent();
+        if (r.phase() == RequestRecord.Phase.WARM_UP) {
+            warmUpEnd[a] = Math.max(warmUpEnd[a], Double.isNaN(r.endTime()) ? Double.POSITIVE_INFINITY : r.endTime());
+        } else if (r.measured()) {
+            measured[a]++;
+            if (!r.ok()) {
+                failed[a] = true;
+                return;
+            }
+            if (r.outputTokens() >= 2) {
+                speedTokens[a] += r.outputTokens() - 1;
+                generation[a] += r.generationTime();
+            }
+            addTtft(a, r.ttft());
+        }
+    }
+
+    /** Whether to look at {@code now}: the window has closed and a look is due. */
+    boolean due(double now, double windowEnd) {
+        if (tiers.isEmpty() || !(now >= windowEnd) || now < nextCheck) return false;
+        nextCheck = now + CHECK_SECONDS;
+        checks++;
+        return true;
+    }
+
+    /** A request in flight at this look, with its first token's time (NaN before it) and its tokens so far. */
+    void inFlight(TurnRequest request, double first, int tokens) {
+        int a = request.agent();
+        inFlight[a] = request;
+        firstToken[a] = first;
+        received[a] = tokens;
+        seen[a] = checks;
+    }
+
+    /**
+     * Whether, at {@code now} with the requests in flight just reported, every open tier certainly fails. Call after
+     * {@link #due} said to look.
+     */
+    boolean certain(double now, double windowEnd) {
+        if (judged == null) judge(windowEnd);
+        for (int a = 0; a < agents; a++) {
+            if (!judged[a] || failsAll[a]) continue;
+            boolean pending = seen[a] == checks && inFlight[a].phase() == RequestRecord.Phase.MEASURED;
+            boolean all = measured[a] == 0 && !pending || failed[a];
+            double speed = Double.NaN, ttft = Double.NaN;
+            if (!all) {
+                long tokens = speedTokens[a];
+                double time = generation[a];
+                speed = tokens == 0 ? Double.NaN : tokens / time;
+                double ttftBound = Double.NaN;
+                if (pending) {
+                    TurnRequest r = inFlight[a];
+                    if (r.maxTokens() >= 2) {
+                        double with = (tokens + r.maxTokens() - 1)
+                                / (Double.isNaN(firstToken[a]) ? time : time + (now - firstToken[a]));
+                        speed = received[a] >= 2 ? with : Double.isNaN(speed) ? Double.NaN : Math.max(speed, with);
+                    }
+                    ttftBound = (Double.isNaN(firstToken[a]) ? now : firstToken[a]) - r.sendTime();
+                }
+                ttft = percentile(a, ttftBound, TrialMetrics.AGENT_TTFT_PERCENTILE);
+            }
+            boolean every = true;
+            for (int t = 0; t < tiers.size(); t++) {
+                if (failing[t][a]) continue;
+                SloTier tier = tiers.get(t);
+                if (all || speed < tier.minOutputTokensPerSecond()
+                        || ttft > tier.maxTtftSeconds() + TTFT_MARGIN_SECONDS) {
+                    failing[t][a] = true;
+                    failingCount[t]++;
+                } else {
+                    every = false;
+                }
+            }
+            failsAll[a] = every;
+        }
+        for (int t = 0; t < tiers.size(); t++) {
+            int mayPass = judgedCount - failingCount[t];
+            if (judgedCount > 0 && (double) mayPass / judgedCount >= tiers.get(t).percentileOfAgents()) return false;
+        }
+        return true;
+    }
+
+    /** Fixes the judged agents once the window has closed: those with a measured request or held past its end. */
+    private void judge(double windowEnd) {
+        judged = new boolean[agents];
+        for (int a = 0; a < agents; a++) {
+            boolean flying = seen[a] == checks;
+            judged[a] = measured[a] > 0 || warmUpEnd[a] >= windowEnd || flying && inFlight[a].phase()
+                    != RequestRecord.Phase.COOL_DOWN;
+            if (judged[a]) judgedCount++;
+        }
+    }
+
+    private void addTtft(int a, double ttft) {
+        double[] v = ttfts[a];
+        if (v == null) v = ttfts[a] = new double[4];
+        else if (ttftCount[a] == v.length) v = ttfts[a] = Arrays.copyOf(v, 2 * v.length);
+        int i = ttftCount[a]++;
+        while (i > 0 && v[i - 1] > ttft) {
+            v[i] = v[i - 1];
+            i--;
+        }
+        v[i] = ttft;
+    }
+
+    /**
+     * The {@code p}-th percentile, interpolated as {@link io.agentload.internal.ExactPercentiles} does, of agent
+     * {@code a}'s sorted TTFTs plus {@code extra} unless it is NaN.
+     */
+    private double percentile(int a, double extra, double p) {
+        int n = ttftCount[a] + (Double.isNaN(extra) ? 0 : 1);
+        if (n == 0) return Double.NaN;
+        double rank = p * (n - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = Math.min(n - 1, lo + 1);
+        double fraction = rank - lo;
+        double low = merged(a, extra, lo), high = merged(a, extra, hi);
+        if (fraction == 0 || low == high) return low;
+        return low + (high - low) * fraction;
+    }
+
+    /** The {@code i}-th smallest of agent {@code a}'s TTFTs with {@code extra} (unless NaN) among them. */
+    private double merged(int a, double extra, int i) {
+        double[] v = ttfts[a];
+        int k = ttftCount[a];
+        if (Double.isNaN(extra)) return v[i];
+        int at = 0;
+        while (at < k && v[at] <= extra) at++;
+        return i < at ? v[i] : i == at ? extra : v[i - 1];
+    }
+}
