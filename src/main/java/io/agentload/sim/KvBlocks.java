@@ -61,11 +61,17 @@ final class KvBlocks {
         return index.get(hash);
     }
 
-    /** How many leading hashes of {@code chain} (at most {@code limit}) are cached. */
-    int match(long[] chain, int limit) {
+    /**
+     * Acquires the cached blocks of {@code chain}'s leading hashes, in order up to the first one not cached (at most
+     * {@code limit}), writing their ids to {@code ids} from index 0; returns how many. One walk over the prefix.
+     */
+    int acquirePrefix(long[] chain, int limit, int[] ids) {
         int n = Math.min(limit, chain.length);
         int i = 0;
-        while (i < n && index.get(chain[i]) >= 0) i++;
+        for (int id; i < n && (id = index.get(chain[i])) >= 0; i++) {
+            acquire(id);
+            ids[i] = id;
+        }
         return i;
     }
 

@@ -2,10 +2,12 @@ package io.agentload.sim;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class KvBlocksTest {
@@ -49,13 +51,18 @@ class KvBlocksTest {
     }
 
     @Test
-    void matchStopsAtTheFirstMissingBlock() {
+    void aPrefixIsAcquiredUpToTheFirstMissingBlock() {
         KvBlocks pool = new KvBlocks(8);
         long[] chain = {11, 12, 13, 14};
-        for (int i = 0; i < 3; i++) pool.register(pool.allocate(), chain[i]);
-        assertEquals(3, pool.match(chain, 4));
-        assertEquals(2, pool.match(chain, 2));
-        assertEquals(1, pool.match(new long[] {11, 99, 13}, 3));
+        int[] cached = new int[3];
+        for (int i = 0; i < 3; i++) pool.register(cached[i] = pool.allocate(), chain[i]);
+        int[] ids = new int[4];
+        assertEquals(3, pool.acquirePrefix(chain, 4, ids));
+        assertArrayEquals(cached, Arrays.copyOf(ids, 3));
+        assertEquals(2, pool.acquirePrefix(chain, 2, ids));
+        assertEquals(1, pool.acquirePrefix(new long[] {11, 99, 13}, 3, ids));
+        for (int i = 0; i < 3; i++) pool.release(cached[i]);
+        assertEquals(3, pool.referenced(), "each acquired block holds one more reference");
     }
 
     @Test
