@@ -251,8 +251,8 @@ final class Replica {
 
     /** Frees a sequence's blocks, last first, so its prefix outlives its tail in the LRU order (as vLLM frees). */
     private void releaseAll(Sequence s) {
-        for (int i = s.blockCount - 1; i >= 0; i--) blocks.release(s.blocks[i]);
-        for (int id : s.windowBlocks) blocks.release(id);
+        blocks.releaseAll(s.blocks, s.blockCount);
+        blocks.releaseAll(s.windowBlocks, s.windowBlocks.length);
         s.blockCount = 0;
         s.windowBlocks = new int[0];
         s.registeredBlocks = 0;
@@ -366,7 +366,7 @@ final class Replica {
         if (!config.prefixCaching()) return;
         long[] chain = s.request.blockHashes();
         int full = Math.min(Math.min(s.computed / KvBlocks.BLOCK_TOKENS, chain.length), s.blockCount);
-        for (int i = s.registeredBlocks; i < full; i++) blocks.register(s.blocks[i], chain[i]);
+        if (full > s.registeredBlocks) blocks.register(s.blocks, s.registeredBlocks, full, chain);
         s.registeredBlocks = Math.max(s.registeredBlocks, full);
     }
 }
