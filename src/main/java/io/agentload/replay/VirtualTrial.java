@@ -64,6 +64,7 @@ final class VirtualTrial implements Engine.Listener {
     private final PriorityQueue<Wake> wakes = new PriorityQueue<>((a, b) -> a.time != b.time
             ? Double.compare(a.time, b.time) : Long.compare(a.sequence, b.sequence));
     private final Map<Engine.Request, Stream> inFlight = new IdentityHashMap<>();
+    private final BlockChains chains = new BlockChains();
     private long sequence;
 
     VirtualTrial(Engine engine, AgentPool pool, CacheWarmth warmth, PowerSampler.ModelFeed power,
@@ -150,8 +151,7 @@ final class VirtualTrial implements Engine.Listener {
             wakes.add(new Wake(pool.completed(refused), sequence++, r.agent()));
             return;
         }
-        Engine.Request request = new Engine.Request(id, prompt,
-                r.layout().blockHashesWithOutput(Engine.BLOCK_TOKENS, r.salt()), r.maxTokens());
+        Engine.Request request = new Engine.Request(id, prompt, chains.of(r), r.maxTokens());
         inFlight.put(request, new Stream(r));
         engine.submit(request, now);
     }

@@ -6,23 +6,58 @@ import java.util.Arrays;
  * One replica's KV cache: a pool of fixed-size blocks with a prefix index, as vLLM's block manager keeps it. A block
  * is referenced by the sequences using it; a full block can be registered under its chained hash so that later
  * prompts with the same prefix reuse it; an unreferenced registered block stays cached on an LRU list and is evicted
- * only when no free block is left. Per-block state lives in primitive arrays grown on first use, so memory follows
- * the blocks actually touched, never the configured capacity.
+ * only when no free block is left.
+ *
+ * <p>Registered blocks are kept as runs, as SGLang's RadixAttention keeps its tree's edges: consecutive blocks of one
+ * sequence, with one reference count and, when unreferenced, one place in the LRU order, split where another sequence
+ * takes only part of one. A sequence's blocks are released last first (so its prefix outlives its tail), which puts a
+ * run's blocks on the LRU list next to each other, deepest first; eviction takes the head run's deepest block. So
+ * acquiring an 1,100-block context and releasing it cost a few operations per run rather than per block, and every
+ * count, hit and eviction comes out block for block as with one LRU entry per block. Per-block state lives in
+ * primitive arrays grown on first use, so memory follows the blocks actually touched, never the configured capacity.
  */
 final class KvBlocks {
     /** Tokens per block, as vLLM's default. */
     static final int BLOCK_TOKENS = 16;
 
+    /** The ids and hashes of one sequence's consecutive registered blocks, shared by the runs split from them. */
+    private static final class Storage {
+        final int[] ids;
+        final long[] hashes;
+        int fill;
+
+        Storage(int capacity) {
+            ids = new int[capacity];
+            hashes = new long[capacity];
+        }
+    }
+
+    /** Registered blocks {@code [start, end)} of a storage, held by the same sequences; on the LRU list iff unreferenced. */
+    private static final class Run {
+        final Storage storage;
+        int start;
+        int end;
+        int refs;
+        Run prev;
+        Run next;
+
+        Run(Storage storage, int start, int end, int refs) {
+            this.storage = storage;
+            this.start = start;
+            this.end = end;
+            this.refs = refs;
+        }
+    }
+
     private final int capacity;
     private final HashIndex index = new HashIndex();
     private int minted;
-    private int[] refs = new int[0];
-    private long[] hashes = new long[0];
-    private boolean[] registered = new boolean[0];
-    private int[] prev = new int[0];
-    private int[] next = new int[0];
-    private int lruHead = -1;
-    private int lruTail = -1;
+    /** The run of a registered block, null for a free or unregistered one. */
+    private Run[] runOf = new Run[0];
+    /** A registered block's position in its run's storage. */
+    private int[] offsetOf = new int[0];
+    private Run lruHead;
+    private Run lruTail;
     private int cached;
     private int[] free = new int[16];
     private int freeCount;
@@ -61,20 +96,35 @@ final class KvBlocks {
         return index.get(hash);
     }
 
-    /** How many leading hashes of {@code chain} (at most {@code limit}) are cached. */
-    int match(long[] chain, int limit) {
+    /**
+     * Acquires the cached blocks of {@code chain}'s leading hashes, in order up to the first one not cached (at most
+     * {@code limit}), writing their ids to {@code ids} from index 0; returns how many. One index look-up per run: a
+     * run's further blocks are matched by comparing its stored hashes with the chain's.
+     */
+    int acquirePrefix(long[] chain, int limit, int[] ids) {
         int n = Math.min(limit, chain.length);
         int i = 0;
-        while (i < n && index.get(chain[i]) >= 0) i++;
-        return i;
-    }
-
-    /** Takes a reference to a registered block (taking it off the LRU list if it was unreferenced). */
-    void acquire(int id) {
-        if (refs[id]++ == 0) {
-            unlink(id);
-            referenced++;
+        while (i < n) {
+            int id = index.get(chain[i]);
+            if (id < 0) break;
+            Run r = runOf[id];
+            int from = offsetOf[id];
+            long[] hashes = r.storage.hashes;
+            int to = from + 1, stop = Math.min(r.end, from + n - i);
+            while (to < stop && hashes[to] == chain[i + to - from]) to++;
+            if (from > r.start) split(r, from);
+            r = runOf[id];
+            if (to < r.end) split(r, to);
+            r = runOf[id];
+            System.arraycopy(r.storage.ids, from, ids, i, to - from);
+            if (r.refs++ == 0) {
+                unlink(r);
+                referenced += to - from;
+                cached -= to - from;
+            }
+            i += to - from;
         }
+        return i;
     }
 
     /** A block for new tokens: a free one, a never-used one, or the least recently used cached one; -1 if none. */
@@ -84,62 +134,116 @@ final class KvBlocks {
             id = free[--freeCount];
         } else if (minted < capacity) {
             id = minted++;
-            if (id >= refs.length) grow();
-        } else if (lruHead >= 0) {
-            id = lruHead;
-            unlink(id);
-            index.remove(hashes[id]);
-            registered[id] = false;
+            if (id >= runOf.length) grow();
+        } else if (lruHead != null) {
+            Run r = lruHead;
+            int last = --r.end;
+            id = r.storage.ids[last];
+            index.remove(r.storage.hashes[last]);
+            runOf[id] = null;
+            if (r.start == r.end) unlink(r);
+            cached--;
             evictions++;
         } else {
             return -1;
         }
-        refs[id] = 1;
         referenced++;
         return id;
     }
 
-    /** Drops a reference; an unreferenced registered block joins the LRU tail, any other becomes free. */
-    void release(int id) {
-        if (--refs[id] > 0) return;
-        referenced--;
-        if (registered[id]) {
-            prev[id] = lruTail;
-            next[id] = -1;
-            if (lruTail >= 0) next[lruTail] = id; else lruHead = id;
-            lruTail = id;
-            cached++;
-        } else {
-            if (freeCount == free.length) free = Arrays.copyOf(free, free.length * 2);
-            free[freeCount++] = id;
+    /**
+     * Drops a sequence's references to its first {@code count} blocks {@code ids}, last first: an unregistered block
+     * becomes free, a run left unreferenced joins the LRU tail. The sequence holds each of its runs whole (runs are
+     * split where holders differ), so the walk moves from a run's last block to the block before its first.
+     */
+    void releaseAll(int[] ids, int count) {
+        for (int i = count - 1; i >= 0; ) {
+            int id = ids[i];
+            Run r = runOf[id];
+            if (r == null) {
+                if (freeCount == free.length) free = Arrays.copyOf(free, free.length * 2);
+                free[freeCount++] = id;
+                referenced--;
+                i--;
+                continue;
+            }
+            i -= offsetOf[id] - r.start + 1;
+            if (--r.refs == 0) {
+                append(r);
+                referenced -= r.end - r.start;
+                cached += r.end - r.start;
+            }
         }
     }
 
-    /** Registers a full block under its hash; a hash already cached by another block leaves this one unregistered. */
-    void register(int id, long hash) {
-        if (registered[id] || !index.putIfAbsent(hash, id)) return;
-        hashes[id] = hash;
-        registered[id] = true;
+    /**
+     * Registers a sequence's full blocks {@code ids[from, to)} under {@code chain}'s hashes at the same positions; a
+     * hash already cached by another block leaves that block unregistered. A block continuing the sequence's own last
+     * run (held by it alone) joins that run.
+     */
+    void register(int[] ids, int from, int to, long[] chain) {
+        for (int p = from; p < to; p++) {
+            int id = ids[p];
+            if (runOf[id] != null || !index.putIfAbsent(chain[p], id)) continue;
+            Run tail = p > 0 ? runOf[ids[p - 1]] : null;
+            if (tail == null || tail.refs != 1 || tail.end != tail.storage.fill || tail.end == tail.storage.ids.length
+                    || tail.storage.ids[tail.end - 1] != ids[p - 1]) {
+                tail = new Run(new Storage(chain.length - p), 0, 0, 1);
+            }
+            Storage s = tail.storage;
+            s.ids[s.fill] = id;
+            s.hashes[s.fill] = chain[p];
+            runOf[id] = tail;
+            offsetOf[id] = s.fill++;
+            tail.end++;
+        }
     }
 
-    /** Takes a block off the LRU list (every unreferenced registered block is on it). */
-    private void unlink(int id) {
-        int p = prev[id], n = next[id];
-        if (p >= 0) next[p] = n; else lruHead = n;
-        if (n >= 0) prev[n] = p; else lruTail = p;
-        prev[id] = next[id] = -1;
-        cached--;
+    /**
+     * Splits a run at storage position {@code at} into two with the same holders; the new one takes the shorter part
+     * (its blocks relabelled) and, when the run is on the LRU list, the place of its blocks there (deeper part first).
+     */
+    private void split(Run r, int at) {
+        Run part;
+        if (at - r.start <= r.end - at) {
+            part = new Run(r.storage, r.start, at, r.refs);
+            r.start = at;
+            if (r.refs == 0) insertAfter(r, part);
+        } else {
+            part = new Run(r.storage, at, r.end, r.refs);
+            r.end = at;
+            if (r.refs == 0) insertAfter(part, r.prev, r);
+        }
+        for (int j = part.start; j < part.end; j++) runOf[part.storage.ids[j]] = part;
+    }
+
+    /** Puts {@code part} right after {@code r} on the LRU list. */
+    private void insertAfter(Run r, Run part) {
+        insertAfter(part, r, r.next);
+    }
+
+    /** Links {@code run} between {@code before} (null: the head) and {@code after} (null: the tail). */
+    private void insertAfter(Run run, Run before, Run after) {
+        run.prev = before;
+        run.next = after;
+        if (before != null) before.next = run; else lruHead = run;
+        if (after != null) after.prev = run; else lruTail = run;
+    }
+
+    private void append(Run r) {
+        insertAfter(r, lruTail, null);
+    }
+
+    private void unlink(Run r) {
+        Run p = r.prev, n = r.next;
+        if (p != null) p.next = n; else lruHead = n;
+        if (n != null) n.prev = p; else lruTail = p;
+        r.prev = r.next = null;
     }
 
     private void grow() {
-        int size = (int) Math.min(capacity, Math.max(1024L, refs.length * 2L));
-        refs = Arrays.copyOf(refs, size);
-        hashes = Arrays.copyOf(hashes, size);
-        registered = Arrays.copyOf(registered, size);
-        int old = prev.length;
-        prev = Arrays.copyOf(prev, size);
-        next = Arrays.copyOf(next, size);
-        Arrays.fill(prev, old, size, -1);
-        Arrays.fill(next, old, size, -1);
+        int size = (int) Math.min(capacity, Math.max(1024L, runOf.length * 2L));
+        runOf = Arrays.copyOf(runOf, size);
+        offsetOf = Arrays.copyOf(offsetOf, size);
     }
 }

@@ -202,14 +202,11 @@ final class Replica {
         int total = s.tokens();
         long[] chain = s.request.blockHashes();
         int hitBlocks = 0;
+        sizeBlocks(s);
         if (config.prefixCaching()) {
             // At least the last token is computed, so a fully cached prompt still yields logits (as vLLM does).
-            hitBlocks = blocks.match(chain, (total - 1) / KvBlocks.BLOCK_TOKENS);
-            for (int i = 0; i < hitBlocks; i++) {
-                int id = blocks.lookup(chain[i]);
-                blocks.acquire(id);
-                s.addBlock(id);
-            }
+            hitBlocks = blocks.acquirePrefix(chain, (total - 1) / KvBlocks.BLOCK_TOKENS, s.blocks);
+            s.blockCount = hitBlocks;
         }
         int hitTokens = hitBlocks * KvBlocks.BLOCK_TOKENS;
         int n = Math.min(total - hitTokens, budget);
@@ -229,6 +226,15 @@ final class Replica {
         return true;
     }
 
+    /**
+     * Sizes a sequence's block array once, so it never grows while it runs: its whole prompt and output, plus the
+     * draft tokens its last speculative step reserves beyond them.
+     */
+    private void sizeBlocks(Sequence s) {
+        int most = blocksFor(s.request.promptTokens() + s.request.outputTokens() + config.speculation().draftTokens());
+        if (s.blocks.length < most) s.blocks = new int[most];
+    }
+
     /** Gives a sequence blocks for its first {@code tokens} tokens; false (nothing taken) if too few are free. */
     private boolean reserve(Sequence s, int tokens) {
         int need = blocksFor(tokens) - s.blockCount;
@@ -245,8 +251,8 @@ final class Replica {
 
     /** Frees a sequence's blocks, last first, so its prefix outlives its tail in the LRU order (as vLLM frees). */
     private void releaseAll(Sequence s) {
-        for (int i = s.blockCount - 1; i >= 0; i--) blocks.release(s.blocks[i]);
-        for (int id : s.windowBlocks) blocks.release(id);
+        blocks.releaseAll(s.blocks, s.blockCount);
+        blocks.releaseAll(s.windowBlocks, s.windowBlocks.length);
         s.blockCount = 0;
         s.windowBlocks = new int[0];
         s.registeredBlocks = 0;
@@ -267,13 +273,10 @@ final class Replica {
         int prompt = s.request.promptTokens();
         long[] chain = s.request.blockHashes();
         int hitBlocks = 0;
+        sizeBlocks(s);
         if (config.prefixCaching()) {
-            hitBlocks = blocks.match(chain, prompt / KvBlocks.BLOCK_TOKENS);
-            for (int i = 0; i < hitBlocks; i++) {
-                int id = blocks.lookup(chain[i]);
-                blocks.acquire(id);
-                s.addBlock(id);
-            }
+            hitBlocks = blocks.acquirePrefix(chain, prompt / KvBlocks.BLOCK_TOKENS, s.blocks);
+            s.blockCount = hitBlocks;
         }
         int need = blocksFor(prompt + 1) - hitBlocks + windowBlocks;
         if (blocks.available() < need) {
@@ -363,7 +366,7 @@ final class Replica {
         if (!config.prefixCaching()) return;
         long[] chain = s.request.blockHashes();
         int full = Math.min(Math.min(s.computed / KvBlocks.BLOCK_TOKENS, chain.length), s.blockCount);
-        for (int i = s.registeredBlocks; i < full; i++) blocks.register(s.blocks[i], chain[i]);
+        if (full > s.registeredBlocks) blocks.register(s.blocks, s.registeredBlocks, full, chain);
         s.registeredBlocks = Math.max(s.registeredBlocks, full);
     }
 }

@@ -1,7 +1,5 @@
 package io.agentload.sim;
 
-import java.util.Arrays;
-
 /** A request inside the engine: its progress and the KV blocks it holds (O(blocks) state, no per-token arrays). */
 final class Sequence {
     final Engine.Request request;
@@ -40,8 +38,8 @@ final class Sequence {
         return generated >= request.outputTokens();
     }
 
+    /** Appends a block; {@code blocks} is sized for the whole request at admission. */
     void addBlock(int id) {
-        if (blockCount == blocks.length) blocks = Arrays.copyOf(blocks, Math.max(8, blockCount * 2));
         blocks[blockCount++] = id;
     }
 }

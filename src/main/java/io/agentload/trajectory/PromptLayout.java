@@ -126,12 +126,52 @@ public record PromptLayout(String sessionId, int turn, int inputTokens, int outp
         return hash(withOutput(), inputTokens + outputTokens, blockSize, salt);
     }
 
+    /**
+     * {@link #blockHashesWithOutput(int, long)} computed by continuing an earlier layout's: the leading blocks whose
+     * tokens agree with {@code previous}'s prompt plus output are copied from {@code previousHashes}, the rest hashed.
+     * The hash is chained, so the result is exactly the full computation's; a turn that extends the previous one
+     * (the usual case) costs only its new blocks. A layout that shares nothing with {@code previous} (another
+     * session, or a turn after compaction beyond the shared prefix) is hashed in full.
+     *
+     * @param previousHashes {@code previous.blockHashesWithOutput(blockSize, salt)}, with this call's block size and
+     *                       salt (another salt gives other hashes: do not pass its chain); not modified
+     */
+    public long[] blockHashesWithOutput(int blockSize, long salt, PromptLayout previous, long[] previousHashes) {
+        List<Segment> segs = withOutput();
+        int common = commonTokens(previous.withOutput(), segs);
+        int reused = Math.min(Math.min(previousHashes.length, common / blockSize), (inputTokens + outputTokens) / blockSize);
+        return hash(segs, inputTokens + outputTokens, blockSize, salt, previousHashes, reused);
+    }
+
+    /** How many leading tokens two segment lists agree on: the same segments, clipped alike, up to that position. */
+    private static int commonTokens(List<Segment> a, List<Segment> b) {
+        int n = Math.min(a.size(), b.size());
+        for (int i = 0; i < n; i++) {
+            Segment x = a.get(i), y = b.get(i);
+            if (x.start() != y.start() || x.birthTurn() != y.birthTurn() || !x.origin().equals(y.origin())) {
+                return x.start();
+            }
+            if (x.end() != y.end()) return Math.min(x.end(), y.end());
+        }
+        return n == 0 ? 0 : a.get(n - 1).end();
+    }
+
     private static long[] hash(List<Segment> segments, int tokens, int blockSize, long salt) {
+        return hash(segments, tokens, blockSize, salt, new long[0], 0);
+    }
+
+    /**
+     * Hashes the blocks of {@code segments}, the first {@code reused} copied from {@code known} (a chain whose blocks
+     * agree with these segments up to there): block b's hash depends only on the running hash before it and the
+     * segments, clipped to the block, that overlap it.
+     */
+    private static long[] hash(List<Segment> segments, int tokens, int blockSize, long salt, long[] known, int reused) {
         if (blockSize <= 0) throw new IllegalArgumentException("block size " + blockSize);
         long[] hashes = new long[tokens / blockSize];
-        long h = 0x6a09e667f3bcc909L;
+        System.arraycopy(known, 0, hashes, 0, reused);
+        long h = reused == 0 ? 0x6a09e667f3bcc909L : known[reused - 1];
         int seg = 0;
-        for (int b = 0; b < hashes.length; b++) {
+        for (int b = reused; b < hashes.length; b++) {
             int from = b * blockSize, to = from + blockSize;
             while (segments.get(seg).end() <= from) seg++;
             for (int i = seg; i < segments.size() && segments.get(i).start() < to; i++) {

@@ -2,10 +2,14 @@ package io.agentload.sim;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class KvBlocksTest {
@@ -13,60 +17,174 @@ class KvBlocksTest {
     @Test
     void unreferencedCachedBlocksAreEvictedLeastRecentlyUsedFirst() {
         KvBlocks pool = new KvBlocks(4);
-        int[] ids = new int[4];
+        int[][] ids = new int[4][1];
         for (int i = 0; i < 4; i++) {
-            ids[i] = pool.allocate();
-            pool.register(ids[i], 100 + i);
+            ids[i][0] = pool.allocate();
+            pool.register(ids[i], 0, 1, new long[] {100 + i});
         }
         assertEquals(-1, pool.allocate());
-        pool.release(ids[2]);
-        pool.release(ids[0]);
+        pool.releaseAll(ids[2], 1);
+        pool.releaseAll(ids[0], 1);
         assertEquals(2, pool.cached());
         assertEquals(2, pool.available());
         // Reusing block 2 takes it off the LRU list; the next allocation evicts block 0, the only one left.
-        assertEquals(ids[2], pool.lookup(102));
-        pool.acquire(ids[2]);
-        assertEquals(ids[0], pool.allocate());
+        int[] hit = new int[1];
+        assertEquals(1, pool.acquirePrefix(new long[] {102}, 1, hit));
+        assertEquals(ids[2][0], hit[0]);
+        assertEquals(ids[0][0], pool.allocate());
         assertEquals(-1, pool.lookup(100));
         assertEquals(1, pool.evictions());
-        assertEquals(ids[2], pool.lookup(102));
+        assertEquals(ids[2][0], pool.lookup(102));
+    }
+
+    @Test
+    void aSequencesPrefixOutlivesItsTail() {
+        KvBlocks pool = new KvBlocks(4);
+        int[] ids = new int[3];
+        long[] chain = {1, 2, 3};
+        for (int i = 0; i < 3; i++) ids[i] = pool.allocate();
+        pool.register(ids, 0, 3, chain);
+        pool.releaseAll(ids, 3);
+        pool.allocate();
+        assertEquals(0, pool.evictions(), "a never-used block first");
+        pool.allocate();
+        assertEquals(-1, pool.lookup(3), "then the deepest block");
+        assertEquals(2, pool.acquirePrefix(chain, 3, new int[3]));
     }
 
     @Test
     void freeBlocksAreUsedBeforeCachedOnes() {
         KvBlocks pool = new KvBlocks(3);
-        int cachedBlock = pool.allocate();
-        pool.register(cachedBlock, 7);
-        int plain = pool.allocate();
-        pool.release(cachedBlock);
-        pool.release(plain);
-        assertEquals(plain, pool.allocate());
+        int[] cachedBlock = {pool.allocate()};
+        pool.register(cachedBlock, 0, 1, new long[] {7});
+        int[] plain = {pool.allocate()};
+        pool.releaseAll(cachedBlock, 1);
+        pool.releaseAll(plain, 1);
+        assertEquals(plain[0], pool.allocate());
         int fresh = pool.allocate();
         assertEquals(2, fresh);
-        assertEquals(cachedBlock, pool.lookup(7));
-        assertEquals(cachedBlock, pool.allocate());
+        assertEquals(cachedBlock[0], pool.lookup(7));
+        assertEquals(cachedBlock[0], pool.allocate());
         assertEquals(-1, pool.lookup(7));
     }
 
     @Test
-    void matchStopsAtTheFirstMissingBlock() {
+    void aPrefixIsAcquiredUpToTheFirstMissingBlock() {
         KvBlocks pool = new KvBlocks(8);
         long[] chain = {11, 12, 13, 14};
-        for (int i = 0; i < 3; i++) pool.register(pool.allocate(), chain[i]);
-        assertEquals(3, pool.match(chain, 4));
-        assertEquals(2, pool.match(chain, 2));
-        assertEquals(1, pool.match(new long[] {11, 99, 13}, 3));
+        int[] cached = new int[3];
+        for (int i = 0; i < 3; i++) cached[i] = pool.allocate();
+        pool.register(cached, 0, 3, chain);
+        int[] ids = new int[4];
+        assertEquals(3, pool.acquirePrefix(chain, 4, ids));
+        assertArrayEquals(cached, Arrays.copyOf(ids, 3));
+        assertEquals(2, pool.acquirePrefix(chain, 2, ids));
+        assertEquals(1, pool.acquirePrefix(new long[] {11, 99, 13}, 3, ids));
+        pool.releaseAll(cached, 3);
+        assertEquals(3, pool.referenced(), "each acquired block holds one more reference");
     }
 
     @Test
     void aDuplicateHashLeavesTheSecondBlockUncached() {
         KvBlocks pool = new KvBlocks(2);
-        int a = pool.allocate(), b = pool.allocate();
-        pool.register(a, 5);
-        pool.register(b, 5);
-        pool.release(b);
+        int[] a = {pool.allocate()}, b = {pool.allocate()};
+        pool.register(a, 0, 1, new long[] {5});
+        pool.register(b, 0, 1, new long[] {5});
+        pool.releaseAll(b, 1);
         assertEquals(0, pool.cached());
-        assertEquals(a, pool.lookup(5));
+        assertEquals(a[0], pool.lookup(5));
+    }
+
+    /** One sequence of the random replay: its chain and its blocks in both pools, position for position. */
+    private static final class Seq {
+        final long[] chain;
+        final int[] ids;
+        final int[] refIds;
+        int count;
+        int registered;
+
+        Seq(long[] chain, int most) {
+            this.chain = chain;
+            ids = new int[most];
+            refIds = new int[most];
+        }
+    }
+
+    @Test
+    void runsEvictAndCountExactlyAsOneLruEntryPerBlock() {
+        // Random admissions (prefix hits), allocations (evicting), registrations (some of hashes already cached) and
+        // releases against the per-block reference; chains share prefixes and diverge as agents' turns do, and some
+        // come from a small alphabet, so hashes repeat at other positions and runs are entered in the middle.
+        for (int seed = 0; seed < 40; seed++) {
+            Random random = new Random(seed);
+            int capacity = 32 + random.nextInt(400);
+            KvBlocks pool = new KvBlocks(capacity);
+            KvBlocksReference reference = new KvBlocksReference(capacity);
+            List<long[]> chains = new ArrayList<>();
+            List<Seq> live = new ArrayList<>();
+            long fresh = 1_000_000;
+            for (int step = 0; step < 20_000; step++) {
+                int op = random.nextInt(10);
+                if (op < 3 || live.isEmpty()) {
+                    long[] chain;
+                    int length = 1 + random.nextInt(60);
+                    if (random.nextInt(12) == 0) {
+                        chain = new long[length];
+                        for (int i = 0; i < length; i++) chain[i] = random.nextInt(24);
+                    } else if (chains.isEmpty() || random.nextInt(6) == 0) {
+                        chain = new long[length];
+                        for (int i = 0; i < length; i++) chain[i] = fresh++;
+                    } else {
+                        long[] base = chains.get(random.nextInt(chains.size()));
+                        int keep = random.nextInt(base.length + 1);
+                        chain = Arrays.copyOf(base, Math.max(keep, keep + random.nextInt(40)));
+                        for (int i = keep; i < chain.length; i++) chain[i] = fresh++;
+                        if (chain.length == 0) chain = new long[] {fresh++};
+                    }
+                    chains.add(chain);
+                    if (chains.size() > 200) chains.remove(random.nextInt(chains.size()));
+                    Seq s = new Seq(chain, chain.length + 4);
+                    int limit = random.nextInt(chain.length + 1);
+                    int hits = pool.acquirePrefix(chain, limit, s.ids);
+                    assertEquals(reference.acquirePrefix(chain, limit, s.refIds), hits, "seed " + seed + " step " + step);
+                    s.count = hits;
+                    s.registered = hits;
+                    live.add(s);
+                } else if (op < 6) {
+                    Seq s = live.get(random.nextInt(live.size()));
+                    int more = Math.min(1 + random.nextInt(8), s.ids.length - s.count);
+                    for (int k = 0; k < more; k++) {
+                        int id = pool.allocate(), refId = reference.allocate();
+                        assertEquals(refId < 0, id < 0, "seed " + seed + " step " + step);
+                        if (id < 0) break;
+                        s.ids[s.count] = id;
+                        s.refIds[s.count++] = refId;
+                    }
+                } else if (op < 8) {
+                    Seq s = live.get(random.nextInt(live.size()));
+                    int full = Math.min(s.count, s.chain.length);
+                    if (full > s.registered) {
+                        int to = s.registered + 1 + random.nextInt(full - s.registered);
+                        pool.register(s.ids, s.registered, to, s.chain);
+                        for (int p = s.registered; p < to; p++) reference.register(s.refIds[p], s.chain[p]);
+                        s.registered = to;
+                    }
+                } else {
+                    Seq s = live.remove(random.nextInt(live.size()));
+                    pool.releaseAll(s.ids, s.count);
+                    for (int i = s.count - 1; i >= 0; i--) reference.release(s.refIds[i]);
+                }
+                String at = "seed " + seed + " step " + step;
+                assertEquals(reference.referenced(), pool.referenced(), at);
+                assertEquals(reference.cached(), pool.cached(), at);
+                assertEquals(reference.evictions(), pool.evictions(), at);
+                if (step % 50 == 0) {
+                    for (long[] chain : chains) {
+                        for (long h : chain) assertEquals(reference.lookup(h) >= 0, pool.lookup(h) >= 0, at);
+                    }
+                }
+            }
+        }
     }
 
     @Test

@@ -109,4 +109,47 @@ class PromptLayoutTest {
         // Turn 2 restarted after compaction; its output [200,210) continues its own new tokens [100,200).
         assertEquals(new PromptLayout.Segment(100, 210, "s1", 2), layout.segments().get(1));
     }
+
+    @Test
+    void aContinuedChainEqualsTheChainHashedInFull() {
+        // Random sessions with growing, shrinking, compacted and over-claimed reuse, odd block sizes and outputs; each
+        // turn's chain continued from the previous turn's (or from another session's) equals the full computation.
+        java.util.Random random = new java.util.Random(5);
+        for (int session = 0; session < 300; session++) {
+            List<Turn> turns = new java.util.ArrayList<>();
+            int context = 0;
+            int shared = random.nextInt(120);
+            for (int k = 0; k < 12; k++) {
+                int reused = k == 0 || random.nextInt(8) == 0 ? 0 : random.nextInt(context + 40);
+                int input = Math.max(shared, reused + 1 + random.nextInt(200));
+                int output = random.nextInt(40);
+                turns.add(new Turn("s" + session, k, "java", input, reused, "sys", shared, output, 0, List.of()));
+                context = input + output;
+            }
+            int blockSize = 1 + random.nextInt(32);
+            long salt = random.nextLong();
+            PromptLayout previous = PromptLayout.first(new Turn("other", 0, "java", 150, 0, "sys", 100, 30, 0, List.of()));
+            long[] previousHashes = previous.blockHashesWithOutput(blockSize, salt);
+            for (PromptLayout layout : PromptLayout.of(new Session("s" + session, "java", turns))) {
+                long[] continued = layout.blockHashesWithOutput(blockSize, salt, previous, previousHashes);
+                assertArrayEquals(layout.blockHashesWithOutput(blockSize, salt), continued, layout.toString());
+                previous = layout;
+                previousHashes = continued;
+            }
+        }
+    }
+
+    @Test
+    void aTurnExtendingThePreviousReusesItsFullBlocks() {
+        Session s = new Session("s1", "java", List.of(turn(0, 300, 0, 50), turn(1, 500, 350, 20)));
+        List<PromptLayout> layouts = PromptLayout.of(s);
+        long[] first = layouts.get(0).blockHashesWithOutput(16, 9);
+        // Poisoning the previous chain shows which blocks are copied rather than hashed: all 21 full blocks of the
+        // previous 350 tokens.
+        long[] poisoned = first.clone();
+        java.util.Arrays.fill(poisoned, 42);
+        long[] next = layouts.get(1).blockHashesWithOutput(16, 9, layouts.get(0), poisoned);
+        for (int b = 0; b < 21; b++) assertEquals(42, next[b], "block " + b);
+        assertNotEquals(42, next[21]);
+    }
 }
