@@ -201,14 +201,14 @@ public record WorkloadShape(
 
     /**
      * A copy for a longer (or shorter) context window, with the sessions scaled to fill it as this shape fills its
-     * own: the context limit becomes {@code contextLimitTokens}, and with {@code s = contextLimitTokens /
-     * contextLimitTokens()} the median session length, the longest session and the mean input are multiplied by
-     * {@code s}. Everything per turn stays: output lengths, tool times, new tokens per turn (the solved tool output
-     * comes out the same), the shared prefix, the task prompt and compaction summaries. Contexts grow by the same
-     * tokens per turn for {@code s} times as many turns, so each session reaches {@code s} times the context and the
-     * turn-weighted spread of input over limit, compactions included, keeps the published shape. For example
-     * {@code codingAgent().withScaledContextLimit(1_048_576)}: median 160 turns, up to 1,600, mean input 216,000.
-     * The limit of this shape returns this shape unchanged.
+     * own. With {@code s = contextLimitTokens / contextLimitTokens()}: the median session length and the longest
+     * session are multiplied by {@code s}, and so is the mean input's growth past the first prompt (shared prefix
+     * plus median task prompt), the part that more turns lengthen. Everything per turn stays: output lengths, tool
+     * times, the shared prefix, task prompts, compaction summaries, and new tokens per turn (the solved tool output
+     * comes out within 10%: fewer sessions compact). Contexts grow by the same tokens per turn for {@code s} times
+     * as many turns, so sessions reach {@code s} times the context. For example
+     * {@code codingAgent().withScaledContextLimit(1_048_576)}: median 160 turns, up to 1,600, mean input
+     * 6,000 + 8 x 21,000 = 174,000. This shape's own limit returns this shape unchanged.
      *
      * @throws IllegalArgumentException when the limit is not positive or does not exceed the shared prefix
      */
