@@ -12,11 +12,12 @@ import tech.tablesaw.api.Table;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code agentload generate --sessions N --seed S -o FILE}: a synthetic coding-agent workload. */
+/** {@code agentload generate --sessions N --seed S [--context-limit 1M] -o FILE}: a synthetic coding-agent workload. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate synthetic coding-agent sessions with the published shape (inputs ~5K-131K tokens, " +
                 "mean ~27K; up to ~200 turns; output median ~150, p95 ~2K; 15 languages). The same seed always " +
-                "gives the same file.")
+                "gives the same file. A longer --context-limit scales the sessions to fill it " +
+                "(docs/design.md, \"Longer contexts\").")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
@@ -32,6 +33,17 @@ final class GenerateCommand implements Callable<Integer> {
             description = "mean input tokens over all turns (default: the published ~27K)")
     Integer meanInputTokens;
 
+    @Option(names = "--context-limit", paramLabel = "TOKENS", converter = ContextTokensConverter.class,
+            description = {"largest prompt before the agent compacts its context (default: 128K, the published "
+                    + "~131K): 256K, 1M or a token count, for instance. K = 1,024 and M = 1,048,576 tokens as in model "
+                    + "configs (128K = 131,072; 1M = 1,048,576); the printed roundings 131K, 262K and 524K name the "
+                    + "same windows. At most 4M.",
+                    "Sessions scale to fill the limit: at s = limit / 131,072 they have s times the turns (median "
+                    + "20 x s, up to 200 x s) and the mean input s times the growth past the first prompt (1M: median "
+                    + "160 turns, up to 1,600, mean input ~174K), with the published output lengths, tool output per "
+                    + "turn and tool times."})
+    Integer contextLimitTokens;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
             description = "the turn table to write: .parquet, .jsonl or .csv")
     Path output;
@@ -43,10 +55,12 @@ final class GenerateCommand implements Callable<Integer> {
         WorkloadShape shape = WorkloadShape.codingAgent();
         Table turns;
         try {
+            if (contextLimitTokens != null) shape = shape.withScaledContextLimit(contextLimitTokens);
             if (meanInputTokens != null) shape = shape.withMeanInputTokens(meanInputTokens);
             turns = Trajectories.generate(shape, sessions, seed);
         } catch (IllegalArgumentException e) { // the shape refuses a mean it cannot reach, naming the range
-            throw new ParameterException(spec.commandLine(), "--mean-input: " + e.getMessage());
+            String option = meanInputTokens != null ? "--mean-input" : "--context-limit";
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
         Trajectories.write(turns, output);
         spec.commandLine().getErr().printf("%s: %,d turns of %,d sessions (seed %d)%n",

@@ -23,8 +23,8 @@ import java.util.concurrent.CancellationException;
  * <p>Records have the shape of a real run's: the first token (and first byte) at the end of the step that finished
  * the prefill, one inter-token gap per later token event (a streamed chunk), the last token and the end at the step
  * that produced it, and the engine's {@code usage}: prompt, cached (prefix-cache hits at the first admission) and
- * output tokens. A prompt plus output longer than the model's context is refused at once, as an OpenAI-compatible
- * server refuses it with HTTP 400.
+ * output tokens. A prompt plus output longer than the model's context, or than one replica's whole KV cache, is
+ * refused at once, as an OpenAI-compatible server (and {@code agentload serve}) refuses it with HTTP 400.
  *
  * <p>Once the window has closed, the loop shows the {@link VerdictWatch} the requests in flight every so often; when
  * it finds the verdict certain, the trial stops there: each request in flight is cancelled in the engine and
@@ -152,6 +152,14 @@ final class VirtualTrial implements Engine.Listener {
             return;
         }
         Engine.Request request = new Engine.Request(id, prompt, chains.of(r), r.maxTokens());
+        try {
+            engine.check(request); // longer than a replica's KV cache: `agentload serve` answers 400 with the message
+        } catch (IllegalArgumentException e) {
+            RequestRecord refused = r.record().endTime(now).tokens(prompt, -1, 0).failed(CONTEXT_EXCEEDED, e.getMessage())
+                    .build();
+            wakes.add(new Wake(pool.completed(refused), sequence++, r.agent()));
+            return;
+        }
         inFlight.put(request, new Stream(r));
         engine.submit(request, now);
     }

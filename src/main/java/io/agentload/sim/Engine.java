@@ -157,19 +157,31 @@ public final class Engine {
     }
 
     /**
-     * Throws what {@link #submit} would throw for a request that can never be served here. It reads only the
-     * configuration and the replicas' capacities, which never change, so any thread may call it.
+     * Throws what {@link #submit} would throw for a request that can never be served here, with a message naming the
+     * request and the lengths: longer than the model's context, or than one replica's whole KV cache. It reads only the
+     * configuration and the replicas' capacities, which never change, so any thread may call it (a server answers
+     * HTTP 400 with the message; a virtual trial records the request refused).
      */
-    void check(Request request) {
-        int tokens = request.promptTokens() + request.outputTokens();
-        if (tokens > config.model().maxContextTokens()) {
-            throw new IllegalArgumentException("request " + request.id() + ": " + tokens + " tokens exceed "
-                    + config.model().name() + "'s context of " + config.model().maxContextTokens());
+    public void check(Request request) {
+        long tokens = (long) request.promptTokens() + request.outputTokens();
+        ModelProfile model = config.model();
+        if (tokens > model.maxContextTokens()) {
+            throw new IllegalArgumentException(String.format("request %s: %,d prompt + %,d output = %,d tokens exceed"
+                            + " %s's context of %,d tokens", request.id(), request.promptTokens(),
+                    request.outputTokens(), tokens, model.name(), model.maxContextTokens()));
         }
         Replica first = entry.get(0);
-        if (first.blocksNeeded(request) > first.blocks.capacity()) {
-            throw new IllegalArgumentException("request " + request.id() + " needs " + first.blocksNeeded(request)
-                    + " KV blocks; a replica holds " + first.blocks.capacity());
+        int needed = first.blocksNeeded(request), capacity = first.blocks.capacity();
+        if (needed > capacity) {
+            // What a sequence can reach once its sliding-window blocks are set aside: vLLM's "maximum model length".
+            long longest = (long) (capacity - (needed - Replica.blocksFor((int) tokens))) * BLOCK_TOKENS;
+            throw new IllegalArgumentException(String.format("request %s: %,d prompt + %,d output = %,d tokens need"
+                            + " %,d KV blocks of %d tokens, but one replica's KV cache (%s on %s, TP%d) holds %,d"
+                            + " blocks, at most %,d tokens for one sequence, and a sequence cannot span replicas (vLLM"
+                            + " would not start with a context longer than its KV cache: give a replica more GPUs or"
+                            + " HBM, an FP8 KV cache, or send shorter prompts)", request.id(), request.promptTokens(),
+                    request.outputTokens(), tokens, needed, BLOCK_TOKENS, model.name(), config.system().name(),
+                    config.tensorParallel(), capacity, Math.max(0, longest)));
         }
     }
 

@@ -25,7 +25,11 @@ final class HttpConnection implements Runnable {
 
     /** Largest request line plus headers. */
     static final int MAX_HEAD_BYTES = 64 * 1024;
-    /** Largest request body: a 131K-token prompt is about 1 MB of JSON. */
+    /**
+     * Largest request body. A 1M-token prompt is about 6-7 MB of JSON (token ids of 4 to 6 digits and a comma each;
+     * its chat text as much), read into one array of its announced length; 64 MiB takes prompts to about 8M tokens
+     * and still bounds what one connection can make the server hold.
+     */
     static final int MAX_BODY_BYTES = 64 << 20;
 
     /**

@@ -143,6 +143,17 @@ public record ModelProfile(
                 expertsPerToken, weightPrecision, expertPrecision, maxContextTokens, source);
     }
 
+    /**
+     * The same model served with another context length, as vLLM's {@code --max-model-len} sets it: shorter than
+     * the model's, or longer for a variant whose positions reach further (a 1M-token one, say). The name stays: a
+     * server's context is a setting, not another model.
+     */
+    public ModelProfile withMaxContextTokens(int tokens) {
+        return new ModelProfile(name, totalParameters, activeParameters, layers, hiddenSize, attentionWidth,
+                attentionParameters, kvBytesPerToken, kvPrecision, slidingWindowLayers, slidingWindow, experts,
+                expertsPerToken, weightPrecision, expertPrecision, tokens, source);
+    }
+
     /** Builds a {@link ModelProfile} from architecture figures (a model's {@code config.json}). */
     public static final class Builder {
         private final String name;

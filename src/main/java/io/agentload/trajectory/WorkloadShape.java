@@ -24,6 +24,7 @@ import static java.util.Collections.unmodifiableSortedMap;
  *                                solving for the typical tool output per turn (see {@link WorkloadGenerator}).
  * @param contextLimitTokens      the largest prompt; a turn that would exceed it compacts the context instead.
  *                                Default 131,072: AA-AgentPerf's published maximum input (~131K, a 128 Ki context).
+ *                                {@link #withScaledContextLimit} scales the sessions with a longer limit.
  * @param sharedPrefixId          id of the system prompt and tool definitions every session starts with. Default
  *                                {@code "coding-agent"}: one harness, so all sessions share that prefix in cache.
  * @param sharedPrefixTokens      length of that prefix. Default 4,800: with the shortest task prompts, turn 0 starts
@@ -188,11 +189,40 @@ public record WorkloadShape(
                 maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
     }
 
-    /** A copy with another context limit (largest prompt before compaction). */
+    /**
+     * A copy with another context limit (largest prompt before compaction) and nothing else changed: sessions as long
+     * as before, so a longer limit mostly compacts less. {@link #withScaledContextLimit} lengthens them to fill it.
+     */
     public WorkloadShape withContextLimitTokens(int contextLimitTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
                 maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+    }
+
+    /**
+     * A copy for a longer (or shorter) context window, with the sessions scaled to fill it as this shape fills its
+     * own. With {@code s = contextLimitTokens / contextLimitTokens()}: the median session length and the longest
+     * session are multiplied by {@code s}, and so is the mean input's growth past the first prompt (shared prefix
+     * plus median task prompt), the part that more turns lengthen. Everything per turn stays: output lengths, tool
+     * times, the shared prefix, task prompts, compaction summaries, and new tokens per turn (the solved tool output
+     * comes out within 10%: fewer sessions compact). Contexts grow by the same tokens per turn for {@code s} times
+     * as many turns, so sessions reach {@code s} times the context. For example
+     * {@code codingAgent().withScaledContextLimit(1_048_576)}: median 160 turns, up to 1,600, mean input
+     * 6,000 + 8 x 21,000 = 174,000. This shape's own limit returns this shape unchanged.
+     *
+     * @throws IllegalArgumentException when the limit is not positive or does not exceed the shared prefix
+     */
+    public WorkloadShape withScaledContextLimit(int contextLimitTokens) {
+        if (contextLimitTokens == this.contextLimitTokens) return this;
+        positive("contextLimitTokens", contextLimitTokens);
+        double s = (double) contextLimitTokens / this.contextLimitTokens;
+        double firstPrompt = sharedPrefixTokens + taskPromptTokens.median();
+        long meanInput = Math.round(firstPrompt + (meanInputTokens - firstPrompt) * s);
+        return new WorkloadShape((int) Math.max(1, meanInput), contextLimitTokens,
+                sharedPrefixId, sharedPrefixTokens, taskPromptTokens,
+                new LogNormal(sessionTurns.median() * s, sessionTurns.sigma()), (int) Math.max(1, Math.round(maxTurns * s)),
+                toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession, maxToolOutputTokens, outputTokens,
+                maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
     }
 
     /** A copy with another shared prefix (system prompt and tool definitions) id and length. */

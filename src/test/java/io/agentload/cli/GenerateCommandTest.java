@@ -39,6 +39,21 @@ class GenerateCommandTest {
     }
 
     @Test
+    void aMillionTokenLimitGrowsContextsPastTheDefault() throws Exception {
+        Path million = dir.resolve("million.parquet");
+        assertEquals(0, CliRunner.run("generate", "--sessions", "40", "--context-limit", "1M", "-o", million.toString())
+                .exitCode());
+        TrajectoryStats stats = TrajectoryStats.of(Trajectories.read(million));
+        assertTrue(stats.inputTokens().max() > 2 * 131_072, "max input " + stats.inputTokens().max());
+        assertTrue(stats.inputTokens().max() <= 1_048_576, "max input " + stats.inputTokens().max());
+
+        Path plain = dir.resolve("plain.jsonl"), published = dir.resolve("published.jsonl");
+        CliRunner.run("generate", "--sessions", "20", "-o", plain.toString());
+        CliRunner.run("generate", "--sessions", "20", "--context-limit", "131K", "-o", published.toString());
+        assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(published));
+    }
+
+    @Test
     void badValuesAreBadUsage() {
         CliRunner zero = CliRunner.run("generate", "--sessions", "0", "-o", dir.resolve("x.csv").toString());
         assertEquals(2, zero.exitCode());
@@ -50,5 +65,15 @@ class GenerateCommandTest {
         assertTrue(unreachable.err().startsWith("agentload generate: --mean-input:"), unreachable.err());
         assertEquals(1, unreachable.err().strip().lines().count(), unreachable.err());
         assertFalse(Files.exists(dir.resolve("y.csv")));
+
+        CliRunner tiny = CliRunner.run("generate", "--sessions", "5", "--context-limit", "4K",
+                "-o", dir.resolve("z.csv").toString());
+        assertEquals(2, tiny.exitCode());
+        assertTrue(tiny.err().startsWith("agentload generate: --context-limit: WorkloadShape.sharedPrefixTokens"),
+                tiny.err());
+        CliRunner garbled = CliRunner.run("generate", "--sessions", "5", "--context-limit", "1G",
+                "-o", dir.resolve("z.csv").toString());
+        assertEquals(2, garbled.exitCode());
+        assertTrue(garbled.err().contains("'1G' is not a context length"), garbled.err());
     }
 }

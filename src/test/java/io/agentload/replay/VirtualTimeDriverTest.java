@@ -261,4 +261,28 @@ class VirtualTimeDriverTest {
         }
         assertTrue(t.records().stream().anyMatch(r -> r.turn() == 2 && r.ok()), "the agent goes on to the next turn");
     }
+
+    @Test
+    void aPromptBeyondOneReplicasKvCacheIsRefusedWithTheEnginesMessage() {
+        // A 1M-token context on one H200: its KV cache holds about 800K tokens, so a 900K prompt can never run.
+        EngineConfig million = ROOMY.withModel(ROOMY.model().withMaxContextTokens(1 << 20))
+                .withTensorParallel(1).withReplicas(1);
+        List<Turn> turns = List.of(
+                new Turn("long", 0, "go", 2_000, 0, "sys", 500, 100, 1_000, List.of()),
+                new Turn("long", 1, "go", 900_000, 2_100, "sys", 500, 500, 1_000, List.of()),
+                new Turn("long", 2, "go", 3_000, 0, "sys", 500, 100, 1_000, List.of()));
+        List<Session> sessions = List.of(new Session("long", "go", turns));
+        Trial t = VirtualTimeDriver.builder(million, sessions).plan(PLAN.withMeasurementSeconds(30)).build()
+                .run(0, 1, r -> { });
+        List<RequestRecord> refused = t.records().stream().filter(r -> !r.ok()).toList();
+        assertFalse(refused.isEmpty());
+        for (RequestRecord r : refused) {
+            assertEquals(1, r.turn());
+            assertEquals("http_400", r.status());
+            assertTrue(r.errorDetail().startsWith("request trial 0 agent 0 session long turn 1: 900,000 prompt + 500"
+                    + " output = 900,500 tokens need 56,282 KV blocks of 16 tokens, but one replica's KV cache"),
+                    r.errorDetail());
+        }
+        assertTrue(t.records().stream().anyMatch(r -> r.turn() == 2 && r.ok()), "the agent goes on to the next turn");
+    }
 }

@@ -296,6 +296,34 @@ class EngineTest {
     }
 
     @Test
+    void aMillionTokenContextFitsOnlyWhereOneReplicasKvCacheHoldsIt() {
+        ModelProfile million = ModelProfile.named("llama-3.1-8b").withMaxContextTokens(1 << 20);
+        assertEquals(1 << 20, million.maxContextTokens());
+        assertEquals("llama-3.1-8b", million.name());
+        Engine.Request longest = new Engine.Request("r", 1_040_000, new long[0], 8_576);
+
+        // One H100: ~60 GB of KV at 128 KiB a token holds about 460K tokens, not a million.
+        Engine small = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withModel(million)
+                .withTensorParallel(1).withReplicas(1));
+        int blocks = small.config().kvBlocksPerReplica();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small.check(longest));
+        assertEquals(String.format("request r: 1,040,000 prompt + 8,576 output = 1,048,576 tokens need 65,536 KV"
+                + " blocks of 16 tokens, but one replica's KV cache (llama-3.1-8b on h100x8, TP1) holds %,d blocks, at"
+                + " most %,d tokens for one sequence, and a sequence cannot span replicas (vLLM would not start with a"
+                + " context longer than its KV cache: give a replica more GPUs or HBM, an FP8 KV cache, or send"
+                + " shorter prompts)", blocks, 16L * blocks), e.getMessage());
+
+        // Eight H200s in one replica hold it.
+        Engine wide = Engine.create(EngineConfig.of("h200x8", "llama-3.1-8b").withModel(million)
+                .withTensorParallel(8).withReplicas(1));
+        wide.check(longest);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> wide.check(new Engine.Request("s", 1_040_000, new long[0], 8_577)));
+        assertEquals("request s: 1,040,000 prompt + 8,577 output = 1,048,577 tokens exceed llama-3.1-8b's context of"
+                + " 1,048,576 tokens", e.getMessage());
+    }
+
+    @Test
     void powerStaysBetweenIdleAndTdpAndEnergyIntegratesIt() {
         EngineConfig c = EngineConfig.of("h200x8", "llama-3.1-8b").withTensorParallel(1);
         Engine engine = Engine.create(c);

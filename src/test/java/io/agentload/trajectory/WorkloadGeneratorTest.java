@@ -144,6 +144,44 @@ class WorkloadGeneratorTest {
     }
 
     @Test
+    void aMillionTokenLimitLengthensSessionsAndKeepsEveryPerTurnShape() {
+        WorkloadShape million = SHAPE.withScaledContextLimit(1_048_576);
+        WorkloadGenerator generator = WorkloadGenerator.of(million);
+        List<Session> sessions = generator.sessions(500, 2026);
+        List<Turn> turns = sessions.stream().flatMap(s -> s.turns().stream()).toList();
+
+        int[] inputs = turns.stream().mapToInt(Turn::inputTokens).sorted().toArray();
+        assertTrue(inputs[inputs.length - 1] <= 1_048_576 && inputs[inputs.length - 1] > 900_000,
+                "max input " + inputs[inputs.length - 1]);
+        double beyond = Arrays.stream(inputs).filter(n -> n > 131_072).count() / (double) inputs.length;
+        assertTrue(beyond > 0.3, "share of prompts longer than the published limit: " + beyond);
+        assertEquals(174_000, Arrays.stream(inputs).average().orElseThrow(), 0.10 * 174_000);
+        int[] lengths = sessions.stream().mapToInt(s -> s.turns().size()).sorted().toArray();
+        assertEquals(160, percentile(lengths, 0.50), 20);
+        assertTrue(lengths[lengths.length - 1] <= 1_600);
+        // New tokens per turn stay those of the published shape (within the calibration's 10%).
+        assertEquals(GENERATOR.medianToolOutputTokens(), generator.medianToolOutputTokens(),
+                0.10 * GENERATOR.medianToolOutputTokens());
+
+        // The same draws per turn: session i's first turns have the outputs and tool times of session i at 131K.
+        for (int i = 0; i < 50; i++) {
+            List<Turn> shortTurns = GENERATOR.session(i, 2026).turns(), longTurns = sessions.get(i).turns();
+            for (int k = 0; k < shortTurns.size() - 1; k++) {
+                assertEquals(shortTurns.get(k).outputTokens(), longTurns.get(k).outputTokens(), "session " + i);
+                assertEquals(shortTurns.get(k).toolTimeMs(), longTurns.get(k).toolTimeMs(), "session " + i);
+            }
+        }
+        int[] outputs = turns.stream().mapToInt(Turn::outputTokens).sorted().toArray();
+        assertEquals(150, percentile(outputs, 0.50), 0.25 * 150);
+        assertEquals(2_000, percentile(outputs, 0.95), 0.30 * 2_000);
+        long[] tools = sessions.stream().flatMap(s -> s.turns().subList(0, s.turns().size() - 1).stream())
+                .mapToLong(Turn::toolTimeMs).sorted().toArray();
+        assertEquals(123, tools[tools.length / 2], 0.15 * 123);
+        assertEquals(213, Arrays.stream(tools).average().orElseThrow(), 0.15 * 213);
+        for (Session s : sessions) assertInvariants(million, s);
+    }
+
+    @Test
     void everyRowKeepsTheTurnTableInvariants() {
         for (Session s : SESSIONS) assertInvariants(SHAPE, s);
     }

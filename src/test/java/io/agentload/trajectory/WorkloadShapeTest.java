@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class WorkloadShapeTest {
@@ -53,6 +54,23 @@ class WorkloadShapeTest {
         Mixture mixture = new Mixture(turns, 0.2, new LogNormal(900, 1));
         assertEquals(mixture, SHAPE.withOutputTokens(mixture).outputTokens());
         assertEquals(mixture, SHAPE.withToolTimeMs(mixture).toolTimeMs());
+    }
+
+    @Test
+    void aScaledContextLimitScalesSessionLengthsAndTheGrowthOfTheMeanInput() {
+        assertSame(SHAPE, SHAPE.withScaledContextLimit(131_072));
+        WorkloadShape million = SHAPE.withScaledContextLimit(1_048_576);
+        assertEquals(1_048_576, million.contextLimitTokens());
+        assertEquals(new LogNormal(160, 0.85), million.sessionTurns());
+        assertEquals(1_600, million.maxTurns());
+        assertEquals(6_000 + 8 * 21_000, million.meanInputTokens()); // the first prompt's 6K plus 8 x the growth
+        assertEquals(SHAPE, million.withScaledContextLimit(131_072));
+        assertEquals(SHAPE.outputTokens(), million.outputTokens());
+        assertEquals(SHAPE.toolTimeMs(), million.toolTimeMs());
+        assertEquals(SHAPE.maxToolOutputTokens(), million.maxToolOutputTokens());
+        assertEquals(SHAPE.compactionSummaryTokens(), million.compactionSummaryTokens());
+        assertEquals(SHAPE.sharedPrefixTokens(), million.sharedPrefixTokens());
+        assertMessage("WorkloadShape.contextLimitTokens must be positive, was 0", () -> SHAPE.withScaledContextLimit(0));
     }
 
     @Test
