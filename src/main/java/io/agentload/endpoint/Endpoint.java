@@ -178,6 +178,21 @@ public final class Endpoint implements AutoCloseable {
         return exchange.result();
     }
 
+    /**
+     * Ends a request {@link #send} returned, if it is still running, and completes its future with what it had
+     * received: status {@link CompletionResult#CANCELLED}, the output chunks that had come and {@code why} in the
+     * detail. Where cancelling the future leaves no result, this keeps the partial one (a replay records a request
+     * that its trial's end cut off). Returns at once; the future completes when the call has let go.
+     *
+     * @throws IllegalArgumentException for a future that this endpoint's {@link #send} did not return
+     */
+    public void stop(CompletableFuture<CompletionResult> request, String why) {
+        if (!(request instanceof Exchange.Result r)) {
+            throw new IllegalArgumentException("not a request of this endpoint: " + request);
+        }
+        r.exchange().stop(Objects.requireNonNull(why, "why"));
+    }
+
     /** The HTTP call of one request, its body streamed from the prompt's layout. */
     private Call call(EndpointRequest request, Exchange exchange) {
         PromptTokens tokens = new PromptTokens(request.layout(), request.salt(), options.tokenIds());

@@ -459,4 +459,21 @@ class EndpointTest {
         CompletionResult next = send(endpoint, REQUEST);
         assertTrue(next.ok(), "the endpoint goes on serving: " + next.detail());
     }
+
+    @Test
+    void stoppingARequestKeepsWhatItReceived() throws Exception {
+        server.enqueue(Reply.stream(10).stallAfter(3));
+        CompletableFuture<CompletionResult> stalled = endpoint.send(REQUEST);
+        while (server.requests() == 0 || server.received().get(0).tokenWriteNanos.size() < 3) Thread.sleep(5);
+        Thread.sleep(200); // the three chunks reach the client
+        endpoint.stop(stalled, "the trial ended");
+        CompletionResult r = stalled.get(5, TimeUnit.SECONDS);
+        assertEquals(CompletionResult.CANCELLED, r.status());
+        assertEquals(3, r.outputChunks(), r.toString());
+        assertTrue(r.detail().startsWith("the trial ended (3 output chunks received)"), r.detail());
+        endpoint.stop(stalled, "again"); // an ended request stays as it ended
+        assertEquals(r, stalled.get());
+        assertThrows(IllegalArgumentException.class, () -> endpoint.stop(new CompletableFuture<>(), "not ours"));
+        assertTrue(send(endpoint, REQUEST).ok(), "the endpoint goes on serving");
+    }
 }
