@@ -12,6 +12,9 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -260,7 +263,7 @@ public final class Endpoint implements AutoCloseable {
                 throw new EndpointException(what + ": HTTP " + response.code() + ": " + settings.excerpt(body));
             }
         } catch (IOException e) {
-            throw new EndpointException(what + ": " + settings.redact(e.toString()));
+            throw new EndpointException(what + ": " + settings.redact(unreachable(e)));
         }
         JsonNode data;
         try {
@@ -277,6 +280,15 @@ public final class Endpoint implements AutoCloseable {
             if (m.path("id").isTextual()) ids.add(m.path("id").asText());
         }
         return List.copyOf(ids);
+    }
+
+    /** Why a request got no response, in words rather than an exception's class name (the CLI prints it). */
+    private static String unreachable(IOException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (e instanceof ConnectException) return "could not connect (" + m + "); is the server up, on this port?";
+        if (e instanceof UnknownHostException) return "unknown host (" + m + ")";
+        if (e instanceof InterruptedIOException) return "no answer within " + MODELS_TIMEOUT.toSeconds() + " s";
+        return m.isEmpty() ? e.getClass().getSimpleName() : m;
     }
 
     /** The endpoint URL requests go to, without user info or query. */
