@@ -126,6 +126,8 @@ public final class Endpoint implements AutoCloseable {
                 .connectionPool(new ConnectionPool(b.maxIdleConnections, b.keepAlive.toNanos(), TimeUnit.NANOSECONDS))
                 .socketFactory(new NoDelaySockets())
                 .protocols(List.of(Protocol.HTTP_1_1))
+                .followRedirects(false) // a redirect would measure another server than the one named, maybe another host
+                .followSslRedirects(false)
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(Duration.ZERO)
                 .writeTimeout(Duration.ZERO)

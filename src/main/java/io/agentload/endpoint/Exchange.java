@@ -200,8 +200,11 @@ final class Exchange extends EventListener {
         if (!response.isSuccessful()) {
             String excerpt = excerpt(body.source());
             String retryAfter = response.header("Retry-After"); // the server's own word on when to come back
+            String location = response.isRedirect() ? response.header("Location") : null;
             return new Outcome(CompletionResult.http(response.code()), "HTTP " + response.code()
-                    + (retryAfter == null ? "" : " (Retry-After " + settings.excerpt(retryAfter) + ")") + ": " + excerpt);
+                    + (retryAfter == null ? "" : " (Retry-After " + settings.excerpt(retryAfter) + ")")
+                    + (location == null ? "" : " (a redirect to " + settings.excerpt(location) + ", not followed: the "
+                    + "benchmark measures the server it was given)") + ": " + excerpt);
         }
         MediaType type = body.contentType();
         if (type != null && !(type.type().equals("text") && type.subtype().equals("event-stream"))) {
