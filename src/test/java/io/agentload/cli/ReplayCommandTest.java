@@ -60,7 +60,9 @@ class ReplayCommandTest {
             assertEquals(0, r.exitCode(), r.err());
             List<RequestRecord> records = Run.open(dir).records();
             assertTrue(r.out().startsWith(dir + ": trial 0, 3 agents, 1 s window after "), r.out());
-            assertTrue(r.out().contains("  requests   " + String.format("%,d", records.size()) + " ok, 0 failed; "), r.out());
+            long ok = records.stream().filter(RequestRecord::ok).count(), cut = records.size() - ok;
+            assertTrue(r.out().contains("  requests   " + String.format("%,d", ok) + " ok, " + cut + " failed"
+                    + (cut == 0 ? "" : " (cut_at_end " + cut + ")") + "; "), r.out() + ": the cool-down cut at the end");
             assertTrue(r.out().contains("  power      800 W mean (node, stated as a constant), 0.8 kJ, coverage "), r.out());
             assertTrue(r.out().contains("3,750 agents per MW"), r.out());
             assertTrue(r.out().contains("  tier       20 tok/s, TTFT \u2264 6 s, 90% of agents"), r.out());
