@@ -251,7 +251,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "simulator is deterministic" : "mode " + ReplayCommand.mode(manifest)) + ")");
         }
         try (Endpoint e = EndpointOptions.fromRun(recorded, timeouts)) {
-            return printed(progress(Replay.fromRun(resume, e)).resumeSearch(resume), e, resume);
+            return printed(progress(timeouts.applyTo(Replay.fromRun(resume, e))).resumeSearch(resume), e, resume);
         }
     }
 
@@ -261,6 +261,7 @@ final class BenchCommand implements Callable<Integer> {
             Replay r = Replay.against(e).withTrajectories(trajectories).withTiers(tiers).withSeed(seed)
                     .withWindow(window).withToolTimeScale(toolTimeScale).withMaxAgents(agentsMax)
                     .withGpus(gpus == null ? 1 : gpus).withItlDetail(itlDetail);
+            r = timeouts.applyTo(r);
             return progress(power == null ? r : r.withPower(Power.source(power)));
         } catch (IllegalArgumentException | PowerException bad) {
             throw new ParameterException(spec.commandLine(), bad.getMessage());

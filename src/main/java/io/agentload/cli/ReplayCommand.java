@@ -117,7 +117,7 @@ final class ReplayCommand implements Callable<Integer> {
                         + "config.mode is " + mode(manifest) + ")");
             }
             try (Endpoint e = EndpointOptions.fromRun(recorded, timeouts)) {
-                result = withProgress(Replay.fromRun(resume, e)).resume(resume);
+                result = withProgress(timeouts.applyTo(Replay.fromRun(resume, e))).resume(resume);
             }
         } else {
             if (endpoint.url == null || endpoint.model == null || agents == null || trajectories == null || output == null) {
@@ -133,6 +133,7 @@ final class ReplayCommand implements Callable<Integer> {
                 try {
                     replay = Replay.against(e).withTrajectories(trajectories).withAgents(agents).withWindow(window)
                             .withWarmUp(warmUp, maxWarmUp).withSeed(seed).withTiers(tiers).withItlDetail(itlDetail);
+                    replay = timeouts.applyTo(replay);
                     if (power != null) replay = replay.withPower(Power.source(power));
                 } catch (IllegalArgumentException | PowerException bad) {
                     throw new ParameterException(spec.commandLine(), bad.getMessage());

@@ -12,6 +12,9 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +126,8 @@ public final class Endpoint implements AutoCloseable {
                 .connectionPool(new ConnectionPool(b.maxIdleConnections, b.keepAlive.toNanos(), TimeUnit.NANOSECONDS))
                 .socketFactory(new NoDelaySockets())
                 .protocols(List.of(Protocol.HTTP_1_1))
+                .followRedirects(false) // a redirect would measure another server than the one named, maybe another host
+                .followSslRedirects(false)
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(Duration.ZERO)
                 .writeTimeout(Duration.ZERO)
@@ -176,6 +181,21 @@ public final class Endpoint implements AutoCloseable {
             exchange.refuse("the endpoint is closed");
         }
         return exchange.result();
+    }
+
+    /**
+     * Ends a request {@link #send} returned, if it is still running, and completes its future with what it had
+     * received: status {@link CompletionResult#CANCELLED}, the output chunks that had come and {@code why} in the
+     * detail. Where cancelling the future leaves no result, this keeps the partial one (a replay records a request
+     * that its trial's end cut off). Returns at once; the future completes when the call has let go.
+     *
+     * @throws IllegalArgumentException for a future that this endpoint's {@link #send} did not return
+     */
+    public void stop(CompletableFuture<CompletionResult> request, String why) {
+        if (!(request instanceof Exchange.Result r)) {
+            throw new IllegalArgumentException("not a request of this endpoint: " + request);
+        }
+        r.exchange().stop(Objects.requireNonNull(why, "why"));
     }
 
     /** The HTTP call of one request, its body streamed from the prompt's layout. */
@@ -245,7 +265,7 @@ public final class Endpoint implements AutoCloseable {
                 throw new EndpointException(what + ": HTTP " + response.code() + ": " + settings.excerpt(body));
             }
         } catch (IOException e) {
-            throw new EndpointException(what + ": " + settings.redact(e.toString()));
+            throw new EndpointException(what + ": " + settings.redact(unreachable(e)));
         }
         JsonNode data;
         try {
@@ -262,6 +282,15 @@ public final class Endpoint implements AutoCloseable {
             if (m.path("id").isTextual()) ids.add(m.path("id").asText());
         }
         return List.copyOf(ids);
+    }
+
+    /** Why a request got no response, in words rather than an exception's class name (the CLI prints it). */
+    private static String unreachable(IOException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (e instanceof ConnectException) return "could not connect (" + m + "); is the server up, on this port?";
+        if (e instanceof UnknownHostException) return "unknown host (" + m + ")";
+        if (e instanceof InterruptedIOException) return "no answer within " + MODELS_TIMEOUT.toSeconds() + " s";
+        return m.isEmpty() ? e.getClass().getSimpleName() : m;
     }
 
     /** The endpoint URL requests go to, without user info or query. */

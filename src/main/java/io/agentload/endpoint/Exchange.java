@@ -42,8 +42,10 @@ final class Exchange extends EventListener {
 
     private final EndpointRequest request;
     private final ExchangeSettings settings;
-    private final CompletableFuture<CompletionResult> result = new CompletableFuture<>();
+    private final Result result = new Result(this);
     private volatile String timeout;
+    /** Why the caller stopped the exchange ({@link #stop}), or null. */
+    private volatile String stopped;
     private volatile Call call;
     private long sendNanos;
     private Future<?> firstTokenDeadline;
@@ -98,6 +100,10 @@ final class Exchange extends EventListener {
         }
         call = started;
         if (result.isCancelled()) return; // cancelled while the call was built: nothing was sent
+        if (stopped != null) { // stopped while the call was built: nothing was sent
+            refuse(stopped);
+            return;
+        }
         sendNanos = System.nanoTime();
         firstTokenDeadline = schedule(settings.firstTokenTimeout(), "no first token within ");
         totalDeadline = schedule(settings.totalTimeout(), "stream not finished within ");
@@ -144,6 +150,17 @@ final class Exchange extends EventListener {
         else stallDeadline = watchStall(limit - silent);
     }
 
+    /**
+     * Ends the exchange for the caller, keeping what it received: the result says {@link CompletionResult#CANCELLED}
+     * with {@code why}, unless the exchange ended otherwise first. Safe from any thread: {@link #run} reads
+     * {@link #stopped} after publishing {@link #call}, so one of the two sees the other.
+     */
+    void stop(String why) {
+        if (stopped == null) stopped = why;
+        Call started = call;
+        if (started != null) started.cancel();
+    }
+
     /** Runs on the watchdog: marks the exchange timed out and cancels the call, which ends any blocking read. */
     private void expire(String why) {
         if (timeout == null) timeout = why;
@@ -182,7 +199,12 @@ final class Exchange extends EventListener {
         if (firstByteNanos == NOT_REACHED) firstByteNanos = System.nanoTime();
         if (!response.isSuccessful()) {
             String excerpt = excerpt(body.source());
-            return new Outcome(CompletionResult.http(response.code()), "HTTP " + response.code() + ": " + excerpt);
+            String retryAfter = response.header("Retry-After"); // the server's own word on when to come back
+            String location = response.isRedirect() ? response.header("Location") : null;
+            return new Outcome(CompletionResult.http(response.code()), "HTTP " + response.code()
+                    + (retryAfter == null ? "" : " (Retry-After " + settings.excerpt(retryAfter) + ")")
+                    + (location == null ? "" : " (a redirect to " + settings.excerpt(location) + ", not followed: the "
+                    + "benchmark measures the server it was given)") + ": " + excerpt);
         }
         MediaType type = body.contentType();
         if (type != null && !(type.type().equals("text") && type.subtype().equals("event-stream"))) {
@@ -238,6 +260,8 @@ final class Exchange extends EventListener {
     private Outcome failure(IOException e, boolean responded) {
         String why = timeout;
         if (why != null) return new Outcome(CompletionResult.TIMEOUT, why + " (" + chunks + " output chunks received)");
+        String stop = stopped;
+        if (stop != null) return new Outcome(CompletionResult.CANCELLED, stop + " (" + chunks + " output chunks received)");
         if (settings.closed().getAsBoolean()) return new Outcome(CompletionResult.CANCELLED, "the endpoint was closed");
         if (call.isCanceled()) return new Outcome(CompletionResult.CANCELLED, "cancelled by the caller");
         if (responded) {
@@ -272,6 +296,19 @@ final class Exchange extends EventListener {
             // the excerpt is what arrived before the failure
         }
         return settings.excerpt(buffer.snapshot((int) Math.min(EXCERPT_BYTES, buffer.size())).utf8());
+    }
+
+    /** An exchange's future, through which {@link Endpoint#stop} finds the exchange. */
+    static final class Result extends CompletableFuture<CompletionResult> {
+        private final Exchange exchange;
+
+        private Result(Exchange exchange) {
+            this.exchange = exchange;
+        }
+
+        Exchange exchange() {
+            return exchange;
+        }
     }
 
     /** How an exchange ended: its status and, for a fault, what happened. */

@@ -10,8 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Splits a {@code text/event-stream} body into events (the WHATWG server-sent events format) and stamps each with the
- * time its last byte arrived. Lines may end in LF, CRLF or a lone CR and may be of any length (no line limit: a
- * 200 KB line is read like any other); comments ({@code :keep-alive}) and the {@code event}, {@code id} and
+ * time its last byte arrived. Lines may end in LF, CRLF or a lone CR and may be up to {@link #MAX_EVENT_BYTES} long (a
+ * 200 KB line is read like any other; a longer line or event stops the stream, before it fills the memory); comments ({@code :keep-alive}) and the {@code event}, {@code id} and
  * {@code retry} fields are skipped; several {@code data} lines of one event are joined with LF. Any other line is not
  * server-sent events and stops the stream with an {@link EndpointException}.
  *
@@ -29,6 +29,12 @@ final class SseReader {
          */
         boolean event(byte[] data, int length, long arrivalNanos) throws IOException;
     }
+
+    /**
+     * The longest line or event read: an OpenAI chunk carries a token or a few (a tool call's arguments, at most some
+     * KB), so 16 MiB is no chunk at all, whatever the server meant.
+     */
+    static final int MAX_EVENT_BYTES = 16 << 20;
 
     private static final ByteString LINE_ENDS = ByteString.encodeUtf8("\r\n");
     private static final ByteString DATA = ByteString.encodeUtf8("data");
@@ -69,6 +75,7 @@ final class SseReader {
             long end = buffer.indexOfElement(LINE_ENDS, scanned);
             if (end < 0) {
                 scanned = buffer.size();
+                if (scanned > MAX_EVENT_BYTES) throw tooLong("line " + (line + 1));
                 if (!source.request(scanned + 1)) {
                     return hasData && !handler.event(data, dataLength, arrivalNanos);
                 }
@@ -109,9 +116,15 @@ final class SseReader {
     /** Moves {@code n} bytes from the buffer to the event's data, after a line feed when the event has data already. */
     private void append(Buffer buffer, int n, boolean afterLine) {
         int need = dataLength + n + (afterLine ? 1 : 0);
+        if (need > MAX_EVENT_BYTES) throw tooLong("the event ending on line " + line);
         if (need > data.length) data = Arrays.copyOf(data, Math.max(need, data.length * 2));
         if (afterLine) data[dataLength++] = '\n';
         for (int end = dataLength + n; dataLength < end; ) dataLength += buffer.read(data, dataLength, end - dataLength);
+    }
+
+    private static EndpointException tooLong(String what) {
+        return new EndpointException(what + " of the event stream is longer than " + (MAX_EVENT_BYTES >> 20)
+                + " MiB: not an OpenAI chunk");
     }
 
     /** The line {@code [0, end)} is the field {@code name}: the name alone, or followed by a colon. */

@@ -19,11 +19,14 @@ import java.util.function.Consumer;
  *   <li>{@link #completed(RequestRecord)} when a request ended (ok or failed), with the record built from the
  *   request's {@link TurnRequest#record()}: returns when that agent is due again;</li>
  *   <li>{@link #done(double)} after each event: the trial is over once the window has closed and every request
- *   sent before its end has completed; requests still in flight then are cool-down traffic and are dropped
- *   (unless the driver stops earlier, {@link #cutAtVerdict()}, and records them);</li>
+ *   sent before its end has completed (or, in real time, a grace after the window has run out); requests still in
+ *   flight then are cut: a real-time driver reports them to {@link #completed} as {@link RequestRecord#CUT_AT_END},
+ *   the simulator's driver drops them (unless it stops earlier, {@link #cutAtVerdict()}, and records them as
+ *   {@link RequestRecord#CUT_AT_VERDICT});</li>
  *   <li>{@link #trial(PowerMeter)}: the result.</li>
  * </ol>
- * Warm-up ends at the first completion at which every agent has finished a turn, the minimum warm-up has passed
+ * Warm-up ends at the first completion at which every agent has finished a turn (a failed one counts: a fault
+ * must not hold the warm-up), the minimum warm-up has passed
  * and {@code targetWarm} holds, or at the maximum warm-up. A request's phase is fixed at its send time. Agents keep
  * sending after the window closes (cool-down), so the load stays constant until the last measured request ends.
  *
@@ -46,6 +49,7 @@ final class AgentPool {
     private boolean warmUpCut;
     private boolean cutAtVerdict;
     private double lastPendingEnd = Double.NEGATIVE_INFINITY;
+    private double coolDownGrace = Double.POSITIVE_INFINITY;
 
     /**
      * @param sessions   the sessions agents replay
@@ -127,10 +131,28 @@ final class AgentPool {
         return wake;
     }
 
-    /** True once the window has closed and every request sent before its end has completed. */
+    /**
+     * True once the window has closed and every request sent before its end has completed, or the cool-down grace
+     * has run out ({@link #endCoolDownAfter}): then the driver ends the requests still in flight and reports them
+     * to {@link #completed} as cut, before it asks for the {@link #trial}.
+     */
     synchronized boolean done(double now) {
         forceWindowAtMaxWarmUp(now);
-        return !Double.isNaN(windowStart) && now >= windowEnd() && pending == 0;
+        return !Double.isNaN(windowStart) && now >= windowEnd() && (pending == 0 || graceOver(now));
+    }
+
+    /**
+     * Ends the cool-down {@code seconds} after the window closes even if requests sent before its end are still in
+     * flight, so that no hung request holds the trial (real time; in virtual time every request ends). Default:
+     * never.
+     */
+    synchronized void endCoolDownAfter(double seconds) {
+        if (!(seconds >= 0)) throw new IllegalArgumentException("cool-down grace " + seconds + " s is negative");
+        coolDownGrace = seconds;
+    }
+
+    private boolean graceOver(double now) {
+        return now >= windowEnd() + coolDownGrace;
     }
 
     /**

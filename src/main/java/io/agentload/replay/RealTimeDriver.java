@@ -37,13 +37,20 @@ import java.util.function.Consumer;
  * <p><b>Phases.</b> The {@link AgentPool} decides them as for the simulator: warm-up until every agent has finished a
  * turn, the plan's minimum warm-up has passed and, when the endpoint reports {@code cached_tokens}, the cached-token
  * ratio has settled (the simulator's rule, so the two drivers warm up alike); then the plan's measurement window,
- * then cool-down until the last measured request ends; cool-down requests still in flight are then cancelled and
- * dropped. Trials follow each other
- * on the run's clock; each trial's agents use new salts, so no trial reuses another's cache.
+ * then cool-down until the last measured request ends, or until the cool-down grace ({@link Builder#coolDownGrace})
+ * runs out, so that no hung request holds the run. Requests still in flight then are stopped and recorded as
+ * {@link RequestRecord#CUT_AT_END} with what they had received (counted as failed when they were measured). Trials
+ * follow each other on the run's clock; each trial's agents use new salts, so no trial reuses another's cache.
  *
  * <p>Trials run one at a time; {@link #sendLag()} may be read from any thread.
  */
 final class RealTimeDriver implements TrialRunner {
+
+    /**
+     * The longest cool-down grace {@link #coolDownGrace(List, List)} sizes: ten minutes, as long as the longest
+     * warm-up, for tiers slow enough (or outputs long enough) to ask for more.
+     */
+    static final Duration MAX_COOL_DOWN_GRACE = Duration.ofMinutes(10);
 
     private final Endpoint endpoint;
     private final List<Session> sessions;
@@ -51,6 +58,7 @@ final class RealTimeDriver implements TrialRunner {
     private final MonotonicClock clock;
     private final PowerMeter power;
     private final PrintWriter progress;
+    private final double coolDownGrace;
     private final SendLagRecorder lag = new SendLagRecorder();
 
     private RealTimeDriver(Builder b) {
@@ -60,6 +68,8 @@ final class RealTimeDriver implements TrialRunner {
         this.clock = MonotonicClock.since(b.zero);
         this.power = b.power;
         this.progress = b.progress;
+        this.coolDownGrace = TrialPlan.seconds(b.coolDownGrace != null ? b.coolDownGrace
+                : coolDownGrace(SloTier.defaults(), this.sessions));
     }
 
     /** A driver of agents replaying {@code sessions} against {@code endpoint}. */
@@ -77,7 +87,24 @@ final class RealTimeDriver implements TrialRunner {
      */
     @Override
     public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
-        return new RealTimeTrial(trial, agents, endpoint, sessions, plan, clock, lag, sink).run(agents, power, progress);
+        return new RealTimeTrial(trial, agents, endpoint, sessions, plan, coolDownGrace, clock, lag, sink)
+                .run(agents, power, progress);
+    }
+
+    /**
+     * How long the cool-down waits for requests sent before the window's end unless told otherwise: the most
+     * lenient tier's TTFT limit plus the longest output of {@code sessions} at the slowest tier's speed, the longest
+     * a request that meets every tier's loosest bound can take; at most {@link #MAX_COOL_DOWN_GRACE}. A request still
+     * running then has missed the slowest tier in any case, so recording it as cut rather than waiting for it holds
+     * the run without changing what it finds.
+     */
+    static Duration coolDownGrace(List<SloTier> tiers, List<Session> sessions) {
+        double ttft = tiers.stream().mapToDouble(SloTier::maxTtftSeconds).max().orElse(0);
+        double speed = tiers.stream().mapToDouble(SloTier::minOutputTokensPerSecond).min().orElse(0);
+        int longest = sessions.stream().flatMap(s -> s.turns().stream()).mapToInt(t -> t.outputTokens()).max().orElse(0);
+        double seconds = ttft + (speed > 0 ? longest / speed : Double.POSITIVE_INFINITY);
+        return seconds >= TrialPlan.seconds(MAX_COOL_DOWN_GRACE) ? MAX_COOL_DOWN_GRACE
+                : Duration.ofNanos(Math.round(seconds * 1e9));
     }
 
     /** How late the client sent, over every request of every trial so far. */
@@ -104,6 +131,7 @@ final class RealTimeDriver implements TrialRunner {
         private PowerMeter power = PowerMeter.NONE;
         private PrintWriter progress;
         private double toolTimeScale = 1;
+        private Duration coolDownGrace;
 
         private Builder(Endpoint endpoint, List<Session> sessions) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -135,6 +163,16 @@ final class RealTimeDriver implements TrialRunner {
         /** Multiplies every turn's tool time, as the simulator's driver does (2.0: tools twice as slow). */
         public Builder toolTimeScale(double scale) {
             this.toolTimeScale = ToolTime.checkedScale(scale);
+            return this;
+        }
+
+        /**
+         * How long after the window closes the cool-down waits for requests sent before it (default:
+         * {@link #coolDownGrace(List, List)} for the default tiers); those still in flight then are cut.
+         */
+        public Builder coolDownGrace(Duration grace) {
+            if (grace.isNegative()) throw new IllegalArgumentException("cool-down grace " + grace + " is negative");
+            this.coolDownGrace = grace;
             return this;
         }
 

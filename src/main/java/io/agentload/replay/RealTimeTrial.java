@@ -7,16 +7,21 @@ import io.agentload.internal.MonotonicClock;
 import io.agentload.trajectory.Session;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -38,13 +43,20 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
  * the endpoint reports {@code cached_tokens}, its prefix cache is warm ({@link CacheWarmth}).
  *
  * <p>Every send's lag behind its agent's due time is recorded ({@link SendLagRecorder}). A tick every 100 ms ends the
- * trial once the pool says it is over (also when the maximum warm-up passes with no completion at all) and draws the
- * progress bar. At the end, cool-down requests still in flight are cancelled and their results dropped, as the pool
- * prescribes, so that they load neither the next trial nor its records.
+ * trial once the pool says it is over (also when the maximum warm-up passes with no completion at all, or when the
+ * cool-down grace runs out with requests still in flight) and draws the progress bar.
+ *
+ * <p>The end. Whatever is still in flight when the trial ends (cool-down traffic, and measured requests the grace
+ * gave up on) is stopped ({@link Endpoint#stop}), so that it loads neither the next trial nor its records, and
+ * recorded as {@link RequestRecord#CUT_AT_END} with what it had received by the end: every request the server saw
+ * has one record. Sends and completions decide under this trial's lock whether the trial is over, so the requests in
+ * flight at its end are exactly those the end cuts.
  */
 final class RealTimeTrial {
 
     private static final long TICK_NANOS = 100_000_000L;
+    /** How long the end waits for a stopped request to let go of its call; it takes microseconds. */
+    private static final long STOP_WAIT_SECONDS = 10;
     /** Marks the end of the records: the recorder stops when it takes this very object. */
     private static final RequestRecord END = RequestRecord.builder().build();
 
@@ -53,30 +65,40 @@ final class RealTimeTrial {
     private final AgentPool pool;
     private final MonotonicClock clock;
     private final TrialPlan plan;
+    private final double coolDownGraceSeconds;
     private final SendLagRecorder lag;
     private final Consumer<RequestRecord> sink;
     private final ScheduledThreadPoolExecutor timer;
     private final LinkedBlockingQueue<RequestRecord> recorded = new LinkedBlockingQueue<>();
-    private final Map<Integer, CompletableFuture<CompletionResult>> inFlight = new ConcurrentHashMap<>();
+    /** Each agent's request in flight; changed only under this trial's lock, and only until the trial is over. */
+    private final Map<Integer, Sent> inFlight = new ConcurrentHashMap<>();
     private final CountDownLatch over = new CountDownLatch(1);
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final double startTime;
     private final CacheWarmth warmth;
     private boolean reportsCache;
+    /** When the trial ended, on the run's clock: what in-flight requests had received by then is what they keep. */
+    private double endTime = Double.NaN;
     private volatile Throwable failure;
 
-    RealTimeTrial(int trial, int agents, Endpoint endpoint, List<Session> sessions,
-                  TrialPlan plan, MonotonicClock clock, SendLagRecorder lag, Consumer<RequestRecord> sink) {
+    /** A request on its way: what was sent, when its agent was due, and the endpoint's future. */
+    private record Sent(TurnRequest request, long dueNanos, CompletableFuture<CompletionResult> future) {
+    }
+
+    RealTimeTrial(int trial, int agents, Endpoint endpoint, List<Session> sessions, TrialPlan plan,
+                  double coolDownGraceSeconds, MonotonicClock clock, SendLagRecorder lag, Consumer<RequestRecord> sink) {
         this.trial = trial;
         this.endpoint = endpoint;
         this.clock = clock;
         this.plan = plan;
+        this.coolDownGraceSeconds = coolDownGraceSeconds;
         this.lag = lag;
         this.sink = sink;
         this.startTime = clock.now();
         this.warmth = new CacheWarmth(agents);
         this.pool = new AgentPool(sessions, plan, trial, agents, startTime, this::warm, recorded::add);
+        pool.endCoolDownAfter(coolDownGraceSeconds);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
                 .name("agentload-replay-timer").unstarted(r));
         timer.setRemoveOnCancelPolicy(true);
@@ -91,8 +113,9 @@ final class RealTimeTrial {
             timer.scheduleAtFixedRate(() -> tick(bar), TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
             awaitEnd();
         } finally {
-            finish();
+            finish(clock.now());
             timer.shutdownNow();
+            cutInFlight();
             recorded.add(END);
             joinRecorder(recorder);
             if (bar != null) {
@@ -131,52 +154,62 @@ final class RealTimeTrial {
         }
     }
 
+    /**
+     * Takes the agent's turn from the pool and hands it to the endpoint, which sends it from a thread of its own: under
+     * the trial's lock, so a request is either sent and in {@link #inFlight} before the trial ends, or not sent.
+     */
     private void send(int agent, long dueNanos) {
-        if (isOver()) return;
         try {
-            Optional<TurnRequest> next = pool.send(agent, clock.now());
-            if (next.isEmpty()) {
-                finish();
-                return;
+            Sent sent;
+            synchronized (this) {
+                if (isOver()) return;
+                double now = clock.now();
+                Optional<TurnRequest> next = pool.send(agent, now);
+                if (next.isEmpty()) {
+                    finish(now);
+                    return;
+                }
+                TurnRequest request = next.get();
+                RequestRecord identity = request.record().build();
+                EndpointRequest call = EndpointRequest.of(request.layout(), request.salt(), request.maxTokens())
+                        .withAgentId(Integer.toString(agent))
+                        .withRequestId(identity.requestId());
+                sent = new Sent(request, dueNanos, endpoint.send(call));
+                inFlight.put(agent, sent);
             }
-            TurnRequest request = next.get();
-            RequestRecord identity = request.record().build();
-            EndpointRequest call = EndpointRequest.of(request.layout(), request.salt(), request.maxTokens())
-                    .withAgentId(Integer.toString(agent))
-                    .withRequestId(identity.requestId());
-            CompletableFuture<CompletionResult> future = endpoint.send(call);
-            inFlight.put(agent, future);
-            if (isOver()) future.cancel(true);
-            future.whenComplete((result, error) -> completed(agent, request, dueNanos, future, result, error));
+            sent.future().whenComplete((result, error) -> completed(agent, sent, result, error));
         } catch (RuntimeException e) {
             fail(e);
         }
     }
 
-    private void completed(int agent, TurnRequest request, long dueNanos, CompletableFuture<CompletionResult> future,
-                           CompletionResult result, Throwable error) {
-        inFlight.remove(agent, future);
-        if (isOver()) return; // a cool-down request cut at the trial's end: dropped
+    private void completed(int agent, Sent sent, CompletionResult result, Throwable error) {
         try {
-            if (error != null) throw new IllegalStateException("the endpoint failed a request it must answer", error);
-            RequestRecord record = record(request, result);
+            RequestRecord record;
             double wake;
             synchronized (this) {
-                if (isOver()) return;
+                if (isOver()) return; // in flight at the trial's end: cutInFlight records it
+                inFlight.remove(agent);
+                if (error != null) throw new IllegalStateException("the endpoint failed a request it must answer", error);
+                record = record(sent.request(), result);
                 if (record.ok() && record.cachedTokens() >= 0) {
                     reportsCache = true;
                     warmth.add(record.cachedTokens(), record.inputTokens());
                 }
                 wake = pool.completed(record);
             }
-            lag.record(result.sendNanos() - dueNanos, record.measured());
-            if (record.ok()) completed.incrementAndGet();
-            else failed.incrementAndGet();
-            if (pool.done(record.endTime())) finish();
+            count(sent, result, record);
+            if (pool.done(record.endTime())) finish(record.endTime());
             else schedule(agent, wake);
         } catch (RuntimeException e) {
             fail(e);
         }
+    }
+
+    private void count(Sent sent, CompletionResult result, RequestRecord record) {
+        lag.record(result.sendNanos() - sent.dueNanos(), record.measured());
+        if (record.ok()) completed.incrementAndGet();
+        else failed.incrementAndGet();
     }
 
     /**
@@ -190,19 +223,51 @@ final class RealTimeTrial {
 
     /** The record of one request, on the run's clock. */
     private RequestRecord record(TurnRequest request, CompletionResult r) {
+        RequestRecord.Builder b = timed(request, r, r.chunkNanos())
+                .tokenTimes(time(r.firstTokenNanos()), time(r.lastTokenNanos()))
+                .endTime(clock.seconds(r.endNanos()))
+                .tokens(r.inputTokens(), r.cachedTokens(), r.outputTokens());
+        if (!r.ok()) b.failed(r.status(), r.detail());
+        return b.build();
+    }
+
+    /**
+     * The record of a request the trial's end cut off: what it had received by {@link #endTime} (later chunks, a
+     * later response, are not counted), ending then.
+     */
+    private RequestRecord cutRecord(TurnRequest request, CompletionResult r, long endNanos) {
         long[] chunks = r.chunkNanos();
+        int kept = 0;
+        while (kept < chunks.length && chunks[kept] <= endNanos) kept++;
+        chunks = Arrays.copyOf(chunks, kept);
+        double sent = clock.seconds(Math.min(r.sendNanos(), endNanos));
+        String detail = String.format(Locale.ROOT, "in flight when trial %d ended, %.1f s after its window closed%s "
+                        + "(%d output chunks received) [POST %s, agent %d, session %s, turn %d, request %s]",
+                trial, endTime - pool.windowEnd(), endTime >= pool.windowEnd() + coolDownGraceSeconds
+                        ? String.format(Locale.ROOT, ": the cool-down grace of %.1f s ran out", coolDownGraceSeconds) : "",
+                kept, endpoint.url(), request.agent(), request.turn().sessionId(), request.turn().turn(),
+                request.record().build().requestId());
+        return timed(request, r, chunks)
+                .sendTime(sent)
+                .writtenTime(r.writtenNanos() <= endNanos ? time(r.writtenNanos()) : Double.NaN)
+                .firstByteTime(r.firstByteNanos() <= endNanos ? time(r.firstByteNanos()) : Double.NaN)
+                .tokenTimes(kept == 0 ? Double.NaN : clock.seconds(chunks[0]),
+                        kept == 0 ? Double.NaN : clock.seconds(chunks[kept - 1]))
+                .endTime(Math.max(sent, endTime))
+                .tokens(r.inputTokens(), r.usageReported() ? r.cachedTokens() : -1, kept)
+                .failed(RequestRecord.CUT_AT_END, detail)
+                .build();
+    }
+
+    /** A record builder with the request's identity, send, upload and first-byte times and the gaps of {@code chunks}. */
+    private RequestRecord.Builder timed(TurnRequest request, CompletionResult r, long[] chunks) {
         float[] gaps = new float[Math.max(0, chunks.length - 1)];
         for (int i = 1; i < chunks.length; i++) gaps[i - 1] = (float) ((chunks[i] - chunks[i - 1]) / 1e9);
-        RequestRecord.Builder b = request.record()
+        return request.record()
                 .sendTime(clock.seconds(r.sendNanos()))
                 .writtenTime(time(r.writtenNanos()))
                 .firstByteTime(time(r.firstByteNanos()))
-                .tokenTimes(time(r.firstTokenNanos()), time(r.lastTokenNanos()))
-                .endTime(clock.seconds(r.endNanos()))
-                .tokens(r.inputTokens(), r.cachedTokens(), r.outputTokens())
                 .interTokenLatencies(gaps);
-        if (!r.ok()) b.failed(r.status(), r.detail());
-        return b.build();
     }
 
     private double time(long nanos) {
@@ -211,7 +276,7 @@ final class RealTimeTrial {
 
     private void tick(TrialProgress bar) {
         double now = clock.now();
-        if (pool.done(now)) finish();
+        if (pool.done(now)) finish(now);
         if (bar != null) {
             double windowEnd = pool.windowEnd();
             bar.show(startTime, windowEnd - plan.measurementSeconds(), plan.measurementSeconds(), now,
@@ -219,18 +284,53 @@ final class RealTimeTrial {
         }
     }
 
-    /** Ends the trial: no more sends, no more records; requests still in flight are cancelled. */
-    private void finish() {
+    /** Ends the trial at {@code time} on the run's clock: no more sends, no more completions. */
+    private void finish(double time) {
         synchronized (this) {
             if (isOver()) return;
+            endTime = time;
             over.countDown();
         }
-        for (CompletableFuture<CompletionResult> f : inFlight.values()) f.cancel(true);
+    }
+
+    /**
+     * Stops every request in flight at the trial's end and, unless the trial failed, records each: as
+     * {@link RequestRecord#CUT_AT_END} with what it had received by the end, or as it ended when it had ended by then
+     * (its completion raced the end).
+     */
+    private void cutInFlight() {
+        Map<Integer, Sent> cut = new TreeMap<>(inFlight);
+        for (Sent s : cut.values()) endpoint.stop(s.future(), "trial " + trial + " ended");
+        long endNanos = clock.nanoTime(endTime);
+        for (Sent s : cut.values()) {
+            CompletionResult r = stopped(s.future());
+            if (failure != null) continue;
+            if (r == null) {
+                fail(new IllegalStateException("request " + s.request().record().build().requestId()
+                        + " did not let go of its call within " + STOP_WAIT_SECONDS + " s of being stopped"));
+                continue;
+            }
+            RequestRecord record = r.endNanos() <= endNanos ? record(s.request(), r) : cutRecord(s.request(), r, endNanos);
+            pool.completed(record);
+            count(s, r, record);
+        }
+    }
+
+    /** The result of a stopped request, or null when it did not come. */
+    private static CompletionResult stopped(CompletableFuture<CompletionResult> future) {
+        try {
+            return future.get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private void fail(Throwable e) {
         if (failure == null) failure = e;
-        finish();
+        finish(clock.now());
     }
 
     /** The recorder thread: hands records to the sink in completion order until the end marker. */

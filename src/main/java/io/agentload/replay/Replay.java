@@ -80,6 +80,7 @@ public final class Replay {
         Consumer<TrialMetrics> onTrial = m -> { };
         double toolTimeScale = 1;
         boolean itlDetail;
+        @Nullable Duration coolDownGrace;
 
         Values copy() {
             Values c = new Values();
@@ -95,6 +96,7 @@ public final class Replay {
             c.onTrial = onTrial;
             c.toolTimeScale = toolTimeScale;
             c.itlDetail = itlDetail;
+            c.coolDownGrace = coolDownGrace;
             return c;
         }
     }
@@ -250,6 +252,19 @@ public final class Replay {
         return with(c -> c.itlDetail = keep);
     }
 
+    /**
+     * How long after a measurement window closes its trial waits for the requests sent before the end; those still in
+     * flight then are recorded as {@link RequestRecord#CUT_AT_END} (failed) with what they had received, so a hung
+     * request never holds the run. Default: the most lenient tier's TTFT limit plus the longest output of the
+     * trajectories at the slowest tier's speed (a request still running then has missed every tier), at most ten
+     * minutes. It governs when a run stops waiting, not what it sends, so a resumed run may change it.
+     */
+    public Replay withCoolDownGrace(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) throw new IllegalArgumentException("cool-down grace " + grace + " is negative");
+        return with(c -> c.coolDownGrace = grace);
+    }
+
     /** The GPUs serving the endpoint, for agents per GPU in the search (default 1). */
     public Replay withGpus(int gpus) {
         if (gpus < 1) throw new IllegalArgumentException("gpus " + gpus + " < 1");
@@ -391,7 +406,9 @@ public final class Replay {
 
     private RealTimeDriver driver(Run run, MeasuredPower power) {
         RealTimeDriver.Builder b = RealTimeDriver.builder(endpoint, v.sessions).plan(v.plan).clock(run.startedAt())
-                .power(power.meter()).toolTimeScale(v.toolTimeScale);
+                .power(power.meter()).toolTimeScale(v.toolTimeScale)
+                .coolDownGrace(v.coolDownGrace != null ? v.coolDownGrace
+                        : RealTimeDriver.coolDownGrace(v.tiers, v.sessions));
         if (v.progress != null) b.progress(v.progress);
         return b.build();
     }

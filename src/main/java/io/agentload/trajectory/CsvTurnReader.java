@@ -5,6 +5,11 @@ import tech.tablesaw.api.Table;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -68,12 +73,38 @@ final class CsvTurnReader {
         } catch (NoSuchFileException e) {
             throw new TrajectoryException(file + ": no such file", e);
         } catch (CharacterCodingException e) {
-            throw new TrajectoryException(file + ": not UTF-8 text (at or after line "
-                    + (records == null ? 1 : records.line()) + ")", e);
+            throw new TrajectoryException(file + " line " + firstLineNotUtf8(file) + ": not UTF-8 text; save the file "
+                    + "as UTF-8", e);
         } catch (IOException e) {
             throw new TrajectoryException(file + ": could not read: " + e.getMessage(), e);
         }
         return table.build(String.valueOf(file.getFileName()));
+    }
+
+    /**
+     * The line of the file's first byte that is not UTF-8: the buffered decoder fails a whole buffer ahead of the
+     * records, so the error path looks again, byte by byte.
+     */
+    private static long firstLineNotUtf8(Path file) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+        CharBuffer chars = CharBuffer.allocate(1 << 16);
+        long line = 1;
+        try (ReadableByteChannel in = Files.newByteChannel(file)) {
+            while (in.read(bytes) >= 0 || bytes.position() > 0) {
+                bytes.flip();
+                int from = bytes.position();
+                CoderResult result = decoder.decode(bytes, chars, false);
+                for (int i = from; i < bytes.position(); i++) if (bytes.get(i) == '\n') line++;
+                if (result.isError()) return line;
+                if (bytes.position() == from && !result.isOverflow()) break; // a sequence cut at the end of the file
+                chars.clear();
+                bytes.compact();
+            }
+        } catch (IOException e) {
+            // the file could be read a moment ago: the line reached is the best answer
+        }
+        return line;
     }
 
     private static Turn turn(List<String> cells, int[] index, String where) {

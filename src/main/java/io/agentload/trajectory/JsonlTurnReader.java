@@ -37,6 +37,11 @@ final class JsonlTurnReader {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final List<Long> NO_HASH_IDS = List.of();
+    /**
+     * The longest line read: a turn row is a few hundred bytes, a few KB with the hash ids of a 1M-token prompt (2K
+     * blocks), so a longer line is another kind of file (or a corrupt one), refused before it fills the memory.
+     */
+    static final int MAX_LINE_BYTES = 16 << 20;
 
     private JsonlTurnReader() {
     }
@@ -44,7 +49,7 @@ final class JsonlTurnReader {
     static Table read(Path file) {
         TurnTableBuilder table = new TurnTableBuilder();
         try (InputStream in = Files.newInputStream(file)) {
-            forEachLine(in, (bytes, offset, length, line) -> {
+            forEachLine(in, file, (bytes, offset, length, line) -> {
                 if (!blank(bytes, offset, length)) table.add(parse(bytes, offset, length, file + " line " + line));
             });
         } catch (NoSuchFileException e) {
@@ -61,8 +66,11 @@ final class JsonlTurnReader {
         void accept(byte[] bytes, int offset, int length, int line);
     }
 
-    /** Splits a byte stream on '\n' without decoding it, passing slices of the read buffer where it can. */
-    private static void forEachLine(InputStream in, LineConsumer consumer) throws IOException {
+    /**
+     * Splits a byte stream on '\n' without decoding it, passing slices of the read buffer where it can; a line longer
+     * than {@link #MAX_LINE_BYTES} stops it.
+     */
+    private static void forEachLine(InputStream in, Path file, LineConsumer consumer) throws IOException {
         byte[] chunk = new byte[1 << 16];
         byte[] pending = new byte[1 << 10];
         int pendingLength = 0;
@@ -80,6 +88,10 @@ final class JsonlTurnReader {
                     pendingLength = 0;
                 }
                 start = i + 1;
+            }
+            if (pendingLength + n - start > MAX_LINE_BYTES) {
+                throw new TrajectoryException(file + " line " + (line + 1) + ": longer than " + (MAX_LINE_BYTES >> 20)
+                        + " MiB without a line break; a turn row is a few KB (is this a JSON Lines turn file?)");
             }
             pending = append(pending, pendingLength, chunk, start, n - start);
             pendingLength += n - start;

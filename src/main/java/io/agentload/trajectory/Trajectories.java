@@ -130,23 +130,39 @@ public final class Trajectories {
 
     /**
      * The sessions of a turn table, in the order their first rows appear, each with its turns sorted by
-     * {@link Turn#turn()}. A session whose turns do not run 0, 1, 2, ... without gaps is an error; a session's
+     * {@link Turn#turn()} (its rows may come in any order, and between other sessions' rows). A session whose turns do
+     * not run 0, 1, 2, ... without gaps or twice is an error naming the session, the turn and its rows; a session's
      * language is that of its turn 0.
      */
     public static List<Session> sessions(Table table) {
-        Map<String, List<Turn>> bySession = new LinkedHashMap<>();
-        for (Turn t : turns(table)) bySession.computeIfAbsent(t.sessionId(), id -> new ArrayList<>()).add(t);
+        List<Turn> rows = turns(table);
+        Map<String, List<Integer>> bySession = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            bySession.computeIfAbsent(rows.get(i).sessionId(), id -> new ArrayList<>()).add(i);
+        }
         List<Session> sessions = new ArrayList<>(bySession.size());
-        for (List<Turn> turns : bySession.values()) {
-            turns.sort((a, b) -> Integer.compare(a.turn(), b.turn()));
-            Turn first = turns.get(0);
-            try {
-                sessions.add(new Session(first.sessionId(), first.language(), turns));
-            } catch (IllegalArgumentException e) {
-                throw new TrajectoryException("table " + table.name() + ": " + e.getMessage(), e);
+        for (List<Integer> indices : bySession.values()) {
+            indices.sort((a, b) -> Integer.compare(rows.get(a).turn(), rows.get(b).turn()));
+            List<Turn> turns = new ArrayList<>(indices.size());
+            for (int k = 0; k < indices.size(); k++) {
+                Turn t = rows.get(indices.get(k));
+                if (t.turn() != k) throw new TrajectoryException("table " + table.name() + ": " + gap(rows, indices, k));
+                turns.add(t);
             }
+            sessions.add(new Session(turns.get(0).sessionId(), turns.get(0).language(), turns));
         }
         return sessions;
+    }
+
+    /** What is wrong with the {@code k}-th turn of a session, by turn number: its row twice, or a turn missing. */
+    private static String gap(List<Turn> rows, List<Integer> indices, int k) {
+        Turn t = rows.get(indices.get(k));
+        if (k > 0 && rows.get(indices.get(k - 1)).turn() == t.turn()) {
+            return "session " + t.sessionId() + " has turn " + t.turn() + " twice (rows " + (indices.get(k - 1) + 1)
+                    + " and " + (indices.get(k) + 1) + ", counting data rows from 1)";
+        }
+        return "session " + t.sessionId() + " has no turn " + k + " (row " + (indices.get(k) + 1) + ", counting data "
+                + "rows from 1, is its turn " + t.turn() + "); turns run 0, 1, 2... without gaps";
     }
 
     /**

@@ -459,4 +459,48 @@ class EndpointTest {
         CompletionResult next = send(endpoint, REQUEST);
         assertTrue(next.ok(), "the endpoint goes on serving: " + next.detail());
     }
+
+    @Test
+    void stoppingARequestKeepsWhatItReceived() throws Exception {
+        server.enqueue(Reply.stream(10).stallAfter(3));
+        CompletableFuture<CompletionResult> stalled = endpoint.send(REQUEST);
+        while (server.requests() == 0 || server.received().get(0).tokenWriteNanos.size() < 3) Thread.sleep(5);
+        Thread.sleep(200); // the three chunks reach the client
+        endpoint.stop(stalled, "the trial ended");
+        CompletionResult r = stalled.get(5, TimeUnit.SECONDS);
+        assertEquals(CompletionResult.CANCELLED, r.status());
+        assertEquals(3, r.outputChunks(), r.toString());
+        assertTrue(r.detail().startsWith("the trial ended (3 output chunks received)"), r.detail());
+        endpoint.stop(stalled, "again"); // an ended request stays as it ended
+        assertEquals(r, stalled.get());
+        assertThrows(IllegalArgumentException.class, () -> endpoint.stop(new CompletableFuture<>(), "not ours"));
+        assertTrue(send(endpoint, REQUEST).ok(), "the endpoint goes on serving");
+    }
+
+    @Test
+    void malformedRepliesAreEachOneClearStatusNamingTheRequest() throws Exception {
+        String named = " [POST " + server.baseUrl() + "/completions, agent a7, session s1, turn 0]";
+        try (FakeOpenAiServer other = FakeOpenAiServer.start()) {
+            Map<Reply, String> replies = new java.util.LinkedHashMap<>();
+            replies.put(Reply.raw("data: not json at all\n\n"), "malformed_sse: ");
+            replies.put(Reply.status(200, "{\"choices\":[{\"text\":\"hi\"}]}"), "malformed_sse: content type "
+                    + "application/json, not text/event-stream: {\"choices\":[{\"text\":\"hi\"}]}");
+            replies.put(Reply.status(200, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+                    .withContentType("text/html"), "malformed_sse: content type text/html, not text/event-stream: "
+                    + "<html><body><h1>502 Bad Gateway</h1></body></html>");
+            replies.put(Reply.stream(3).withHugeText(17 << 20), "malformed_sse: line 1 of the event stream is longer "
+                    + "than 16 MiB: not an OpenAI chunk (after 0 output chunks)");
+            replies.put(Reply.status(307, "").withHeader("Location", other.baseUrl() + "/completions"),
+                    "http_307: HTTP 307 (a redirect to " + other.baseUrl() + "/completions, not followed: the benchmark "
+                            + "measures the server it was given): (empty body)");
+            for (Map.Entry<Reply, String> e : replies.entrySet()) {
+                CompletionResult r = send(e.getKey());
+                assertTrue((r.status() + ": " + r.detail()).startsWith(e.getValue()), r.status() + ": " + r.detail());
+                assertTrue(r.detail().endsWith(named), r.detail());
+                assertEquals(1, r.detail().lines().count(), "one line: " + r.detail());
+            }
+            assertEquals(0, other.requests(), "nothing followed the redirect to another host");
+        }
+        assertTrue(send(Reply.stream()).ok(), "the endpoint goes on serving");
+    }
 }

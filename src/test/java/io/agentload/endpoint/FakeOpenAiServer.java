@@ -152,10 +152,12 @@ public final class FakeOpenAiServer implements Closeable {
                 }
                 requests.incrementAndGet();
                 if (recording) received.add(request);
-                Reply reply = script.poll();
+                Reply scripted = script.poll();
+                Reply reply = scripted == null ? defaultReply : scripted;
+                request.reply = reply;
                 boolean keepAlive;
                 try {
-                    keepAlive = respond(reply == null ? defaultReply : reply, request, out, socket);
+                    keepAlive = respond(reply, request, out, socket);
                 } finally {
                     request.finished.countDown();
                 }
@@ -210,8 +212,9 @@ public final class FakeOpenAiServer implements Closeable {
             }
             case STATUS -> {
                 byte[] body = reply.body.getBytes(StandardCharsets.UTF_8);
-                out.write(("HTTP/1.1 " + reply.status + " Fake\r\ncontent-type: application/json\r\ncontent-length: "
-                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(("HTTP/1.1 " + reply.status + " Fake\r\ncontent-type: " + reply.contentType
+                        + "\r\ncontent-length: " + body.length + "\r\n" + reply.headers + "\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 out.write(body);
                 out.flush();
                 return true;
@@ -375,6 +378,7 @@ public final class FakeOpenAiServer implements Closeable {
         private final long receivedNanos;
         private final int connection;
         final List<Long> tokenWriteNanos = new CopyOnWriteArrayList<>();
+        volatile Reply reply;
         final CountDownLatch finished = new CountDownLatch(1);
 
         Received(String method, String path, Map<String, String> headers, byte[] body, long receivedNanos,
@@ -416,6 +420,11 @@ public final class FakeOpenAiServer implements Closeable {
             } catch (IOException e) {
                 return JSON.missingNode();
             }
+        }
+
+        /** The reply the server gave (or is giving) it: the very object scripted or the default. */
+        public Reply reply() {
+            return reply;
         }
 
         /** When the request line was read. */

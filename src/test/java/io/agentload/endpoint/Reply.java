@@ -27,6 +27,8 @@ public final class Reply {
     int reasoningChunks;
     int status = 200;
     String body = "";
+    String headers = "";
+    String contentType = "application/json";
 
     private Reply(Kind kind) {
         this.kind = kind;
@@ -49,6 +51,8 @@ public final class Reply {
         r.reasoningChunks = reasoningChunks;
         r.status = status;
         r.body = body;
+        r.headers = headers;
+        r.contentType = contentType;
         return r;
     }
 
@@ -86,6 +90,20 @@ public final class Reply {
     public static Reply raw(String events) {
         Reply r = new Reply(Kind.RAW);
         r.body = events;
+        return r;
+    }
+
+    /** Sends this header too, as {@code name: value} (with {@link #status}: {@code Retry-After} for a 429, say). */
+    public Reply withHeader(String name, String value) {
+        Reply r = copy();
+        r.headers = headers + name + ": " + value + "\r\n";
+        return r;
+    }
+
+    /** With {@link #status}: the body's content type instead of {@code application/json}. */
+    public Reply withContentType(String type) {
+        Reply r = copy();
+        r.contentType = type;
         return r;
     }
 

@@ -179,4 +179,21 @@ class AgentPoolTest {
         assertEquals(1, r.orElseThrow().maxTokens());
         assertEquals(100, r.get().layout().inputTokens());
     }
+
+    @Test
+    void theCoolDownGraceEndsATrialThatARequestWouldHold() {
+        TrialPlan plan = PLAN.withWarmUpSeconds(0, 10).withMeasurementSeconds(30);
+        AgentPool pool = new AgentPool(SESSIONS, plan, 0, 1, 0, () -> true, r -> { });
+        pool.endCoolDownAfter(5);
+        TurnRequest hung = pool.send(0, 0).orElseThrow();
+        assertFalse(pool.done(44.9), "warm-up forced open at 10 s, window closed at 40 s, grace until 45 s");
+        assertTrue(pool.done(45));
+        assertTrue(pool.send(0, 45).isEmpty(), "no more sends once the grace is over");
+        assertThrows(IllegalStateException.class, () -> pool.trial(PowerMeter.NONE), "the hung request is not recorded");
+        pool.completed(hung.record().endTime(45).failed(RequestRecord.CUT_AT_END, "cut").build());
+        Trial t = pool.trial(PowerMeter.NONE);
+        assertEquals(45, t.endTime(), 0, "the trial ends when its last request was cut");
+        assertTrue(t.warmUpCut());
+        assertThrows(IllegalArgumentException.class, () -> pool.endCoolDownAfter(-1));
+    }
 }

@@ -63,11 +63,22 @@ class RealTimeDriverTest {
             assertTrue(t.startTime() > 100 && t.startTime() < 110, "the run's clock started 100 s ago: " + t.startTime());
             assertEquals(1.0, t.windowSeconds(), 1e-9);
             assertFalse(t.warmUpCut());
-            assertEquals(Map.of(RequestRecord.OK, t.records().size()), statuses(t));
+            Map<String, Long> statuses = ReplayResult.byStatus(t.records());
+            assertEquals(Map.of(RequestRecord.OK, t.records().stream().filter(RequestRecord::ok).count()),
+                    Sessions.withoutCoolDownCuts(statuses, t.records()));
 
             Map<String, FakeOpenAiServer.Received> byId = new HashMap<>();
             for (FakeOpenAiServer.Received r : server.received()) byId.put(r.header("x-request-id"), r);
+            Map<String, Long> recorded = t.records().stream()
+                    .collect(Collectors.groupingBy(RequestRecord::requestId, Collectors.counting()));
+            assertTrue(recorded.values().stream().allMatch(n -> n == 1), "no request recorded twice");
+            assertTrue(recorded.keySet().containsAll(byId.keySet()), "every request the server saw is recorded");
             for (RequestRecord r : t.records()) {
+                if (!r.ok()) {
+                    assertEquals(t.endTime(), r.endTime(), "a cool-down request cut when the trial ended: " + r);
+                    assertTrue(r.errorDetail().contains("in flight when trial 3 ended") && r.outputTokens() >= 0, r.errorDetail());
+                    continue;
+                }
                 assertTrue(t.startTime() <= r.sendTime() && r.sendTime() < r.writtenTime()
                         && r.writtenTime() < r.firstByteTime() && r.firstByteTime() <= r.firstTokenTime()
                         && r.firstTokenTime() <= r.lastTokenTime()
@@ -132,7 +143,8 @@ class RealTimeDriverTest {
             for (String fault : List.of("http_429", "http_500", "stream_cut", "malformed_sse", "missing_usage", "timeout")) {
                 assertEquals(1, statuses.get(fault), fault + " in " + statuses);
             }
-            assertEquals(7, statuses.size(), statuses.toString());
+            assertEquals(7, Sessions.withoutCoolDownCuts(ReplayResult.byStatus(t.records()), t.records()).size(),
+                    statuses.toString());
             assertTrue(t.measured().stream().anyMatch(RequestRecord::ok), "the trial went on to a measured window");
             for (RequestRecord r : t.records()) {
                 if (r.ok()) continue;
@@ -167,6 +179,34 @@ class RealTimeDriverTest {
             }));
             assertEquals("trial 0 stopped: cannot write part-00000.parquet: disk full", e.getMessage());
             assertTrue(records.get() >= 3);
+        }
+    }
+
+    @Test
+    void theCoolDownGraceCutsHungRequestsKeepingWhatTheyReceived() throws IOException {
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(Reply.stream().stallAfter(3), true);
+             Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("fake").noApiKey()
+                     .stallTimeout(Duration.ofMinutes(5)).build()) {
+            TrialPlan plan = PLAN.withWarmUpSeconds(0, 0.5).withMeasurementSeconds(0.5);
+            Trial t = RealTimeDriver.builder(endpoint, SESSIONS).plan(plan).coolDownGrace(Duration.ofMillis(400)).build()
+                    .run(0, 3, r -> { });
+
+            assertTrue(t.warmUpCut(), "no agent ever finished a turn");
+            assertEquals(0.4, t.endTime() - t.windowEnd(), 0.2, "ended by the grace (ticks every 100 ms)");
+            assertEquals(3, t.records().size(), "each agent's one hung request, recorded once");
+            assertEquals(3, server.requests());
+            for (RequestRecord r : t.records()) {
+                assertEquals(RequestRecord.CUT_AT_END, r.status());
+                assertEquals(RequestRecord.Phase.WARM_UP, r.phase());
+                assertEquals(3, r.outputTokens(), "the tokens it had received: " + r);
+                assertEquals(2, r.interTokenLatencyCount());
+                assertEquals(t.endTime(), r.endTime());
+                assertTrue(r.firstTokenTime() < r.endTime() && r.ttft() > 0, r.toString());
+                assertTrue(r.errorDetail().startsWith("in flight when trial 0 ended, 0.")
+                        && r.errorDetail().contains("s after its window closed: the cool-down grace of 0.4 s ran out "
+                        + "(3 output chunks received) [POST " + server.baseUrl() + "/completions, agent " + r.agent())
+                        && r.errorDetail().endsWith("request " + r.requestId() + "]"), r.errorDetail());
+            }
         }
     }
 }

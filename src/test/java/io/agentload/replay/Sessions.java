@@ -5,6 +5,9 @@ import io.agentload.trajectory.Turn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** Small hand-made sessions for replay tests. */
 final class Sessions {
@@ -48,5 +51,21 @@ final class Sessions {
             sessions.add(new Session(id, "java", turns));
         }
         return sessions;
+    }
+
+    /**
+     * {@code byStatus} without the cool-down requests that a real-time trial's end cut ({@code cut_at_end}, phase
+     * cool-down: load kept up while the last measured requests finished); fails if another request was cut.
+     */
+    static SortedMap<String, Long> withoutCoolDownCuts(Map<String, Long> byStatus, List<RequestRecord> records) {
+        SortedMap<String, Long> rest = new TreeMap<>(byStatus);
+        long cut = 0;
+        for (RequestRecord r : records) {
+            if (!r.status().equals(RequestRecord.CUT_AT_END)) continue;
+            if (r.phase() != RequestRecord.Phase.COOL_DOWN) throw new AssertionError("a request sent in time was cut: " + r);
+            cut++;
+        }
+        if (cut > 0 && rest.merge(RequestRecord.CUT_AT_END, -cut, Long::sum) == 0) rest.remove(RequestRecord.CUT_AT_END);
+        return rest;
     }
 }

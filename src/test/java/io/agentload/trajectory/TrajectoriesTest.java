@@ -163,7 +163,8 @@ class TrajectoriesTest {
     void sessionWithAGapInItsTurnsIsAnError() {
         Table t = Trajectories.table(List.of(TURNS.get(0)));
         TrajectoryException e = assertThrows(TrajectoryException.class, () -> Trajectories.sessions(t));
-        assertEquals("table turns: session séance-会话-🚀: expected turn 0, found 1", e.getMessage());
+        assertEquals("table turns: session séance-会话-🚀 has no turn 0 (row 1, counting data rows from 1, is its turn 1); "
+                + "turns run 0, 1, 2... without gaps", e.getMessage());
     }
 
     @Test
