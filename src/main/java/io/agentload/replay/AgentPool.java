@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  *   <li>{@link #trial(PowerMeter)}: the result.</li>
  * </ol>
  * Warm-up ends at the first completion at which every agent has finished a turn (a failed one counts: a fault
- * must not hold the warm-up), the minimum warm-up has passed
- * and {@code targetWarm} holds, or at the maximum warm-up. A request's phase is fixed at its send time. Agents keep
+ * must not hold the warm-up), the minimum warm-up has passed and {@code targetWarm} holds, or at the maximum
+ * warm-up. A request's phase is fixed at its send time. Agents keep
  * sending after the window closes (cool-down), so the load stays constant until the last measured request ends.
  *
  * <p>Thread-safe: a real-time driver may report completions from many threads.
