@@ -20,6 +20,10 @@ import java.util.List;
  * percentile even if every agent not certainly failing passes. The bounds only tighten as time goes on, so an agent
  * found failing stays failing and is not looked at again.
  *
+ * <p>The bounds hold only if every token due by {@code now} has been reported: a first token the engine produced but
+ * has not yet told would leave {@code now - send} above the request's TTFT. The driver looks after stepping the
+ * engine to {@code now}.
+ *
  * <p>The speed bound adds the same terms in the same order as {@link TrialMetrics} (its records arrive in completion
  * order, and the request in flight is an agent's last measured one), so it is a bound in floating point too; the
  * TTFT percentile's interpolation may round differently, which a nanosecond's margin covers.
