@@ -19,10 +19,11 @@ import java.util.PriorityQueue;
  * <p>Records have the shape of a real run's: the first token (and first byte) at the end of the step that finished
  * the prefill, one inter-token gap per later token event (a streamed chunk), the last token and the end at the step
  * that produced it, and the engine's {@code usage}: prompt, cached (prefix-cache hits at the first admission) and
- * output tokens. A prompt plus output longer than the model's context is refused at once, as an OpenAI-compatible
+ * output tokens. The engine reports steady decoding in bulk (a {@link Engine.BulkListener}): a request's later
+ * tokens may arrive only at its finish, each with its own time, which is all a record needs. A prompt plus output longer than the model's context is refused at once, as an OpenAI-compatible
  * server refuses it with HTTP 400.
  */
-final class VirtualTrial implements Engine.Listener {
+final class VirtualTrial implements Engine.BulkListener {
 
     /** The status of a request the model's context cannot hold: what vLLM and other servers answer. */
     static final String CONTEXT_EXCEEDED = "http_400";
@@ -35,11 +36,22 @@ final class VirtualTrial implements Engine.Listener {
         final TurnRequest request;
         double firstToken = Double.NaN;
         double lastToken;
-        float[] gaps = new float[16];
+        /** At most one gap per output token after the first, so never grown. */
+        final float[] gaps;
         int gapCount;
 
         Stream(TurnRequest request) {
             this.request = request;
+            this.gaps = new float[Math.max(0, request.maxTokens() - 1)];
+        }
+
+        void token(double time) {
+            if (Double.isNaN(firstToken)) {
+                firstToken = time;
+            } else {
+                gaps[gapCount++] = (float) (time - lastToken);
+            }
+            lastToken = time;
         }
     }
 
@@ -103,14 +115,13 @@ final class VirtualTrial implements Engine.Listener {
 
     @Override
     public void tokens(Engine.Request request, int count, double time) {
+        inFlight.get(request).token(time);
+    }
+
+    @Override
+    public void tokens(Engine.Request request, double[] times, int from, int to) {
         Stream s = inFlight.get(request);
-        if (Double.isNaN(s.firstToken)) {
-            s.firstToken = time;
-        } else {
-            if (s.gapCount == s.gaps.length) s.gaps = Arrays.copyOf(s.gaps, s.gaps.length * 2);
-            s.gaps[s.gapCount++] = (float) (time - s.lastToken);
-        }
-        s.lastToken = time;
+        for (int i = from; i < to; i++) s.token(times[i]);
     }
 
     @Override
@@ -122,7 +133,7 @@ final class VirtualTrial implements Engine.Listener {
                 .tokenTimes(s.firstToken, s.lastToken)
                 .endTime(time)
                 .tokens(usage.promptTokens(), usage.cachedTokens(), usage.outputTokens())
-                .interTokenLatencies(Arrays.copyOf(s.gaps, s.gapCount))
+                .interTokenLatencies(s.gapCount == s.gaps.length ? s.gaps : Arrays.copyOf(s.gaps, s.gapCount))
                 .build();
         warmth.add(usage.cachedTokens(), usage.promptTokens());
         wakes.add(new Wake(pool.completed(record), sequence++, s.request.agent()));
