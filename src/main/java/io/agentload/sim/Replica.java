@@ -204,7 +204,7 @@ final class Replica {
             schedule(s, n);
             budget -= n;
         }
-        while (!preempted && budget > 0 && running.size() + transfers.size() < config.maxRunningSequences()
+        while (!preempted && budget > 0 && running() + transfers.size() < config.maxRunningSequences()
                 && !waiting.isEmpty()) {
             Sequence s = waiting.peekFirst();
             if (s.awaitingKv ? !startTransfer(s, now) : !admit(s, budget)) break;

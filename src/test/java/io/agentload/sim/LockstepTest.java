@@ -194,6 +194,7 @@ class LockstepTest {
                         false),
                 new Case("cancels", h200.withMemoryUtilisation(0.45), 128, 400, 2000, 60, 1024, true),
                 new Case("small budget", h200.withMaxBatchTokens(256), 96, 200, 1000, 60),
+                new Case("sequence limit", h200.withMaxRunningSequences(24), 96, 200, 1000, 60),
                 new Case("no prefix caching", h200.withPrefixCaching(false), 96, 300, 1500, 60));
     }
 
