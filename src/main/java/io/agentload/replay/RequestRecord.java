@@ -134,12 +134,10 @@ public record RequestRecord(
             if (gaps.length == 0) return EMPTY;
             double sum = 0;
             for (float gap : gaps) sum += gap;
-            // Sorted in single precision: widening keeps the order, and the percentiles are computed in double.
-            float[] sorted = gaps.clone();
-            Arrays.sort(sorted);
-            return new ItlSummary(gaps.length, (float) (sum / gaps.length),
-                    (float) ExactPercentiles.ofSorted(sorted, 0.5), (float) ExactPercentiles.ofSorted(sorted, 0.9),
-                    (float) ExactPercentiles.ofSorted(sorted, 0.99), (float) sorted[sorted.length - 1]);
+            // Selected in single precision: widening keeps the order, and the percentiles are computed in double.
+            double[] p = ExactPercentiles.select(gaps.clone(), 0.5, 0.9, 0.99, 1);
+            return new ItlSummary(gaps.length, (float) (sum / gaps.length), (float) p[0], (float) p[1], (float) p[2],
+                    (float) p[3]);
         }
     }
 
