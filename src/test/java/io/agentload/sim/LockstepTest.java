@@ -145,6 +145,7 @@ class LockstepTest {
         Log run(Engine engine, boolean bulk) {
             Log log = new Log();
             Engine.Listener listener = bulk ? new Bulk(log, this) : new Plain(log, this);
+            Engine.Listener plain = new Plain(log, this);
             double now = 0;
             Engine.Step step = engine.step(now, listener);
             while (true) {
@@ -156,7 +157,9 @@ class LockstepTest {
                     if (now < horizon) engine.submit(next(w.client), now);
                 }
                 if (cancels && !clientOf.isEmpty() && random.nextInt(10) == 0) cancelOldest(engine, now);
-                step = engine.step(now, listener);
+                // Now and then a lockstep run reports early or steps with a plain listener, which dissolves the cohort.
+                if (bulk && log.steps.size() % 37 == 0) engine.flushTokens(listener);
+                step = engine.step(now, bulk && log.steps.size() % 53 == 0 ? plain : listener);
                 log.steps.add(step.toString());
             }
             log.steps.add(engine.counters().toString());
