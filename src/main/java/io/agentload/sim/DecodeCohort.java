@@ -29,6 +29,8 @@ final class DecodeCohort {
     /** Members whose context is still shorter than the sliding window, the soonest to outgrow it first. */
     private final PriorityQueue<Sequence> belowWindow = new PriorityQueue<>((a, b) -> Integer.compare(b.cOff, a.cOff));
     private int size;
+    /** Members that left but are still listed in {@code members}. */
+    private int left;
     private long offsetSum;
     private int belowCount;
     private long belowOffsetSum;
@@ -86,6 +88,11 @@ final class DecodeCohort {
         settle(s);
         s.inCohort = false;
         size--;
+        // Drop the ones that left once they outnumber the rest, so finished requests are not held for long.
+        if (++left > size + 64) {
+            members.removeIf(m -> !m.inCohort);
+            left = 0;
+        }
         offsetSum -= s.cOff;
         phaseSize[s.cOff & (KvBlocks.BLOCK_TOKENS - 1)]--;
         if (s.belowWindow) {
@@ -187,7 +194,7 @@ final class DecodeCohort {
         Arrays.fill(phaseSize, 0);
         finishing.clear();
         belowWindow.clear();
-        size = 0;
+        size = left = 0;
         offsetSum = belowOffsetSum = 0;
         belowCount = 0;
         base = step;
@@ -205,6 +212,7 @@ final class DecodeCohort {
     /** Drops the step ends no member still has to report, or makes room for more. */
     private void trim() {
         members.removeIf(s -> !s.inCohort);
+        left = 0;
         int oldest = step;
         for (Sequence s : members) oldest = Math.min(oldest, s.tokensFrom);
         int drop = oldest - base;
