@@ -132,16 +132,12 @@ public record RequestRecord(
         /** The summary of {@code gaps}. */
         public static ItlSummary of(float[] gaps) {
             if (gaps.length == 0) return EMPTY;
-            double[] sorted = new double[gaps.length];
             double sum = 0;
-            for (int i = 0; i < gaps.length; i++) {
-                sorted[i] = gaps[i];
-                sum += gaps[i];
-            }
-            Arrays.sort(sorted);
-            return new ItlSummary(gaps.length, (float) (sum / gaps.length),
-                    (float) ExactPercentiles.ofSorted(sorted, 0.5), (float) ExactPercentiles.ofSorted(sorted, 0.9),
-                    (float) ExactPercentiles.ofSorted(sorted, 0.99), (float) sorted[sorted.length - 1]);
+            for (float gap : gaps) sum += gap;
+            // Selected in single precision: widening keeps the order, and the percentiles are computed in double.
+            double[] p = ExactPercentiles.select(gaps.clone(), 0.5, 0.9, 0.99, 1);
+            return new ItlSummary(gaps.length, (float) (sum / gaps.length), (float) p[0], (float) p[1], (float) p[2],
+                    (float) p[3]);
         }
     }
 
@@ -172,6 +168,12 @@ public record RequestRecord(
     @Override
     public float[] interTokenLatencies() {
         return interTokenLatencies.clone();
+    }
+
+    /** Copies the gaps kept to {@code into} from {@code at}; returns where the next record's go. */
+    int copyInterTokenLatencies(float[] into, int at) {
+        System.arraycopy(interTokenLatencies, 0, into, at, interTokenLatencies.length);
+        return at + interTokenLatencies.length;
     }
 
     /** How many inter-token gaps the request had, whether or not they were kept. */

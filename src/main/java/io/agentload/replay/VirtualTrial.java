@@ -23,14 +23,17 @@ import java.util.concurrent.CancellationException;
  * <p>Records have the shape of a real run's: the first token (and first byte) at the end of the step that finished
  * the prefill, one inter-token gap per later token event (a streamed chunk), the last token and the end at the step
  * that produced it, and the engine's {@code usage}: prompt, cached (prefix-cache hits at the first admission) and
- * output tokens. A prompt plus output longer than the model's context, or than one replica's whole KV cache, is
- * refused at once, as an OpenAI-compatible server (and {@code agentload serve}) refuses it with HTTP 400.
+ * output tokens. The engine reports steady decoding in bulk (a {@link Engine.BulkListener}): a request's later
+ * tokens may arrive only at its finish, each with its own time, which is all a record needs. A prompt plus output
+ * longer than the model's context, or than one replica's whole KV cache, is refused at once, as an OpenAI-compatible
+ * server (and {@code agentload serve}) refuses it with HTTP 400.
  *
- * <p>Once the window has closed, the loop shows the {@link VerdictWatch} the requests in flight every so often; when
- * it finds the verdict certain, the trial stops there: each request in flight is cancelled in the engine and
- * recorded once, as {@value RequestRecord#CUT_AT_VERDICT}, with what it had received.
+ * <p>Once the window has closed, the loop shows the {@link VerdictWatch} the requests in flight every so often (the
+ * engine's bulk tokens flushed first, so that each stream holds what a client would have received); when it finds the
+ * verdict certain, the trial stops there: each request in flight is cancelled in the engine and recorded once, as
+ * {@value RequestRecord#CUT_AT_VERDICT}, with what it had received.
  */
-final class VirtualTrial implements Engine.Listener {
+final class VirtualTrial implements Engine.BulkListener {
 
     /** The status of a request the model's context cannot hold: what vLLM and other servers answer. */
     static final String CONTEXT_EXCEEDED = "http_400";
@@ -46,12 +49,25 @@ final class VirtualTrial implements Engine.Listener {
         final TurnRequest request;
         double firstToken = Double.NaN;
         double lastToken;
-        float[] gaps = new float[16];
+        /** At most one gap per output token after the first, so never grown. */
+        final float[] gaps;
         int gapCount;
         int tokens;
 
         Stream(TurnRequest request) {
             this.request = request;
+            this.gaps = new float[Math.max(0, request.maxTokens() - 1)];
+        }
+
+        /** A chunk of {@code count} tokens at {@code time}: the first token, or one more gap. */
+        void token(double time, int count) {
+            if (Double.isNaN(firstToken)) {
+                firstToken = time;
+            } else {
+                gaps[gapCount++] = (float) (time - lastToken);
+            }
+            lastToken = time;
+            tokens += count;
         }
     }
 
@@ -110,6 +126,7 @@ final class VirtualTrial implements Engine.Listener {
     private boolean verdictCertain(double now) {
         double windowEnd = pool.windowEnd();
         if (!verdict.due(now, windowEnd)) return false;
+        engine.flushTokens(this); // the bounds and a cut's records need every token a client would have by now
         for (Stream s : inFlight.values()) verdict.inFlight(s.request, s.firstToken, s.tokens);
         return verdict.certain(now, windowEnd);
     }
@@ -166,15 +183,13 @@ final class VirtualTrial implements Engine.Listener {
 
     @Override
     public void tokens(Engine.Request request, int count, double time) {
+        inFlight.get(request).token(time, count);
+    }
+
+    @Override
+    public void tokens(Engine.Request request, double[] times, int from, int to) {
         Stream s = inFlight.get(request);
-        if (Double.isNaN(s.firstToken)) {
-            s.firstToken = time;
-        } else {
-            if (s.gapCount == s.gaps.length) s.gaps = Arrays.copyOf(s.gaps, s.gaps.length * 2);
-            s.gaps[s.gapCount++] = (float) (time - s.lastToken);
-        }
-        s.lastToken = time;
-        s.tokens += count;
+        for (int i = from; i < to; i++) s.token(times[i], 1);
     }
 
     @Override
@@ -186,7 +201,7 @@ final class VirtualTrial implements Engine.Listener {
                 .tokenTimes(s.firstToken, s.lastToken)
                 .endTime(time)
                 .tokens(usage.promptTokens(), usage.cachedTokens(), usage.outputTokens())
-                .interTokenLatencies(Arrays.copyOf(s.gaps, s.gapCount))
+                .interTokenLatencies(s.gapCount == s.gaps.length ? s.gaps : Arrays.copyOf(s.gaps, s.gapCount))
                 .build();
         warmth.add(usage.cachedTokens(), usage.promptTokens());
         wakes.add(new Wake(pool.completed(record), sequence++, s.request.agent()));

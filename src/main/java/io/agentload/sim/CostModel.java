@@ -42,6 +42,23 @@ final class CostModel {
             }
         }
 
+        /**
+         * {@code count} decoding sequences of one token each, whose contexts sum to {@code offsets}; {@code below} of
+         * them, summing to {@code belowOffsets}, are shorter than the sliding window. Every figure is an integer or a
+         * half-integer far below 2^53, so the sums are exact and equal to adding the sequences one by one.
+         */
+        void addDecodes(int count, long offsets, int below, long belowOffsets) {
+            tokens += count;
+            decodeSequences += count;
+            pairsFull += offsets + count * 0.5;
+            contextFull += offsets;
+            if (window > 0) {
+                double above = (double) (count - below) * window;
+                pairsWindow += belowOffsets + below * 0.5 + above;
+                contextWindow += belowOffsets + above;
+            }
+        }
+
         void clear() {
             tokens = decodeSequences = 0;
             pairsFull = pairsWindow = contextFull = contextWindow = 0;

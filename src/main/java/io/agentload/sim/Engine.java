@@ -72,6 +72,20 @@ public final class Engine {
     }
 
     /**
+     * A listener that takes steady decoding in bulk, for drivers that need a request's token times only once it ends
+     * (a virtual-time driver). With it, a replica steps its decoding requests together at a cost that does not grow
+     * with their number, and reports the tokens of such a stretch late: at the request's finish (just before
+     * {@link #finished}), at its preemption, when the stretch ends, or at {@link Engine#flushTokens}. Each token keeps
+     * its own time and a request's token events stay in time order; first tokens and finishes come when they happen.
+     * Tokens not yet reported when a request is cancelled are dropped. A plain {@link Listener} gets every token at
+     * its step, as a real-time server needs to stream it; both see the same times.
+     */
+    public interface BulkListener extends Listener {
+        /** One output token of {@code request} at each of {@code times[from]}, ..., {@code times[to - 1]} (ascending). */
+        void tokens(Request request, double[] times, int from, int to);
+    }
+
+    /**
      * What the engine does from {@code start} on: call {@link #step} again at {@code end} (or after a submit).
      *
      * @param end          when the next step or KV transfer completes; +infinity when idle
@@ -209,6 +223,7 @@ public final class Engine {
         if (!(now >= this.now)) throw new IllegalArgumentException("step at " + now + " s, before " + this.now + " s");
         account(now);
         this.now = now;
+        boolean lockstep = listener instanceof BulkListener;
         while (true) {
             Replica due = null;
             double dueAt = now;
@@ -220,9 +235,9 @@ public final class Engine {
                 }
             }
             if (due == null) break;
-            due.completeDue(now, this, listener);
+            due.completeDue(now, this, listener, lockstep);
         }
-        for (Replica r : replicas) r.plan(now, listener);
+        for (Replica r : replicas) r.plan(now, listener, lockstep);
         double end = Double.POSITIVE_INFINITY;
         int busy = 0, running = 0, waiting = 0;
         double gpuWatts = (config.system().gpus() - config.gpusUsed()) * idleWatts;
@@ -243,6 +258,11 @@ public final class Engine {
         double t = now;
         for (Step s = step(t, listener); !s.idle(); s = step(t, listener)) t = s.end();
         return t;
+    }
+
+    /** Reports every token a {@link BulkListener} has not been given yet (of requests still decoding). */
+    public void flushTokens(Listener listener) {
+        for (Replica r : replicas) r.reportTokens(listener);
     }
 
     /** The totals so far. */

@@ -2,6 +2,7 @@ package io.agentload.sim;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One serving instance (a vLLM engine on {@code tensorParallel} GPUs): a waiting queue, the running sequences, its KV
@@ -9,6 +10,12 @@ import java.util.ArrayList;
  * taking one decode step or its next prefill chunk from the token budget; when blocks run out the newest running
  * sequence is preempted (its blocks freed, recomputed later); new sequences are admitted only in a step without
  * preemption, while budget, sequence slots and blocks last.
+ *
+ * <p>In lockstep mode (a {@link Engine.BulkListener}, no speculation) the decoding sequences at the head of the
+ * running order are kept by a {@link DecodeCohort} and stepped together: a step that can give each of them its token
+ * and its block, as it can unless the budget or the blocks run short, costs O(1) plus the few it changes. When one
+ * cannot, the cohort is dissolved first and the step is planned sequence by sequence, exactly as without it;
+ * decoding sequences rejoin at the end of the step. {@code running} holds the sequences after the cohort.
  */
 final class Replica {
     enum Role { MIXED, PREFILL, DECODE }
@@ -24,6 +31,10 @@ final class Replica {
     private final ArrayList<Sequence> running = new ArrayList<>();
     private final ArrayList<Sequence> batch = new ArrayList<>();
     private final ArrayList<Sequence> transfers = new ArrayList<>();
+    private final DecodeCohort cohort;
+    /** The step in flight advances the cohort. */
+    private boolean cohortStep;
+    private long appended;
     private double linkFreeAt;
     private boolean busy;
     private double stepEnd;
@@ -38,6 +49,7 @@ final class Replica {
         this.tally = tally;
         this.blocks = new KvBlocks(config.kvBlocksPerReplica());
         this.windowBlocks = windowBlocks(config.model());
+        this.cohort = new DecodeCohort(config.model().slidingWindow());
     }
 
     /** Blocks a sequence holds for its sliding-window layers, in units of full-attention blocks. */
@@ -63,11 +75,11 @@ final class Replica {
 
     /** Sequences queued, running or receiving KV here: the router's load figure. */
     int load() {
-        return waiting.size() + running.size() + transfers.size();
+        return waiting.size() + running() + transfers.size();
     }
 
     int running() {
-        return running.size();
+        return cohort.size() + running.size();
     }
 
     int waiting() {
@@ -109,11 +121,11 @@ final class Replica {
     }
 
     /** Completes whatever is due at or before {@code now}, earliest first; returns whether anything was. */
-    boolean completeDue(double now, Engine engine, Engine.Listener listener) {
+    boolean completeDue(double now, Engine engine, Engine.Listener listener, boolean lockstep) {
         double t = nextEvent();
         if (t > now) return false;
         if (busy && stepEnd == t) {
-            completeStep(engine, listener);
+            completeStep(engine, listener, lockstep);
         } else {
             for (Sequence s : transfers) {
                 if (s.transferEnd == t) {
@@ -133,6 +145,7 @@ final class Replica {
     boolean cancel(Engine.Request request) {
         Sequence s = find(request);
         if (s == null) return false;
+        if (s.inCohort) cohort.leave(s);
         waiting.remove(s);
         running.remove(s);
         batch.remove(s);
@@ -141,19 +154,38 @@ final class Replica {
         return true;
     }
 
+    /** Reports the tokens the cohort holds back. */
+    void reportTokens(Engine.Listener listener) {
+        cohort.reportTokens(listener);
+    }
+
     private Sequence find(Engine.Request request) {
+        Sequence c = cohort.find(request);
+        if (c != null) return c;
         for (Sequence s : running) if (s.request == request) return s;
         for (Sequence s : waiting) if (s.request == request) return s;
         for (Sequence s : transfers) if (s.request == request) return s;
         return null;
     }
 
-    /** Plans a step at {@code now} if idle and there is work; returns whether a step started. */
-    boolean plan(double now, Engine.Listener listener) {
+    /**
+     * Plans a step at {@code now} if idle and there is work; returns whether a step started. Without {@code lockstep}
+     * every sequence is stepped on its own.
+     */
+    boolean plan(double now, Engine.Listener listener, boolean lockstep) {
         if (busy) return false;
         int budget = config.maxBatchTokens();
         int speculative = config.speculation().draftTokens();
         boolean preempted = false;
+        if (!cohort.isEmpty() && !(lockstep && budget >= cohort.size() && blocks.available() >= cohort.blocksNeeded())) {
+            running.addAll(0, cohort.dissolve(listener));
+        }
+        cohortStep = !cohort.isEmpty();
+        if (cohortStep) {
+            // The cohort leads the running order: its blocks are taken first, in its order, as one by one.
+            for (Sequence s : cohort.needingBlocks()) s.addBlock(blocks.allocate());
+            budget -= cohort.size();
+        }
         for (int i = 0; i < running.size(); i++) {
             Sequence s = running.get(i);
             int n = s.prefilling ? Math.min(s.tokens() - s.computed, budget) : 1 + speculative;
@@ -172,24 +204,30 @@ final class Replica {
             schedule(s, n);
             budget -= n;
         }
-        while (!preempted && budget > 0 && running.size() + transfers.size() < config.maxRunningSequences()
+        while (!preempted && budget > 0 && running() + transfers.size() < config.maxRunningSequences()
                 && !waiting.isEmpty()) {
             Sequence s = waiting.peekFirst();
             if (s.awaitingKv ? !startTransfer(s, now) : !admit(s, budget)) break;
             waiting.pollFirst();
             if (!s.awaitingKv) {
-                running.add(s);
+                append(s);
                 budget -= s.scheduled;
             }
         }
-        if (batch.isEmpty()) return false;
+        if (batch.isEmpty() && !cohortStep) return false;
         load.clear();
+        if (cohortStep) cohort.addTo(load);
         for (Sequence s : batch) load.add(s.computed, s.scheduled, !s.prefilling);
         stepCost = cost.estimate(load);
         stepEnd = now + stepCost.seconds();
         busy = true;
         tally.steps++;
         return true;
+    }
+
+    private void append(Sequence s) {
+        s.order = appended++;
+        running.add(s);
     }
 
     private void schedule(Sequence s, int n) {
@@ -302,14 +340,16 @@ final class Replica {
         s.awaitingKv = false;
         register(s);
         emit(s, 1, s.transferEnd, listener);
-        if (s.done()) finish(s, s.transferEnd, listener); else running.add(s);
+        if (s.done()) finish(s, s.transferEnd, listener); else append(s);
     }
 
-    private void completeStep(Engine engine, Engine.Listener listener) {
+    private void completeStep(Engine engine, Engine.Listener listener, boolean lockstep) {
         busy = false;
         double time = stepEnd;
         double perStep = config.speculation().tokensPerStep();
         boolean anyFinished = false;
+        List<Sequence> cohortFinished = cohortStep ? completeCohortStep(time, listener) : List.of();
+        cohortStep = false;
         for (Sequence s : batch) {
             int n = s.scheduled;
             s.scheduled = 0;
@@ -346,6 +386,46 @@ final class Replica {
         }
         batch.clear();
         if (anyFinished) running.removeIf(Sequence::done);
+        for (Sequence s : cohortFinished) cohort.leave(s);
+        if (lockstep && config.speculation().draftTokens() == 0) joinCohort();
+    }
+
+    /**
+     * The cohort's part of a step, in running order as the per-sequence path takes it: each member's token, the
+     * blocks its last token filled offered to the prefix index, and the members that finished; returns those, which
+     * stay counted as running until the step is complete.
+     */
+    private List<Sequence> completeCohortStep(double time, Engine.Listener listener) {
+        tally.outputTokens += cohort.size();
+        List<Sequence> filled = config.prefixCaching() ? cohort.completeStep(time) : List.of();
+        if (!config.prefixCaching()) cohort.completeStep(time);
+        List<Sequence> finished = cohort.finishing();
+        int f = 0;
+        for (Sequence s : filled) {
+            while (f < finished.size() && finished.get(f).order < s.order) finishCohortMember(finished.get(f++), time, listener);
+            cohort.settle(s);
+            register(s);
+        }
+        while (f < finished.size()) finishCohortMember(finished.get(f++), time, listener);
+        return finished;
+    }
+
+    private void finishCohortMember(Sequence s, double time, Engine.Listener listener) {
+        cohort.settle(s);
+        cohort.reportTokens(s, listener);
+        finish(s, time, listener);
+    }
+
+    /** Moves the decoding sequences at the head of the running order into the cohort, in order. */
+    private void joinCohort() {
+        int n = 0;
+        while (n < running.size()) {
+            Sequence s = running.get(n);
+            if (s.prefilling || s.done() || s.blockCount != blocksFor(s.computed)) break;
+            cohort.join(s);
+            n++;
+        }
+        if (n > 0) running.subList(0, n).clear();
     }
 
     private void emit(Sequence s, int count, double time, Engine.Listener listener) {

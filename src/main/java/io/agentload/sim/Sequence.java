@@ -22,6 +22,19 @@ final class Sequence {
     /** Prefilled on another replica; waiting here for blocks and its KV transfer. */
     boolean awaitingKv;
     double transferEnd;
+    /** When it joined its replica's running order (appended to the running list), for keeping that order. */
+    long order;
+    /** Advanced in lockstep by its replica's {@link DecodeCohort}: its counts are kept as the offsets below. */
+    boolean inCohort;
+    /** Context and output minus the cohort's step counter, while in the cohort. */
+    int cOff;
+    int gOff;
+    /** The cohort step counter at which its last token comes. */
+    int finishAt;
+    /** The first cohort step whose token it has not reported. */
+    int tokensFrom;
+    /** Counted by its cohort as shorter than the sliding window. */
+    boolean belowWindow;
     /** Fraction of a token carried between speculative steps so the mean matches the expected acceptance. */
     double specCarry;
 
