@@ -20,8 +20,8 @@ import java.util.PriorityQueue;
  * the prefill, one inter-token gap per later token event (a streamed chunk), the last token and the end at the step
  * that produced it, and the engine's {@code usage}: prompt, cached (prefix-cache hits at the first admission) and
  * output tokens. The engine reports steady decoding in bulk (a {@link Engine.BulkListener}): a request's later
- * tokens may arrive only at its finish, each with its own time, which is all a record needs. A prompt plus output longer than the model's context is refused at once, as an OpenAI-compatible
- * server refuses it with HTTP 400.
+ * tokens may arrive only at its finish, each with its own time, which is all a record needs. A prompt plus output
+ * longer than the model's context is refused at once, as an OpenAI-compatible server refuses it with HTTP 400.
  */
 final class VirtualTrial implements Engine.BulkListener {
 
