@@ -182,7 +182,7 @@ final class Replica {
         }
         cohortStep = !cohort.isEmpty();
         if (cohortStep) {
-            // The cohort leads the running order: its blocks are taken first, in its order, as one by one.
+            // The cohort leads the running order: its blocks are taken first, in its order, as sequence by sequence.
             for (Sequence s : cohort.needingBlocks()) s.addBlock(blocks.allocate());
             budget -= cohort.size();
         }
@@ -397,12 +397,13 @@ final class Replica {
      */
     private List<Sequence> completeCohortStep(double time, Engine.Listener listener) {
         tally.outputTokens += cohort.size();
-        List<Sequence> filled = config.prefixCaching() ? cohort.completeStep(time) : List.of();
-        if (!config.prefixCaching()) cohort.completeStep(time);
+        List<Sequence> filled = cohort.completeStep(time);
         List<Sequence> finished = cohort.finishing();
         int f = 0;
         for (Sequence s : filled) {
-            while (f < finished.size() && finished.get(f).order < s.order) finishCohortMember(finished.get(f++), time, listener);
+            while (f < finished.size() && finished.get(f).order < s.order) {
+                finishCohortMember(finished.get(f++), time, listener);
+            }
             cohort.settle(s);
             register(s);
         }
