@@ -53,10 +53,11 @@ public final class Simulation {
     private final Consumer<TrialMetrics> onTrial;
     private final boolean itlDetail;
     private final int threads;
+    private final double tolerance;
 
     private Simulation(EngineConfig engine, List<Session> sessions, String trajectories, List<SloTier> tiers,
                        TrialPlan plan, double toolTimeScale, int maxAgents, Boundary powerBoundary,
-                       Consumer<TrialMetrics> onTrial, boolean itlDetail, int threads) {
+                       Consumer<TrialMetrics> onTrial, boolean itlDetail, int threads, double tolerance) {
         this.engine = engine;
         this.sessions = sessions;
         this.trajectories = trajectories;
@@ -68,6 +69,7 @@ public final class Simulation {
         this.onTrial = onTrial;
         this.itlDetail = itlDetail;
         this.threads = threads;
+        this.tolerance = tolerance;
     }
 
     /** A built-in system serving a built-in model ({@code agentload systems}, {@code agentload models}). */
@@ -79,32 +81,32 @@ public final class Simulation {
     public static Simulation of(EngineConfig engine) {
         return new Simulation(Objects.requireNonNull(engine, "engine"), List.of(), "", SloTier.defaults(),
                 TrialPlan.defaults(), 1, MAX_AGENTS, null, m -> { },
-                false, Runtime.getRuntime().availableProcessors());
+                false, Runtime.getRuntime().availableProcessors(), 0);
     }
 
     /** Agents replay the sessions of this turn table (e.g. {@code Trajectories.read(file)}). */
     public Simulation withTrajectories(Table turns) {
         return new Simulation(engine, Trajectories.sessions(turns), turns.name(), tiers, plan, toolTimeScale,
-                maxAgents, powerBoundary, onTrial, itlDetail, threads);
+                maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance);
     }
 
     /** Agents replay the sessions of this turn file: {@code .parquet}, {@code .jsonl} or {@code .csv}. */
     public Simulation withTrajectories(Path file) {
         return new Simulation(engine, Trajectories.sessions(Trajectories.read(file)), file.toString(), tiers, plan,
-                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads);
+                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance);
     }
 
     /** Agents replay these sessions. */
     public Simulation withSessions(List<Session> sessions) {
         return new Simulation(engine, List.copyOf(sessions), "sessions", tiers, plan, toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads);
+                powerBoundary, onTrial, itlDetail, threads, tolerance);
     }
 
     /** The tiers to search. */
     public Simulation withTiers(List<SloTier> tiers) {
         if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers to search");
         return new Simulation(engine, sessions, trajectories, List.copyOf(tiers), plan, toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads);
+                powerBoundary, onTrial, itlDetail, threads, tolerance);
     }
 
     /** Prefix caching on (the default, as vLLM and SGLang serve) or off. */
@@ -118,7 +120,7 @@ public final class Simulation {
      */
     public Simulation withEngine(UnaryOperator<EngineConfig> change) {
         return new Simulation(Objects.requireNonNull(change.apply(engine), "engine"), sessions, trajectories, tiers,
-                plan, toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads);
+                plan, toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance);
     }
 
     /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
@@ -127,32 +129,32 @@ public final class Simulation {
             throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
         }
         return new Simulation(engine, sessions, trajectories, tiers, plan, scale, maxAgents, powerBoundary, onTrial,
-                itlDetail, threads);
+                itlDetail, threads, tolerance);
     }
 
     /** The seed that every agent's session order, start turn and salts derive from. */
     public Simulation withSeed(long seed) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withSeed(seed), toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads);
+                powerBoundary, onTrial, itlDetail, threads, tolerance);
     }
 
     /** The measurement window of each trial, in virtual time (default ten minutes). */
     public Simulation withWindow(Duration window) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withWindow(window), toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads);
+                powerBoundary, onTrial, itlDetail, threads, tolerance);
     }
 
     /** The warm-up's bounds in virtual time (it also waits for a turn of every agent and a warm cache). */
     public Simulation withWarmUp(Duration min, Duration max) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withWarmUp(min, max), toolTimeScale,
-                maxAgents, powerBoundary, onTrial, itlDetail, threads);
+                maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance);
     }
 
     /** The largest number of agents the search tries. */
     public Simulation withMaxAgents(int agents) {
         if (agents < 1) throw new IllegalArgumentException("max agents " + agents + " < 1");
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, agents, powerBoundary,
-                onTrial, itlDetail, threads);
+                onTrial, itlDetail, threads, tolerance);
     }
 
     /** Agents per Megawatt from the GPUs' power only ({@link Boundary#GPU}) or the whole system's (the default). */
@@ -163,13 +165,13 @@ public final class Simulation {
                     + system.label() + " boundary, not the " + boundary.label());
         }
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, boundary, onTrial,
-                itlDetail, threads);
+                itlDetail, threads, tolerance);
     }
 
     /** Calls {@code listener} after every trial with its metrics, e.g. to show progress. */
     public Simulation withTrialListener(Consumer<TrialMetrics> listener) {
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                Objects.requireNonNull(listener, "listener"), itlDetail, threads);
+                Objects.requireNonNull(listener, "listener"), itlDetail, threads, tolerance);
     }
 
     /**
@@ -179,7 +181,7 @@ public final class Simulation {
      */
     public Simulation withItlDetail(boolean keep) {
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                onTrial, keep, threads);
+                onTrial, keep, threads, tolerance);
     }
 
     /**
@@ -190,7 +192,18 @@ public final class Simulation {
     public Simulation withThreads(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads " + threads + " < 1");
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                onTrial, itlDetail, threads);
+                onTrial, itlDetail, threads, tolerance);
+    }
+
+    /**
+     * Stops bisecting a tier once its bracket is within {@code tolerance} of its lower end (0.02: the answer is within
+     * 2% below the exact one) instead of the exact N (0, the default): fewer trials for a what-if in a notebook; the
+     * answer stays a concurrency that passed.
+     */
+    public Simulation withTolerance(double tolerance) {
+        if (!(tolerance >= 0 && tolerance < 1)) throw new IllegalArgumentException("tolerance " + tolerance);
+        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
+                onTrial, itlDetail, threads, tolerance);
     }
 
     /** The engine configuration every trial runs. */
@@ -258,7 +271,7 @@ public final class Simulation {
 
     private SloSearch searchOver(TrialRunner runner) {
         return SloSearch.over(runner).withTiers(tiers).withGpus(engine.system().gpus()).withAgents(1, maxAgents)
-                .withThreads(threads).withTrialListener(onTrial);
+                .withThreads(threads).withTolerance(tolerance).withTrialListener(onTrial);
     }
 
     private VirtualTimeDriver driver() {

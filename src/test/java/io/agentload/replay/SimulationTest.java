@@ -166,6 +166,16 @@ class SimulationTest {
         assertTrue(manifest.contains("\"system\" : \"h100x8\"") && manifest.contains("\"tensor_parallel\" : 4"), manifest);
     }
 
+    @Test
+    void aToleranceStopsTheBisectionEarlierNearTheExactAnswer() {
+        Simulation s = seventyB("h100x8");
+        SloResult exact = s.search(), near = s.withTolerance(0.2).search();
+        int n = exact.tiers().get(0).maxAgents(), m = near.tiers().get(0).maxAgents();
+        assertTrue(near.trials().size() < exact.trials().size(), near.trials().size() + " trials against " + exact.trials().size());
+        assertTrue(m >= 0.8 * n && m <= 1.25 * n, m + " agents within 20% of " + n);
+        assertThrows(IllegalArgumentException.class, () -> s.withTolerance(1));
+    }
+
     /**
      * Issue #13: the same seed gives the same run folder on one thread and on sixteen, though sixteen compute
      * trials ahead of the search (and drop those it does not take) and place them on the run's clock afterwards.
