@@ -54,10 +54,12 @@ public final class Simulation {
     private final boolean itlDetail;
     private final int threads;
     private final double tolerance;
+    private final boolean cutAtVerdict;
 
     private Simulation(EngineConfig engine, List<Session> sessions, String trajectories, List<SloTier> tiers,
                        TrialPlan plan, double toolTimeScale, int maxAgents, Boundary powerBoundary,
-                       Consumer<TrialMetrics> onTrial, boolean itlDetail, int threads, double tolerance) {
+                       Consumer<TrialMetrics> onTrial, boolean itlDetail, int threads, double tolerance,
+                       boolean cutAtVerdict) {
         this.engine = engine;
         this.sessions = sessions;
         this.trajectories = trajectories;
@@ -70,6 +72,7 @@ public final class Simulation {
         this.itlDetail = itlDetail;
         this.threads = threads;
         this.tolerance = tolerance;
+        this.cutAtVerdict = cutAtVerdict;
     }
 
     /** A built-in system serving a built-in model ({@code agentload systems}, {@code agentload models}). */
@@ -81,32 +84,32 @@ public final class Simulation {
     public static Simulation of(EngineConfig engine) {
         return new Simulation(Objects.requireNonNull(engine, "engine"), List.of(), "", SloTier.defaults(),
                 TrialPlan.defaults(), 1, MAX_AGENTS, null, m -> { },
-                false, Runtime.getRuntime().availableProcessors(), 0);
+                false, Runtime.getRuntime().availableProcessors(), 0, true);
     }
 
     /** Agents replay the sessions of this turn table (e.g. {@code Trajectories.read(file)}). */
     public Simulation withTrajectories(Table turns) {
         return new Simulation(engine, Trajectories.sessions(turns), turns.name(), tiers, plan, toolTimeScale,
-                maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance);
+                maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** Agents replay the sessions of this turn file: {@code .parquet}, {@code .jsonl} or {@code .csv}. */
     public Simulation withTrajectories(Path file) {
         return new Simulation(engine, Trajectories.sessions(Trajectories.read(file)), file.toString(), tiers, plan,
-                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance);
+                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** Agents replay these sessions. */
     public Simulation withSessions(List<Session> sessions) {
         return new Simulation(engine, List.copyOf(sessions), "sessions", tiers, plan, toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads, tolerance);
+                powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** The tiers to search. */
     public Simulation withTiers(List<SloTier> tiers) {
         if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers to search");
         return new Simulation(engine, sessions, trajectories, List.copyOf(tiers), plan, toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads, tolerance);
+                powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** Prefix caching on (the default, as vLLM and SGLang serve) or off. */
@@ -120,7 +123,7 @@ public final class Simulation {
      */
     public Simulation withEngine(UnaryOperator<EngineConfig> change) {
         return new Simulation(Objects.requireNonNull(change.apply(engine), "engine"), sessions, trajectories, tiers,
-                plan, toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance);
+                plan, toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
@@ -129,32 +132,32 @@ public final class Simulation {
             throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
         }
         return new Simulation(engine, sessions, trajectories, tiers, plan, scale, maxAgents, powerBoundary, onTrial,
-                itlDetail, threads, tolerance);
+                itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** The seed that every agent's session order, start turn and salts derive from. */
     public Simulation withSeed(long seed) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withSeed(seed), toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads, tolerance);
+                powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** The measurement window of each trial, in virtual time (default ten minutes). */
     public Simulation withWindow(Duration window) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withWindow(window), toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads, tolerance);
+                powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** The warm-up's bounds in virtual time (it also waits for a turn of every agent and a warm cache). */
     public Simulation withWarmUp(Duration min, Duration max) {
         return new Simulation(engine, sessions, trajectories, tiers, plan.withWarmUp(min, max), toolTimeScale,
-                maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance);
+                maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** The largest number of agents the search tries. */
     public Simulation withMaxAgents(int agents) {
         if (agents < 1) throw new IllegalArgumentException("max agents " + agents + " < 1");
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, agents, powerBoundary,
-                onTrial, itlDetail, threads, tolerance);
+                onTrial, itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** Agents per Megawatt from the GPUs' power only ({@link Boundary#GPU}) or the whole system's (the default). */
@@ -165,13 +168,13 @@ public final class Simulation {
                     + system.label() + " boundary, not the " + boundary.label());
         }
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, boundary, onTrial,
-                itlDetail, threads, tolerance);
+                itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /** Calls {@code listener} after every trial with its metrics, e.g. to show progress. */
     public Simulation withTrialListener(Consumer<TrialMetrics> listener) {
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                Objects.requireNonNull(listener, "listener"), itlDetail, threads, tolerance);
+                Objects.requireNonNull(listener, "listener"), itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /**
@@ -181,7 +184,7 @@ public final class Simulation {
      */
     public Simulation withItlDetail(boolean keep) {
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                onTrial, keep, threads, tolerance);
+                onTrial, keep, threads, tolerance, cutAtVerdict);
     }
 
     /**
@@ -192,7 +195,7 @@ public final class Simulation {
     public Simulation withThreads(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads " + threads + " < 1");
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                onTrial, itlDetail, threads, tolerance);
+                onTrial, itlDetail, threads, tolerance, cutAtVerdict);
     }
 
     /**
@@ -203,7 +206,18 @@ public final class Simulation {
     public Simulation withTolerance(double tolerance) {
         if (!(tolerance >= 0 && tolerance < 1)) throw new IllegalArgumentException("tolerance " + tolerance);
         return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                onTrial, itlDetail, threads, tolerance);
+                onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+    }
+
+    /**
+     * Whether a search's trial stops once its verdict on every tier it is run for is certainly a failure (default
+     * true: an overloaded trial then skips the drain of its backlog, docs/design.md "Cut at the verdict"). A cut
+     * trial counts its unfinished requests as failed, so its speed and latency figures read as a failure rather than
+     * as how badly it failed; false runs every trial whole, for SLO curves that show the overload's real figures.
+     */
+    public Simulation withCutAtVerdict(boolean cut) {
+        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
+                onTrial, itlDetail, threads, tolerance, cut);
     }
 
     /** The engine configuration every trial runs. */
@@ -279,7 +293,8 @@ public final class Simulation {
             throw new IllegalStateException("no trajectories to replay: call withTrajectories(Trajectories.read(\"data/"
                     + "coding-agent-sample.parquet\")) or withSessions(...)");
         }
-        VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(engine, sessions).plan(plan).toolTimeScale(toolTimeScale);
+        VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(engine, sessions).plan(plan).toolTimeScale(toolTimeScale)
+                .cutAtVerdict(cutAtVerdict);
         if (powerBoundary != null) b.powerBoundary(powerBoundary);
         return b.build();
     }

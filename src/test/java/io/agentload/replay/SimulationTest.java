@@ -167,6 +167,16 @@ class SimulationTest {
     }
 
     @Test
+    void wholeTrialsGiveTheSameAnswersWithTheOverloadsRealFigures() {
+        Simulation s = seventyB("h100x8");
+        SloResult cut = s.search(), whole = s.withCutAtVerdict(false).search();
+        assertEquals(cut.tiers().stream().map(SloResult.TierResult::maxAgents).toList(),
+                whole.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
+        assertTrue(cut.trials().stream().anyMatch(TrialMetrics::cutAtVerdict), "a trial past capacity is cut");
+        assertTrue(whole.trials().stream().noneMatch(TrialMetrics::cutAtVerdict));
+    }
+
+    @Test
     void aToleranceStopsTheBisectionEarlierNearTheExactAnswer() {
         Simulation s = seventyB("h100x8");
         SloResult exact = s.search(), near = s.withTolerance(0.2).search();
