@@ -2,7 +2,6 @@ package io.agentload.replay;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.agentload.sim.EngineConfig;
-import io.agentload.sim.ModelProfile;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.WorkloadShape;
@@ -29,11 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The simulator's memory at long contexts (issue #13, item 3): one trial of {@code agents} agents on
- * {@code target} replaying generated coding-agent sessions whose contexts grow toward {@code contextLimit} tokens,
- * in a JVM limited to a 2 GB heap ({@code -Xmx2g}; an {@link OutOfMemoryError} fails the benchmark). Prints the live
- * heap before the trial and the largest live heap the collectors left after any collection during it (every
- * collection reports the heap in use after it: the live set plus what a young collection kept), the growth per agent,
- * the trial's requests and its CPU. A model whose context is shorter than the limit is given the limit
+ * {@code target} replaying generated coding-agent sessions whose contexts grow toward {@code contextLimit} tokens
+ * (the published shape scaled to that window, {@code WorkloadShape.withScaledContextLimit}), in a JVM limited to a
+ * 2 GB heap ({@code -Xmx2g}; an {@link OutOfMemoryError} fails the benchmark). Prints the live heap before the
+ * trial and the largest live heap the collectors left after any collection during it (every collection reports the
+ * heap in use after it: the live set plus what a young collection kept), the growth per agent, the trial's requests
+ * and its CPU. A model whose context is shorter than the limit is given the limit
  * ({@code maxContextTokens}), so that the requests are served rather than refused.
  *
  * <p>Run with {@code ./mvnw -B -q -o -Pbench test-compile exec:exec -Dbench=SimulationMemoryBench
@@ -71,11 +71,11 @@ public class SimulationMemoryBench {
     @Benchmark
     public long trial() {
         List<Session> generated = Trajectories.sessions(
-                Trajectories.generate(WorkloadShape.codingAgent().withContextLimitTokens(contextLimit), sessions, 7));
+                Trajectories.generate(WorkloadShape.codingAgent().withScaledContextLimit(contextLimit), sessions, 7));
         String[] parts = target.split("/");
         EngineConfig config = EngineConfig.of(parts[0], parts[1]);
         if (config.model().maxContextTokens() < contextLimit) {
-            config = EngineConfig.of(config.system(), withContext(config.model(), contextLimit));
+            config = EngineConfig.of(config.system(), config.model().withMaxContextTokens(contextLimit));
         }
         TrialPlan plan = TrialPlan.defaults().withWarmUpSeconds(0, maxWarmUpSeconds).withMeasurementSeconds(windowSeconds);
         VirtualTimeDriver driver = VirtualTimeDriver.builder(config, generated).plan(plan).build();
@@ -92,14 +92,6 @@ public class SimulationMemoryBench {
                 target, agents, contextLimit, meanPrompt, t.records().size(), t.endTime(), cpu, idle / 1e6, most / 1e6,
                 Runtime.getRuntime().maxMemory() / 1e6, (double) (most - idle) / agents);
         return t.records().size();
-    }
-
-    /** The same architecture serving contexts up to {@code tokens}. */
-    private static ModelProfile withContext(ModelProfile m, int tokens) {
-        return new ModelProfile(m.name(), m.totalParameters(), m.activeParameters(), m.layers(), m.hiddenSize(),
-                m.attentionWidth(), m.attentionParameters(), m.kvBytesPerToken(), m.kvPrecision(),
-                m.slidingWindowLayers(), m.slidingWindow(), m.experts(), m.expertsPerToken(), m.weightPrecision(),
-                m.expertPrecision(), tokens, m.source());
     }
 
     private static long liveHeap() {
