@@ -1,6 +1,7 @@
 package io.agentload.internal;
 
 import java.util.Arrays;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Percentiles by exact sorting with linear interpolation between closest ranks (numpy's default, R-7, and what
@@ -22,20 +23,21 @@ public final class ExactPercentiles {
 
     /** The {@code p}-th percentile of already sorted values; infinities are allowed. */
     public static double ofSorted(double[] sorted, double p) {
-        if (sorted.length == 0) return Double.NaN;
-        double rank = p * (sorted.length - 1);
-        int lo = (int) Math.floor(rank);
-        int hi = Math.min(sorted.length - 1, lo + 1);
-        return interpolate(sorted[lo], sorted[hi], rank - lo);
+        return atRank(sorted.length, p, i -> sorted[i]);
     }
 
     /** {@link #ofSorted(double[], double)} of single-precision values, computed in double as if widened first. */
     public static double ofSorted(float[] sorted, double p) {
-        if (sorted.length == 0) return Double.NaN;
-        double rank = p * (sorted.length - 1);
+        return atRank(sorted.length, p, i -> sorted[i]);
+    }
+
+    /** The interpolated value at rank p x (n - 1) of n sorted values read through {@code value}; NaN when n is 0. */
+    private static double atRank(int n, double p, IntToDoubleFunction value) {
+        if (n == 0) return Double.NaN;
+        double rank = p * (n - 1);
         int lo = (int) Math.floor(rank);
-        int hi = Math.min(sorted.length - 1, lo + 1);
-        return interpolate(sorted[lo], sorted[hi], rank - lo);
+        int hi = Math.min(n - 1, lo + 1);
+        return interpolate(value.applyAsDouble(lo), value.applyAsDouble(hi), rank - lo);
     }
 
     /**

@@ -42,37 +42,52 @@ public final class Simulation {
 
     private static final int MAX_AGENTS = 1 << 16;
 
-    private final EngineConfig engine;
-    private final List<Session> sessions;
-    private final String trajectories;
-    private final List<SloTier> tiers;
-    private final TrialPlan plan;
-    private final double toolTimeScale;
-    private final int maxAgents;
-    private final Boundary powerBoundary;
-    private final Consumer<TrialMetrics> onTrial;
-    private final boolean itlDetail;
-    private final int threads;
-    private final double tolerance;
-    private final boolean cutAtVerdict;
+    private final Settings settings;
 
-    private Simulation(EngineConfig engine, List<Session> sessions, String trajectories, List<SloTier> tiers,
-                       TrialPlan plan, double toolTimeScale, int maxAgents, Boundary powerBoundary,
-                       Consumer<TrialMetrics> onTrial, boolean itlDetail, int threads, double tolerance,
-                       boolean cutAtVerdict) {
-        this.engine = engine;
-        this.sessions = sessions;
-        this.trajectories = trajectories;
-        this.tiers = tiers;
-        this.plan = plan;
-        this.toolTimeScale = toolTimeScale;
-        this.maxAgents = maxAgents;
-        this.powerBoundary = powerBoundary;
-        this.onTrial = onTrial;
-        this.itlDetail = itlDetail;
-        this.threads = threads;
-        this.tolerance = tolerance;
-        this.cutAtVerdict = cutAtVerdict;
+    /** Everything a simulation is set to; each {@code with*} changes a copy. */
+    private static final class Settings {
+        EngineConfig engine;
+        List<Session> sessions = List.of();
+        String trajectories = "";
+        List<SloTier> tiers = SloTier.defaults();
+        TrialPlan plan = TrialPlan.defaults();
+        double toolTimeScale = 1;
+        int maxAgents = MAX_AGENTS;
+        Boundary powerBoundary;
+        Consumer<TrialMetrics> onTrial = m -> { };
+        boolean itlDetail;
+        int threads = Runtime.getRuntime().availableProcessors();
+        double tolerance;
+        boolean cutAtVerdict = true;
+
+        Settings copy() {
+            Settings c = new Settings();
+            c.engine = engine;
+            c.sessions = sessions;
+            c.trajectories = trajectories;
+            c.tiers = tiers;
+            c.plan = plan;
+            c.toolTimeScale = toolTimeScale;
+            c.maxAgents = maxAgents;
+            c.powerBoundary = powerBoundary;
+            c.onTrial = onTrial;
+            c.itlDetail = itlDetail;
+            c.threads = threads;
+            c.tolerance = tolerance;
+            c.cutAtVerdict = cutAtVerdict;
+            return c;
+        }
+    }
+
+    private Simulation(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** A copy with {@code change} applied to its settings. */
+    private Simulation with(Consumer<Settings> change) {
+        Settings c = settings.copy();
+        change.accept(c);
+        return new Simulation(c);
     }
 
     /** A built-in system serving a built-in model ({@code agentload systems}, {@code agentload models}). */
@@ -82,34 +97,43 @@ public final class Simulation {
 
     /** A system serving a model as {@code engine} configures it. */
     public static Simulation of(EngineConfig engine) {
-        return new Simulation(Objects.requireNonNull(engine, "engine"), List.of(), "", SloTier.defaults(),
-                TrialPlan.defaults(), 1, MAX_AGENTS, null, m -> { },
-                false, Runtime.getRuntime().availableProcessors(), 0, true);
+        Settings s = new Settings();
+        s.engine = Objects.requireNonNull(engine, "engine");
+        return new Simulation(s);
     }
 
     /** Agents replay the sessions of this turn table (e.g. {@code Trajectories.read(file)}). */
     public Simulation withTrajectories(Table turns) {
-        return new Simulation(engine, Trajectories.sessions(turns), turns.name(), tiers, plan, toolTimeScale,
-                maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        List<Session> read = Trajectories.sessions(turns);
+        return with(c -> {
+            c.sessions = read;
+            c.trajectories = turns.name();
+        });
     }
 
     /** Agents replay the sessions of this turn file: {@code .parquet}, {@code .jsonl} or {@code .csv}. */
     public Simulation withTrajectories(Path file) {
-        return new Simulation(engine, Trajectories.sessions(Trajectories.read(file)), file.toString(), tiers, plan,
-                toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        List<Session> read = Trajectories.sessions(Trajectories.read(file));
+        return with(c -> {
+            c.sessions = read;
+            c.trajectories = file.toString();
+        });
     }
 
     /** Agents replay these sessions. */
     public Simulation withSessions(List<Session> sessions) {
-        return new Simulation(engine, List.copyOf(sessions), "sessions", tiers, plan, toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        List<Session> copy = List.copyOf(sessions);
+        return with(c -> {
+            c.sessions = copy;
+            c.trajectories = "sessions";
+        });
     }
 
     /** The tiers to search. */
     public Simulation withTiers(List<SloTier> tiers) {
         if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers to search");
-        return new Simulation(engine, sessions, trajectories, List.copyOf(tiers), plan, toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        List<SloTier> copy = List.copyOf(tiers);
+        return with(c -> c.tiers = copy);
     }
 
     /** Prefix caching on (the default, as vLLM and SGLang serve) or off. */
@@ -122,8 +146,8 @@ public final class Simulation {
      * {@code c -> c.withSpeculation(3, 0.7)}.
      */
     public Simulation withEngine(UnaryOperator<EngineConfig> change) {
-        return new Simulation(Objects.requireNonNull(change.apply(engine), "engine"), sessions, trajectories, tiers,
-                plan, toolTimeScale, maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        EngineConfig changed = Objects.requireNonNull(change.apply(settings.engine), "engine");
+        return with(c -> c.engine = changed);
     }
 
     /** Multiplies every turn's tool time: 2 means tools take twice as long, so each agent asks less often. */
@@ -131,50 +155,46 @@ public final class Simulation {
         if (!(scale >= 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
         }
-        return new Simulation(engine, sessions, trajectories, tiers, plan, scale, maxAgents, powerBoundary, onTrial,
-                itlDetail, threads, tolerance, cutAtVerdict);
+        return with(c -> c.toolTimeScale = scale);
     }
 
     /** The seed that every agent's session order, start turn and salts derive from. */
     public Simulation withSeed(long seed) {
-        return new Simulation(engine, sessions, trajectories, tiers, plan.withSeed(seed), toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        return with(c -> c.plan = c.plan.withSeed(seed));
     }
 
     /** The measurement window of each trial, in virtual time (default ten minutes). */
     public Simulation withWindow(Duration window) {
-        return new Simulation(engine, sessions, trajectories, tiers, plan.withWindow(window), toolTimeScale, maxAgents,
-                powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        TrialPlan changed = settings.plan.withWindow(window);
+        return with(c -> c.plan = changed);
     }
 
     /** The warm-up's bounds in virtual time (it also waits for a turn of every agent and a warm cache). */
     public Simulation withWarmUp(Duration min, Duration max) {
-        return new Simulation(engine, sessions, trajectories, tiers, plan.withWarmUp(min, max), toolTimeScale,
-                maxAgents, powerBoundary, onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        TrialPlan changed = settings.plan.withWarmUp(min, max);
+        return with(c -> c.plan = changed);
     }
 
     /** The largest number of agents the search tries. */
     public Simulation withMaxAgents(int agents) {
         if (agents < 1) throw new IllegalArgumentException("max agents " + agents + " < 1");
-        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, agents, powerBoundary,
-                onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        return with(c -> c.maxAgents = agents);
     }
 
     /** Agents per Megawatt from the GPUs' power only ({@link Boundary#GPU}) or the whole system's (the default). */
     public Simulation withPowerBoundary(Boundary boundary) {
-        Boundary system = Boundary.of(engine.system().boundary());
+        Boundary system = Boundary.of(settings.engine.system().boundary());
         if (boundary != Boundary.GPU && boundary != system) {
-            throw new IllegalArgumentException(engine.system().name() + " reports power at the gpu or the "
+            throw new IllegalArgumentException(settings.engine.system().name() + " reports power at the gpu or the "
                     + system.label() + " boundary, not the " + boundary.label());
         }
-        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, boundary, onTrial,
-                itlDetail, threads, tolerance, cutAtVerdict);
+        return with(c -> c.powerBoundary = boundary);
     }
 
     /** Calls {@code listener} after every trial with its metrics, e.g. to show progress. */
     public Simulation withTrialListener(Consumer<TrialMetrics> listener) {
-        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                Objects.requireNonNull(listener, "listener"), itlDetail, threads, tolerance, cutAtVerdict);
+        Objects.requireNonNull(listener, "listener");
+        return with(c -> c.onTrial = listener);
     }
 
     /**
@@ -183,8 +203,7 @@ public final class Simulation {
      * trials' ITL percentiles are exact either way.
      */
     public Simulation withItlDetail(boolean keep) {
-        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                onTrial, keep, threads, tolerance, cutAtVerdict);
+        return with(c -> c.itlDetail = keep);
     }
 
     /**
@@ -194,8 +213,7 @@ public final class Simulation {
      */
     public Simulation withThreads(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads " + threads + " < 1");
-        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        return with(c -> c.threads = threads);
     }
 
     /**
@@ -205,8 +223,7 @@ public final class Simulation {
      */
     public Simulation withTolerance(double tolerance) {
         if (!(tolerance >= 0 && tolerance < 1)) throw new IllegalArgumentException("tolerance " + tolerance);
-        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                onTrial, itlDetail, threads, tolerance, cutAtVerdict);
+        return with(c -> c.tolerance = tolerance);
     }
 
     /**
@@ -216,28 +233,27 @@ public final class Simulation {
      * as how badly it failed; false runs every trial whole, for SLO curves that show the overload's real figures.
      */
     public Simulation withCutAtVerdict(boolean cut) {
-        return new Simulation(engine, sessions, trajectories, tiers, plan, toolTimeScale, maxAgents, powerBoundary,
-                onTrial, itlDetail, threads, tolerance, cut);
+        return with(c -> c.cutAtVerdict = cut);
     }
 
     /** The engine configuration every trial runs. */
     public EngineConfig config() {
-        return engine;
+        return settings.engine;
     }
 
     /** The seed, warm-up bounds and measurement window of every trial. */
     TrialPlan plan() {
-        return plan;
+        return settings.plan;
     }
 
     /** The measurement window of each trial. */
     public Duration window() {
-        return plan.window();
+        return settings.plan.window();
     }
 
     /** The tiers searched. */
     public List<SloTier> tiers() {
-        return tiers;
+        return settings.tiers;
     }
 
     /** Runs one trial of {@code agents} concurrent agents (trial number 0) and returns its metrics. */
@@ -280,45 +296,50 @@ public final class Simulation {
 
     /** A new run folder in {@code dir} whose {@code run.json} records this simulation. */
     private Run newRun(Path dir) {
-        return Run.builder(dir).config(settings()).hardware(hardware()).endpoint(endpoint()).itlDetail(itlDetail).build();
+        return Run.builder(dir).config(manifestConfig()).hardware(hardware()).endpoint(endpoint())
+                .itlDetail(settings.itlDetail).build();
     }
 
     private SloSearch searchOver(TrialRunner runner) {
-        return SloSearch.over(runner).withTiers(tiers).withGpus(engine.system().gpus()).withAgents(1, maxAgents)
-                .withThreads(threads).withTolerance(tolerance).withTrialListener(onTrial);
+        Settings s = settings;
+        return SloSearch.over(runner).withTiers(s.tiers).withGpus(s.engine.system().gpus()).withAgents(1, s.maxAgents)
+                .withThreads(s.threads).withTolerance(s.tolerance).withTrialListener(s.onTrial);
     }
 
     private VirtualTimeDriver driver() {
-        if (sessions.isEmpty()) {
+        if (settings.sessions.isEmpty()) {
             throw new IllegalStateException("no trajectories to replay: call withTrajectories(Trajectories.read(\"data/"
                     + "coding-agent-sample.parquet\")) or withSessions(...)");
         }
-        VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(engine, sessions).plan(plan).toolTimeScale(toolTimeScale)
-                .cutAtVerdict(cutAtVerdict);
-        if (powerBoundary != null) b.powerBoundary(powerBoundary);
+        VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(settings.engine, settings.sessions).plan(settings.plan)
+                .toolTimeScale(settings.toolTimeScale).cutAtVerdict(settings.cutAtVerdict);
+        if (settings.powerBoundary != null) b.powerBoundary(settings.powerBoundary);
         return b.build();
     }
 
     /** What {@code run.json} records under {@code config}. */
-    private RunManifest.SimulatorConfig settings() {
+    private RunManifest.SimulatorConfig manifestConfig() {
+        Settings s = settings;
+        EngineConfig engine = s.engine;
         return new RunManifest.SimulatorConfig(RunManifest.SimulatorConfig.TARGET, engine.system().name(),
                 engine.model().name(), engine.tensorParallel(), engine.replicas(), engine.prefixCaching(),
                 engine.maxBatchTokens(), engine.maxRunningSequences(), engine.memoryUtilisation(),
                 engine.kvBlocksPerReplica(), engine.speculation().toString(), String.valueOf(engine.disaggregation()),
-                engine.efficiency().toString(), trajectories, sessions.size(),
-                tiers.stream().map(SloTier::label).collect(Collectors.joining("; ")), plan.seed(),
-                plan.measurementSeconds(), plan.minWarmUpSeconds(), plan.maxWarmUpSeconds(), toolTimeScale, maxAgents);
+                engine.efficiency().toString(), s.trajectories, s.sessions.size(),
+                s.tiers.stream().map(SloTier::label).collect(Collectors.joining("; ")), s.plan.seed(),
+                s.plan.measurementSeconds(), s.plan.minWarmUpSeconds(), s.plan.maxWarmUpSeconds(), s.toolTimeScale,
+                s.maxAgents);
     }
 
     /** What {@code run.json} records under {@code hardware}: the simulated system's profile. */
     private RunManifest.SimulatedSystem hardware() {
-        SystemProfile s = engine.system();
+        SystemProfile s = settings.engine.system();
         return new RunManifest.SimulatedSystem(s.name(), s.gpu().name(), s.gpus(), s.gpu().hbmBytes(),
                 s.gpu().tdpWatts(), s.gpu().idleWatts(), s.maxWatts(), s.boundary(), s.source(), s.gpu().source());
     }
 
     private RunManifest.SimulatorEndpoint endpoint() {
-        return new RunManifest.SimulatorEndpoint(RunManifest.SimulatorEndpoint.KIND, engine.model().name(),
-                engine.model().source());
+        return new RunManifest.SimulatorEndpoint(RunManifest.SimulatorEndpoint.KIND, settings.engine.model().name(),
+                settings.engine.model().source());
     }
 }

@@ -250,7 +250,11 @@ final class SloSearch {
     }
 
     /** A trial the search may need: its number, its agents and the plan it would be run from. */
-    private record Guess(int number, int agents, Plan plan) {
+    /** A trial the search may need: its number, agents, the plan after it, and the tiers it can still decide. */
+    private record Guess(int number, int agents, Plan plan, List<SloTier> open) {
+        Guess(int number, int agents, Plan plan) {
+            this(number, agents, plan, plan.open(agents));
+        }
     }
 
     /**
@@ -353,7 +357,7 @@ final class SloSearch {
             });
             for (Guess g : wanted) {
                 if (ahead.keySet().stream().noneMatch(k -> sameTrial(k, g))) {
-                    ahead.put(g, pool.submit(() -> runner.compute(g.number(), g.agents(), g.plan().open(g.agents()))));
+                    ahead.put(g, pool.submit(() -> runner.compute(g.number(), g.agents(), g.open())));
                 }
             }
             Guess key = ahead.keySet().stream().filter(k -> sameTrial(k, needed)).findFirst().orElseThrow();
@@ -405,8 +409,7 @@ final class SloSearch {
      * them (verdicts that differ only on a tier closed at this N run the same trial).
      */
     private static boolean sameTrial(Guess a, Guess b) {
-        return a.number() == b.number() && a.agents() == b.agents()
-                && a.plan().open(a.agents()).equals(b.plan().open(b.agents()));
+        return a.number() == b.number() && a.agents() == b.agents() && a.open().equals(b.open());
     }
 
     private static Thread daemon(Runnable r) {

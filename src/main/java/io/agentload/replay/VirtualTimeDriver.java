@@ -61,6 +61,10 @@ final class VirtualTimeDriver implements TrialRunner {
     private final boolean cutAtVerdict;
     private final List<PowerSample> power = new ArrayList<>();
     private double clock;
+    /**
+     * The engine of the trial started or placed last. One trial at a time it is that trial's; under a parallel search
+     * it is whichever thread set it last, so only single-trial tests and benchmarks read it.
+     */
     private volatile Engine lastEngine;
 
     private VirtualTimeDriver(Builder b) {
