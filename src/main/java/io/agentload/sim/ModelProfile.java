@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The figures of a model that set its serving cost: parameters (total and active per token), attention shape and KV
- * cache bytes per token (docs/simulator.md, "Systems and models"). Built-in models by name; define your own with
- * {@link #builder}.
+ * The figures of a model that set its serving cost: parameters (total and active per token), attention shape and kinds
+ * (full, sliding window, DeepSeek V4's compressed layers) and KV cache bytes per token (docs/simulator.md, "Systems and
+ * models" and "Attention kinds"). Built-in models by name; define your own with {@link #builder}.
  *
  * <pre>{@code
  * ModelProfile qwen = ModelProfile.builder("qwen3-32b").parameters(32.8e9, 32.8e9).layers(64).hiddenSize(5120)
@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * @param attentionWidth      query heads x head dimension: attention FLOPs per (query, key) pair per layer are 4 x this
  * @param attentionParameters weights of the attention projections over all layers (held by every GPU with
  *                            data-parallel attention)
- * @param kvBytesPerToken     KV cache bytes of one token over all layers, as if every layer kept every token
+ * @param kvBytesPerToken     KV cache bytes of one token over all layers, as if every layer kept every token (with
+ *                            compressed attention, see {@code kvEntryBytes})
  * @param kvPrecision         the KV cache's number format ({@code kvBytesPerToken} is in it)
  * @param slidingWindowLayers layers that attend only to the last {@code slidingWindow} tokens (0 when none)
  * @param experts             routed experts per MoE layer (0 for a dense model)
