@@ -140,7 +140,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--tiers", paramLabel = "SPEC", defaultValue = CliDefaults.TIERS, converter = TiersConverter.class,
             description = {"tiers by minimum tok/s (default: ${DEFAULT-VALUE}); SPEED:MAX_TTFT_S[:SHARE] sets",
-                    "a TTFT limit and a share of agents, e.g. 30:4,60:3:0.95"})
+                    "a TTFT limit and a share of agents, e.g. 30:4,60:3:0.95; aa is AA-AgentPerf's 20 tok/s",
+                    "with TTFT at most 10 s"})
     List<SloTier> tiers;
 
     @Option(names = "--window", paramLabel = "DURATION", defaultValue = CliDefaults.WINDOW,

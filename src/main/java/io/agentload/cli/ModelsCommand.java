@@ -20,19 +20,21 @@ final class ModelsCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-14s %9s %9s %6s %-15s %8s %-9s %9s %8s%n", "model", "params B", "active B", "layers",
+        out.printf("%-17s %9s %9s %6s %-18s %8s %-9s %9s %9s%n", "model", "params B", "active B", "layers",
                 "type", "KV KiB", "weights", "weight GB", "context");
         for (ModelProfile m : ModelProfile.all()) {
             String type = (m.moe() ? m.experts() + "x" + m.expertsPerToken() + " MoE" : "dense")
-                    + (m.slidingWindowLayers() > 0 ? ", SWA" : "");
+                    + (m.slidingWindowLayers() > 0 ? ", SWA" : "") + (m.compressedAttention() ? ", CSA/HCA" : "");
             String weights = m.weightPrecision() == m.expertPrecision() ? m.weightPrecision().name()
                     : m.weightPrecision().name() + "/" + m.expertPrecision().name();
-            out.printf(Locale.ROOT, "%-14s %9.1f %9.1f %6d %-15s %8.1f %-9s %9.1f %,8d%n", m.name(),
+            out.printf(Locale.ROOT, "%-17s %9.1f %9.1f %6d %-18s %8.1f %-9s %9.1f %,9d%n", m.name(),
                     m.totalParameters() / 1e9, m.activeParameters() / 1e9, m.layers(), type,
                     m.kvBytesPerToken() / 1024.0, weights, m.weightBytes() / 1e9, m.maxContextTokens());
         }
         out.printf("%nKV KiB: KV cache bytes of one token over all layers in %s (as if every layer kept every token;"
-                + " SWA layers keep a window).%n", ModelProfile.all().get(0).kvPrecision().name());
+                + " SWA layers keep a window; CSA/HCA: what one more token of context adds to the compressed entries"
+                + " and indexer keys, beside a 128-token window in every layer).%n",
+                ModelProfile.all().get(0).kvPrecision().name());
         out.println("Sources:");
         for (ModelProfile m : ModelProfile.all()) out.printf("  %s: %s%n", m.name(), m.source());
         out.flush();

@@ -83,7 +83,7 @@ final class ReplayCommand implements Callable<Integer> {
     String power;
 
     @Option(names = "--tiers", paramLabel = "SPEC", defaultValue = CliDefaults.TIERS, converter = TiersConverter.class,
-            description = "tiers judging the window: 20,60,100 or SPEED:MAX_TTFT_S[:SHARE] (default: ${DEFAULT-VALUE})")
+            description = "tiers judging the window: 20,60,100, SPEED:MAX_TTFT_S[:SHARE] or aa (default: ${DEFAULT-VALUE})")
     List<SloTier> tiers;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")

@@ -6,7 +6,7 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.util.List;
 
-/** {@code --tiers} as the command line writes it ({@code 20,60,100}, {@code 30:4,60:3:0.95}) into tiers. */
+/** {@code --tiers} as the command line writes it ({@code 20,60,100}, {@code 30:4,60:3:0.95}, {@code aa}) into tiers. */
 final class TiersConverter implements ITypeConverter<List<SloTier>> {
 
     @Override

@@ -37,6 +37,7 @@ public record SloTier(double minOutputTokensPerSecond, double maxTtftSeconds, do
     private static final List<SloTier> KNOWN = List.of(
             new SloTier(20, 6), new SloTier(60, 3), new SloTier(100, 2), new SloTier(140, 1.5), new SloTier(180, 1));
     private static final List<SloTier> DEFAULTS = KNOWN.subList(0, 3);
+    private static final SloTier AA = new SloTier(20, 10);
 
     public SloTier {
         if (!(minOutputTokensPerSecond >= 0) || Double.isInfinite(minOutputTokensPerSecond)) {
@@ -63,14 +64,28 @@ public record SloTier(double minOutputTokensPerSecond, double maxTtftSeconds, do
     }
 
     /**
+     * AA-AgentPerf's entry tier as Artificial Analysis' launch post gives it: 20 tok/s per agent with TTFT at most
+     * 10 s. AA does not publish the share of agents that must meet it, so it is our default,
+     * {@value #DEFAULT_PERCENTILE_OF_AGENTS} (docs/published-figures.md).
+     */
+    public static SloTier aa() {
+        return AA;
+    }
+
+    /**
      * Tiers from a comma-separated list such as {@code 20,60,100} (default tiers picked by speed),
-     * {@code 30:4} (30 tok/s, TTFT at most 4 s) or {@code 60:3:0.95} (and 95% of agents).
+     * {@code 30:4} (30 tok/s, TTFT at most 4 s), {@code 60:3:0.95} (and 95% of agents) or {@code aa}
+     * ({@link #aa()}).
      */
     public static List<SloTier> parse(String spec) {
         List<SloTier> tiers = new ArrayList<>();
         for (String item : spec.split(",")) {
             String s = item.trim();
             if (s.isEmpty()) continue;
+            if (s.equalsIgnoreCase("aa")) {
+                tiers.add(AA);
+                continue;
+            }
             String[] parts = s.split(":");
             try {
                 if (parts.length > 3) throw new IllegalArgumentException("too many ':'");

@@ -24,14 +24,51 @@ final class CostModel {
         double pairsWindow;
         double contextFull;
         double contextWindow;
+        /**
+         * Compressed sparse attention: query tokens whose top k is full (at least {@code threshold} tokens of context
+         * before them) and the query-entry pairs of the others; the same per sequence for the entries it reads. Kept
+         * as exact sums, divided by the ratio only in {@link AttentionCost}.
+         */
+        double sparsePairsCapped;
+        double sparsePairsBelow;
+        double sparseReadsCapped;
+        double sparseReadsBelow;
         private final int window;
+        /** With compressed attention, every layer's window (0 otherwise). */
+        private final int compressedWindow;
+        /** Context length below which a decoding sequence counts as "below" in {@link #addDecodes}. */
+        private final int threshold;
 
         Load(int window) {
+            this(window, 0, window);
+        }
+
+        private Load(int window, int compressedWindow, int threshold) {
             this.window = window;
+            this.compressedWindow = compressedWindow;
+            this.threshold = threshold;
+        }
+
+        /**
+         * For compressed attention with a {@code window} in every layer and sparse layers that pick {@code topK}
+         * entries of one per {@code ratio} tokens: the lockstep cohort then tracks the sequences shorter than
+         * ratio x topK tokens, whose top k is not yet full.
+         */
+        static Load compressed(int window, int ratio, int topK) {
+            return new Load(0, window, topK > 0 ? ratio * topK : 0);
+        }
+
+        /** The context length that {@link #addDecodes}'s {@code below} counts sequences under (0 for none). */
+        int threshold() {
+            return threshold;
         }
 
         /** A sequence computing {@code n} new tokens after {@code offset} cached ones. */
         void add(int offset, int n, boolean decode) {
+            if (compressedWindow > 0) {
+                addCompressed(offset, n, decode);
+                return;
+            }
             tokens += n;
             if (decode) decodeSequences++;
             pairsFull += (double) n * offset + (double) n * n / 2;
@@ -44,8 +81,9 @@ final class CostModel {
 
         /**
          * {@code count} decoding sequences of one token each, whose contexts sum to {@code offsets}; {@code below} of
-         * them, summing to {@code belowOffsets}, are shorter than the sliding window. Every figure is an integer or a
-         * half-integer far below 2^53, so the sums are exact and equal to adding the sequences one by one.
+         * them, summing to {@code belowOffsets}, are shorter than the {@link #threshold()} (the sliding window, or
+         * with compressed attention the context that fills the top k). Every figure is an integer or a half-integer
+         * far below 2^53, so the sums are exact and equal to adding the sequences one by one.
          */
         void addDecodes(int count, long offsets, int below, long belowOffsets) {
             tokens += count;
@@ -57,11 +95,46 @@ final class CostModel {
                 pairsWindow += belowOffsets + below * 0.5 + above;
                 contextWindow += belowOffsets + above;
             }
+            if (compressedWindow > 0) {
+                // A decoding sequence is charged its whole window: one threshold is tracked, the top k's, and a
+                // context shorter than the window (128 tokens for V4) is too rare to track a second one for.
+                pairsWindow += (double) count * compressedWindow;
+                contextWindow += (double) count * compressedWindow;
+                if (threshold > 0) {
+                    sparsePairsCapped += count - below;
+                    sparsePairsBelow += belowOffsets + below * 0.5;
+                    sparseReadsCapped += count - below;
+                    sparseReadsBelow += belowOffsets;
+                }
+            }
+        }
+
+        /** {@link #add} with compressed attention: one-token decodes as {@link #addDecodes} counts them. */
+        private void addCompressed(int offset, int n, boolean decode) {
+            boolean below = offset < threshold;
+            if (decode && n == 1) {
+                addDecodes(1, offset, below ? 1 : 0, below ? offset : 0);
+                return;
+            }
+            tokens += n;
+            if (decode) decodeSequences++;
+            pairsFull += (double) n * offset + (double) n * n / 2;
+            contextFull += offset;
+            pairsWindow += n * Math.min(offset + n / 2.0, compressedWindow);
+            contextWindow += Math.min(offset, compressedWindow);
+            if (threshold > 0) {
+                double mid = offset + n / 2.0;
+                if (mid >= threshold) sparsePairsCapped += n;
+                else sparsePairsBelow += (double) n * offset + (double) n * n / 2;
+                if (below) sparseReadsBelow += offset;
+                else sparseReadsCapped++;
+            }
         }
 
         void clear() {
             tokens = decodeSequences = 0;
             pairsFull = pairsWindow = contextFull = contextWindow = 0;
+            sparsePairsCapped = sparsePairsBelow = sparseReadsCapped = sparseReadsBelow = 0;
         }
     }
 
@@ -77,6 +150,7 @@ final class CostModel {
     private final double attentionFlopRate;
     private final double bandwidth;
     private final double expertBandwidth;
+    private final AttentionCost attention;
 
     CostModel(EngineConfig c) {
         this.model = c.model();
@@ -91,10 +165,11 @@ final class CostModel {
         attentionFlopRate = tp * gpu.flops(Precision.BF16) * eff.mfu();
         bandwidth = tp * gpu.hbmBytesPerSecond() * eff.mbu();
         expertBandwidth = tp * gpu.hbmBytesPerSecond() * eff.expertMbu();
+        attention = new AttentionCost(model);
     }
 
     Load newLoad() {
-        return new Load(model.slidingWindow());
+        return attention.newLoad();
     }
 
     double idleWatts() {
@@ -107,13 +182,8 @@ final class CostModel {
      */
     StepCost estimate(Load l) {
         int t = l.tokens;
-        double attentionFlops = 4.0 * model.attentionWidth()
-                * (model.fullAttentionLayers() * l.pairsFull + model.slidingWindowLayers() * l.pairsWindow);
-        double compute = matrixSeconds(t) + attentionFlops / attentionFlopRate;
-        double kvPerLayer = model.kvBytesPerTokenPerLayer();
-        double kvBytes = kvPerLayer * (model.fullAttentionLayers() * l.contextFull + model.slidingWindowLayers() * l.contextWindow)
-                + (double) model.kvBytesPerToken() * t;
-        double memory = weightSeconds(t) + kvBytes / bandwidth;
+        double compute = matrixSeconds(t) + attention.flops(l) / attentionFlopRate;
+        double memory = weightSeconds(t) + attention.kvBytes(l) / bandwidth;
         double seconds = Math.max(compute, memory) + collectives(t) + eff.stepOverheadSeconds() + draft(l.decodeSequences);
         double activity = Math.min(1, Math.max(compute / seconds, MEMORY_BOUND_ACTIVITY * memory / seconds));
         return new StepCost(seconds, activity, watts(activity));

@@ -225,7 +225,7 @@ public record EngineConfig(
     public int kvBlocksPerReplica() {
         double bytes = tensorParallel * (memoryUtilisation * system.gpu().hbmBytes() - activationReserveBytes)
                 - weightBytesPerReplica();
-        double blockBytes = KvBlocks.BLOCK_TOKENS * model.kvBytesPerTokenPerLayer() * model.fullAttentionLayers();
+        double blockBytes = KvBlocks.BLOCK_TOKENS * model.kvBytesPerContextToken();
         long blocks = (long) Math.floor(bytes / blockBytes);
         if (blocks <= 0) {
             throw new IllegalArgumentException("serving " + model.name() + " on " + system.name() + " at TP"

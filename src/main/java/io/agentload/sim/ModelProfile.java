@@ -1,13 +1,15 @@
 package io.agentload.sim;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The figures of a model that set its serving cost: parameters (total and active per token), attention shape and KV
- * cache bytes per token (docs/simulator.md, "Systems and models"). Built-in models by name; define your own with
- * {@link #builder}.
+ * The figures of a model that set its serving cost: parameters (total and active per token), attention shape and kinds
+ * (full, sliding window, DeepSeek V4's compressed layers) and KV cache bytes per token (docs/simulator.md, "Systems and
+ * models" and "Attention kinds"). Built-in models by name; define your own with {@link #builder}.
  *
  * <pre>{@code
  * ModelProfile qwen = ModelProfile.builder("qwen3-32b").parameters(32.8e9, 32.8e9).layers(64).hiddenSize(5120)
@@ -20,7 +22,8 @@ import java.util.Map;
  * @param attentionWidth      query heads x head dimension: attention FLOPs per (query, key) pair per layer are 4 x this
  * @param attentionParameters weights of the attention projections over all layers (held by every GPU with
  *                            data-parallel attention)
- * @param kvBytesPerToken     KV cache bytes of one token over all layers, as if every layer kept every token
+ * @param kvBytesPerToken     KV cache bytes of one token over all layers, as if every layer kept every token (with
+ *                            compressed attention, see {@code kvEntryBytes})
  * @param kvPrecision         the KV cache's number format ({@code kvBytesPerToken} is in it)
  * @param slidingWindowLayers layers that attend only to the last {@code slidingWindow} tokens (0 when none)
  * @param experts             routed experts per MoE layer (0 for a dense model)
@@ -29,6 +32,11 @@ import java.util.Map;
  * @param expertPrecision     format of the routed experts' weights
  * @param maxContextTokens    longest prompt plus output the model serves
  * @param source              where the figures come from (the published {@code config.json}), empty when not said
+ * @param attention           the layers by how they attend (full, sliding window, compressed); for full and
+ *                            sliding-window models it restates {@code slidingWindowLayers} and {@code slidingWindow}
+ * @param kvEntryBytes        bytes of one cached KV entry in one layer (a token's, or a compressed group of tokens');
+ *                            with compressed attention {@code kvBytesPerToken} is what one more token of context adds
+ *                            over all layers: its share of the compressed entries and of the indexer's keys
  */
 public record ModelProfile(
         String name,
@@ -47,7 +55,91 @@ public record ModelProfile(
         Precision weightPrecision,
         Precision expertPrecision,
         int maxContextTokens,
-        String source) {
+        String source,
+        List<AttentionLayers> attention,
+        double kvEntryBytes) {
+
+    /** How a group of layers attends (docs/simulator.md, "Attention kinds"). */
+    public enum AttentionKind {
+        /** Every cached token of the context. */
+        FULL,
+        /** The last {@code window} tokens only. */
+        SLIDING_WINDOW,
+        /**
+         * The last {@code window} tokens plus the top {@code topK} of the context's compressed entries (one per
+         * {@code compressRatio} tokens), chosen by an indexer that scores every compressed entry: DeepSeek V4's
+         * compressed sparse attention (CSA).
+         */
+        COMPRESSED_SPARSE,
+        /** The last {@code window} tokens plus every compressed entry: DeepSeek V4's heavily compressed attention (HCA). */
+        COMPRESSED_DENSE
+    }
+
+    /**
+     * A group of layers that attend alike.
+     *
+     * @param layers         layers in the group
+     * @param window         tokens kept uncompressed (0 for {@link AttentionKind#FULL}: all of them)
+     * @param compressRatio  tokens per compressed entry (0 when not compressed)
+     * @param topK           compressed entries each query attends to ({@link AttentionKind#COMPRESSED_SPARSE} only)
+     * @param indexerHeads   the indexer's query heads, which score every compressed entry (sparse only)
+     * @param indexerHeadDim the indexer's head dimension, also the width of its cached key per compressed entry
+     */
+    public record AttentionLayers(AttentionKind kind, int layers, int window, int compressRatio, int topK,
+                                  int indexerHeads, int indexerHeadDim) {
+        public AttentionLayers {
+            boolean compressed = kind == AttentionKind.COMPRESSED_SPARSE || kind == AttentionKind.COMPRESSED_DENSE;
+            boolean sparse = kind == AttentionKind.COMPRESSED_SPARSE;
+            if (layers <= 0 || window < 0 || (kind == AttentionKind.FULL) != (window == 0)
+                    || compressed != (compressRatio > 1) || (!compressed && compressRatio != 0)
+                    || sparse != (topK > 0 && indexerHeads > 0 && indexerHeadDim > 0)
+                    || (!sparse && (topK != 0 || indexerHeads != 0 || indexerHeadDim != 0))) {
+                throw new IllegalArgumentException("inconsistent attention layers " + this);
+            }
+        }
+
+        /** Layers attending to the whole context. */
+        public static AttentionLayers full(int layers) {
+            return new AttentionLayers(AttentionKind.FULL, layers, 0, 0, 0, 0, 0);
+        }
+
+        /** Layers attending to the last {@code window} tokens. */
+        public static AttentionLayers slidingWindow(int layers, int window) {
+            return new AttentionLayers(AttentionKind.SLIDING_WINDOW, layers, window, 0, 0, 0, 0);
+        }
+
+        /** Compressed sparse attention: a window plus the top {@code topK} entries an indexer picks. */
+        public static AttentionLayers compressedSparse(int layers, int window, int compressRatio, int topK,
+                                                       int indexerHeads, int indexerHeadDim) {
+            return new AttentionLayers(AttentionKind.COMPRESSED_SPARSE, layers, window, compressRatio, topK,
+                    indexerHeads, indexerHeadDim);
+        }
+
+        /** Heavily compressed attention: a window plus every compressed entry. */
+        public static AttentionLayers compressedDense(int layers, int window, int compressRatio) {
+            return new AttentionLayers(AttentionKind.COMPRESSED_DENSE, layers, window, compressRatio, 0, 0, 0);
+        }
+
+        boolean compressed() {
+            return compressRatio > 0;
+        }
+    }
+
+    /** A full-attention or sliding-window model, its {@link #attention} and KV entry read from the other figures. */
+    public ModelProfile(String name, double totalParameters, double activeParameters, int layers, int hiddenSize,
+                        int attentionWidth, double attentionParameters, long kvBytesPerToken, Precision kvPrecision,
+                        int slidingWindowLayers, int slidingWindow, int experts, int expertsPerToken,
+                        Precision weightPrecision, Precision expertPrecision, int maxContextTokens, String source) {
+        this(name, totalParameters, activeParameters, layers, hiddenSize, attentionWidth, attentionParameters,
+                kvBytesPerToken, kvPrecision, slidingWindowLayers, slidingWindow, experts, expertsPerToken,
+                weightPrecision, expertPrecision, maxContextTokens, source,
+                uncompressed(layers, slidingWindowLayers, slidingWindow), (double) kvBytesPerToken / layers);
+    }
+
+    private static List<AttentionLayers> uncompressed(int layers, int slidingLayers, int window) {
+        if (slidingLayers <= 0 || slidingLayers >= layers) return List.of(AttentionLayers.full(layers));
+        return List.of(AttentionLayers.full(layers - slidingLayers), AttentionLayers.slidingWindow(slidingLayers, window));
+    }
 
     public ModelProfile {
         String m = "model " + name + ": ";
@@ -72,6 +164,32 @@ public record ModelProfile(
         }
         if (experts > 0 && experts == expertsPerToken) {
             throw new IllegalArgumentException(m + "every expert active per token: describe it as dense");
+        }
+        attention = List.copyOf(attention);
+        checkAttention(m, layers, slidingWindowLayers, slidingWindow, attention, kvEntryBytes);
+    }
+
+    /**
+     * Compressed attention as the step model charges it: every layer keeps one window, at most one compressed
+     * sparse setting (so one top-k threshold bounds the lockstep sums), no full-attention or legacy sliding layers.
+     */
+    private static void checkAttention(String m, int layers, int slidingLayers, int window, List<AttentionLayers> a,
+                                       double entryBytes) {
+        if (a.stream().mapToInt(AttentionLayers::layers).sum() != layers || !(entryBytes > 0)) {
+            throw new IllegalArgumentException(m + "attention layers must add up to the " + layers + " layers");
+        }
+        if (a.stream().noneMatch(AttentionLayers::compressed)) {
+            if (!a.equals(uncompressed(layers, slidingLayers, window))) {
+                throw new IllegalArgumentException(m + "attention layers disagree with the sliding-window figures");
+            }
+            return;
+        }
+        if (slidingLayers != 0 || a.stream().anyMatch(g -> g.kind() == AttentionKind.FULL)
+                || a.stream().mapToInt(AttentionLayers::window).distinct().count() != 1
+                || a.stream().filter(g -> g.kind() == AttentionKind.COMPRESSED_SPARSE)
+                        .map(g -> List.of(g.compressRatio(), g.topK())).distinct().count() > 1) {
+            throw new IllegalArgumentException(m + "compressed attention needs one window in every layer and one "
+                    + "sparse setting, without full-attention layers");
         }
     }
 
@@ -126,21 +244,49 @@ public record ModelProfile(
         return (double) kvBytesPerToken / layers;
     }
 
+    /** Whether some layers attend to compressed entries (DeepSeek V4's hybrid attention). */
+    public boolean compressedAttention() {
+        return attention.stream().anyMatch(AttentionLayers::compressed);
+    }
+
+    /**
+     * KV bytes one more token of context adds to a sequence's cache: the full-attention layers' entries, or with
+     * compressed attention the token's share of the compressed entries and indexer keys. Sliding windows are apart
+     * ({@link #kvWindowBytes()}).
+     */
+    public double kvBytesPerContextToken() {
+        return compressedAttention() ? kvBytesPerToken : kvBytesPerTokenPerLayer() * fullAttentionLayers();
+    }
+
+    /** KV bytes a sequence holds for its sliding windows once they are full (its compressed layers' too). */
+    public double kvWindowBytes() {
+        double bytes = 0;
+        for (AttentionLayers g : attention) bytes += (double) g.window() * g.layers() * kvEntryBytes;
+        return bytes;
+    }
+
+    /** Bytes of the indexer's key for one compressed entry in one layer, in the KV cache's format. */
+    public double indexerKeyBytes() {
+        return attention.stream().filter(g -> g.kind() == AttentionKind.COMPRESSED_SPARSE).findFirst()
+                .map(g -> g.indexerHeadDim() * kvPrecision.bytes()).orElse(0.0);
+    }
+
     /** The same model with weights stored in another format (e.g. an FP8 checkpoint of a BF16 model). */
     public ModelProfile withWeightPrecision(Precision precision) {
         return new ModelProfile(name + "-" + precision.name().toLowerCase(), totalParameters, activeParameters, layers,
                 hiddenSize, attentionWidth, attentionParameters, kvBytesPerToken, kvPrecision, slidingWindowLayers,
                 slidingWindow, experts,
-                expertsPerToken, precision, precision, maxContextTokens, source);
+                expertsPerToken, precision, precision, maxContextTokens, source, attention, kvEntryBytes);
     }
 
     /** The same model with its KV cache in another format (e.g. FP8 KV cache). */
     public ModelProfile withKvPrecision(Precision precision) {
         long bytes = Math.round(kvBytesPerToken * precision.bytes() / kvPrecision.bytes());
+        double entry = compressedAttention() ? kvEntryBytes * precision.bytes() / kvPrecision.bytes() : (double) bytes / layers;
         return new ModelProfile(name + "-kv" + precision.name().toLowerCase(), totalParameters, activeParameters,
                 layers, hiddenSize, attentionWidth, attentionParameters, bytes, precision, slidingWindowLayers,
                 slidingWindow, experts,
-                expertsPerToken, weightPrecision, expertPrecision, maxContextTokens, source);
+                expertsPerToken, weightPrecision, expertPrecision, maxContextTokens, source, attention, entry);
     }
 
     /**
@@ -151,7 +297,7 @@ public record ModelProfile(
     public ModelProfile withMaxContextTokens(int tokens) {
         return new ModelProfile(name, totalParameters, activeParameters, layers, hiddenSize, attentionWidth,
                 attentionParameters, kvBytesPerToken, kvPrecision, slidingWindowLayers, slidingWindow, experts,
-                expertsPerToken, weightPrecision, expertPrecision, tokens, source);
+                expertsPerToken, weightPrecision, expertPrecision, tokens, source, attention, kvEntryBytes);
     }
 
     /** Builds a {@link ModelProfile} from architecture figures (a model's {@code config.json}). */
@@ -174,6 +320,12 @@ public record ModelProfile(
         private Precision kv = Precision.BF16;
         private int context;
         private String source = "";
+        private int compressedWindow;
+        private int[] compressRatios;
+        private int indexedRatio;
+        private int indexerHeads;
+        private int indexerHeadDim;
+        private int topK;
 
         private Builder(String name) {
             this.name = name;
@@ -224,6 +376,46 @@ public record ModelProfile(
             return this;
         }
 
+        /**
+         * DeepSeek V4's attention shape: {@code queryHeads} heads attend to one shared key-and-value entry of
+         * {@code headDim} values per token (or per compressed group of tokens); queries come through a rank
+         * {@code qLoraRank} projection and outputs through {@code oGroups} groups of rank {@code oLoraRank}. Say how
+         * each layer compresses with {@link #compressRatios}.
+         */
+        public Builder compressedAttention(int queryHeads, int headDim, int qLoraRank, int oLoraRank, int oGroups) {
+            this.attentionWidth = queryHeads * headDim;
+            this.kvValuesPerTokenPerLayer = headDim;
+            // wq_a (hidden x q LoRA), wkv (hidden x head dim) and wo_b (o groups x o LoRA x hidden) scale with the
+            // hidden size; wq_b (q LoRA x heads x head dim) and the grouped wo_a (heads x head dim x o LoRA) do not.
+            this.attentionInnerWidth = qLoraRank + headDim + oGroups * oLoraRank;
+            this.attentionFixedPerLayer = (double) qLoraRank * queryHeads * headDim
+                    + (double) queryHeads * headDim * oLoraRank;
+            return this;
+        }
+
+        /**
+         * Each layer's compression as {@code config.json}'s {@code compress_ratios} lists it (without the trailing
+         * multi-token-prediction slot): 0 for a layer that keeps only its {@code window}, else the tokens per
+         * compressed entry; every layer also keeps the last {@code window} tokens uncompressed.
+         */
+        public Builder compressRatios(int window, int... ratios) {
+            this.compressedWindow = window;
+            this.compressRatios = ratios.clone();
+            return this;
+        }
+
+        /**
+         * Layers of compression {@code ratio} attend to the {@code topK} compressed entries that an indexer of
+         * {@code heads} heads of {@code headDim} picks (it caches one key of {@code headDim} per entry).
+         */
+        public Builder indexer(int ratio, int heads, int headDim, int topK) {
+            this.indexedRatio = ratio;
+            this.indexerHeads = heads;
+            this.indexerHeadDim = headDim;
+            this.topK = topK;
+            return this;
+        }
+
         /** Some layers attend only to the last {@code window} tokens. */
         public Builder slidingWindow(int layers, int window) {
             this.slidingLayers = layers;
@@ -270,10 +462,42 @@ public record ModelProfile(
 
         /** The profile; throws {@link IllegalArgumentException} naming the model and the missing or wrong figure. */
         public ModelProfile build() {
-            long kvBytes = Math.round((double) layers * kvValuesPerTokenPerLayer * kv.bytes());
             double attention = layers * ((double) hidden * attentionInnerWidth + attentionFixedPerLayer);
+            if (compressRatios != null) return buildCompressed(attention);
+            long kvBytes = Math.round((double) layers * kvValuesPerTokenPerLayer * kv.bytes());
             return new ModelProfile(name, total, active, layers, hidden, attentionWidth, attention, kvBytes, kv, slidingLayers,
                     window, experts, perToken, weights, expertWeights == null ? weights : expertWeights, context, source);
+        }
+
+        /**
+         * Groups the layers by compression. One more token of context adds 1/ratio of an entry in each compressed
+         * layer, and in sparse layers 1/ratio of an indexer key; the windows are a fixed amount per sequence.
+         */
+        private ModelProfile buildCompressed(double attention) {
+            if (compressRatios.length != layers) {
+                throw new IllegalArgumentException("model " + name + ": " + compressRatios.length
+                        + " compress ratios for " + layers + " layers");
+            }
+            Map<Integer, Integer> byRatio = new TreeMap<>();
+            for (int r : compressRatios) byRatio.merge(r, 1, Integer::sum);
+            List<AttentionLayers> groups = new ArrayList<>();
+            double entry = kvValuesPerTokenPerLayer * kv.bytes();
+            double bytesPerToken = 0;
+            for (Map.Entry<Integer, Integer> e : byRatio.entrySet()) {
+                int r = e.getKey(), n = e.getValue();
+                if (r == 0) {
+                    groups.add(AttentionLayers.slidingWindow(n, compressedWindow));
+                } else if (r == indexedRatio) {
+                    groups.add(AttentionLayers.compressedSparse(n, compressedWindow, r, topK, indexerHeads, indexerHeadDim));
+                    bytesPerToken += n * (entry + indexerHeadDim * kv.bytes()) / r;
+                } else {
+                    groups.add(AttentionLayers.compressedDense(n, compressedWindow, r));
+                    bytesPerToken += n * entry / r;
+                }
+            }
+            return new ModelProfile(name, total, active, layers, hidden, attentionWidth, attention,
+                    Math.round(bytesPerToken), kv, 0, 0, experts, perToken, weights, expertWeights == null ? weights : expertWeights, context,
+                    source, groups, entry);
         }
     }
 
@@ -301,6 +525,42 @@ public record ModelProfile(
                         + "kv_lora_rank 512 + rope 64, qk head 192, v head 128; 256 routed experts (8 per token) "
                         + "+ 1 shared; 671B total, 37B active; FP8 weights as released")
                 .build());
+        m.put("deepseek-v4-pro", builder("deepseek-v4-pro").parameters(1.6e12, 49e9).layers(61).hiddenSize(7168)
+                .compressedAttention(128, 512, 1536, 1024, 16).compressRatios(128, v4Ratios(new int[] {128, 128}, 29, new int[] {4, 128}, 4))
+                .indexer(4, 64, 128, 1024).experts(384, 6).weights(Precision.FP8).expertWeights(Precision.FP4)
+                .maxContextTokens(1_048_576)
+                .source("huggingface.co/deepseek-ai/DeepSeek-V4-Pro config.json and model card: 1.6T total, 49B active; "
+                        + "61 layers (plus 1 multi-token-prediction layer, not served here), hidden 7168; 128 query "
+                        + "heads on one shared KV entry of head_dim 512 (q_lora_rank 1536, o_groups 16 of "
+                        + "o_lora_rank 1024); sliding_window 128 in every layer; compress_ratios 128, 128, then 4 and "
+                        + "128 alternating (30 compressed sparse layers at 4x, top 1,024 entries by an indexer of 64 "
+                        + "heads of 128; 31 heavily compressed layers at 128x); 384 routed experts (6 per token) + 1 "
+                        + "shared; max_position_embeddings 1,048,576; experts FP4, the rest FP8 as released")
+                .build());
+        m.put("deepseek-v4-flash", builder("deepseek-v4-flash").parameters(284e9, 13e9).layers(43).hiddenSize(4096)
+                .compressedAttention(64, 512, 1024, 1024, 8).compressRatios(128, v4Ratios(new int[] {0, 0, 4}, 20, new int[] {128, 4}))
+                .indexer(4, 64, 128, 512).experts(256, 6).weights(Precision.FP8).expertWeights(Precision.FP4)
+                .maxContextTokens(1_048_576)
+                .source("huggingface.co/deepseek-ai/DeepSeek-V4-Flash config.json and model card: 284B total, 13B "
+                        + "active; 43 layers (plus 1 multi-token-prediction layer), hidden 4096; 64 query heads on one "
+                        + "shared KV entry of head_dim 512 (q_lora_rank 1024, o_groups 8 of o_lora_rank 1024); "
+                        + "sliding_window 128 in every layer; compress_ratios 0, 0, 4, then 128 and 4 alternating (2 "
+                        + "window-only layers, 21 compressed sparse at 4x with the top 512 entries by an indexer of 64 "
+                        + "heads of 128, 20 heavily compressed at 128x); 256 routed experts (6 per token) + 1 shared; "
+                        + "max_position_embeddings 1,048,576; experts FP4, the rest FP8 as released")
+                .build());
         return m;
+    }
+
+    /**
+     * A head, {@code times} repeats of a pair, and a tail: how V4's config.json files lay out their
+     * {@code compress_ratios} (here without the trailing multi-token-prediction slot).
+     */
+    private static int[] v4Ratios(int[] head, int times, int[] pair, int... tail) {
+        int[] r = new int[head.length + times * pair.length + tail.length];
+        System.arraycopy(head, 0, r, 0, head.length);
+        for (int i = 0; i < times; i++) System.arraycopy(pair, 0, r, head.length + i * pair.length, pair.length);
+        System.arraycopy(tail, 0, r, head.length + times * pair.length, tail.length);
+        return r;
     }
 }

@@ -49,11 +49,12 @@ final class Replica {
         this.tally = tally;
         this.blocks = new KvBlocks(config.kvBlocksPerReplica());
         this.windowBlocks = windowBlocks(config.model());
-        this.cohort = new DecodeCohort(config.model().slidingWindow());
+        this.cohort = new DecodeCohort(load.threshold());
     }
 
     /** Blocks a sequence holds for its sliding-window layers, in units of full-attention blocks. */
     static int windowBlocks(ModelProfile m) {
+        if (m.compressedAttention()) return AttentionCost.windowBlocks(m);
         if (m.slidingWindowLayers() == 0) return 0;
         double tokens = m.slidingWindow() + KvBlocks.BLOCK_TOKENS;
         return (int) Math.ceil(tokens * m.slidingWindowLayers() / m.fullAttentionLayers() / KvBlocks.BLOCK_TOKENS);

@@ -54,7 +54,14 @@ public record SystemProfile(String name, Gpu gpu, int gpus, int scaleUpDomain, d
             }
         }
 
-        /** Dense matrix FLOP/s for a number format, falling back to a wider format the GPU runs natively. */
+        /**
+         * Dense matrix FLOP/s for a number format, falling back to a wider format the GPU runs natively. FP4 weights
+         * on a GPU without FP4 tensor cores (Hopper, MI300X) run as W4A8: read at their 4.25 bits, upconverted in
+         * registers and multiplied at the FP8 rate, as TensorRT-LLM's {@code W4A8_MXFP4_FP8} does
+         * ({@code tensorrt_llm/quantization/mode.py}). The upconversion costs no extra time: a mixed-input Hopper GEMM
+         * that dequantises in registers matches its activation format's compute-bound throughput (Neural Magic's
+         * Machete, vLLM's Hopper W4A16 kernel). docs/simulator.md, "FP4 without FP4 units", says what differs in vLLM.
+         */
         public double flops(Precision precision) {
             return switch (precision) {
                 case FP4 -> fp4Flops > 0 ? fp4Flops : flops(Precision.FP8);

@@ -176,12 +176,15 @@ class BenchCommandTest {
 
         CliRunner models = CliRunner.run("models");
         assertEquals(0, models.exitCode(), models.err());
-        Set<String> names = Set.of("llama-3.1-8b", "llama-3.1-70b", "gpt-oss-120b", "deepseek-v3");
+        Set<String> names = Set.of("llama-3.1-8b", "llama-3.1-70b", "gpt-oss-120b", "deepseek-v3", "deepseek-v4-pro",
+                "deepseek-v4-flash");
         for (ModelProfile m : ModelProfile.all()) {
             assertTrue(names.contains(m.name()));
             assertTrue(models.out().contains(m.name() + ": " + m.source()), m.name());
         }
-        assertTrue(models.out().contains("llama-3.1-70b       70.6      70.6     80 dense              320.0 BF16"),
+        assertTrue(models.out().contains("llama-3.1-70b          70.6      70.6     80 dense                 320.0 BF16"),
                 models.out());
+        assertTrue(models.out().contains("deepseek-v4-pro      1600.0      49.0     61 384x6 MoE, CSA/HCA      9.6 "
+                + "FP8/FP4       861.4 1,048,576"), models.out());
     }
 }

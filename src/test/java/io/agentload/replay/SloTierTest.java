@@ -45,6 +45,14 @@ class SloTierTest {
     }
 
     @Test
+    void aaIsTheEntryTierOfAaAgentPerfAtOurDefaultShareAndParsesByName() {
+        assertEquals(new SloTier(20, 10, SloTier.DEFAULT_PERCENTILE_OF_AGENTS), SloTier.aa());
+        assertEquals(List.of(SloTier.aa()), SloTier.parse("aa"));
+        assertEquals(List.of(SloTier.aa(), new SloTier(60, 3)), SloTier.parse("AA,60"));
+        assertEquals("20 tok/s, TTFT \u2264 10 s, 90% of agents", SloTier.aa().label());
+    }
+
+    @Test
     void badSpecsNameTheTierAndSayWhatToWrite() {
         IllegalArgumentException noDefault = assertThrows(IllegalArgumentException.class, () -> SloTier.parse("20,30"));
         assertTrue(noDefault.getMessage().contains("tier '30'") && noDefault.getMessage().contains("SPEED:MAX_TTFT_S")

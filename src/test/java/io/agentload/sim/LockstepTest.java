@@ -196,6 +196,9 @@ class LockstepTest {
                 new Case("sliding window (gpt-oss-120b)", EngineConfig.of("h200x8", "gpt-oss-120b"), 128, 100, 60, 60, 0,
                         false),
                 new Case("cancels", h200.withMemoryUtilisation(0.45), 128, 400, 2000, 60, 1024, true),
+                // Contexts grow past 2,048 tokens, where deepseek-v4-flash's top 512 compressed entries fill up.
+                new Case("compressed attention (deepseek-v4-flash)", EngineConfig.of("b300x8", "deepseek-v4-flash"), 96,
+                        300, 1500, 60),
                 new Case("small budget", h200.withMaxBatchTokens(256), 96, 200, 1000, 60),
                 new Case("sequence limit", h200.withMaxRunningSequences(24), 96, 200, 1000, 60),
                 new Case("no prefix caching", h200.withPrefixCaching(false), 96, 300, 1500, 60));

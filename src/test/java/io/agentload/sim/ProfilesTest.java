@@ -39,7 +39,7 @@ class ProfilesTest {
     @Test
     void everyNamedSystemIsBuiltIn() {
         List<String> names = SystemProfile.all().stream().map(SystemProfile::name).toList();
-        assertEquals(List.of("h100x8", "h200x8", "b200x8", "mi300x8", "mi355x8", "gb200-nvl72", "gb300-nvl72"), names);
+        assertEquals(List.of("h100x8", "h200x8", "b200x8", "b300x8", "mi300x8", "mi355x8", "gb200-nvl72", "gb300-nvl72"), names);
         SystemProfile h200 = SystemProfile.named("h200x8");
         assertEquals(143771.0 * 1024 * 1024, h200.gpu().hbmBytes());
         assertEquals(4.8e12, h200.gpu().hbmBytesPerSecond());
