@@ -2,6 +2,7 @@ package io.agentload.cli;
 
 import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.WorkloadShape;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,6 +45,13 @@ final class GenerateCommand implements Callable<Integer> {
                     + "turn and tool times."})
     Integer contextLimitTokens;
 
+    @Option(names = "--tool-time", paramLabel = "SOURCE", converter = ToolTimeConverter.class,
+            defaultValue = "recorded",
+            description = {"tool time between calls: recorded (default: the fit to the recorded AA-AgentPerf traces, "
+                    + "median ~124 ms, p90 ~210 ms), generated (the long tail of builds and tests: median ~0.3 s, "
+                    + "p90 ~1.5 s, p99 ~29 s; WorkloadShape.longTailToolTimeMs) or fixed:DURATION (e.g. fixed:5s)."})
+    ToolTimes toolTimes;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
             description = "the turn table to write: .parquet, .jsonl or .csv")
     Path output;
@@ -57,6 +65,7 @@ final class GenerateCommand implements Callable<Integer> {
         try {
             if (contextLimitTokens != null) shape = shape.withScaledContextLimit(contextLimitTokens);
             if (meanInputTokens != null) shape = shape.withMeanInputTokens(meanInputTokens);
+            shape = toolTimes.applyTo(shape);
             turns = Trajectories.generate(shape, sessions, seed);
         } catch (IllegalArgumentException e) { // the shape refuses a mean it cannot reach, naming the range
             String option = meanInputTokens != null ? "--mean-input" : "--context-limit";
