@@ -87,6 +87,26 @@ class GenerateCommandTest {
     }
 
     @Test
+    void compactionThresholdAndSubagentsShapeTheSessions() {
+        Path file = dir.resolve("rhythm.parquet");
+        CliRunner r = CliRunner.run("generate", "--sessions", "100", "--compaction-threshold", "0.835",
+                "--subagents", "0.1", "-o", file.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        TrajectoryStats stats = TrajectoryStats.of(Trajectories.read(file));
+        assertTrue(stats.subagentSessions() > 50, "subagent sessions " + stats.subagentSessions());
+        assertEquals(100 + stats.subagentSessions(), stats.sessions());
+        assertTrue(stats.inputTokens().max() <= 0.835 * 131_072, "max input " + stats.inputTokens().max());
+        assertTrue(r.err().contains("of 100 sessions and " + stats.subagentSessions() + " subagent sessions"),
+                r.err());
+
+        CliRunner bad = CliRunner.run("generate", "--sessions", "3", "--compaction-threshold", "1.5", "-o",
+                dir.resolve("z.csv").toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--compaction-threshold: WorkloadShape.compactionThreshold must be in (0, 1]"),
+                bad.err());
+    }
+
+    @Test
     void badValuesAreBadUsage() {
         CliRunner zero = CliRunner.run("generate", "--sessions", "0", "-o", dir.resolve("x.csv").toString());
         assertEquals(2, zero.exitCode());
