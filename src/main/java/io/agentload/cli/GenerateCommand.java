@@ -80,7 +80,9 @@ final class GenerateCommand implements Callable<Integer> {
             if (meanInputTokens != null) shape = shape.withMeanInputTokens(meanInputTokens);
             shape = toolTimes.applyTo(shape);
             if (compactionThreshold != null) shape = shape.withCompactionThreshold(compactionThreshold);
-            if (subagentsPerTurn != null) shape = shape.withSubagents(WorkloadShape.Subagents.spawning(subagentsPerTurn));
+            if (subagentsPerTurn != null) {
+                shape = shape.withSubagents(WorkloadShape.Subagents.spawning(subagentsPerTurn));
+            }
             turns = Trajectories.generate(shape, sessions, seed);
         } catch (IllegalArgumentException e) { // the shape refuses a mean it cannot reach, naming the range
             String option = e.getMessage().contains("compactionThreshold") ? "--compaction-threshold"

@@ -131,7 +131,7 @@ public record WorkloadShape(
      * AgentX traces record a subagent's system and tool tokens equal to its parent's, and AIPerf's AgentX FAQ says
      * prefixes are shared across a session's subagents), opens with a delegation prompt, and runs turns grown like
      * the parent's (same tool output, output lengths, tool times and compaction). They run while the parent waits,
-     * and the parent's next turn waits for all of them, as Claude Code's Task tool and AIPerf's replay of SPAWN/JOIN do.
+     * and the parent's next turn waits for all of them, as Claude Code's Task tool and AIPerf's SPAWN/JOIN replay do.
      *
      * @param spawnsPerTurn    mean subagents started after a turn; 0 turns subagents off
      * @param sessionTurns     model calls per subagent session. {@link #spawning} uses median 8, sigma 0.7: an
@@ -152,7 +152,9 @@ public record WorkloadShape(
             if (sessionTurns == null || taskPromptTokens == null) {
                 throw new IllegalArgumentException("Subagents distribution is null");
             }
-            if (maxTurns <= 0) throw new IllegalArgumentException("Subagents.maxTurns must be positive, was " + maxTurns);
+            if (maxTurns <= 0) {
+                throw new IllegalArgumentException("Subagents.maxTurns must be positive, was " + maxTurns);
+            }
         }
 
         /** The documented subagent shape at another rate. */
@@ -165,11 +167,11 @@ public record WorkloadShape(
      * Tool times with the long tail of coding-agent tool calls, for {@code withToolTimeMs}: a body of quick commands,
      * median 280 ms and sigma 0.65 (a fit to SWE-agent's recorded {@code execution_time}, 40 steps of its public
      * demonstration trajectories: geometric mean 0.28 s, log-sd 0.65), and 10% test, build and install runs, median
-     * 8 s and sigma 1.0 (8 s is the mean of inference-perf's agentic tool-call latency example,
-     * kubernetes-sigs/inference-perf {@code docs/conversation_replay.md}; the sigma puts the tail's 99th percentile,
-     * 82 s, under Claude Code's 2-minute default Bash timeout, {@code utils/timeouts.ts}). Overall median about
-     * 0.3 s, 90th percentile about 1.5 s, 99th about 29 s, mean about 1.6 s. The share and the tail are assumptions
-     * anchored on those figures: no public trace of tool durations with real builds and tests was found.
+     * 8 s and sigma 1.0 (8 s is the mean of the agentic tool-call latency example in the conversation-replay guide
+     * of kubernetes-sigs/inference-perf; the sigma puts the tail's 99th percentile, 82 s, under Claude Code's
+     * 2-minute default Bash timeout, {@code utils/timeouts.ts}). Overall median about 0.3 s, 90th percentile about
+     * 1.5 s, 99th about 29 s, mean about 1.6 s. The share and the tail are assumptions anchored on those figures: no
+     * public trace of tool durations with real builds and tests was found.
      */
     public static Mixture longTailToolTimeMs() {
         return new Mixture(new LogNormal(280, 0.65), 0.10, new LogNormal(8_000, 1.0));
@@ -207,7 +209,8 @@ public record WorkloadShape(
 
         /** Every tool call takes {@code duration} (milliseconds are kept, finer parts dropped). */
         public static ToolTimes fixed(java.time.Duration duration) {
-            return new ToolTimes(Kind.FIXED, duration == null ? null : java.time.Duration.ofMillis(duration.toMillis()));
+            return new ToolTimes(Kind.FIXED,
+                    duration == null ? null : java.time.Duration.ofMillis(duration.toMillis()));
         }
 
         /** {@code shape} with its tool times from this source. */
@@ -345,8 +348,8 @@ public record WorkloadShape(
     public WorkloadShape withMeanInputTokens(int meanInputTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /**
@@ -356,8 +359,8 @@ public record WorkloadShape(
     public WorkloadShape withContextLimitTokens(int contextLimitTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /**
@@ -383,88 +386,88 @@ public record WorkloadShape(
                 sharedPrefixId, sharedPrefixTokens, taskPromptTokens,
                 new LogNormal(sessionTurns.median() * s, sessionTurns.sigma()), (int) Math.max(1, Math.round(maxTurns * s)),
                 toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession, maxToolOutputTokens, outputTokens,
-                maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another shared prefix (system prompt and tool definitions) id and length. */
     public WorkloadShape withSharedPrefix(String sharedPrefixId, int sharedPrefixTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another distribution of the first user message's length. */
     public WorkloadShape withTaskPromptTokens(LogNormal taskPromptTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another distribution of model calls per session. */
     public WorkloadShape withSessionTurns(LogNormal sessionTurns) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another longest session. */
     public WorkloadShape withMaxTurns(int maxTurns) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with other spreads of tool output: between sessions and from turn to turn within one. */
     public WorkloadShape withToolOutputSigmas(double acrossSessions, double withinSession) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, acrossSessions, withinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another cap on new tokens per turn. */
     public WorkloadShape withMaxToolOutputTokens(int maxToolOutputTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another distribution of output tokens per call. */
     public WorkloadShape withOutputTokens(Mixture outputTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another cap on output tokens per call. */
     public WorkloadShape withMaxOutputTokens(int maxOutputTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another distribution of tool time between calls, in milliseconds. */
     public WorkloadShape withToolTimeMs(Mixture toolTimeMs) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another distribution of compaction summary lengths. */
     public WorkloadShape withCompactionSummaryTokens(LogNormal compactionSummaryTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /**
@@ -474,16 +477,16 @@ public record WorkloadShape(
     public WorkloadShape withCompactionThreshold(double threshold) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                threshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, threshold, subagents);
     }
 
     /** A copy whose turns spawn subagents, e.g. {@code withSubagents(Subagents.spawning(0.05))}. */
     public WorkloadShape withSubagents(Subagents subagents) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights,
-                compactionThreshold, subagents);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** The prompt length past which the harness compacts. */

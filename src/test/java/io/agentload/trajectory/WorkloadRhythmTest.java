@@ -1,12 +1,18 @@
 package io.agentload.trajectory;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentload.trajectory.WorkloadShape.LogNormal;
 import io.agentload.trajectory.WorkloadShape.Mixture;
 import io.agentload.trajectory.WorkloadShape.Subagents;
 import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +40,8 @@ class WorkloadRhythmTest {
         WorkloadGenerator plain = WorkloadGenerator.of(SHAPE);
         WorkloadGenerator spawning = WorkloadGenerator.of(SHAPE.withSubagents(Subagents.spawning(0.2)));
         List<Session> sessions = spawning.sessions(1_500, 11);
-        Map<Boolean, List<Session>> bySubagent = sessions.stream().collect(Collectors.partitioningBy(Session::subagent));
+        Map<Boolean, List<Session>> bySubagent =
+                sessions.stream().collect(Collectors.partitioningBy(Session::subagent));
         List<Session> parents = bySubagent.get(false), subagents = bySubagent.get(true);
         assertEquals(plain.sessions(1_500, 11), parents);
 
@@ -42,7 +49,8 @@ class WorkloadRhythmTest {
         long eligible = parents.stream().mapToLong(s -> s.turns().size() - 1).sum();
         assertEquals(0.2, subagents.size() / (double) eligible, 0.2 * 0.03);
 
-        Map<String, Session> byId = sessions.stream().collect(Collectors.toMap(Session::sessionId, Function.identity()));
+        Map<String, Session> byId =
+                sessions.stream().collect(Collectors.toMap(Session::sessionId, Function.identity()));
         for (Session sub : subagents) {
             Session parent = byId.get(sub.parentSessionId());
             assertTrue(sub.parentTurn() < parent.turns().size() - 1, sub.sessionId());
@@ -55,8 +63,8 @@ class WorkloadRhythmTest {
         assertEquals(8, turns[turns.length / 2], 1);
         assertTrue(turns[turns.length - 1] <= 50);
         // Task prompts: turn 0 is the shared prefix and a task of median 600 tokens.
-        double[] tasks = subagents.stream().mapToDouble(s -> s.turns().get(0).inputTokens() - SHAPE.sharedPrefixTokens())
-                .sorted().toArray();
+        double[] tasks = subagents.stream()
+                .mapToDouble(s -> s.turns().get(0).inputTokens() - SHAPE.sharedPrefixTokens()).sorted().toArray();
         assertEquals(600, tasks[tasks.length / 2], 600 * 0.05);
         // A table of them reads back with its fork/join relations intact.
         assertEquals(sessions, Trajectories.sessions(Trajectories.table(
@@ -170,6 +178,31 @@ class WorkloadRhythmTest {
                 assertEquals(r.turns().get(k), g.turns().get(k).withToolTimeMs(r.turns().get(k).toolTimeMs()));
             }
         }
+    }
+
+    /**
+     * The long tail's body is a fit to SWE-agent's recorded {@code execution_time}: its 40 steps in the public
+     * demonstration trajectories have a geometric mean of 0.28 s and a log-sd of 0.65.
+     */
+    @Test
+    void theBodyIsTheFitToSweAgentsRecordedExecutionTimes() throws IOException {
+        List<Double> logs = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        try (var files = Files.list(RealTraces.path("swe-agent"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".traj")).sorted().toList()) {
+                for (JsonNode step : json.readTree(file.toFile()).path("trajectory")) {
+                    if (step.path("execution_time").isNumber()) {
+                        logs.add(Math.log(step.get("execution_time").doubleValue() * 1_000));
+                    }
+                }
+            }
+        }
+        assertEquals(40, logs.size());
+        double mean = logs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double sd = Math.sqrt(logs.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / (logs.size() - 1));
+        LogNormal body = WorkloadShape.longTailToolTimeMs().body();
+        assertEquals(body.median(), Math.exp(mean), 0.02 * body.median());
+        assertEquals(body.sigma(), sd, 0.01);
     }
 
     /** The mixture's quantile by bisection on its distribution function. */
