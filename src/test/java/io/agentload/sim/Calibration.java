@@ -19,7 +19,8 @@ final class Calibration {
 
     /** One published figure and the simulator's. */
     record Row(String id, String model, String weights, String system, int tp, int isl, int osl, int requests,
-               int concurrency, String metric, double published, double simulated, double errorPercent, String source) {}
+               int concurrency, String metric, double published, double simulated, double errorPercent, boolean heldOut,
+               String source) {}
 
     private Calibration() {}
 
@@ -31,10 +32,11 @@ final class Calibration {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isBlank()) continue;
-                String[] f = line.split(",", 14);
+                String[] f = line.split(",", 15);
                 rows.add(new Row(f[0], f[1], f[2], f[3], Integer.parseInt(f[4]), Integer.parseInt(f[5]),
                         Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]), f[9],
-                        Double.parseDouble(f[10]), Double.parseDouble(f[11]), Double.parseDouble(f[12]), f[13]));
+                        Double.parseDouble(f[10]), Double.parseDouble(f[11]), Double.parseDouble(f[12]),
+                        Boolean.parseBoolean(f[13]), f[14]));
             }
         }
         return rows;
