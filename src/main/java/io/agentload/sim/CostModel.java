@@ -156,8 +156,8 @@ final class CostModel {
 
     /**
      * The routed experts of a step of {@code t} tokens on the busiest GPU, whose experts serve {@code 1 + expertExcess}
-     * times the mean share. Grouped GEMMs compute whole tiles: an expert that receives 3 tokens computes
-     * {@code expertTileTokens} rows. Memory: the weights of every expert at least one token touches, at the grouped
+     * times the mean share. Grouped GEMMs compute whole tiles: an expert that receives 3 tokens computes a tile of 8
+     * rows, one that receives 150 two tiles of 128. Memory: the weights of every expert at least one token touches, at the grouped
      * GEMMs' bandwidth, and the activations each routed copy of a token moves through the layer (permute, the two
      * GEMMs' inputs and outputs, the gated activation, the weighted combine; BF16) at the share of HBM bandwidth those
      * small kernels reach.
@@ -171,7 +171,7 @@ final class CostModel {
         double expertsPerGpu = (double) e / tp;
         double touched = expertsPerGpu * (1 - untouched);
         double rowsPerTouched = hot * k / e / (1 - untouched);
-        int tile = eff.expertTileTokens();
+        int tile = expertTile(rowsPerTouched);
         double paddedRows = touched * tile * Math.ceil(rowsPerTouched / tile);
         double perExpert = model.routedExpertParameters() / e;
         double compute = 2 * perExpert * paddedRows / expertRatePerGpu;
@@ -193,6 +193,19 @@ final class CostModel {
         double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
         if (expertParallel) return model.layers() * (bytes / expertCollectiveBandwidth + 2 * eff.collectiveLatencySeconds());
         return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
+    }
+
+    /** The smallest tile of TensorRT-LLM's MoE GEMMs ({@link #expertTile}). */
+    static final int MIN_EXPERT_TILE = 8;
+
+    /**
+     * Rows of an expert GEMM's tile for a mean of {@code rows} tokens per expert: the next power of two, from
+     * {@value #MIN_EXPERT_TILE} to {@code expertTileTokens}, as TensorRT-LLM picks it
+     * ({@code calculate_tile_tokens_dim} in {@code tensorrt_llm/_torch/custom_ops/trtllm_gen_custom_ops.py}).
+     */
+    private int expertTile(double rows) {
+        int pow2 = Integer.highestOneBit(Math.max(1, (int) Math.ceil(rows) - 1)) << 1;
+        return Math.min(eff.expertTileTokens(), Math.max(MIN_EXPERT_TILE, pow2));
     }
 
     /** k draft passes over the decoding sequences, each a fraction of a plain decode step of that batch. */

@@ -58,8 +58,8 @@ public record EngineConfig(
      *                                 quantisation included (replaces {@code mfu} for FP4 weights)
      * @param expertMfu                share of peak a MoE layer's grouped expert GEMMs reach (replaces {@code mfu} for
      *                                 the routed experts; scaled by {@code fp4Mfu / mfu} for FP4 experts)
-     * @param expertTileTokens         rows of a grouped GEMM's tile: every expert that receives a token computes a
-     *                                 whole number of tiles
+     * @param expertTileTokens         rows of a grouped GEMM's largest tile: every expert that receives a token
+     *                                 computes a whole number of tiles, each the next power of two of its tokens up to this
      * @param moeActivationShare       share of HBM bandwidth a MoE layer's non-GEMM kernels (routing, permutation,
      *                                 gated activation, combine) reach moving each routed copy of a token
      * @param expertCollectiveShare    share of the fabric's bandwidth the expert-parallel collectives reach
@@ -80,7 +80,8 @@ public record EngineConfig(
         static final double EXPERT_MFU = 0.45;
         /**
          * DeepGEMM aligns every expert's rows of its contiguous grouped GEMM to the GEMM's M block
-         * ({@code get_mk_alignment_for_contiguous_layout()}, 128), and TensorRT-LLM's CUTLASS MoE GEMMs tile M by 128.
+         * ({@code get_mk_alignment_for_contiguous_layout()}, 128); TensorRT-LLM's MoE GEMMs pad each expert's tokens to
+         * the next power of two from 8 to 128 ({@code calculate_tile_tokens_dim}).
          */
         static final int EXPERT_TILE_TOKENS = 128;
         /**

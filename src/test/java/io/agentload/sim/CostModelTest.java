@@ -60,16 +60,17 @@ class CostModelTest {
         // 1000-token context, the other half their 128-token window.
         double kv = 2048.0 * (18 * 1000 + 18 * 128) + 73728;
         double rest = (m.nonExpertParameters() * 2 + kv) / (4.8e12 * 0.8);
-        // The experts, their own kernels: the token touches 4 of 128, each computes a whole 128-row tile (H200 runs the
-        // FP4 experts at its FP8 rate, at the grouped GEMMs' 45%); their weights stream at 60% of HBM bandwidth, and
+        // The experts, their own kernels: the token touches 4 of 128, each computes the smallest tile, 8 rows (H200
+        // runs the FP4 experts at its FP8 rate, at the grouped GEMMs' 45%); their weights stream at 60% of HBM, and
         // the token's 4 routed copies move 8 x hidden + 12 x intermediate bytes per layer at 17% of it.
         double perExpert = m.routedExpertParameters() / 128;
         double intermediate = perExpert / (36 * 3.0 * 2880);
         assertEquals(2880, intermediate, 20);
-        double expertCompute = 2 * perExpert * 4 * 128 / (1979e12 * 0.45);
+        double expertCompute = 2 * perExpert * 4 * 8 / (1979e12 * 0.45);
         double expertMemory = perExpert * 4 * (4.25 / 8) / (4.8e12 * 0.6)
                 + 4 * 36 * (8.0 * 2880 + 12 * intermediate) / (4.8e12 * 0.17);
-        assertEquals(rest + Math.max(expertCompute, expertMemory) + 0.003, model.estimate(load).seconds(), 1e-12);
+        assertTrue(expertMemory > expertCompute, "one token's experts are memory-bound");
+        assertEquals(rest + expertMemory + 0.003, model.estimate(load).seconds(), 1e-12);
     }
 
     @Test
@@ -87,7 +88,8 @@ class CostModelTest {
         double rate = 8 * 1979e12 * 0.55;
         double attention = 4.0 * m.attentionWidth() * 61 * (8192.0 * 8192 / 2) / (8 * 989e12 * 0.55);
         double compute = 2 * m.nonExpertParameters() * 8192 / rate + attention;
-        // The busiest GPU's 32 experts all receive tokens, 411 each on average, computed as 4 tiles of 128 rows.
+        // The busiest GPU's 32 experts all receive tokens, 411 each on average, computed as 4 tiles of 128 rows
+        // (the largest tile; the next power of two, 512, is past it).
         double hot = 8192 * (1 + excess);
         double touched = 32 * (1 - Math.pow(1 - 8.0 / 256, hot));
         assertEquals(411, hot * 8 / 256, 1);
@@ -106,6 +108,23 @@ class CostModelTest {
         assertEquals(m.weightBytes() + 7 * m.attentionParameters(), c.weightBytesPerReplica(), 1);
         assertEquals(0, EngineConfig.Efficiency.DEFAULT.expertImbalance(1, 256));
         assertEquals(1.564, EngineConfig.Efficiency.DEFAULT.expertImbalance(32, 256), 1e-12);
+    }
+
+    /** Expert tiles: the next power of two of an expert's tokens, from 8 to 128 rows, as TensorRT-LLM picks them. */
+    @Test
+    void expertTilesFollowTheTokensPerExpert() {
+        EngineConfig c = EngineConfig.of("h200x8", "gpt-oss-120b").withTensorParallel(1);
+        CostModel model = new CostModel(c);
+        double perExpert = c.model().routedExpertParameters() / 128;
+        double rate = 1979e12 * 0.45;
+        // 512 tokens x 4 of 128 experts: 16 per expert, every expert touched (all but 128 x 0.97^512 of them).
+        double touched = 128 * (1 - Math.pow(1 - 4.0 / 128, 512));
+        double rows = 512 * 4.0 / 128 / (touched / 128);
+        assertEquals(16, rows, 0.01);
+        assertEquals(2 * perExpert * touched * 16 * Math.ceil(rows / 16) / rate, model.experts(512).compute(), 1e-12);
+        // 4,096 tokens: 128 per expert, one 128-row tile; 4,200 tokens: 131, two tiles.
+        assertEquals(2 * perExpert * 128 * 128 / rate, model.experts(4096).compute(), 1e-9);
+        assertEquals(2 * perExpert * 128 * 256 / rate, model.experts(4200).compute(), 1e-9);
     }
 
     /** A MoE engine keeps its MoE workspace out of the KV cache: every routed copy of a step's tokens, in BF16. */
