@@ -60,7 +60,7 @@ class CalibrationTest {
 
     /**
      * The rows held out of the fit (a third of the MoE and FP4 rows, chosen before it, and every row added after it):
-     * within 25%, and on average no worse than docs/calibration.md says (mean absolute error 7.7%).
+     * within 25%, and on average no worse than docs/calibration.md says (mean absolute error 8.5%).
      */
     @Test
     void heldOutRowsAreWithinTwentyFivePercent() throws IOException {
@@ -74,7 +74,7 @@ class CalibrationTest {
             n++;
         }
         assertTrue(n >= 10, n + " held-out rows");
-        assertEquals(7.7, sum / n, 0.05);
+        assertEquals(8.5, sum / n, 0.05);
     }
 
     /** Dense Llama 70B in FP4 on B200 and GB200 lands within 15%, as the same model in FP8 on H200 lands within 10%. */
