@@ -2,8 +2,8 @@ package io.agentload.sim;
 
 /**
  * Time and power of one engine step from its batch shape (docs/simulator.md, "The model, step by step"): time =
- * max(compute, memory) + all-reduce + per-step overhead + draft passes; per-GPU power between idle and TDP by how busy
- * the step keeps the tensor cores or the memory.
+ * max(compute, memory) + the routed experts' max(compute, memory) + collectives + per-step overhead + draft passes;
+ * per-GPU power between idle and TDP by how busy the step keeps the tensor cores or the memory.
  */
 final class CostModel {
     /**
@@ -157,10 +157,10 @@ final class CostModel {
     /**
      * The routed experts of a step of {@code t} tokens on the busiest GPU, whose experts serve {@code 1 + expertExcess}
      * times the mean share. Grouped GEMMs compute whole tiles: an expert that receives 3 tokens computes a tile of 8
-     * rows, one that receives 150 two tiles of 128. Memory: the weights of every expert at least one token touches, at the grouped
-     * GEMMs' bandwidth, and the activations each routed copy of a token moves through the layer (permute, the two
-     * GEMMs' inputs and outputs, the gated activation, the weighted combine; BF16) at the share of HBM bandwidth those
-     * small kernels reach.
+     * rows, one that receives 150 two tiles of 128. Memory: the weights of every expert at least one token touches, at
+     * the grouped GEMMs' bandwidth, and the activations each routed copy of a token moves through the layer (permute,
+     * the two GEMMs' inputs and outputs, the gated activation, the weighted combine; BF16) at the share of HBM
+     * bandwidth those small kernels reach.
      */
     Experts experts(int t) {
         if (!model.moe() || t == 0) return Experts.NONE;
@@ -186,7 +186,8 @@ final class CostModel {
     /**
      * Tensor parallelism: two ring all-reduces per layer of t x hidden BF16 values (2 (TP-1)/TP of it leaves each GPU).
      * Expert parallelism with data-parallel attention: an all-gather before and a reduce-scatter after each MoE layer,
-     * together the bytes of one all-reduce (TensorRT-LLM uses them up to EP8: tech blog 4, Figure 24).
+     * together the bytes of one all-reduce (TensorRT-LLM uses them up to EP8: tech blog 4, Figure 24), at the share of
+     * the fabric DeepEP's kernels reach; over RDMA when the group spans more GPUs than the scale-up domain.
      */
     private double collectives(int t) {
         if (tp == 1) return 0;
