@@ -2,8 +2,8 @@ package io.agentload.sim;
 
 /**
  * Time and power of one engine step from its batch shape (docs/simulator.md, "The model, step by step"): time =
- * max(compute, memory) + all-reduce + per-step overhead + draft passes; per-GPU power between idle and TDP by how busy
- * the step keeps the tensor cores or the memory.
+ * max(compute, memory) + the routed experts' max(compute, memory) + collectives + per-step overhead + draft passes;
+ * per-GPU power between idle and TDP by how busy the step keeps the tensor cores or the memory.
  */
 final class CostModel {
     /**
@@ -146,11 +146,11 @@ final class CostModel {
     private final boolean expertParallel;
     private final double expertExcess;
     private final double nonExpertFlopRate;
-    private final double expertFlopRate;
     private final double attentionFlopRate;
     private final double bandwidth;
-    private final double expertBandwidth;
     private final AttentionCost attention;
+    private final double expertRatePerGpu;
+    private final double expertCollectiveBandwidth;
 
     CostModel(EngineConfig c) {
         this.model = c.model();
@@ -160,12 +160,22 @@ final class CostModel {
         this.tp = c.tensorParallel();
         this.expertParallel = c.expertParallel();
         expertExcess = expertParallel ? eff.expertImbalance(tp, model.experts()) : 0;
-        nonExpertFlopRate = tp * gpu.flops(model.weightPrecision()) * eff.mfu();
-        expertFlopRate = tp * gpu.flops(model.expertPrecision()) * eff.mfu();
+        nonExpertFlopRate = tp * matrixRate(model.weightPrecision(), eff.mfu());
+        expertRatePerGpu = matrixRate(model.expertPrecision(), eff.expertMfu());
         attentionFlopRate = tp * gpu.flops(Precision.BF16) * eff.mfu();
         bandwidth = tp * gpu.hbmBytesPerSecond() * eff.mbu();
-        expertBandwidth = tp * gpu.hbmBytesPerSecond() * eff.expertMbu();
         attention = new AttentionCost(model);
+        double fabric = tp <= c.system().scaleUpDomain() ? gpu.scaleUpBytesPerSecond() : c.system().scaleOutBytesPerSecondPerGpu();
+        expertCollectiveBandwidth = fabric * eff.expertCollectiveShare();
+    }
+
+    /**
+     * FLOP/s one GPU's matrix products reach in a format at a share of dense peak; FP4 on a GPU with native FP4 reaches
+     * {@code fp4Mfu} of it instead of {@code mfu} (the same loss applies to the experts' share).
+     */
+    private double matrixRate(Precision p, double share) {
+        boolean nativeFp4 = p == Precision.FP4 && gpu.fp4Flops() > 0;
+        return gpu.flops(p) * (nativeFp4 ? share * eff.fp4Mfu() / eff.mfu() : share);
     }
 
     Load newLoad() {
@@ -184,8 +194,12 @@ final class CostModel {
         int t = l.tokens;
         double compute = matrixSeconds(t) + attention.flops(l) / attentionFlopRate;
         double memory = weightSeconds(t) + attention.kvBytes(l) / bandwidth;
-        double seconds = Math.max(compute, memory) + collectives(t) + eff.stepOverheadSeconds() + draft(l.decodeSequences);
-        double activity = Math.min(1, Math.max(compute / seconds, MEMORY_BOUND_ACTIVITY * memory / seconds));
+        Experts experts = experts(t);
+        double seconds = Math.max(compute, memory) + experts.seconds() + collectives(t) + eff.stepOverheadSeconds()
+                + draft(l.decodeSequences);
+        double busy = compute + experts.compute();
+        double streaming = memory + experts.memory();
+        double activity = Math.min(1, Math.max(busy / seconds, MEMORY_BOUND_ACTIVITY * streaming / seconds));
         return new StepCost(seconds, activity, watts(activity));
     }
 
@@ -194,42 +208,81 @@ final class CostModel {
         return gpu.idleWatts() + (gpu.tdpWatts() - gpu.idleWatts()) * activity;
     }
 
-    /** Matrix products of {@code t} tokens: 2 FLOPs per active parameter, the routed experts' on the busiest GPU. */
+    /** Matrix products of {@code t} tokens outside the routed experts: 2 FLOPs per parameter. */
     private double matrixSeconds(int t) {
-        double routedActive = model.moe() ? model.routedExpertParameters() * model.expertsPerToken() / model.experts() : 0;
-        return 2 * model.nonExpertParameters() * t / nonExpertFlopRate
-                + 2 * routedActive * t * (1 + expertExcess) / expertFlopRate;
+        return 2 * model.nonExpertParameters() * t / nonExpertFlopRate;
+    }
+
+    /** Time to read the non-expert weights (attention's on every GPU with data-parallel attention). */
+    private double weightSeconds(int t) {
+        double replicated = expertParallel ? (tp - 1) * model.attentionParameters() : 0;
+        return (model.nonExpertParameters() + replicated) * model.weightPrecision().bytes() / bandwidth;
+    }
+
+    /** The routed experts' part of a step: its own kernels, so its own roofline, after the rest of the layer. */
+    record Experts(double compute, double memory, double seconds) {
+        static final Experts NONE = new Experts(0, 0, 0);
     }
 
     /**
-     * Time to read the weights a step of {@code t} tokens touches: the non-expert weights (attention's on every GPU with
-     * data-parallel attention), and the routed experts at least one token uses, at the grouped GEMMs' bandwidth.
+     * The routed experts of a step of {@code t} tokens on the busiest GPU, whose experts serve {@code 1 + expertExcess}
+     * times the mean share. Grouped GEMMs compute whole tiles: an expert that receives 3 tokens computes a tile of 8
+     * rows, one that receives 150 two tiles of 128. Memory: the weights of every expert at least one token touches, at
+     * the grouped GEMMs' bandwidth, and the activations each routed copy of a token moves through the layer (permute,
+     * the two GEMMs' inputs and outputs, the gated activation, the weighted combine; BF16) at the share of HBM
+     * bandwidth those small kernels reach.
      */
-    private double weightSeconds(int t) {
-        double replicated = expertParallel ? (tp - 1) * model.attentionParameters() : 0;
-        double seconds = (model.nonExpertParameters() + replicated) * model.weightPrecision().bytes() / bandwidth;
-        if (model.moe()) {
-            double untouched = Math.pow(1 - (double) model.expertsPerToken() / model.experts(), t * (1 + expertExcess));
-            seconds += model.routedExpertParameters() * (1 - untouched) * model.expertPrecision().bytes() / expertBandwidth;
-        }
-        return seconds;
+    Experts experts(int t) {
+        if (!model.moe() || t == 0) return Experts.NONE;
+        int e = model.experts();
+        int k = model.expertsPerToken();
+        double hot = t * (1 + expertExcess);
+        double untouched = Math.pow(1 - (double) k / e, hot);
+        double expertsPerGpu = (double) e / tp;
+        double touched = expertsPerGpu * (1 - untouched);
+        double rowsPerTouched = hot * k / e / (1 - untouched);
+        int tile = expertTile(rowsPerTouched);
+        double paddedRows = touched * tile * Math.ceil(rowsPerTouched / tile);
+        double perExpert = model.routedExpertParameters() / e;
+        double compute = 2 * perExpert * paddedRows / expertRatePerGpu;
+        double weights = perExpert * touched * model.expertPrecision().bytes() / (gpu.hbmBytesPerSecond() * eff.expertMbu());
+        double intermediate = perExpert / (model.layers() * 3.0 * model.hiddenSize());
+        double copyBytes = model.layers() * (8.0 * model.hiddenSize() + 12 * intermediate);
+        double activations = hot * k / tp * copyBytes / (gpu.hbmBytesPerSecond() * eff.moeActivationShare());
+        double memory = weights + activations;
+        return new Experts(compute, memory, Math.max(compute, memory));
     }
 
     /**
      * Tensor parallelism: two ring all-reduces per layer of t x hidden BF16 values (2 (TP-1)/TP of it leaves each GPU).
      * Expert parallelism with data-parallel attention: an all-gather before and a reduce-scatter after each MoE layer,
-     * together the bytes of one all-reduce (TensorRT-LLM uses them up to EP8: tech blog 4, Figure 24).
+     * together the bytes of one all-reduce (TensorRT-LLM uses them up to EP8: tech blog 4, Figure 24), at the share of
+     * the fabric DeepEP's kernels reach; over RDMA when the group spans more GPUs than the scale-up domain.
      */
     private double collectives(int t) {
         if (tp == 1) return 0;
         double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
-        double perLayer = expertParallel ? 1 : 2;
-        return model.layers() * (perLayer * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
+        if (expertParallel) return model.layers() * (bytes / expertCollectiveBandwidth + 2 * eff.collectiveLatencySeconds());
+        return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
+    }
+
+    /** The smallest tile of TensorRT-LLM's MoE GEMMs ({@link #expertTile}). */
+    static final int MIN_EXPERT_TILE = 8;
+
+    /**
+     * Rows of an expert GEMM's tile for a mean of {@code rows} tokens per expert: the next power of two, from
+     * {@value #MIN_EXPERT_TILE} to {@code expertTileTokens}, as TensorRT-LLM picks it
+     * ({@code calculate_tile_tokens_dim} in {@code tensorrt_llm/_torch/custom_ops/trtllm_gen_custom_ops.py}).
+     */
+    private int expertTile(double rows) {
+        int pow2 = Integer.highestOneBit(Math.max(1, (int) Math.ceil(rows) - 1)) << 1;
+        return Math.min(eff.expertTileTokens(), Math.max(MIN_EXPERT_TILE, pow2));
     }
 
     /** k draft passes over the decoding sequences, each a fraction of a plain decode step of that batch. */
     private double draft(int sequences) {
         if (spec.draftTokens() == 0 || sequences == 0) return 0;
-        return spec.draftTokens() * spec.draftCostRatio() * Math.max(matrixSeconds(sequences), weightSeconds(sequences));
+        return spec.draftTokens() * spec.draftCostRatio()
+                * (Math.max(matrixSeconds(sequences), weightSeconds(sequences)) + experts(sequences).seconds());
     }
 }

@@ -54,9 +54,48 @@ public record EngineConfig(
      * @param expertImbalance          routed tokens of the busiest expert-parallel GPU above the mean, as a share of
      *                                 the mean, at 32 GPUs of 8 experts each (0 for perfectly balanced experts); scaled
      *                                 to other layouts by {@link #expertImbalance(int, int)}
+     * @param fp4Mfu                   share of a GPU's native FP4 FLOP/s that W4A4 matrix products reach, activation
+     *                                 quantisation included (replaces {@code mfu} for FP4 weights)
+     * @param expertMfu                share of peak a MoE layer's grouped expert GEMMs reach (replaces {@code mfu} for
+     *                                 the routed experts; scaled by {@code fp4Mfu / mfu} for FP4 experts)
+     * @param expertTileTokens         rows of a grouped GEMM's largest tile: every expert that receives a token
+     *                                 computes a whole number of tiles, each the next power of two of its tokens up to this
+     * @param moeActivationShare       share of HBM bandwidth a MoE layer's non-GEMM kernels (routing, permutation,
+     *                                 gated activation, combine) reach moving each routed copy of a token
+     * @param expertCollectiveShare    share of the fabric's bandwidth the expert-parallel collectives reach
      */
     public record Efficiency(double mfu, double mbu, double stepOverheadSeconds, double collectiveLatencySeconds,
-                             double expertMbu, double expertImbalance) {
+                             double expertMbu, double expertImbalance, double fp4Mfu, double expertMfu,
+                             int expertTileTokens, double moeActivationShare, double expertCollectiveShare) {
+        /**
+         * W4A4 GEMMs on Blackwell, NVFP4 input quantisation included, reach 2,221-3,025 TFLOP/s of a B200's 9,000 at
+         * 1,024-8,192 tokens (Llama 3.1 8B's N=6144, K=4096: vLLM's {@code benchmarks/kernels/bench_nvfp4_gemm.py},
+         * github.com/vllm-project/vllm/pull/20578), where BF16 reaches 1,326-1,421 of 2,250, the dense MFU's share.
+         */
+        static final double FP4_MFU = 0.3;
+        /**
+         * DeepGEMM's grouped FP8 GEMMs on an H800 (github.com/deepseek-ai/DeepGEMM README, February 2025): the masked
+         * (decode) layout at 256 tokens per expert reaches 815-932 TFLOP/s, 41-47% of 1,979; at 512-1,024, 916-1,233.
+         */
+        static final double EXPERT_MFU = 0.45;
+        /**
+         * DeepGEMM aligns every expert's rows of its contiguous grouped GEMM to the GEMM's M block
+         * ({@code get_mk_alignment_for_contiguous_layout()}, 128); TensorRT-LLM's MoE GEMMs pad each expert's tokens to
+         * the next power of two from 8 to 128 ({@code calculate_tile_tokens_dim}).
+         */
+        static final int EXPERT_TILE_TOKENS = 128;
+        /**
+         * Fitted, not measured: no public breakdown gives the achieved bandwidth of TensorRT-LLM's MoE routing,
+         * permutation, activation and finalize kernels, so this share is the one that brings the fitted MoE rows of
+         * docs/calibration.md within 25% (the held-out rows check it).
+         */
+        static final double MOE_ACTIVATION_SHARE = 0.17;
+        /**
+         * DeepEP's dispatch and combine over NVLink between 8 Blackwell GPUs reach 643-740 GB/s of NVLink 5's 900 GB/s
+         * per direction (github.com/deepseek-ai/DeepEP README, V2).
+         */
+        static final double EXPERT_COLLECTIVE_SHARE = 0.8;
+
         /**
          * The defaults (docs/calibration.md). MFU, MBU and overheads are calibrated on dense models. {@code expertMbu}
          * 0.6 is DeepGEMM's masked grouped FP8 GEMM at 256 tokens per expert, 2,047-2,064 GB/s of an H800's 3.35 TB/s
@@ -64,14 +103,18 @@ public record EngineConfig(
          * measurement of DeepSeek-R1 without an expert load balancer at EP32 (tech blog 4, "Scaling Expert Parallelism
          * in TensorRT-LLM", Table 1: the hottest rank receives 1.564 times more routed tokens than the mean).
          */
-        public static final Efficiency DEFAULT = new Efficiency(0.55, 0.8, 0.003, 10e-6, 0.6, 1.564);
+        public static final Efficiency DEFAULT = new Efficiency(0.55, 0.8, 0.003, 10e-6, 0.6, 1.564, FP4_MFU,
+                EXPERT_MFU, EXPERT_TILE_TOKENS, MOE_ACTIVATION_SHARE, EXPERT_COLLECTIVE_SHARE);
 
         public Efficiency {
-            if (mfu <= 0 || mfu > 1 || mbu <= 0 || mbu > 1 || expertMbu <= 0 || expertMbu > 1) {
-                throw new IllegalArgumentException("MFU, MBU and expert MBU must be in (0, 1]");
+            if (mfu <= 0 || mfu > 1 || mbu <= 0 || mbu > 1 || expertMbu <= 0 || expertMbu > 1 || fp4Mfu <= 0
+                    || fp4Mfu > 1 || expertMfu <= 0 || expertMfu > 1 || moeActivationShare <= 0 || moeActivationShare > 1
+                    || expertCollectiveShare <= 0 || expertCollectiveShare > 1) {
+                throw new IllegalArgumentException("MFU, MBU and their expert, FP4 and collective shares must be in (0, 1]");
             }
             if (stepOverheadSeconds < 0 || collectiveLatencySeconds < 0) throw new IllegalArgumentException("negative overhead");
             if (expertImbalance < 0) throw new IllegalArgumentException("negative expert imbalance");
+            if (expertTileTokens < 1) throw new IllegalArgumentException("expert tile of no rows");
         }
 
         /**
@@ -88,7 +131,8 @@ public record EngineConfig(
 
         /** The same factors with another expert imbalance (e.g. 0.11, TensorRT-LLM's measurement with EPLB). */
         public Efficiency withExpertImbalance(double imbalance) {
-            return new Efficiency(mfu, mbu, stepOverheadSeconds, collectiveLatencySeconds, expertMbu, imbalance);
+            return new Efficiency(mfu, mbu, stepOverheadSeconds, collectiveLatencySeconds, expertMbu, imbalance, fp4Mfu,
+                    expertMfu, expertTileTokens, moeActivationShare, expertCollectiveShare);
         }
     }
 
@@ -188,9 +232,25 @@ public record EngineConfig(
                 + " GB of weights) does not fit on " + system.name() + " with room for KV cache");
     }
 
-    /** Activation reserve per GPU: a fixed part plus a few hidden-size activations per batched token. */
+    /**
+     * Activation reserve per GPU: a fixed part, a few hidden-size activations per batched token and, for a MoE model,
+     * its MoE workspace.
+     */
     private static double reserve(ModelProfile model, int batchTokens) {
-        return FIXED_RESERVE_BYTES + 4.0 * batchTokens * model.hiddenSize() * 2;
+        return FIXED_RESERVE_BYTES + 4.0 * batchTokens * model.hiddenSize() * 2 + moeWorkspaceBytes(model, batchTokens);
+    }
+
+    /**
+     * The buffers a MoE layer holds for every routed copy of a step's tokens, as TensorRT-LLM's fused MoE sizes its
+     * workspace: the permuted input (hidden), the first GEMM's gate and up outputs (2 x intermediate), the gated
+     * activation (intermediate) and the second GEMM's output (hidden), in BF16. With data-parallel attention every GPU's
+     * MoE layer sees the whole replica's tokens. The intermediate size follows from the routed weights: 3 x hidden x
+     * intermediate per expert per layer.
+     */
+    static double moeWorkspaceBytes(ModelProfile model, int batchTokens) {
+        if (!model.moe()) return 0;
+        double intermediate = model.routedExpertParameters() / (model.experts() * model.layers() * 3.0 * model.hiddenSize());
+        return (double) batchTokens * model.expertsPerToken() * 2 * (2.0 * model.hiddenSize() + 3 * intermediate);
     }
 
     /** GPUs the replicas occupy (the rest of the system idles). */

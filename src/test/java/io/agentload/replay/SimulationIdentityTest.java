@@ -69,7 +69,7 @@ class SimulationIdentityTest {
 
     @Test
     void rackDeepSeek() {
-        check("gb300-nvl72 deepseek-v3, 200 agents", -2360537418272045067L, trial(EngineConfig.of("gb300-nvl72", "deepseek-v3"), 200));
+        check("gb300-nvl72 deepseek-v3, 200 agents", -4612521425976928891L, trial(EngineConfig.of("gb300-nvl72", "deepseek-v3"), 200));
     }
 
     @Test

@@ -18,8 +18,9 @@ import java.util.List;
 final class Calibration {
 
     /** One published figure and the simulator's. */
-    record Row(String id, String model, String weights, String system, int tp, int isl, int osl, int requests,
-               int concurrency, String metric, double published, double simulated, double errorPercent, String source) {}
+    record Row(String id, String model, String weights, String kv, String system, int tp, int isl, int osl, int requests,
+               int concurrency, String metric, double published, double simulated, double errorPercent, boolean heldOut,
+               String source) {}
 
     private Calibration() {}
 
@@ -31,10 +32,11 @@ final class Calibration {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isBlank()) continue;
-                String[] f = line.split(",", 14);
-                rows.add(new Row(f[0], f[1], f[2], f[3], Integer.parseInt(f[4]), Integer.parseInt(f[5]),
-                        Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]), f[9],
-                        Double.parseDouble(f[10]), Double.parseDouble(f[11]), Double.parseDouble(f[12]), f[13]));
+                String[] f = line.split(",", 16);
+                rows.add(new Row(f[0], f[1], f[2], f[3], f[4], Integer.parseInt(f[5]), Integer.parseInt(f[6]),
+                        Integer.parseInt(f[7]), Integer.parseInt(f[8]), Integer.parseInt(f[9]), f[10],
+                        Double.parseDouble(f[11]), Double.parseDouble(f[12]), Double.parseDouble(f[13]),
+                        Boolean.parseBoolean(f[14]), f[15]));
             }
         }
         return rows;
@@ -63,13 +65,13 @@ final class Calibration {
     }
 
     /**
-     * The engine a row's benchmark ran: one replica at the row's TP, the row's weight format with an FP8 KV cache (as
-     * NVIDIA's ModelOpt checkpoints ship), 95% of HBM, up to 2,048 sequences; prefix caching stays on, as vLLM's
+     * The engine a row's benchmark ran: one replica at the row's TP, the row's weight and KV cache formats (FP8 KV as
+     * NVIDIA's ModelOpt checkpoints ship, BF16 for DeepSeek-R1 as released), 95% of HBM, up to 2,048 sequences; prefix caching stays on, as vLLM's
      * default, so a preempted request recovers its own blocks (prompts are random, so requests share nothing).
      */
     static EngineConfig config(Row row) {
         ModelProfile m = model(row.model()).withWeightPrecision(Precision.valueOf(row.weights()))
-                .withKvPrecision(Precision.FP8);
+                .withKvPrecision(Precision.valueOf(row.kv()));
         return EngineConfig.of(SystemProfile.named(row.system()), m).withTensorParallel(row.tp()).withReplicas(1)
                 .withMaxRunningSequences(2048).withMemoryUtilisation(0.95);
     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,28 +34,56 @@ class CalibrationTest {
         }
     }
 
-    /** The documented reading of the MoE rows: the simulator overestimates every one, so its MoE results are upper bounds. */
+    /**
+     * The rows docs/calibration.md names as missing the 25% goal, each with its reason there: a 20K-token prefill of
+     * Qwen3-235B on H200, Qwen3-30B-A3B on GB200 (its Grace host) and Llama 4 Maverick on 80 GB H100s.
+     */
+    private static final Set<String> NAMED_MISSES =
+            Set.of("trt-qwen3-h200-20k2k", "trt-qwen3-30b-gb200-1k1k", "trt-maverick-h100-1k1k");
+
+    private static boolean moeOrFp4(Calibration.Row row) {
+        return Calibration.model(row.model()).moe() || row.weights().equals("FP4");
+    }
+
+    /** Every MoE and FP4 row within 25% of its published figure but the named misses, which stay outside it. */
     @Test
-    void everyMoeRowIsOptimistic() throws IOException {
-        int moe = 0;
+    void moeAndFp4RowsAreWithinTwentyFivePercentButTheNamedMisses() throws IOException {
+        int rows = 0;
         for (Calibration.Row row : Calibration.rows()) {
-            if (!Calibration.model(row.model()).moe()) continue;
-            moe++;
-            assertTrue(row.errorPercent() > 0, row.id() + " " + row.errorPercent() + "%");
+            if (!moeOrFp4(row)) continue;
+            rows++;
+            boolean within = Math.abs(row.errorPercent()) <= 25;
+            assertEquals(!NAMED_MISSES.contains(row.id()), within, row.id() + " " + row.errorPercent() + "%");
         }
-        assertTrue(moe >= 15, moe + " MoE rows");
+        assertTrue(rows >= 25, rows + " MoE and FP4 rows");
     }
 
     /**
-     * The documented reading of the FP4 rows: on B200 and GB200 the simulator's FP4 results run 30-65% high on dense
-     * Llama while the same model in FP8 on H200 lands within 10%, at every sequence shape published for both.
+     * The rows held out of the fit (a third of the MoE and FP4 rows, chosen before it, and every row added after it):
+     * within 25%, and on average no worse than docs/calibration.md says (mean absolute error 8.5%).
      */
     @Test
-    void blackwellFp4RowsAreOptimisticWhereHopperFp8RowsAreNot() throws IOException {
+    void heldOutRowsAreWithinTwentyFivePercent() throws IOException {
+        double sum = 0;
+        int n = 0;
         for (Calibration.Row row : Calibration.rows()) {
-            if (Calibration.model(row.model()).moe() || !row.model().equals("llama-3.1-70b")) continue;
+            if (!row.heldOut()) continue;
+            assertTrue(moeOrFp4(row), row.id() + " is held out but neither MoE nor FP4");
+            assertTrue(Math.abs(row.errorPercent()) <= 25, row.id() + " " + row.errorPercent() + "%");
+            sum += Math.abs(row.errorPercent());
+            n++;
+        }
+        assertTrue(n >= 10, n + " held-out rows");
+        assertEquals(8.5, sum / n, 0.05);
+    }
+
+    /** Dense Llama 70B in FP4 on B200 and GB200 lands within 15%, as the same model in FP8 on H200 lands within 10%. */
+    @Test
+    void blackwellFp4RowsAreAsCloseAsHopperFp8Rows() throws IOException {
+        for (Calibration.Row row : Calibration.rows()) {
+            if (!row.model().equals("llama-3.1-70b")) continue;
             if (row.weights().equals("FP4")) {
-                assertTrue(row.errorPercent() > 25 && row.errorPercent() < 70, row.id() + " " + row.errorPercent() + "%");
+                assertTrue(Math.abs(row.errorPercent()) < 15, row.id() + " " + row.errorPercent() + "%");
             } else if (row.system().equals("h200x8")) {
                 assertTrue(Math.abs(row.errorPercent()) < 10, row.id() + " " + row.errorPercent() + "%");
             }

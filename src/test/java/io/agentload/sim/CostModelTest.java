@@ -56,13 +56,21 @@ class CostModelTest {
         ModelProfile m = c.model();
         CostModel.Load load = model.newLoad();
         load.add(1000, 1, true);
-        double touched = 1 - Math.pow(1 - 4.0 / 128, 1);
-        // Experts are read by grouped GEMMs at 60% of HBM bandwidth, the rest at 80%; one GPU has no imbalance.
-        double weights = m.nonExpertParameters() * 2 / (4.8e12 * 0.8) + m.routedExpertParameters() * touched * (4.25 / 8) / (4.8e12 * 0.6);
-        // Half the layers read the whole 1000-token context, the other half their 128-token window.
+        // The rest of the layer: its weights and KV at 80% of HBM bandwidth; half the layers read the whole
+        // 1000-token context, the other half their 128-token window.
         double kv = 2048.0 * (18 * 1000 + 18 * 128) + 73728;
-        double memory = weights + kv / (4.8e12 * 0.8);
-        assertEquals(memory + 0.003, model.estimate(load).seconds(), 1e-12);
+        double rest = (m.nonExpertParameters() * 2 + kv) / (4.8e12 * 0.8);
+        // The experts, their own kernels: the token touches 4 of 128, each computes the smallest tile, 8 rows (H200
+        // runs the FP4 experts at its FP8 rate, at the grouped GEMMs' 45%); their weights stream at 60% of HBM, and
+        // the token's 4 routed copies move 8 x hidden + 12 x intermediate bytes per layer at 17% of it.
+        double perExpert = m.routedExpertParameters() / 128;
+        double intermediate = perExpert / (36 * 3.0 * 2880);
+        assertEquals(2880, intermediate, 20);
+        double expertCompute = 2 * perExpert * 4 * 8 / (1979e12 * 0.45);
+        double expertMemory = perExpert * 4 * (4.25 / 8) / (4.8e12 * 0.6)
+                + 4 * 36 * (8.0 * 2880 + 12 * intermediate) / (4.8e12 * 0.17);
+        assertTrue(expertMemory > expertCompute, "one token's experts are memory-bound");
+        assertEquals(rest + expertMemory + 0.003, model.estimate(load).seconds(), 1e-12);
     }
 
     @Test
@@ -77,18 +85,69 @@ class CostModelTest {
         double excess = 1.564 * Math.sqrt(8.0 / 32) * Math.sqrt(Math.log(8) / Math.log(32));
         assertEquals(excess, c.efficiency().expertImbalance(8, 256), 1e-12);
         assertEquals(0.606, excess, 0.001);
-        double routedActive = m.routedExpertParameters() * 8 / 256;
         double rate = 8 * 1979e12 * 0.55;
         double attention = 4.0 * m.attentionWidth() * 61 * (8192.0 * 8192 / 2) / (8 * 989e12 * 0.55);
-        double compute = 2 * m.nonExpertParameters() * 8192 / rate + 2 * routedActive * 8192 * (1 + excess) / rate + attention;
-        double collectives = 61 * (2.0 * 7 / 8 * 8192 * 7168 * 2 / 450e9 + 2 * 10e-6);
-        assertEquals(compute + collectives + 0.003, model.estimate(load).seconds(), 1e-9);
+        double compute = 2 * m.nonExpertParameters() * 8192 / rate + attention;
+        // The busiest GPU's 32 experts all receive tokens, 411 each on average, computed as 4 tiles of 128 rows
+        // (the largest tile; the next power of two, 512, is past it).
+        double hot = 8192 * (1 + excess);
+        double touched = 32 * (1 - Math.pow(1 - 8.0 / 256, hot));
+        assertEquals(411, hot * 8 / 256, 1);
+        double perExpert = m.routedExpertParameters() / 256;
+        double expertCompute = 2 * perExpert * touched * 4 * 128 / (1979e12 * 0.45);
+        // Their weights at 60% of HBM bandwidth; each routed copy's activations at 17%: at this prefill, the busier.
+        double copyBytes = 61 * (8.0 * 7168 + 12 * perExpert / (61 * 3.0 * 7168));
+        double expertMemory = perExpert * touched / (4.8e12 * 0.6) + hot * 8 / 8 * copyBytes / (4.8e12 * 0.17);
+        assertTrue(expertMemory > expertCompute);
+        // Expert-parallel collectives reach 80% of NVLink (DeepEP's figures).
+        double collectives = 61 * (2.0 * 7 / 8 * 8192 * 7168 * 2 / (450e9 * 0.8) + 2 * 10e-6);
+        assertEquals(compute + expertMemory + collectives + 0.003, model.estimate(load).seconds(), 1e-9);
 
         // Every GPU holds all attention weights: 187M per layer (DeepSeek-V3's projections), so KV room shrinks.
         assertEquals(61 * 187.2e6, m.attentionParameters(), 0.1e9);
         assertEquals(m.weightBytes() + 7 * m.attentionParameters(), c.weightBytesPerReplica(), 1);
         assertEquals(0, EngineConfig.Efficiency.DEFAULT.expertImbalance(1, 256));
         assertEquals(1.564, EngineConfig.Efficiency.DEFAULT.expertImbalance(32, 256), 1e-12);
+    }
+
+    /** Expert tiles: the next power of two of an expert's tokens, from 8 to 128 rows, as TensorRT-LLM picks them. */
+    @Test
+    void expertTilesFollowTheTokensPerExpert() {
+        EngineConfig c = EngineConfig.of("h200x8", "gpt-oss-120b").withTensorParallel(1);
+        CostModel model = new CostModel(c);
+        double perExpert = c.model().routedExpertParameters() / 128;
+        double rate = 1979e12 * 0.45;
+        // 512 tokens x 4 of 128 experts: 16 per expert, every expert touched (all but 128 x 0.97^512 of them).
+        double touched = 128 * (1 - Math.pow(1 - 4.0 / 128, 512));
+        double rows = 512 * 4.0 / 128 / (touched / 128);
+        assertEquals(16, rows, 0.01);
+        assertEquals(2 * perExpert * touched * 16 * Math.ceil(rows / 16) / rate, model.experts(512).compute(), 1e-12);
+        // 4,096 tokens: 128 per expert, one 128-row tile; 4,200 tokens: 131, two tiles.
+        assertEquals(2 * perExpert * 128 * 128 / rate, model.experts(4096).compute(), 1e-9);
+        assertEquals(2 * perExpert * 128 * 256 / rate, model.experts(4200).compute(), 1e-9);
+    }
+
+    /** A MoE engine keeps its MoE workspace out of the KV cache: every routed copy of a step's tokens, in BF16. */
+    @Test
+    void moeWorkspaceIsReservedPerGpu() {
+        EngineConfig dense = EngineConfig.of("h200x8", "llama-3.1-70b");
+        EngineConfig moe = EngineConfig.of("h200x8", "deepseek-v3");
+        double activations = 4.0 * 8192 * 7168 * 2;
+        double intermediate = moe.model().routedExpertParameters() / (256 * 61 * 3.0 * 7168);
+        double workspace = 8192.0 * 8 * 2 * (2 * 7168 + 3 * intermediate);
+        assertEquals(EngineConfig.FIXED_RESERVE_BYTES + activations + workspace, moe.activationReserveBytes(), 1);
+        assertEquals(0, EngineConfig.moeWorkspaceBytes(dense.model(), 8192));
+    }
+
+    /** W4A4 matrix products on a GPU with native FP4 reach 30% of its FP4 rate; on one without, its FP8 rate at the MFU. */
+    @Test
+    void fp4MatricesReachTheirMeasuredShareOfTheDatasheet() {
+        ModelProfile fp4 = ModelProfile.named("llama-3.1-70b").withWeightPrecision(Precision.FP4);
+        CostModel b200 = new CostModel(EngineConfig.of(SystemProfile.named("b200x8"), fp4).withTensorParallel(1));
+        CostModel.Load load = b200.newLoad();
+        load.add(0, 4096, false);
+        double compute = 2 * 70.55e9 * 4096 / (9000e12 * 0.3) + 4.0 * 8192 * 80 * (4096.0 * 4096 / 2) / (2250e12 * 0.55);
+        assertEquals(compute + 0.003, b200.estimate(load).seconds(), 1e-12);
     }
 
     @Test

@@ -134,7 +134,7 @@ class ProfilesTest {
         assertEquals(2048, small.maxBatchTokens());
         assertEquals(2.0 * (1L << 30) + 4.0 * 2048 * 8192 * 2, small.activationReserveBytes());
         assertTrue(small.kvBlocksPerReplica() > c.kvBlocksPerReplica(), "a smaller budget reserves less");
-        EngineConfig.Efficiency e = new EngineConfig.Efficiency(0.5, 0.7, 0.002, 5e-6, 0.5, 0);
+        EngineConfig.Efficiency e = new EngineConfig.Efficiency(0.5, 0.7, 0.002, 5e-6, 0.5, 0, 0.3, 0.4, 64, 0.2, 0.7);
         assertEquals(e, c.withEfficiency(e).efficiency());
         assertEquals(c.tensorParallel(), c.withEfficiency(e).tensorParallel());
         ModelProfile fp8Kv = ModelProfile.builder("m").parameters(1e9, 1e9).layers(10).hiddenSize(1024).gqa(8, 2, 64)
