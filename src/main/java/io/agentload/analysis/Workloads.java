@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * Turn tables side by side: the figures that tell agentic traffic from chat traffic (turns per session, prompt and
- * output lengths, the input-to-output ratio, reuse, tool time), one row per workload, and each workload's prompt
+ * output lengths, the input-to-output ratio, reuse, tool time, subagent sessions and compactions), one row per workload, and each workload's prompt
  * lengths as a cumulative share of turns on a logarithmic axis with the published coding-agent range and mean.
  */
 final class Workloads {
@@ -46,7 +46,10 @@ final class Workloads {
                 outputP95 = DoubleColumn.create("output_tokens_p95"),
                 inputPerOutput = DoubleColumn.create("input_per_output_token"),
                 reusedShare = DoubleColumn.create("reused_share"),
-                toolP50 = DoubleColumn.create("tool_time_p50_ms");
+                toolP50 = DoubleColumn.create("tool_time_p50_ms"),
+                toolP99 = DoubleColumn.create("tool_time_p99_ms");
+        IntColumn subagentCount = IntColumn.create("subagent_sessions"),
+                compactionCount = IntColumn.create("compactions");
 
         XYChart chart = Style.xy("Input tokens per turn, cumulative (" + byName.size()
                 + (byName.size() == 1 ? " workload)" : " workloads)"), "input tokens (log scale)", "% of turns at or below");
@@ -82,6 +85,9 @@ final class Workloads {
             inputPerOutput.append(outputSum == 0 ? Double.NaN : inputSum / outputSum);
             reusedShare.append(inputSum == 0 ? Double.NaN : reusedSum / inputSum);
             toolP50.append(ExactPercentiles.ofSorted(tool, 0.5));
+            toolP99.append(ExactPercentiles.ofSorted(tool, 0.99));
+            subagentCount.append((int) sessions.stream().filter(Session::subagent).count());
+            compactionCount.append(sessions.stream().mapToInt(Session::compactions).sum());
             cumulative(chart, e.getKey(), input, Style.PALETTE[colour++ % Style.PALETTE.length]);
         }
         Style.vertical(chart, "published ~5K to ~131K", Distributions.PUBLISHED_MIN_INPUT_TOKENS, 100, Style.GREY,
@@ -92,7 +98,8 @@ final class Workloads {
         Style.vertical(chart, "published mean ~27K", Distributions.PUBLISHED_MEAN_INPUT_TOKENS, 100, Style.GREY,
                 Style.DASHED);
         Table table = Table.create("workloads").addColumns(workload, sessionCount, turnCount, turnsP50, turnsMax,
-                inputMean, inputP50, inputP90, inputMax, outputP50, outputP95, inputPerOutput, reusedShare, toolP50);
+                inputMean, inputP50, inputP90, inputMax, outputP50, outputP95, inputPerOutput, reusedShare, toolP50,
+                toolP99, subagentCount, compactionCount);
         return new Figure<>(table, Style.placeLegend(chart));
     }
 

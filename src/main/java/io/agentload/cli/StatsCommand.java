@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 /** {@code agentload stats FILE [--json]}: the shape of a trajectory file. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Summarise a trajectory file (Parquet, JSONL or CSV): sessions, turns, input and output token " +
-                "distributions, the reused-token share, turns per session and the language mix.")
+                "distributions, the reused-token share, turns per session, tool times, subagent sessions, " +
+                "compactions and the language mix.")
 final class StatsCommand implements Callable<Integer> {
 
     @Spec
@@ -54,6 +55,9 @@ final class StatsCommand implements Callable<Integer> {
         root.set("output_tokens", toJson(mapper, stats.outputTokens()));
         root.put("reused_token_share", stats.reusedTokenShare());
         root.set("turns_per_session", toJson(mapper, stats.turnsPerSession()));
+        root.set("tool_time_ms", toJson(mapper, stats.toolTimeMs()));
+        root.put("subagent_sessions", stats.subagentSessions());
+        root.put("compactions", stats.compactions());
         ObjectNode languages = root.putObject("sessions_per_language");
         stats.sessionsPerLanguage().forEach(languages::put);
         return root;
@@ -74,10 +78,12 @@ final class StatsCommand implements Callable<Integer> {
         out.printf("%s%n", file);
         out.printf("  sessions %,d   turns %,d   reused-token share %.1f%%%n",
                 stats.sessions(), stats.turns(), 100 * stats.reusedTokenShare());
+        out.printf("  subagent sessions %,d   compactions %,d%n", stats.subagentSessions(), stats.compactions());
         out.printf("  %-18s %10s %10s %10s %10s %10s %10s%n", "", "min", "mean", "p50", "p90", "p99", "max");
         row(out, "input tokens", stats.inputTokens());
         row(out, "output tokens", stats.outputTokens());
         row(out, "turns per session", stats.turnsPerSession());
+        row(out, "tool time (ms)", stats.toolTimeMs());
         out.printf("  sessions per language:%n");
         for (Map.Entry<String, Integer> e : stats.sessionsPerLanguage().entrySet()) {
             out.printf("    %-12s %,7d  %5.1f%%%n", e.getKey().isEmpty() ? "(none)" : e.getKey(), e.getValue(),

@@ -27,9 +27,7 @@ final class ToolTime {
         for (Session s : sessions) {
             List<Turn> turns = new ArrayList<>(s.turns().size());
             for (Turn t : s.turns()) {
-                turns.add(new Turn(t.sessionId(), t.turn(), t.language(), t.inputTokens(), t.reusedTokens(),
-                        t.sharedPrefixId(), t.sharedPrefixTokens(), t.outputTokens(),
-                        Math.round(t.toolTimeMs() * scale), t.hashIds()));
+                turns.add(t.withToolTimeMs(Math.round(t.toolTimeMs() * scale)));
             }
             scaled.add(new Session(s.sessionId(), s.language(), turns));
         }

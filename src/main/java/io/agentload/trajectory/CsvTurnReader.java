@@ -20,9 +20,12 @@ import java.util.List;
 import java.util.Optional;
 
 import static io.agentload.trajectory.Trajectories.COLUMNS;
+import static io.agentload.trajectory.Trajectories.COMPACTION;
 import static io.agentload.trajectory.Trajectories.HASH_IDS;
 import static io.agentload.trajectory.Trajectories.INPUT_TOKENS;
 import static io.agentload.trajectory.Trajectories.OUTPUT_TOKENS;
+import static io.agentload.trajectory.Trajectories.PARENT_SESSION_ID;
+import static io.agentload.trajectory.Trajectories.PARENT_TURN;
 import static io.agentload.trajectory.Trajectories.REUSED_TOKENS;
 import static io.agentload.trajectory.Trajectories.SESSION_ID;
 import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_ID;
@@ -31,8 +34,10 @@ import static io.agentload.trajectory.Trajectories.TOOL_TIME_MS;
 import static io.agentload.trajectory.Trajectories.TURN;
 
 /**
- * Reads UTF-8 CSV turn files: a header row naming the columns in any order (hash_ids optional, unknown columns
- * ignored, a leading byte-order mark dropped), then one row per turn. Cells follow RFC 4180: quoted cells may hold
+ * Reads UTF-8 CSV turn files: a header row naming the columns in any order (parent_session_id, parent_turn,
+ * compaction and hash_ids optional, unknown columns ignored, a leading byte-order mark dropped), then one row per
+ * turn. An empty parent cell means no parent; compaction is {@code true} or {@code false}, and a file without the
+ * column marks a later turn that reuses nothing as a compaction. Cells follow RFC 4180: quoted cells may hold
  * commas, doubled quotes and line breaks. Lines are numbered from 1, the header being line 1; a row is named by the
  * line it starts on. Empty lines are skipped.
  *
@@ -42,6 +47,9 @@ import static io.agentload.trajectory.Trajectories.TURN;
  * reads of the 12,031-turn Mooncake file: 46 ms here with every turn checked, 65 ms for Tablesaw's parse alone).
  */
 final class CsvTurnReader {
+
+    /** Columns from this index of {@link Trajectories#COLUMNS} on may be absent. */
+    private static final int OPTIONAL_FROM = COLUMNS.indexOf(PARENT_SESSION_ID);
 
     private CsvTurnReader() {
     }
@@ -57,7 +65,7 @@ final class CsvTurnReader {
             int[] index = new int[COLUMNS.size()];
             for (int i = 0; i < index.length; i++) {
                 index[i] = header.indexOf(COLUMNS.get(i));
-                if (index[i] < 0 && !COLUMNS.get(i).equals(HASH_IDS)) {
+                if (index[i] < 0 && i < OPTIONAL_FROM) {
                     throw new TrajectoryException(file + ": missing column " + COLUMNS.get(i));
                 }
             }
@@ -117,12 +125,28 @@ final class CsvTurnReader {
         int sharedPrefixTokens = integer(cells, index[6], SHARED_PREFIX_TOKENS, where);
         int outputTokens = integer(cells, index[7], OUTPUT_TOKENS, where);
         long toolTimeMs = longInteger(cells, index[8], TOOL_TIME_MS, where);
-        List<Long> hashIds = index[9] < 0 ? List.of() : hashIds(cells.get(index[9]), where);
+        String parentSessionId = index[9] < 0 ? "" : cells.get(index[9]);
+        int parentTurn = index[10] < 0 || cells.get(index[10]).isBlank() ? -1
+                : integer(cells, index[10], PARENT_TURN, where);
+        boolean compaction = index[11] < 0 ? Turn.impliedCompaction(turn, reusedTokens)
+                : bool(cells.get(index[11]), where);
+        List<Long> hashIds = index[12] < 0 ? List.of() : hashIds(cells.get(index[12]), where);
         Optional<String> broken = Turn.violation(sessionId, turn, inputTokens, reusedTokens, sharedPrefixTokens,
                 outputTokens, toolTimeMs);
+        if (broken.isEmpty()) {
+            broken = Turn.rhythmViolation(sessionId, turn, reusedTokens, sharedPrefixTokens, parentSessionId,
+                    parentTurn, compaction);
+        }
         if (broken.isPresent()) throw new TrajectoryException(where + ": " + broken.get());
         return new Turn(sessionId, turn, language, inputTokens, reusedTokens, sharedPrefixId, sharedPrefixTokens,
-                outputTokens, toolTimeMs, hashIds);
+                outputTokens, toolTimeMs, hashIds, parentSessionId, parentTurn, compaction);
+    }
+
+    private static boolean bool(String cell, String where) {
+        String value = cell.strip();
+        if (value.equalsIgnoreCase("true")) return true;
+        if (value.equalsIgnoreCase("false")) return false;
+        throw new TrajectoryException(where + ": " + COMPACTION + ": expected true or false, found '" + value + "'");
     }
 
     private static int integer(List<String> cells, int column, String field, String where) {

@@ -8,12 +8,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.agentload.trajectory.Trajectories.COLUMNS;
+import static io.agentload.trajectory.Trajectories.COMPACTION;
+import static io.agentload.trajectory.Trajectories.HASH_IDS;
+import static io.agentload.trajectory.Trajectories.PARENT_SESSION_ID;
+import static io.agentload.trajectory.Trajectories.PARENT_TURN;
 
 /**
  * Writes a turn table as UTF-8 CSV (RFC 4180 quoting, '\n' line ends): a header row of the column names, then one
- * row per turn; hash_ids, when the table has it, as space-separated integers. Not Tablesaw's CSV writer, which by
+ * row per turn; the optional columns only when the table needs them (see {@link TurnTableBuilder}), hash_ids as
+ * space-separated integers. Not Tablesaw's CSV writer, which by
  * default trims a cell's leading and trailing spaces and leaves a cell holding a quote unquoted.
  */
 final class CsvTurnWriter {
@@ -22,11 +29,15 @@ final class CsvTurnWriter {
     }
 
     static void write(TurnColumns c, Path file) throws IOException {
-        int columns = c.hasHashIds() ? COLUMNS.size() : COLUMNS.size() - 1;
+        boolean parents = c.hasParents(), compactions = c.hasCompactions();
+        List<String> header = new ArrayList<>(COLUMNS.subList(0, COLUMNS.indexOf(PARENT_SESSION_ID)));
+        if (parents) header.addAll(List.of(PARENT_SESSION_ID, PARENT_TURN));
+        if (compactions) header.add(COMPACTION);
+        if (c.hasHashIds()) header.add(HASH_IDS);
         try (Writer out = new BufferedWriter(new OutputStreamWriter(
                 Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 StandardCharsets.UTF_8), 1 << 16)) {
-            out.write(String.join(",", COLUMNS.subList(0, columns)));
+            out.write(String.join(",", header));
             out.write('\n');
             for (int row = 0; row < c.rowCount(); row++) {
                 text(out, c.sessionId.get(row));
@@ -46,6 +57,16 @@ final class CsvTurnWriter {
                 out.write(Integer.toString(c.outputTokens.getInt(row)));
                 out.write(',');
                 out.write(Long.toString(c.toolTimeMs.getLong(row)));
+                if (parents) {
+                    out.write(',');
+                    text(out, c.parentSessionId(row));
+                    out.write(',');
+                    out.write(Integer.toString(c.parentTurn(row)));
+                }
+                if (compactions) {
+                    out.write(',');
+                    out.write(Boolean.toString(c.compaction(row)));
+                }
                 if (c.hasHashIds()) {
                     out.write(',');
                     out.write(TurnColumns.formatHashIds(c.hashIds(row)));

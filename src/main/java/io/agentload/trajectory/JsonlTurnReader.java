@@ -17,10 +17,13 @@ import java.util.List;
 import java.util.Optional;
 
 import static io.agentload.trajectory.Trajectories.COLUMNS;
+import static io.agentload.trajectory.Trajectories.COMPACTION;
 import static io.agentload.trajectory.Trajectories.HASH_IDS;
 import static io.agentload.trajectory.Trajectories.INPUT_TOKENS;
 import static io.agentload.trajectory.Trajectories.LANGUAGE;
 import static io.agentload.trajectory.Trajectories.OUTPUT_TOKENS;
+import static io.agentload.trajectory.Trajectories.PARENT_SESSION_ID;
+import static io.agentload.trajectory.Trajectories.PARENT_TURN;
 import static io.agentload.trajectory.Trajectories.REUSED_TOKENS;
 import static io.agentload.trajectory.Trajectories.SESSION_ID;
 import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_ID;
@@ -30,7 +33,9 @@ import static io.agentload.trajectory.Trajectories.TURN;
 
 /**
  * Reads JSON Lines turn files: one object per line with the column names as keys, numbers as JSON numbers, hash_ids
- * absent, null or an array of integers. Blank lines and unknown keys are skipped; a null string is empty. Lines are
+ * absent, null or an array of integers. parent_session_id and parent_turn are absent or null for a top-level session;
+ * compaction is true or false, and a line without it marks a later turn that reuses nothing as a compaction. Blank
+ * lines and unknown keys are skipped; a null string is empty. Lines are
  * split on bytes and each is parsed by Jackson's streaming parser straight from those bytes.
  */
 final class JsonlTurnReader {
@@ -42,6 +47,9 @@ final class JsonlTurnReader {
      * blocks), so a longer line is another kind of file (or a corrupt one), refused before it fills the memory.
      */
     static final int MAX_LINE_BYTES = 16 << 20;
+
+    /** Fields from this index of {@link Trajectories#COLUMNS} on may be absent. */
+    private static final int OPTIONAL_FROM = COLUMNS.indexOf(PARENT_SESSION_ID);
 
     private JsonlTurnReader() {
     }
@@ -118,6 +126,9 @@ final class JsonlTurnReader {
         int turn = 0, inputTokens = 0, reusedTokens = 0, sharedPrefixTokens = 0, outputTokens = 0;
         long toolTimeMs = 0;
         List<Long> hashIds = NO_HASH_IDS;
+        String parentSessionId = "";
+        int parentTurn = -1;
+        Boolean compaction = null;
         boolean[] seen = new boolean[COLUMNS.size()];
         try (JsonParser p = JSON.createParser(bytes, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -137,6 +148,10 @@ final class JsonlTurnReader {
                     case OUTPUT_TOKENS -> outputTokens = integer(p, field, where);
                     case TOOL_TIME_MS -> toolTimeMs = longInteger(p, field, where);
                     case HASH_IDS -> hashIds = hashIds(p, where);
+                    case PARENT_SESSION_ID -> parentSessionId = string(p, field, where);
+                    case PARENT_TURN -> parentTurn = p.currentToken() == JsonToken.VALUE_NULL ? -1
+                            : integer(p, field, where);
+                    case COMPACTION -> compaction = bool(p, where);
                     default -> p.skipChildren();
                 }
                 int column = COLUMNS.indexOf(field);
@@ -151,15 +166,31 @@ final class JsonlTurnReader {
             throw new TrajectoryException(where + ": " + e.getMessage(), e);
         }
         for (int i = 0; i < seen.length; i++) {
-            if (!seen[i] && !COLUMNS.get(i).equals(HASH_IDS)) {
+            if (!seen[i] && i < OPTIONAL_FROM) {
                 throw new TrajectoryException(where + ": missing field " + COLUMNS.get(i));
             }
         }
+        boolean compacts = compaction == null ? Turn.impliedCompaction(turn, reusedTokens) : compaction;
         Optional<String> broken = Turn.violation(sessionId, turn, inputTokens, reusedTokens, sharedPrefixTokens,
                 outputTokens, toolTimeMs);
+        if (broken.isEmpty()) {
+            broken = Turn.rhythmViolation(sessionId, turn, reusedTokens, sharedPrefixTokens, parentSessionId,
+                    parentTurn, compacts);
+        }
         if (broken.isPresent()) throw new TrajectoryException(where + ": " + broken.get());
         return new Turn(sessionId, turn, language, inputTokens, reusedTokens, sharedPrefixId, sharedPrefixTokens,
-                outputTokens, toolTimeMs, hashIds);
+                outputTokens, toolTimeMs, hashIds, parentSessionId, parentTurn, compacts);
+    }
+
+    /** A compaction mark: true, false, or null for none given. */
+    private static Boolean bool(JsonParser p, String where) throws IOException {
+        return switch (p.currentToken()) {
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            case VALUE_NULL -> null;
+            default -> throw new TrajectoryException(where + ": " + COMPACTION + ": expected true or false, found "
+                    + found(p));
+        };
     }
 
     private static String string(JsonParser p, String field, String where) throws IOException {

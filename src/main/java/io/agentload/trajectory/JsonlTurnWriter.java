@@ -11,10 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import static io.agentload.trajectory.Trajectories.COMPACTION;
 import static io.agentload.trajectory.Trajectories.HASH_IDS;
 import static io.agentload.trajectory.Trajectories.INPUT_TOKENS;
 import static io.agentload.trajectory.Trajectories.LANGUAGE;
 import static io.agentload.trajectory.Trajectories.OUTPUT_TOKENS;
+import static io.agentload.trajectory.Trajectories.PARENT_SESSION_ID;
+import static io.agentload.trajectory.Trajectories.PARENT_TURN;
 import static io.agentload.trajectory.Trajectories.REUSED_TOKENS;
 import static io.agentload.trajectory.Trajectories.SESSION_ID;
 import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_ID;
@@ -22,7 +25,10 @@ import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_TOKENS;
 import static io.agentload.trajectory.Trajectories.TOOL_TIME_MS;
 import static io.agentload.trajectory.Trajectories.TURN;
 
-/** Writes a turn table as JSON Lines: one object per turn, keyed by column name; hash_ids only when present. */
+/**
+ * Writes a turn table as JSON Lines: one object per turn, keyed by column name; hash_ids only when present, the parent
+ * fields only on a subagent's turns, compaction on every turn when the table needs the column.
+ */
 final class JsonlTurnWriter {
 
     /** No separator between root values: each line ends with the newline written after its object. */
@@ -32,6 +38,7 @@ final class JsonlTurnWriter {
     }
 
     static void write(TurnColumns c, Path file) throws IOException {
+        boolean compactions = c.hasCompactions();
         try (OutputStream out = new BufferedOutputStream(
                 Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16);
              JsonGenerator json = JSON.createGenerator(out)) {
@@ -46,6 +53,11 @@ final class JsonlTurnWriter {
                 json.writeNumberField(SHARED_PREFIX_TOKENS, c.sharedPrefixTokens.getInt(row));
                 json.writeNumberField(OUTPUT_TOKENS, c.outputTokens.getInt(row));
                 json.writeNumberField(TOOL_TIME_MS, c.toolTimeMs.getLong(row));
+                if (!c.parentSessionId(row).isEmpty()) {
+                    json.writeStringField(PARENT_SESSION_ID, c.parentSessionId(row));
+                    json.writeNumberField(PARENT_TURN, c.parentTurn(row));
+                }
+                if (compactions) json.writeBooleanField(COMPACTION, c.compaction(row));
                 long[] hashIds = c.hashIds(row);
                 if (hashIds.length > 0) {
                     json.writeFieldName(HASH_IDS);

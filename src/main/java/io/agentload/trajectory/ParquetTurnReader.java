@@ -6,6 +6,7 @@ import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
+import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
@@ -22,8 +23,11 @@ import java.util.List;
 import java.util.Map;
 
 import static io.agentload.trajectory.Trajectories.COLUMNS;
+import static io.agentload.trajectory.Trajectories.COMPACTION;
 import static io.agentload.trajectory.Trajectories.HASH_IDS;
 import static io.agentload.trajectory.Trajectories.LANGUAGE;
+import static io.agentload.trajectory.Trajectories.PARENT_SESSION_ID;
+import static io.agentload.trajectory.Trajectories.PARENT_TURN;
 import static io.agentload.trajectory.Trajectories.SESSION_ID;
 import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_ID;
 import static io.agentload.trajectory.Trajectories.TOOL_TIME_MS;
@@ -34,8 +38,8 @@ import static io.agentload.trajectory.Trajectories.TOOL_TIME_MS;
  * dictionary entry, not once per row.
  *
  * <p>Accepted beyond what {@link ParquetTurnWriter} writes, so that files from DuckDB, pandas or Spark read as they
- * are: optional columns (a null string is empty; a null number is an error), INT64 integer columns whose values fit
- * an int, a two- or three-level LIST for hash_ids with optional elements (a null element is an error), and other
+ * are: optional columns (a null string is empty, a null parent_turn is none; another null number or a null
+ * compaction is an error), INT64 integer columns whose values fit an int, a two- or three-level LIST for hash_ids with optional elements (a null element is an error), and other
  * columns, which are skipped. Like every turn table, the result has a hash_ids column only when some row has ids.
  */
 final class ParquetTurnReader {
@@ -62,12 +66,12 @@ final class ParquetTurnReader {
         }
     }
 
-    /** The file's own types of the turn columns, checked; hash_ids only when the file has it. */
+    /** The file's own types of the turn columns, checked; the optional ones only when the file has them. */
     private static MessageType projection(MessageType schema, String source) {
         List<Type> fields = new ArrayList<>();
         for (String name : COLUMNS) {
             if (!schema.containsField(name)) {
-                if (name.equals(HASH_IDS)) continue;
+                if (optional(name)) continue;
                 throw new TrajectoryException(source + ": missing column " + name);
             }
             Type field = schema.getType(name);
@@ -80,18 +84,26 @@ final class ParquetTurnReader {
         return new MessageType(schema.getName(), fields);
     }
 
+    private static boolean optional(String name) {
+        return name.equals(HASH_IDS) || name.equals(PARENT_SESSION_ID) || name.equals(PARENT_TURN)
+                || name.equals(COMPACTION);
+    }
+
     private static boolean isString(String name) {
-        return name.equals(SESSION_ID) || name.equals(LANGUAGE) || name.equals(SHARED_PREFIX_ID);
+        return name.equals(SESSION_ID) || name.equals(LANGUAGE) || name.equals(SHARED_PREFIX_ID)
+                || name.equals(PARENT_SESSION_ID);
     }
 
     private static String expectedType(String name) {
         if (name.equals(HASH_IDS)) return "a LIST of INT64";
+        if (name.equals(COMPACTION)) return "BOOLEAN";
         return isString(name) ? "BINARY (STRING)" : "INT32 or INT64";
     }
 
     private static boolean matches(Type field, String name) {
         if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) return false;
         PrimitiveTypeName type = field.asPrimitiveType().getPrimitiveTypeName();
+        if (name.equals(COMPACTION)) return type == PrimitiveTypeName.BOOLEAN;
         return isString(name) ? type == PrimitiveTypeName.BINARY
                 : type == PrimitiveTypeName.INT32 || type == PrimitiveTypeName.INT64;
     }
@@ -118,6 +130,7 @@ final class ParquetTurnReader {
         private final Map<String, StringColumn> strings = new HashMap<>();
         private final Map<String, int[]> ints = new HashMap<>();
         private final long[] toolTimeMs;
+        private final BooleanColumn compaction = BooleanColumn.create(COMPACTION);
         private final StringColumn hashIds = StringColumn.create(HASH_IDS);
         private boolean anyHashIds;
 
@@ -129,7 +142,7 @@ final class ParquetTurnReader {
                 String name = field.getName();
                 if (isString(name)) {
                     strings.put(name, StringColumn.create(name));
-                } else if (!name.equals(TOOL_TIME_MS) && !name.equals(HASH_IDS)) {
+                } else if (!name.equals(TOOL_TIME_MS) && !name.equals(HASH_IDS) && !name.equals(COMPACTION)) {
                     ints.put(name, new int[rows]);
                 }
             }
@@ -148,6 +161,8 @@ final class ParquetTurnReader {
                         readHashIds(r, offset, n);
                     } else if (name.equals(TOOL_TIME_MS)) {
                         readLongs(r, name, toolTimeMs, offset, n);
+                    } else if (name.equals(COMPACTION)) {
+                        readBooleans(r, offset, n);
                     } else {
                         readInts(r, name, ints.get(name), offset, n);
                     }
@@ -162,7 +177,8 @@ final class ParquetTurnReader {
                 if (strings.containsKey(column)) columns.add(strings.get(column));
                 else if (ints.containsKey(column)) columns.add(IntColumn.create(column, ints.get(column)));
                 else if (column.equals(TOOL_TIME_MS)) columns.add(LongColumn.create(column, toolTimeMs));
-                else if (anyHashIds) columns.add(hashIds);
+                else if (column.equals(COMPACTION) && projection.containsField(COMPACTION)) columns.add(compaction);
+                else if (column.equals(HASH_IDS) && anyHashIds) columns.add(hashIds);
             }
             return Table.create(tableName, columns);
         }
@@ -179,10 +195,24 @@ final class ParquetTurnReader {
             }
         }
 
+        private void readBooleans(ColumnReader r, int offset, int n) {
+            int maxDefinition = r.getDescriptor().getMaxDefinitionLevel();
+            for (int i = 0; i < n; i++) {
+                if (r.getCurrentDefinitionLevel() != maxDefinition) throw isNull(offset + i, COMPACTION);
+                compaction.append(r.getBoolean());
+                r.consume();
+            }
+        }
+
         private void readInts(ColumnReader r, String name, int[] values, int offset, int n) {
             int maxDefinition = r.getDescriptor().getMaxDefinitionLevel();
             boolean int64 = r.getDescriptor().getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT64;
             for (int i = 0; i < n; i++) {
+                if (r.getCurrentDefinitionLevel() != maxDefinition && name.equals(PARENT_TURN)) {
+                    values[offset + i] = -1; // no parent
+                    r.consume();
+                    continue;
+                }
                 if (r.getCurrentDefinitionLevel() != maxDefinition) throw isNull(offset + i, name);
                 long value = int64 ? r.getLong() : r.getInteger();
                 if (value != (int) value) {

@@ -11,8 +11,8 @@ import java.util.List;
  * first produced by one call: the shared prefix of a harness ({@code birthTurn == -1}, origin the prefix id), or
  * the prompt or output of one turn of this session (origin the session id). The tokens at positions below
  * {@code reusedTokens} are inherited from the previous turn's prompt plus its output, so they keep their segments;
- * the rest are new at this turn. Turn 0 and a turn after compaction ({@code reusedTokens == 0}) start again from
- * the shared prefix.
+ * the rest are new at this turn. Turn 0 and a compaction turn ({@link Turn#compaction()}, or any turn that reuses
+ * nothing) start again from the shared prefix: a compaction's prompt shares only that prefix with the previous one.
  *
  * <p>A token is therefore identified by (segment origin, birth turn, position): two prompts that agree on those
  * agree token for token. {@link #blockHashes(int, long)} turns that into chained prefix-block hashes as a serving
@@ -72,12 +72,12 @@ public record PromptLayout(String sessionId, int turn, int inputTokens, int outp
 
     /**
      * The layout of the turn that follows this one in the same session. Reused tokens beyond this prompt plus its
-     * output (which a malformed trace could claim) are treated as new; {@code reusedTokens == 0} (compaction) starts
-     * again from the shared prefix.
+     * output (which a malformed trace could claim) are treated as new; a compaction turn, or one that reuses nothing,
+     * starts again from the shared prefix.
      */
     public PromptLayout next(Turn turn) {
         int reused = Math.min(turn.reusedTokens(), inputTokens + outputTokens);
-        if (reused == 0) return first(turn);
+        if (reused == 0 || turn.compaction()) return first(turn);
         List<Segment> segs = new ArrayList<>(segments.size() + 2);
         for (Segment s : withOutput()) {
             if (s.start() >= reused) break;

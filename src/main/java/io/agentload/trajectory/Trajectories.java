@@ -32,9 +32,23 @@ import java.util.Map;
  * <tr><td>turn, input_tokens, reused_tokens, shared_prefix_tokens, output_tokens</td><td>INTEGER</td>
  *     <td>INT32</td><td>number</td><td>integer</td></tr>
  * <tr><td>tool_time_ms</td><td>LONG</td><td>INT64</td><td>number</td><td>integer</td></tr>
+ * <tr><td>parent_session_id (optional)</td><td>STRING</td><td>BINARY (STRING)</td><td>string</td>
+ *     <td>text</td></tr>
+ * <tr><td>parent_turn (optional)</td><td>INTEGER</td><td>INT32</td><td>number</td><td>integer</td></tr>
+ * <tr><td>compaction (optional)</td><td>BOOLEAN</td><td>BOOLEAN</td><td>true or false</td>
+ *     <td>true or false</td></tr>
  * <tr><td>hash_ids (optional)</td><td>STRING of space-separated integers</td><td>LIST of INT64</td>
  *     <td>array of numbers</td><td>space-separated integers</td></tr>
  * </table>
+ *
+ * <p>A subagent session names its parent on every row ({@code parent_session_id}, {@code parent_turn}): it starts
+ * after that parent turn, runs while the parent waits, and the parent's next turn waits for it (fork/join). A table
+ * has the two columns only when some session has a parent; without them (files written before subagents) every
+ * session is top-level, and in a row an empty id and turn -1 mean none. A compaction turn ({@code compaction} true)
+ * replaces the context with a summary: its prompt keeps only the shared prefix of the previous one, so it reuses at
+ * most {@code shared_prefix_tokens}. A table has the column only when some turn compacts, or a later turn reuses
+ * nothing without compacting; without it (older files) a later turn that reuses nothing is a compaction, as
+ * {@code reused_tokens == 0} meant then.
  *
  * <p>Tablesaw has no list column, so {@code hash_ids} is a string column holding the block hashes as
  * space-separated decimal integers ({@code "0 1 2 17"}), the same text as the CSV cell; an empty cell means the turn
@@ -66,11 +80,21 @@ public final class Trajectories {
     public static final String OUTPUT_TOKENS = "output_tokens";
     /** Column {@code tool_time_ms}: time between the call's last token and the next call. */
     public static final String TOOL_TIME_MS = "tool_time_ms";
+    /** Optional column {@code parent_session_id}: the session that spawned this one as a subagent; empty if none. */
+    public static final String PARENT_SESSION_ID = "parent_session_id";
+    /** Optional column {@code parent_turn}: the parent's turn after which the subagent starts; -1 if none. */
+    public static final String PARENT_TURN = "parent_turn";
+    /** Optional column {@code compaction}: the turn's prompt keeps only the shared prefix and a summary. */
+    public static final String COMPACTION = "compaction";
     /** Optional column {@code hash_ids}: Mooncake-style prefix block hashes, space-separated in a table. */
     public static final String HASH_IDS = "hash_ids";
-    /** Every column in file order; the last, {@link #HASH_IDS}, is optional. */
+    /**
+     * Every column in file order; the last four ({@link #PARENT_SESSION_ID}, {@link #PARENT_TURN},
+     * {@link #COMPACTION}, {@link #HASH_IDS}) are optional.
+     */
     public static final List<String> COLUMNS = List.of(SESSION_ID, TURN, LANGUAGE, INPUT_TOKENS, REUSED_TOKENS,
-            SHARED_PREFIX_ID, SHARED_PREFIX_TOKENS, OUTPUT_TOKENS, TOOL_TIME_MS, HASH_IDS);
+            SHARED_PREFIX_ID, SHARED_PREFIX_TOKENS, OUTPUT_TOKENS, TOOL_TIME_MS, PARENT_SESSION_ID, PARENT_TURN,
+            COMPACTION, HASH_IDS);
 
     private Trajectories() {
     }
@@ -132,7 +156,8 @@ public final class Trajectories {
      * The sessions of a turn table, in the order their first rows appear, each with its turns sorted by
      * {@link Turn#turn()} (its rows may come in any order, and between other sessions' rows). A session whose turns do
      * not run 0, 1, 2, ... without gaps or twice is an error naming the session, the turn and its rows; a session's
-     * language is that of its turn 0.
+     * language is that of its turn 0. So is a subagent whose parent is not in the table, whose parent turn the parent
+     * does not have, or whose chain of parents comes back to itself.
      */
     public static List<Session> sessions(Table table) {
         List<Turn> rows = turns(table);
@@ -149,9 +174,42 @@ public final class Trajectories {
                 if (t.turn() != k) throw new TrajectoryException("table " + table.name() + ": " + gap(rows, indices, k));
                 turns.add(t);
             }
-            sessions.add(new Session(turns.get(0).sessionId(), turns.get(0).language(), turns));
+            try {
+                sessions.add(new Session(turns.get(0).sessionId(), turns.get(0).language(), turns));
+            } catch (IllegalArgumentException e) {
+                throw new TrajectoryException("table " + table.name() + ": " + e.getMessage(), e);
+            }
         }
+        checkParents(sessions, table.name());
         return sessions;
+    }
+
+    /** Every subagent's parent is in the table, has its parent turn, and no chain of parents loops. */
+    private static void checkParents(List<Session> sessions, String table) {
+        Map<String, Session> byId = new LinkedHashMap<>();
+        for (Session s : sessions) byId.put(s.sessionId(), s);
+        for (Session s : sessions) {
+            if (!s.subagent()) continue;
+            Session parent = byId.get(s.parentSessionId());
+            if (parent == null) {
+                throw new TrajectoryException("table " + table + ": session " + s.sessionId() + " names parent "
+                        + s.parentSessionId() + ", which is not in the table");
+            }
+            if (s.parentTurn() >= parent.turns().size()) {
+                throw new TrajectoryException("table " + table + ": session " + s.sessionId() + " starts after turn "
+                        + s.parentTurn() + " of " + parent.sessionId() + ", which has " + parent.turns().size()
+                        + " turns");
+            }
+            Session ancestor = parent;
+            for (int depth = 0; ancestor.subagent(); depth++) {
+                if (ancestor == s || depth > sessions.size()) {
+                    throw new TrajectoryException("table " + table + ": session " + s.sessionId()
+                            + " is its own ancestor through parent_session_id");
+                }
+                ancestor = byId.get(ancestor.parentSessionId());
+                if (ancestor == null) break; // reported when that session's own turn comes
+            }
+        }
     }
 
     /** What is wrong with the {@code k}-th turn of a session, by turn number: its row twice, or a turn missing. */

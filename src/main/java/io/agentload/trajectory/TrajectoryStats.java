@@ -5,13 +5,16 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.api.NumericColumn;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The summary statistics of a turn table that buyers quote: sessions, turns, input and output token distributions,
- * the share of input tokens reused from the previous turn, turns per session and the language mix.
+ * the share of input tokens reused from the previous turn, turns per session, the language mix, tool times, subagent
+ * sessions and compactions.
  *
  * <pre>{@code
  * TrajectoryStats stats = TrajectoryStats.of(Trajectories.read("data/coding-agent-sample.parquet"));
@@ -27,6 +30,10 @@ import java.util.TreeMap;
  * @param reusedTokenShare      reused input tokens / all input tokens
  * @param turnsPerSession       distribution of session lengths
  * @param sessionsPerLanguage   sessions per language, most common first
+ * @param toolTimeMs            distribution of tool time between calls over all turns, in milliseconds (the last
+ *                              turn of a session has none, so counts as 0)
+ * @param subagentSessions      sessions that a parent session spawned ({@link Session#subagent()})
+ * @param compactions           turns that compact the context ({@link Turn#compaction()})
  */
 public record TrajectoryStats(
         int sessions,
@@ -35,7 +42,10 @@ public record TrajectoryStats(
         Distribution outputTokens,
         double reusedTokenShare,
         Distribution turnsPerSession,
-        Map<String, Integer> sessionsPerLanguage) {
+        Map<String, Integer> sessionsPerLanguage,
+        Distribution toolTimeMs,
+        int subagentSessions,
+        int compactions) {
 
     /**
      * Min, mean, percentiles and max of one quantity.
@@ -58,8 +68,9 @@ public record TrajectoryStats(
 
     /** Computes the statistics of a turn table (as {@link Trajectories#read(String)} returns it). */
     public static TrajectoryStats of(Table turns) {
-        for (String column : new String[] {Trajectories.SESSION_ID, Trajectories.LANGUAGE,
-                Trajectories.INPUT_TOKENS, Trajectories.REUSED_TOKENS, Trajectories.OUTPUT_TOKENS}) {
+        for (String column : new String[] {Trajectories.SESSION_ID, Trajectories.TURN, Trajectories.LANGUAGE,
+                Trajectories.INPUT_TOKENS, Trajectories.REUSED_TOKENS, Trajectories.OUTPUT_TOKENS,
+                Trajectories.TOOL_TIME_MS}) {
             if (!turns.containsColumn(column)) {
                 throw new TrajectoryException("table " + turns.name() + ": missing column " + column);
             }
@@ -70,12 +81,23 @@ public record TrajectoryStats(
 
         Map<String, Integer> turnCounts = new LinkedHashMap<>();
         Map<String, String> languageOf = new LinkedHashMap<>();
+        Set<String> subagents = new HashSet<>();
         var sessionIds = turns.stringColumn(Trajectories.SESSION_ID);
         var languages = turns.stringColumn(Trajectories.LANGUAGE);
+        var parents = turns.containsColumn(Trajectories.PARENT_SESSION_ID)
+                ? turns.stringColumn(Trajectories.PARENT_SESSION_ID) : null;
+        var marks = turns.containsColumn(Trajectories.COMPACTION)
+                ? turns.booleanColumn(Trajectories.COMPACTION) : null;
+        NumericColumn<?> turnIndex = turns.numberColumn(Trajectories.TURN);
+        int compactions = 0;
         for (int row = 0; row < turns.rowCount(); row++) {
             String id = sessionIds.get(row);
             turnCounts.merge(id, 1, Integer::sum);
             languageOf.putIfAbsent(id, languages.get(row));
+            if (parents != null && !parents.get(row).isEmpty()) subagents.add(id);
+            boolean compacts = marks != null ? Boolean.TRUE.equals(marks.get(row))
+                    : Turn.impliedCompaction((int) turnIndex.getDouble(row), (int) reused.getDouble(row));
+            if (compacts) compactions++;
         }
         Map<String, Integer> perLanguage = new TreeMap<>();
         languageOf.values().forEach(language -> perLanguage.merge(language, 1, Integer::sum));
@@ -92,6 +114,9 @@ public record TrajectoryStats(
                 Distribution.of(output.asDoubleArray()),
                 inputSum == 0 ? 0 : reused.sum() / inputSum,
                 Distribution.of(turnCounts.values().stream().mapToDouble(Integer::doubleValue).toArray()),
-                byCount);
+                byCount,
+                Distribution.of(turns.numberColumn(Trajectories.TOOL_TIME_MS).asDoubleArray()),
+                subagents.size(),
+                compactions);
     }
 }

@@ -11,12 +11,18 @@ import java.util.Optional;
  * @param language           primary programming language of the task's repository
  * @param inputTokens        full prompt length of this call (the whole context)
  * @param reusedTokens       leading tokens identical to the previous call's prompt plus its output
- *                           (0 on turn 0 or after compaction)
+ *                           (0 on turn 0; on a compaction turn at most the shared prefix)
  * @param sharedPrefixId     a prefix (system prompt, tool definitions) shared by every session of one harness
  * @param sharedPrefixTokens length of that shared prefix
  * @param outputTokens       tokens the model produced
  * @param toolTimeMs         time between this call's last token and the next call
  * @param hashIds            Mooncake-style prefix block hashes for imported traces; empty when absent
+ * @param parentSessionId    the session that spawned this one as a subagent, the same on every turn of the session;
+ *                           empty for a top-level session
+ * @param parentTurn         the parent's turn after which this subagent starts: it runs while the parent waits, and
+ *                           the parent's next turn waits for it to finish (fork/join); -1 for a top-level session
+ * @param compaction         this turn's prompt replaces the context with a summary: it keeps only the shared prefix
+ *                           (system prompt and tools) of the previous prompt, so it reuses at most that prefix
  */
 public record Turn(
         String sessionId,
@@ -28,17 +34,75 @@ public record Turn(
         int sharedPrefixTokens,
         int outputTokens,
         long toolTimeMs,
-        List<Long> hashIds) {
+        List<Long> hashIds,
+        String parentSessionId,
+        int parentTurn,
+        boolean compaction) {
 
     public Turn {
+        parentSessionId = parentSessionId == null ? "" : parentSessionId;
         Optional<String> broken = violation(sessionId, turn, inputTokens, reusedTokens, sharedPrefixTokens,
                 outputTokens, toolTimeMs);
+        if (broken.isEmpty()) {
+            broken = rhythmViolation(sessionId, turn, reusedTokens, sharedPrefixTokens, parentSessionId, parentTurn,
+                    compaction);
+        }
         if (broken.isPresent()) {
             throw new IllegalArgumentException(broken.get() + " in session " + sessionId + " turn " + turn);
         }
         language = language == null ? "" : language;
         sharedPrefixId = sharedPrefixId == null ? "" : sharedPrefixId;
         hashIds = hashIds == null ? List.of() : List.copyOf(hashIds);
+    }
+
+    /**
+     * A top-level turn as the turn table had it before subagents and compaction marks: a later turn that reuses
+     * nothing is a compaction, which is what {@code reused_tokens == 0} meant then.
+     */
+    public Turn(String sessionId, int turn, String language, int inputTokens, int reusedTokens, String sharedPrefixId,
+                int sharedPrefixTokens, int outputTokens, long toolTimeMs, List<Long> hashIds) {
+        this(sessionId, turn, language, inputTokens, reusedTokens, sharedPrefixId, sharedPrefixTokens, outputTokens,
+                toolTimeMs, hashIds, "", -1, impliedCompaction(turn, reusedTokens));
+    }
+
+    /** Whether a row without a compaction mark compacted: a later turn that reuses nothing. */
+    static boolean impliedCompaction(int turn, int reusedTokens) {
+        return turn > 0 && reusedTokens == 0;
+    }
+
+    /**
+     * The first rule on the subagent and compaction fields that these values break, worded like
+     * {@link #violation}; empty when they are valid.
+     */
+    static Optional<String> rhythmViolation(String sessionId, int turn, int reusedTokens, int sharedPrefixTokens,
+                                            String parentSessionId, int parentTurn, boolean compaction) {
+        boolean hasParent = parentSessionId != null && !parentSessionId.isEmpty();
+        if (hasParent && parentTurn < 0) {
+            return Optional.of("parent_turn " + parentTurn + " < 0 for parent_session_id " + parentSessionId);
+        }
+        if (!hasParent && parentTurn != -1) {
+            return Optional.of("parent_turn " + parentTurn + " without a parent_session_id");
+        }
+        if (hasParent && parentSessionId.equals(sessionId)) {
+            return Optional.of("parent_session_id " + parentSessionId + " is the session itself");
+        }
+        if (compaction && turn == 0) return Optional.of("compaction on turn 0, which has no context to compact");
+        if (compaction && reusedTokens > sharedPrefixTokens) {
+            return Optional.of("compaction turn reuses " + reusedTokens + " tokens, more than its shared prefix "
+                    + sharedPrefixTokens + " (a compaction keeps only the shared prefix)");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether this turn belongs to a subagent session. */
+    public boolean subagent() {
+        return !parentSessionId.isEmpty();
+    }
+
+    /** A copy with another tool time, every other field kept. */
+    public Turn withToolTimeMs(long toolTimeMs) {
+        return new Turn(sessionId, turn, language, inputTokens, reusedTokens, sharedPrefixId, sharedPrefixTokens,
+                outputTokens, toolTimeMs, hashIds, parentSessionId, parentTurn, compaction);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.agentload.trajectory;
 
+import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -12,10 +13,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import static io.agentload.trajectory.Trajectories.COMPACTION;
 import static io.agentload.trajectory.Trajectories.HASH_IDS;
 import static io.agentload.trajectory.Trajectories.INPUT_TOKENS;
 import static io.agentload.trajectory.Trajectories.LANGUAGE;
 import static io.agentload.trajectory.Trajectories.OUTPUT_TOKENS;
+import static io.agentload.trajectory.Trajectories.PARENT_SESSION_ID;
+import static io.agentload.trajectory.Trajectories.PARENT_TURN;
 import static io.agentload.trajectory.Trajectories.REUSED_TOKENS;
 import static io.agentload.trajectory.Trajectories.SESSION_ID;
 import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_ID;
@@ -42,6 +46,12 @@ final class TurnColumns {
     final LongColumn toolTimeMs;
     /** Null when the table has no hash_ids column. */
     private final StringColumn hashIds;
+    /** Null when the table has no parent_session_id column: no turn has a parent. */
+    private final StringColumn parentSessionId;
+    /** Null when the table has no parent_turn column. */
+    private final IntColumn parentTurn;
+    /** Null when the table has no compaction column: a later turn that reuses nothing compacts. */
+    private final BooleanColumn compaction;
 
     private TurnColumns(Table table, String source) {
         sessionId = column(table, source, SESSION_ID, ColumnType.STRING, StringColumn.class);
@@ -55,6 +65,12 @@ final class TurnColumns {
         toolTimeMs = column(table, source, TOOL_TIME_MS, ColumnType.LONG, LongColumn.class);
         hashIds = table.containsColumn(HASH_IDS)
                 ? column(table, source, HASH_IDS, ColumnType.STRING, StringColumn.class) : null;
+        parentSessionId = table.containsColumn(PARENT_SESSION_ID)
+                ? column(table, source, PARENT_SESSION_ID, ColumnType.STRING, StringColumn.class) : null;
+        parentTurn = table.containsColumn(PARENT_TURN)
+                ? column(table, source, PARENT_TURN, ColumnType.INTEGER, IntColumn.class) : null;
+        compaction = table.containsColumn(COMPACTION)
+                ? column(table, source, COMPACTION, ColumnType.BOOLEAN, BooleanColumn.class) : null;
     }
 
     /** Checks a table named in messages as "table NAME". */
@@ -91,9 +107,19 @@ final class TurnColumns {
             if (toolTimeMs.isMissing(row)) {
                 throw new TrajectoryException(source + " row " + row + ": " + TOOL_TIME_MS + " is missing");
             }
+            if (parentTurn != null && parentTurn.isMissing(row) && !parentSessionId(row).isEmpty()) {
+                throw new TrajectoryException(source + " row " + row + ": " + PARENT_TURN + " is missing");
+            }
+            if (compaction != null && compaction.isMissing(row)) {
+                throw new TrajectoryException(source + " row " + row + ": " + COMPACTION + " is missing");
+            }
             Optional<String> broken = Turn.violation(sessionId.get(row), turn.getInt(row), inputTokens.getInt(row),
                     reusedTokens.getInt(row), sharedPrefixTokens.getInt(row), outputTokens.getInt(row),
                     toolTimeMs.getLong(row));
+            if (broken.isEmpty()) {
+                broken = Turn.rhythmViolation(sessionId.get(row), turn.getInt(row), reusedTokens.getInt(row),
+                        sharedPrefixTokens.getInt(row), parentSessionId(row), parentTurn(row), compaction(row));
+            }
             if (broken.isPresent()) throw new TrajectoryException(source + " row " + row + ": " + broken.get());
             if (hashIds != null) {
                 try {
@@ -114,6 +140,40 @@ final class TurnColumns {
         return hashIds != null;
     }
 
+    /** Whether some turn has a parent: the table needs the parent columns. */
+    boolean hasParents() {
+        if (parentSessionId == null) return false;
+        for (int row = 0; row < rowCount(); row++) if (!parentSessionId(row).isEmpty()) return true;
+        return false;
+    }
+
+    /**
+     * Whether the table is written with the compaction column: when some turn compacts, or a later turn reuses nothing
+     * without compacting (which a file without the column would read as a compaction).
+     */
+    boolean hasCompactions() {
+        for (int row = 0; row < rowCount(); row++) if (compaction(row) || implied(row)) return true;
+        return false;
+    }
+
+    private boolean implied(int row) {
+        return Turn.impliedCompaction(turn.getInt(row), reusedTokens.getInt(row));
+    }
+
+    String parentSessionId(int row) {
+        return parentSessionId == null ? "" : parentSessionId.get(row);
+    }
+
+    /** -1 when the row has no parent, including a missing cell beside an empty parent id. */
+    int parentTurn(int row) {
+        if (parentTurn == null || parentSessionId(row).isEmpty() && parentTurn.isMissing(row)) return -1;
+        return parentTurn.getInt(row);
+    }
+
+    boolean compaction(int row) {
+        return compaction == null ? implied(row) : compaction.get(row);
+    }
+
     /** The hash ids of a row; empty when it has none. */
     long[] hashIds(int row) {
         return hashIds == null ? NO_HASH_IDS : parseHashIds(hashIds.get(row));
@@ -122,7 +182,8 @@ final class TurnColumns {
     Turn turn(int row) {
         return new Turn(sessionId.get(row), turn.getInt(row), language.get(row), inputTokens.getInt(row),
                 reusedTokens.getInt(row), sharedPrefixId.get(row), sharedPrefixTokens.getInt(row),
-                outputTokens.getInt(row), toolTimeMs.getLong(row), Arrays.stream(hashIds(row)).boxed().toList());
+                outputTokens.getInt(row), toolTimeMs.getLong(row), Arrays.stream(hashIds(row)).boxed().toList(),
+                parentSessionId(row), parentTurn(row), compaction(row));
     }
 
     List<Turn> turns() {

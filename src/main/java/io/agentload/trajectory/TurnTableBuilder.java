@@ -1,14 +1,18 @@
 package io.agentload.trajectory;
 
+import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import static io.agentload.trajectory.Trajectories.COMPACTION;
 import static io.agentload.trajectory.Trajectories.HASH_IDS;
 import static io.agentload.trajectory.Trajectories.INPUT_TOKENS;
 import static io.agentload.trajectory.Trajectories.LANGUAGE;
 import static io.agentload.trajectory.Trajectories.OUTPUT_TOKENS;
+import static io.agentload.trajectory.Trajectories.PARENT_SESSION_ID;
+import static io.agentload.trajectory.Trajectories.PARENT_TURN;
 import static io.agentload.trajectory.Trajectories.REUSED_TOKENS;
 import static io.agentload.trajectory.Trajectories.SESSION_ID;
 import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_ID;
@@ -16,7 +20,11 @@ import static io.agentload.trajectory.Trajectories.SHARED_PREFIX_TOKENS;
 import static io.agentload.trajectory.Trajectories.TOOL_TIME_MS;
 import static io.agentload.trajectory.Trajectories.TURN;
 
-/** Collects turns row by row into a turn table; the hash_ids column is kept only when some turn has hash ids. */
+/**
+ * Collects turns row by row into a turn table. The optional columns are kept only when some turn needs them: hash_ids
+ * when some turn has hash ids, the parent columns when some turn has a parent, compaction when some turn compacts
+ * or a later turn reuses nothing without compacting.
+ */
 final class TurnTableBuilder {
 
     private final StringColumn sessionId = StringColumn.create(SESSION_ID);
@@ -29,7 +37,12 @@ final class TurnTableBuilder {
     private final IntColumn outputTokens = IntColumn.create(OUTPUT_TOKENS);
     private final LongColumn toolTimeMs = LongColumn.create(TOOL_TIME_MS);
     private final StringColumn hashIds = StringColumn.create(HASH_IDS);
+    private final StringColumn parentSessionId = StringColumn.create(PARENT_SESSION_ID);
+    private final IntColumn parentTurn = IntColumn.create(PARENT_TURN);
+    private final BooleanColumn compaction = BooleanColumn.create(COMPACTION);
     private boolean anyHashIds;
+    private boolean anyParent;
+    private boolean anyCompaction;
 
     void add(Turn t) {
         sessionId.append(t.sessionId());
@@ -43,11 +56,18 @@ final class TurnTableBuilder {
         toolTimeMs.append(t.toolTimeMs());
         anyHashIds |= !t.hashIds().isEmpty();
         hashIds.append(TurnColumns.formatHashIds(t.hashIds().stream().mapToLong(Long::longValue).toArray()));
+        parentSessionId.append(t.parentSessionId());
+        parentTurn.append(t.parentTurn());
+        compaction.append(t.compaction());
+        anyParent |= t.subagent();
+        anyCompaction |= t.compaction() || Turn.impliedCompaction(t.turn(), t.reusedTokens());
     }
 
     Table build(String name) {
         Table table = Table.create(name, sessionId, turn, language, inputTokens, reusedTokens, sharedPrefixId,
                 sharedPrefixTokens, outputTokens, toolTimeMs);
+        if (anyParent) table.addColumns(parentSessionId, parentTurn);
+        if (anyCompaction) table.addColumns(compaction);
         return anyHashIds ? table.addColumns(hashIds) : table;
     }
 }

@@ -30,7 +30,8 @@ class WorkloadsTest {
         Table t = f.table();
         assertEquals(List.of("workload", "sessions", "turns", "turns_per_session_p50", "turns_per_session_max",
                 "input_tokens_mean", "input_tokens_p50", "input_tokens_p90", "input_tokens_max", "output_tokens_p50",
-                "output_tokens_p95", "input_per_output_token", "reused_share", "tool_time_p50_ms"), t.columnNames());
+                "output_tokens_p95", "input_per_output_token", "reused_share", "tool_time_p50_ms", "tool_time_p99_ms",
+                "subagent_sessions", "compactions"), t.columnNames());
         assertEquals(List.of("ten turns", "chat"), t.stringColumn("workload").asList());
 
         // Ten turns: sessions of 4, 2 and 4 turns.
@@ -50,6 +51,8 @@ class WorkloadsTest {
         assertEquals(259_602 / 452_072.0, t.doubleColumn("reused_share").getDouble(0), EPS);
         // Tool times sorted: 0 0 0 0 100 300 500 1,000 2,000 4,000.
         assertEquals(200, t.doubleColumn("tool_time_p50_ms").getDouble(0), EPS);
+        assertEquals(3_820, t.doubleColumn("tool_time_p99_ms").getDouble(0), EPS);         // rank 8.91
+        assertEquals(0, t.intColumn("subagent_sessions").getInt(0));
 
         // Chat: four single turns of 1,000 in and 200 out, nothing reused, no tool time.
         assertEquals(4, t.intColumn("sessions").getInt(1));

@@ -53,6 +53,31 @@ class StatsCommandTest {
         assertEquals(3, json.get("turns_per_session").get("max").doubleValue());
         assertEquals(1, json.get("sessions_per_language").get("java").intValue());
         assertEquals(1, json.get("sessions_per_language").get("go").intValue());
+        assertEquals(2.5, json.get("tool_time_ms").get("mean").doubleValue());
+        assertEquals(5, json.get("tool_time_ms").get("max").doubleValue());
+        assertEquals(0, json.get("subagent_sessions").intValue());
+        assertEquals(0, json.get("compactions").intValue());
+    }
+
+    @Test
+    void countsSubagentSessionsAndCompactions() throws Exception {
+        List<Turn> turns = List.of(
+                new Turn("p", 0, "go", 1000, 0, "sys", 100, 10, 5, List.of()),
+                new Turn("p", 1, "go", 2000, 1010, "sys", 100, 10, 5, List.of()),
+                new Turn("p", 2, "go", 500, 100, "sys", 100, 10, 0, List.of(), "", -1, true),
+                new Turn("p/1", 0, "go", 700, 0, "sys", 100, 10, 5, List.of(), "p", 0, false),
+                new Turn("p/1", 1, "go", 300, 0, "sys", 100, 10, 0, List.of(), "p", 0, true),
+                new Turn("p/2", 0, "go", 700, 0, "sys", 100, 10, 0, List.of(), "p", 1, false));
+        for (String name : List.of("f.csv", "f.jsonl", "f.parquet")) {
+            Path file = dir.resolve(name);
+            Trajectories.write(Trajectories.table(turns), file);
+            JsonNode json = new ObjectMapper().readTree(CliRunner.run("stats", file.toString(), "--json").out());
+            assertEquals(2, json.get("subagent_sessions").intValue(), name);
+            assertEquals(2, json.get("compactions").intValue(), name);
+            CliRunner text = CliRunner.run("stats", file.toString());
+            assertTrue(text.out().contains("subagent sessions 2   compactions 2"), text.out());
+            assertTrue(text.out().contains("tool time (ms)"), text.out());
+        }
     }
 
     @Test
