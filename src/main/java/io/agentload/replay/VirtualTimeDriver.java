@@ -59,6 +59,7 @@ final class VirtualTimeDriver implements TrialRunner {
     private final Boundary boundary;
     private final Boundary system;
     private final boolean cutAtVerdict;
+    private final boolean primeCache;
     private final List<PowerSample> power = new ArrayList<>();
     private double clock;
     /**
@@ -73,6 +74,7 @@ final class VirtualTimeDriver implements TrialRunner {
         this.plan = b.plan;
         this.system = systemBoundary(engine);
         this.cutAtVerdict = b.cutAtVerdict;
+        this.primeCache = b.primeCache;
         this.boundary = b.boundary == null ? system : b.boundary;
         if (boundary != Boundary.GPU && boundary != system) {
             throw new IllegalArgumentException(engine.system().name() + " reports power at the GPU or the "
@@ -133,6 +135,7 @@ final class VirtualTimeDriver implements TrialRunner {
         CacheWarmth warmth = new CacheWarmth(agents);
         VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents);
         AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, live.andThen(verdict::completed));
+        if (primeCache) pool.primeFirstTurns();
         Engine e = Engine.create(engine);
         lastEngine = e;
         PowerSampler sampler = Power.source(system == Boundary.RACK ? "model@rack" : "model").sampler()
@@ -216,6 +219,7 @@ final class VirtualTimeDriver implements TrialRunner {
         private double toolTimeScale = 1;
         private Boundary boundary;
         private boolean cutAtVerdict = true;
+        private boolean primeCache = true;
 
         private Builder(EngineConfig engine, List<Session> sessions) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -238,6 +242,16 @@ final class VirtualTimeDriver implements TrialRunner {
         /** Trial power at {@link Boundary#GPU} or at the system's boundary (node, or rack for an NVL72; default). */
         public Builder powerBoundary(Boundary boundary) {
             this.boundary = Objects.requireNonNull(boundary, "boundary");
+            return this;
+        }
+
+        /**
+         * Whether each agent's first request of a trial finds its context cached, as in a fleet mid-session
+         * ({@link Engine#submitPrimed}), so the warm-up need not wait for every agent's cold first turn (default);
+         * false starts every agent cold, as before (docs/design.md, "Mid-session starts").
+         */
+        public Builder primeCache(boolean prime) {
+            this.primeCache = prime;
             return this;
         }
 

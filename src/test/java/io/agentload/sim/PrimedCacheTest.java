@@ -57,14 +57,14 @@ class PrimedCacheTest {
         EngineTest.Recorder rec = new EngineTest.Recorder();
         int capacity = (int) engine.counters().kvBlocksTotal();
         assertTrue(capacity >= 300 && capacity < 400, "capacity " + capacity);
+        double t = 0;
         for (int i = 0; i < 4; i++) {
-            engine.submitPrimed(new Engine.Request("p" + i, 1600, hashes(1600, i), 1), 0, 1600);
-            engine.drain(0, rec);
+            engine.submitPrimed(new Engine.Request("p" + i, 1600, hashes(1600, i), 1), t, 1600);
+            t = engine.drain(t, rec);
         }
         assertTrue(engine.counters().kvBlocksCached() <= capacity);
         Engine.Request again0 = new Engine.Request("again0", 1600, hashes(1600, 0), 1);
         Engine.Request again3 = new Engine.Request("again3", 1600, hashes(1600, 3), 1);
-        double t = engine.counters().time();
         engine.submit(again3, t);
         t = engine.drain(t, rec);
         engine.submit(again0, t);
