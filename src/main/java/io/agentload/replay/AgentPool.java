@@ -30,8 +30,8 @@ import java.util.function.Consumer;
  * Warm-up ends at the first completion at which every agent has finished a turn (a failed one counts: a fault
  * must not hold the warm-up), the minimum warm-up has passed and {@code targetWarm} holds, or at the maximum
  * warm-up. In a primed trial ({@link #primeFirstTurns}) each agent's first request asks the target to hold its
- * context cached, as a fleet mid-session would, so no first turn is cold and the warm-up waits only until every
- * agent has sent one (docs/design.md, "Mid-session starts"). A request's phase is fixed at its send time. Agents keep
+ * context cached, as a fleet mid-session would, so no first turn is cold and the warm-up waits only until half of
+ * the agents have finished a turn (docs/design.md, "Mid-session starts"). A request's phase is fixed at its send time. Agents keep
  * sending after the window closes (cool-down), so the load stays constant until the last measured request ends.
  *
  * <p><b>Lanes.</b> An agent sends its top-level session's requests on lane {@code agent} (0 to agents - 1). When a
@@ -63,7 +63,6 @@ final class AgentPool {
     private double[] joinWake;
     private boolean prime;
     private boolean[] sentFirst;
-    private int agentsSent;
     private final List<RequestRecord> records = new ArrayList<>();
     private int agentsFinished;
     private int pending;
@@ -114,7 +113,7 @@ final class AgentPool {
     /**
      * Primes the trial: each agent's first request asks the target to hold cached the part of its prompt that existed
      * before that turn ({@link TurnRequest#primedTokens()}), and the warm-up no longer waits for every agent to finish
-     * a turn, only for every agent to have sent one. Call before the first send.
+     * a turn and the cache to settle, only for half of the agents to finish one. Call before the first send.
      */
     synchronized void primeFirstTurns() {
         prime = true;
@@ -128,10 +127,9 @@ final class AgentPool {
         TurnRequest request;
         if (lane < agents.length) {
             request = agents[lane].send(trial, now, phase);
-            if (!sentFirst[lane]) {
+            if (prime && !sentFirst[lane]) {
                 sentFirst[lane] = true;
-                agentsSent++;
-                if (prime) request = request.withPrimedTokens(agents[lane].contextTokens());
+                request = request.withPrimedTokens(agents[lane].contextTokens());
             }
         } else {
             request = subagentRuns.get(lane - agents.length).send(trial, lane, now, phase);
@@ -177,13 +175,22 @@ final class AgentPool {
                 finishedTurn[a] = true;
                 agentsFinished++;
             }
-            if (Double.isNaN(windowStart) && (prime ? agentsSent : agentsFinished) == agents.length
-                    && now - startTime >= plan.minWarmUpSeconds() && targetWarm.getAsBoolean()) {
+            if (Double.isNaN(windowStart) && now - startTime >= plan.minWarmUpSeconds() && warmedUp()) {
                 windowStart = now;
             }
             advance(lane, now, wakes);
         }
         sink.accept(record);
+    }
+
+    /**
+     * Whether the warm-up's conditions hold, the minimum aside: unprimed, every agent has finished a turn (its cold
+     * first prefill is over) and the target is warm; primed, the cache starts warm and half of the agents have
+     * finished a turn, so the burst of first requests sent together at the start has cleared (an agent in a long tool
+     * call, or a long first answer, no longer holds the window).
+     */
+    private boolean warmedUp() {
+        return prime ? 2 * agentsFinished >= agents.length : agentsFinished == agents.length && targetWarm.getAsBoolean();
     }
 
     /** Moves {@code lane} past its turn that ended at {@code now}: spawns its subagents, or makes it due. */

@@ -40,9 +40,9 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
  * by one recorder thread, so a slow disk (a request-log part being written) never holds up a completion or a send;
  * the recorder appends within microseconds, and the log journals every append.
  *
- * <p>Warm-up ends as for the simulator: every agent has finished a turn (in a primed trial, sent one), the plan's
- * minimum has passed and, when the endpoint reports {@code cached_tokens}, its prefix cache is warm
- * ({@link CacheWarmth}). A primed trial asks {@code agentload serve} to cache each agent's context before its first
+ * <p>Warm-up ends as for the simulator: every agent has finished a turn, the plan's minimum has passed and, when
+ * the endpoint reports {@code cached_tokens}, its prefix cache is warm ({@link CacheWarmth}); in a primed trial, once
+ * half of the agents have finished a turn and the minimum has passed. A primed trial asks {@code agentload serve} to cache each agent's context before its first
  * request ({@link EndpointRequest#primedTokens()}).
  *
  * <p>Every send's lag behind its agent's due time is recorded ({@link SendLagRecorder}). A tick every 100 ms ends the

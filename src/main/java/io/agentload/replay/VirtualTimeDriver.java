@@ -32,9 +32,10 @@ import java.util.function.Consumer;
  * ({@code layout.blockHashesWithOutput(16, salt)}), so the next turn of the session finds the previous prompt and
  * output cached, as a production agent that sends the output back verbatim does.
  *
- * <p><b>Phases.</b> The {@link AgentPool} decides them: warm-up until every agent has finished a turn and the
- * engine's prefix cache is warm (the cached-token ratio of one turn per agent agrees with the one before within two
- * points, see {@link CacheWarmth}), then the plan's measurement window, then cool-down until the last measured
+ * <p><b>Phases.</b> The {@link AgentPool} decides them: warm-up until half of the agents have finished a turn, each
+ * agent's first request having found its context primed in the cache (unprimed, {@link Builder#primeCache}: until
+ * every agent has finished a turn and the engine's prefix cache is warm, the cached-token ratio of one turn per agent
+ * agreeing with the one before within two points, see {@link CacheWarmth}), then the plan's measurement window, then cool-down until the last measured
  * request ends. Each trial starts a fresh engine (a cold cache, as a real server's would be for the new trial's
  * salts) on a clock of its own from 0 ({@link #computeApart}), so that trials are independent and the search may run
  * several at once; {@link #place} then moves it to where the previous trial ended, so that trials follow one another
