@@ -152,6 +152,25 @@ class SubagentReplayTest {
     }
 
     @Test
+    void cuttingAtTheVerdictKeepsTheVerdictsWhenAgentsHaveSubagentsInFlight() {
+        List<Session> sessions = forkJoin(12);
+        List<SloTier> tiers = SloTier.parse("20,60,100");
+        TrialPlan plan = PLAN.withMeasurementSeconds(30);
+        int cuts = 0;
+        for (int agents : new int[] {16, 150, 300}) {
+            Trial whole = VirtualTimeDriver.builder(ROOMY, sessions).plan(plan).cutAtVerdict(false).build()
+                    .run(0, agents, tiers, r -> { });
+            Trial cut = VirtualTimeDriver.builder(ROOMY, sessions).plan(plan).build().run(0, agents, tiers, r -> { });
+            if (cut.cutAtVerdict()) cuts++;
+            for (SloTier tier : tiers) {
+                assertEquals(TrialMetrics.of(whole).check(tier).passed(), TrialMetrics.of(cut).check(tier).passed(),
+                        agents + " agents, " + tier.label());
+            }
+        }
+        assertTrue(cuts >= 1, "some trial was cut at its verdict");
+    }
+
+    @Test
     void aCompactionTurnFindsOnlyTheSharedPrefixCached() {
         String s = "c";
         Session session = new Session(s, "go", List.of(
