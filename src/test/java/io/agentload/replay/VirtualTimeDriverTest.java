@@ -213,7 +213,7 @@ class VirtualTimeDriverTest {
 
     @Test
     void theWindowOpensOnceEveryAgentFinishedATurnAndTheCacheIsWarm() {
-        Trial t = driver(ROOMY, PLAN).run(0, 20, r -> { });
+        Trial t = VirtualTimeDriver.builder(ROOMY, SESSIONS).plan(PLAN).primeCache(false).build().run(0, 20, r -> { });
         double lastFirstTurn = 0;
         Map<Integer, Double> firstEnd = new HashMap<>();
         for (RequestRecord r : t.records()) firstEnd.merge(r.agent(), r.endTime(), Math::min);
@@ -223,6 +223,15 @@ class VirtualTimeDriverTest {
         // Two blocks of 20 requests (one turn per agent) must agree on the cached ratio before the window opens.
         long before = t.records().stream().filter(r -> r.endTime() <= t.windowStart()).count();
         assertTrue(before >= 2 * 20, before + " requests finished in the warm-up");
+    }
+
+    @Test
+    void aPrimedWindowOpensOnceHalfTheAgentsFinishedATurn() {
+        Trial t = driver(ROOMY, PLAN).run(0, 20, r -> { });
+        Map<Integer, Double> firstEnd = new HashMap<>();
+        for (RequestRecord r : t.records()) firstEnd.merge(r.agent(), r.endTime(), Math::min);
+        long finished = firstEnd.values().stream().filter(e -> e <= t.windowStart()).count();
+        assertEquals(10, finished, "the window opens at the tenth agent's first completion, " + t.windowStart() + " s");
     }
 
     @Test
