@@ -21,8 +21,9 @@ import java.util.Map;
 
 /**
  * Turn tables side by side: the figures that tell agentic traffic from chat traffic (turns per session, prompt and
- * output lengths, the input-to-output ratio, reuse, tool time, subagent sessions and compactions), one row per workload, and each workload's prompt
- * lengths as a cumulative share of turns on a logarithmic axis with the published coding-agent range and mean.
+ * output lengths, the input-to-output ratio, reuse, tool time, subagent sessions and compactions), one row per
+ * workload, and each workload's prompt lengths as a cumulative share of turns on a logarithmic axis with the
+ * published coding-agent range and mean.
  */
 final class Workloads {
 

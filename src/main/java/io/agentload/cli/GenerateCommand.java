@@ -2,6 +2,7 @@ package io.agentload.cli;
 
 import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.WorkloadShape;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,7 +13,10 @@ import tech.tablesaw.api.Table;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code agentload generate --sessions N --seed S [--context-limit 1M] -o FILE}: a synthetic coding-agent workload. */
+/**
+ * {@code agentload generate --sessions N --seed S [--context-limit 1M] [--tool-time generated]
+ * [--compaction-threshold 0.835] [--subagents 0.05] -o FILE}: a synthetic coding-agent workload.
+ */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate synthetic coding-agent sessions with the published shape (inputs ~5K-131K tokens, " +
                 "mean ~27K; up to ~200 turns; output median ~150, p95 ~2K; 15 languages). The same seed always " +
@@ -44,6 +48,23 @@ final class GenerateCommand implements Callable<Integer> {
                     + "turn and tool times."})
     Integer contextLimitTokens;
 
+    @Option(names = "--tool-time", paramLabel = "SOURCE", converter = ToolTimeConverter.class,
+            defaultValue = "recorded",
+            description = {"tool time between calls: recorded (default: the fit to the recorded AA-AgentPerf traces, "
+                    + "median ~124 ms, p90 ~210 ms), generated (the long tail of builds and tests: median ~0.3 s, "
+                    + "p90 ~1.5 s, p99 ~29 s; WorkloadShape.longTailToolTimeMs) or fixed:DURATION (e.g. fixed:5s)."})
+    ToolTimes toolTimes;
+
+    @Option(names = "--compaction-threshold", paramLabel = "SHARE",
+            description = "share of the context limit past which the agent compacts (default 1.0, the published "
+                    + "~131K maximum input; Claude Code compacts near 0.835, Codex CLI at 0.9)")
+    Double compactionThreshold;
+
+    @Option(names = "--subagents", paramLabel = "RATE",
+            description = "mean subagent sessions spawned after each turn (default 0): each runs its own session "
+                    + "beside the waiting parent, which its next turn joins (WorkloadShape.Subagents)")
+    Double subagentsPerTurn;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
             description = "the turn table to write: .parquet, .jsonl or .csv")
     Path output;
@@ -57,14 +78,23 @@ final class GenerateCommand implements Callable<Integer> {
         try {
             if (contextLimitTokens != null) shape = shape.withScaledContextLimit(contextLimitTokens);
             if (meanInputTokens != null) shape = shape.withMeanInputTokens(meanInputTokens);
+            shape = toolTimes.applyTo(shape);
+            if (compactionThreshold != null) shape = shape.withCompactionThreshold(compactionThreshold);
+            if (subagentsPerTurn != null) {
+                shape = shape.withSubagents(WorkloadShape.Subagents.spawning(subagentsPerTurn));
+            }
             turns = Trajectories.generate(shape, sessions, seed);
         } catch (IllegalArgumentException e) { // the shape refuses a mean it cannot reach, naming the range
-            String option = meanInputTokens != null ? "--mean-input" : "--context-limit";
+            String option = e.getMessage().contains("compactionThreshold") ? "--compaction-threshold"
+                    : e.getMessage().contains("spawnsPerTurn") ? "--subagents"
+                    : meanInputTokens != null ? "--mean-input" : "--context-limit";
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
         Trajectories.write(turns, output);
-        spec.commandLine().getErr().printf("%s: %,d turns of %,d sessions (seed %d)%n",
-                output, turns.rowCount(), sessions, seed);
+        int subagentSessions = turns.stringColumn(Trajectories.SESSION_ID).countUnique() - sessions;
+        spec.commandLine().getErr().printf("%s: %,d turns of %,d sessions%s (seed %d)%n", output, turns.rowCount(),
+                sessions, subagentSessions == 0 ? "" : String.format(" and %,d subagent sessions", subagentSessions),
+                seed);
         return 0;
     }
 }

@@ -34,11 +34,11 @@ final class SessionPlan {
      * depends on nothing else. {@code languages} are the shape's languages in order and {@code cumulativeWeights}
      * their running weight totals.
      */
-    static SessionPlan draw(WorkloadShape shape, String[] languages, double[] cumulativeWeights, long seed, int index) {
+    static SessionPlan draw(WorkloadShape shape, String[] languages, double[] cumulativeWeights, long seed, long index) {
         SeededRandom random = new SeededRandom(seed, index);
         String language = pick(languages, cumulativeWeights, random.nextDouble());
         int turns = (int) clamp(shape.sessionTurns().at(random.nextGaussian()), 1, shape.maxTurns());
-        int contextLeft = shape.contextLimitTokens() - shape.sharedPrefixTokens();
+        int contextLeft = (int) (shape.compactionPointTokens() - shape.sharedPrefixTokens());
         int task = (int) clamp(shape.taskPromptTokens().at(random.nextGaussian()), 1, contextLeft);
         double sessionFactor = StrictMath.exp(shape.toolOutputSigmaAcrossSessions() * random.nextGaussian());
 
@@ -59,18 +59,19 @@ final class SessionPlan {
     /**
      * Fills the input and reused tokens of every turn for {@code toolOutputScale} (the new tokens per turn of a
      * median session at a median turn) and returns the sum of the inputs. Turn 0 is the shared prefix and the task;
-     * each later turn carries the previous prompt and output and adds new tokens, unless that would exceed the
-     * context limit, in which case the context compacts to the shared prefix and a summary.
+     * each later turn carries the previous prompt and output and adds new tokens, unless that would pass the
+     * compaction point, in which case the context compacts to the shared prefix and a summary.
      */
     long unroll(WorkloadShape shape, double toolOutputScale, int[] input, int[] reused) {
         int prefix = shape.sharedPrefixTokens();
+        long compactionPoint = shape.compactionPointTokens();
         input[0] = prefix + taskPromptTokens;
         reused[0] = 0;
         long sum = input[0];
         for (int k = 1; k < turns(); k++) {
             long carried = (long) input[k - 1] + outputTokens[k - 1];
             long next = carried + newTokens(toolOutputScale, k, shape.maxToolOutputTokens());
-            if (next > shape.contextLimitTokens()) {
+            if (next > compactionPoint) {
                 input[k] = prefix + summaryTokens[k];
                 reused[k] = 0;
             } else {
@@ -86,7 +87,7 @@ final class SessionPlan {
         return (int) clamp(toolOutputScale * toolOutputFactors[turn], 1, max);
     }
 
-    private static double mixture(WorkloadShape.Mixture mixture, SeededRandom random) {
+    static double mixture(WorkloadShape.Mixture mixture, SeededRandom random) {
         boolean tail = random.nextDouble() < mixture.tailShare();
         double z = random.nextGaussian();
         return (tail ? mixture.tail() : mixture.body()).at(z);

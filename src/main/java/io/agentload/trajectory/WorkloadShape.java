@@ -1,5 +1,8 @@
 package io.agentload.trajectory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -64,6 +67,18 @@ import static java.util.Collections.unmodifiableSortedMap;
  *                                2022 Q3 (GH Archive via GitHut 2.0, {@code madnight/githut}
  *                                {@code src/data/gh-pull-request.json}, its newest quarter) for 15 languages, as a
  *                                proxy for where issue-resolving agents work; AA's own mix is not published.
+ * @param compactionThreshold     the share of {@code contextLimitTokens} past which the harness compacts instead of
+ *                                growing the prompt. Default 1.0: AA-AgentPerf's published maximum input (~131K) is
+ *                                its context limit, so its harness runs the window full. Harnesses compact earlier:
+ *                                Claude Code at the window less min(max output, 20K) less 13K, about 0.835 of 200K
+ *                                (anthropics/claude-code issue 31806), Codex CLI at 0.9 of the window (openai/codex
+ *                                pull request 5292, {@code auto_compact_token_limit}), OpenCode at the window less
+ *                                min(output limit, 32K), about 0.76 of 128K ({@code SessionCompaction.isOverflow} in
+ *                                sst/opencode); {@link #CLAUDE_CODE_COMPACTION_THRESHOLD} and
+ *                                {@link #CODEX_COMPACTION_THRESHOLD} name two.
+ * @param subagents               the subagent sessions a turn spawns (fork/join, as Claude Code's Task tool does).
+ *                                Default {@link Subagents#NONE}: no public per-turn spawn rate was found; see
+ *                                {@link Subagents} for the shape once a rate is set.
  */
 public record WorkloadShape(
         int meanInputTokens,
@@ -80,7 +95,9 @@ public record WorkloadShape(
         int maxOutputTokens,
         Mixture toolTimeMs,
         LogNormal compactionSummaryTokens,
-        SortedMap<String, Double> languageWeights) {
+        SortedMap<String, Double> languageWeights,
+        double compactionThreshold,
+        Subagents subagents) {
 
     /**
      * A log-normal distribution by its median and the standard deviation of its natural logarithm: a value is
@@ -100,6 +117,140 @@ public record WorkloadShape(
         /** The value at standard normal deviate {@code z}. */
         public double at(double z) {
             return median * StrictMath.exp(sigma * z);
+        }
+    }
+
+    /** Claude Code's auto-compaction point on a 200K window: (200K - 20K - 13K) / 200K (see compactionThreshold). */
+    public static final double CLAUDE_CODE_COMPACTION_THRESHOLD = 0.835;
+    /** Codex CLI's default auto-compaction point: 90% of the window (see compactionThreshold). */
+    public static final double CODEX_COMPACTION_THRESHOLD = 0.9;
+
+    /**
+     * How a turn spawns subagent sessions: after each turn but the last, a Poisson number of subagents with mean
+     * {@code spawnsPerTurn} starts; each is a session of its own that shares the parent's harness prefix (the
+     * AgentX traces record a subagent's system and tool tokens equal to its parent's, and AIPerf's AgentX FAQ says
+     * prefixes are shared across a session's subagents), opens with a delegation prompt, and runs turns grown like
+     * the parent's (same tool output, output lengths, tool times and compaction). They run while the parent waits,
+     * and the parent's next turn waits for all of them, as Claude Code's Task tool and AIPerf's SPAWN/JOIN replay do.
+     *
+     * @param spawnsPerTurn    mean subagents started after a turn; 0 turns subagents off
+     * @param sessionTurns     model calls per subagent session. {@link #spawning} uses median 8, sigma 0.7: an
+     *                         assumption (a subagent explores or edits a few files and reports), no public figure
+     * @param maxTurns         the longest subagent session. {@link #spawning} uses 50
+     * @param taskPromptTokens the parent's instructions that open a subagent session, after the shared prefix.
+     *                         {@link #spawning} uses median 600, sigma 0.5: an assumption
+     */
+    public record Subagents(double spawnsPerTurn, LogNormal sessionTurns, int maxTurns, LogNormal taskPromptTokens) {
+
+        /** No subagents. */
+        public static final Subagents NONE = spawning(0);
+
+        public Subagents {
+            if (!(spawnsPerTurn >= 0 && spawnsPerTurn <= 8)) {
+                throw new IllegalArgumentException("Subagents.spawnsPerTurn must be in [0, 8], was " + spawnsPerTurn);
+            }
+            if (sessionTurns == null || taskPromptTokens == null) {
+                throw new IllegalArgumentException("Subagents distribution is null");
+            }
+            if (maxTurns <= 0) {
+                throw new IllegalArgumentException("Subagents.maxTurns must be positive, was " + maxTurns);
+            }
+        }
+
+        /** The documented subagent shape at another rate. */
+        public static Subagents spawning(double spawnsPerTurn) {
+            return new Subagents(spawnsPerTurn, new LogNormal(8, 0.7), 50, new LogNormal(600, 0.5));
+        }
+    }
+
+    /**
+     * Tool times with the long tail of coding-agent tool calls, for {@code withToolTimeMs}: a body of quick commands,
+     * median 280 ms and sigma 0.65 (a fit to SWE-agent's recorded {@code execution_time}, 40 steps of its public
+     * demonstration trajectories: geometric mean 0.28 s, log-sd 0.65), and 10% test, build and install runs, median
+     * 8 s and sigma 1.0 (8 s is the mean of the agentic tool-call latency example in the conversation-replay guide
+     * of kubernetes-sigs/inference-perf; the sigma puts the tail's 99th percentile, 82 s, under Claude Code's
+     * 2-minute default Bash timeout, {@code utils/timeouts.ts}). Overall median about 0.3 s, 90th percentile about
+     * 1.5 s, 99th about 29 s, mean about 1.6 s. The share and the tail are assumptions anchored on those figures: no
+     * public trace of tool durations with real builds and tests was found.
+     */
+    public static Mixture longTailToolTimeMs() {
+        return new Mixture(new LogNormal(280, 0.65), 0.10, new LogNormal(8_000, 1.0));
+    }
+
+    /**
+     * Where tool times come from, as {@code --tool-time} names them: {@code recorded} (as the trajectory holds them;
+     * for a generated workload, the shape's own distribution, by default the fit to the recorded AA traces),
+     * {@code generated} (drawn from {@link #longTailToolTimeMs()}) or {@code fixed:DURATION} (every tool call takes
+     * that long). Nothing follows a session's last call, so its tool time stays 0.
+     *
+     * @param kind  which of the three
+     * @param fixed the duration of every tool call for {@link Kind#FIXED}, else zero
+     */
+    public record ToolTimes(Kind kind, java.time.Duration fixed) {
+
+        /** The three sources. */
+        public enum Kind { RECORDED, GENERATED, FIXED }
+
+        /** Tool times as recorded (or as the shape draws them). */
+        public static final ToolTimes RECORDED = new ToolTimes(Kind.RECORDED, java.time.Duration.ZERO);
+        /** Tool times drawn from {@link #longTailToolTimeMs()}. */
+        public static final ToolTimes GENERATED = new ToolTimes(Kind.GENERATED, java.time.Duration.ZERO);
+
+        /** Salt of the stream that redraws a session's tool times (an arbitrary constant). */
+        private static final long SALT = 0x082EFA98EC4E6C89L;
+
+        public ToolTimes {
+            if (kind == null || fixed == null) throw new IllegalArgumentException("ToolTimes kind or duration is null");
+            if (fixed.isNegative()) throw new IllegalArgumentException("fixed tool time " + fixed + " < 0");
+            if (kind != Kind.FIXED && !fixed.isZero()) {
+                throw new IllegalArgumentException("a duration is for fixed tool times only, not " + kind);
+            }
+        }
+
+        /** Every tool call takes {@code duration} (milliseconds are kept, finer parts dropped). */
+        public static ToolTimes fixed(java.time.Duration duration) {
+            return new ToolTimes(Kind.FIXED,
+                    duration == null ? null : java.time.Duration.ofMillis(duration.toMillis()));
+        }
+
+        /** {@code shape} with its tool times from this source. */
+        public WorkloadShape applyTo(WorkloadShape shape) {
+            return switch (kind) {
+                case RECORDED -> shape;
+                case GENERATED -> shape.withToolTimeMs(longTailToolTimeMs());
+                case FIXED -> {
+                    // a log-normal of sigma 0 is its median; the smallest positive median rounds to 0 ms
+                    LogNormal constant = new LogNormal(Math.max(fixed.toMillis(), Double.MIN_NORMAL), 0);
+                    yield shape.withToolTimeMs(new Mixture(constant, 0, constant));
+                }
+            };
+        }
+
+        /**
+         * The sessions with every turn's tool time from this source; generated ones are drawn from a stream of
+         * {@code seed} and the session's position in the list, so the same sessions and seed give the same times.
+         */
+        public List<Session> applyTo(List<Session> sessions, long seed) {
+            if (kind == Kind.RECORDED) return List.copyOf(sessions);
+            Mixture generated = longTailToolTimeMs();
+            List<Session> out = new ArrayList<>(sessions.size());
+            for (int i = 0; i < sessions.size(); i++) {
+                Session s = sessions.get(i);
+                SeededRandom random = new SeededRandom(seed ^ SALT, i);
+                List<Turn> turns = new ArrayList<>(s.turns().size());
+                for (Turn t : s.turns()) {
+                    long ms = t.turn() == s.turns().size() - 1 ? 0 : kind == Kind.FIXED ? fixed.toMillis()
+                            : SessionPlan.clamp(SessionPlan.mixture(generated, random), 0, Long.MAX_VALUE);
+                    turns.add(t.withToolTimeMs(ms));
+                }
+                out.add(new Session(s.sessionId(), s.language(), turns));
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public String toString() {
+            return kind == Kind.FIXED ? "fixed:" + fixed.toMillis() + "ms" : kind.name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -133,6 +284,15 @@ public record WorkloadShape(
         present("toolTimeMs", toolTimeMs);
         present("compactionSummaryTokens", compactionSummaryTokens);
         present("languageWeights", languageWeights);
+        present("subagents", subagents);
+        if (!(compactionThreshold > 0 && compactionThreshold <= 1)) {
+            throw new IllegalArgumentException("WorkloadShape.compactionThreshold must be in (0, 1], was "
+                    + compactionThreshold);
+        }
+        if (sharedPrefixTokens >= compactionThreshold * contextLimitTokens) {
+            throw new IllegalArgumentException("WorkloadShape.sharedPrefixTokens " + sharedPrefixTokens
+                    + " must be below the compaction point " + compactionThreshold + " x " + contextLimitTokens);
+        }
         TreeMap<String, Double> weights = new TreeMap<>();
         for (Map.Entry<String, Double> e : languageWeights.entrySet()) {
             Double w = e.getValue();
@@ -179,14 +339,17 @@ public record WorkloadShape(
                 32_000,
                 new Mixture(new LogNormal(123, 0.32), 0.054, new LogNormal(1_373, 0.63)),
                 new LogNormal(2_000, 0.4),
-                languages);
+                languages,
+                1.0,
+                Subagents.NONE);
     }
 
     /** A copy with another mean input over all turns; the typical tool output is solved again to meet it. */
     public WorkloadShape withMeanInputTokens(int meanInputTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /**
@@ -196,7 +359,8 @@ public record WorkloadShape(
     public WorkloadShape withContextLimitTokens(int contextLimitTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /**
@@ -222,77 +386,112 @@ public record WorkloadShape(
                 sharedPrefixId, sharedPrefixTokens, taskPromptTokens,
                 new LogNormal(sessionTurns.median() * s, sessionTurns.sigma()), (int) Math.max(1, Math.round(maxTurns * s)),
                 toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession, maxToolOutputTokens, outputTokens,
-                maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another shared prefix (system prompt and tool definitions) id and length. */
     public WorkloadShape withSharedPrefix(String sharedPrefixId, int sharedPrefixTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another distribution of the first user message's length. */
     public WorkloadShape withTaskPromptTokens(LogNormal taskPromptTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another distribution of model calls per session. */
     public WorkloadShape withSessionTurns(LogNormal sessionTurns) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another longest session. */
     public WorkloadShape withMaxTurns(int maxTurns) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with other spreads of tool output: between sessions and from turn to turn within one. */
     public WorkloadShape withToolOutputSigmas(double acrossSessions, double withinSession) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, acrossSessions, withinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another cap on new tokens per turn. */
     public WorkloadShape withMaxToolOutputTokens(int maxToolOutputTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another distribution of output tokens per call. */
     public WorkloadShape withOutputTokens(Mixture outputTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another cap on output tokens per call. */
     public WorkloadShape withMaxOutputTokens(int maxOutputTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another distribution of tool time between calls, in milliseconds. */
     public WorkloadShape withToolTimeMs(Mixture toolTimeMs) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
     }
 
     /** A copy with another distribution of compaction summary lengths. */
     public WorkloadShape withCompactionSummaryTokens(LogNormal compactionSummaryTokens) {
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
-                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens, languageWeights);
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
+    }
+
+    /**
+     * A copy that compacts once a prompt would pass {@code threshold} of the context limit, e.g.
+     * {@link #CLAUDE_CODE_COMPACTION_THRESHOLD}; the typical tool output is solved again to keep the mean input.
+     */
+    public WorkloadShape withCompactionThreshold(double threshold) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, threshold, subagents);
+    }
+
+    /** A copy whose turns spawn subagents, e.g. {@code withSubagents(Subagents.spawning(0.05))}. */
+    public WorkloadShape withSubagents(Subagents subagents) {
+        return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
+                taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
+                maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
+                languageWeights, compactionThreshold, subagents);
+    }
+
+    /** The prompt length past which the harness compacts. */
+    long compactionPointTokens() {
+        return (long) Math.floor(compactionThreshold * contextLimitTokens);
     }
 
     /** A copy with other language weights, e.g. {@code Map.of("python", 3.0, "rust", 1.0)}. */
@@ -300,7 +499,7 @@ public record WorkloadShape(
         return new WorkloadShape(meanInputTokens, contextLimitTokens, sharedPrefixId, sharedPrefixTokens,
                 taskPromptTokens, sessionTurns, maxTurns, toolOutputSigmaAcrossSessions, toolOutputSigmaWithinSession,
                 maxToolOutputTokens, outputTokens, maxOutputTokens, toolTimeMs, compactionSummaryTokens,
-                languageWeights == null ? null : new TreeMap<>(languageWeights));
+                languageWeights == null ? null : new TreeMap<>(languageWeights), compactionThreshold, subagents);
     }
 
     private static void positive(String field, int value) {

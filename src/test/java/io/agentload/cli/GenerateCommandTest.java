@@ -54,6 +54,59 @@ class GenerateCommandTest {
     }
 
     @Test
+    void toolTimeSelectsRecordedGeneratedOrFixed() throws Exception {
+        Path plain = dir.resolve("plain.jsonl"), recorded = dir.resolve("recorded.jsonl");
+        CliRunner.run("generate", "--sessions", "30", "-o", plain.toString());
+        assertEquals(0, CliRunner.run("generate", "--sessions", "30", "--tool-time", "recorded", "-o",
+                recorded.toString()).exitCode());
+        assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(recorded));
+
+        Path fixed = dir.resolve("fixed.csv");
+        assertEquals(0, CliRunner.run("generate", "--sessions", "30", "--tool-time", "fixed:2.5s", "-o",
+                fixed.toString()).exitCode());
+        for (var s : Trajectories.sessions(Trajectories.read(fixed))) {
+            for (var t : s.turns()) assertEquals(t.turn() == s.turns().size() - 1 ? 0 : 2_500, t.toolTimeMs());
+        }
+
+        Path generated = dir.resolve("generated.parquet");
+        assertEquals(0, CliRunner.run("generate", "--sessions", "200", "--tool-time", "generated", "-o",
+                generated.toString()).exitCode());
+        TrajectoryStats longTail = TrajectoryStats.of(Trajectories.read(generated));
+        TrajectoryStats published = TrajectoryStats.of(Trajectories.read(plain));
+        assertTrue(longTail.toolTimeMs().p99() > 10_000, "p99 " + longTail.toolTimeMs().p99());
+        assertTrue(published.toolTimeMs().max() < 10_000, "max " + published.toolTimeMs().max());
+
+        CliRunner bad = CliRunner.run("generate", "--sessions", "3", "--tool-time", "slow", "-o",
+                dir.resolve("x.csv").toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("'slow' is not a tool-time source"), bad.err());
+        CliRunner badDuration = CliRunner.run("generate", "--sessions", "3", "--tool-time", "fixed:5", "-o",
+                dir.resolve("y.csv").toString());
+        assertEquals(2, badDuration.exitCode());
+        assertTrue(badDuration.err().contains("'5' is not a duration"), badDuration.err());
+    }
+
+    @Test
+    void compactionThresholdAndSubagentsShapeTheSessions() {
+        Path file = dir.resolve("rhythm.parquet");
+        CliRunner r = CliRunner.run("generate", "--sessions", "100", "--compaction-threshold", "0.835",
+                "--subagents", "0.1", "-o", file.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        TrajectoryStats stats = TrajectoryStats.of(Trajectories.read(file));
+        assertTrue(stats.subagentSessions() > 50, "subagent sessions " + stats.subagentSessions());
+        assertEquals(100 + stats.subagentSessions(), stats.sessions());
+        assertTrue(stats.inputTokens().max() <= 0.835 * 131_072, "max input " + stats.inputTokens().max());
+        assertTrue(r.err().contains("of 100 sessions and " + stats.subagentSessions() + " subagent sessions"),
+                r.err());
+
+        CliRunner bad = CliRunner.run("generate", "--sessions", "3", "--compaction-threshold", "1.5", "-o",
+                dir.resolve("z.csv").toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--compaction-threshold: WorkloadShape.compactionThreshold must be in (0, 1]"),
+                bad.err());
+    }
+
+    @Test
     void badValuesAreBadUsage() {
         CliRunner zero = CliRunner.run("generate", "--sessions", "0", "-o", dir.resolve("x.csv").toString());
         assertEquals(2, zero.exitCode());
