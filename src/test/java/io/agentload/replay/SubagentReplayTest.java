@@ -5,6 +5,8 @@ import io.agentload.sim.EngineConfig;
 import io.agentload.sim.SimServer;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Turn;
+import io.agentload.trajectory.Trajectories;
+import io.agentload.trajectory.WorkloadShape;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,6 +170,35 @@ class SubagentReplayTest {
             }
         }
         assertTrue(cuts >= 1, "some trial was cut at its verdict");
+    }
+
+    @Test
+    void theGeneratorsSubagentsReplay() {
+        List<Session> sessions = Trajectories.sessions(Trajectories.generate(WorkloadShape.codingAgent()
+                .withSubagents(WorkloadShape.Subagents.spawning(0.1)), 40, 3));
+        assertTrue(sessions.stream().anyMatch(Session::subagent), "the generator spawned subagents");
+        List<RequestRecord> records = new ArrayList<>();
+        Trial t = VirtualTimeDriver.builder(EngineConfig.of("h200x8", "llama-3.1-8b"), sessions).plan(PLAN).build()
+                .run(0, 16, records::add);
+        assertEquals(16, t.agents());
+        Map<String, List<RequestRecord>> replays = records.stream()
+                .collect(Collectors.groupingBy(r -> r.agent() + "/" + r.sessionId() + "/" + r.salt()));
+        int joins = 0;
+        for (List<RequestRecord> child : replays.values()) {
+            RequestRecord first = find(child, 0);
+            if (first == null || first.parentSessionId().isEmpty()) continue;
+            double returned = child.stream().mapToDouble(RequestRecord::endTime).max().orElseThrow();
+            for (List<RequestRecord> parent : replays.values()) {
+                RequestRecord fork = find(parent, first.parentTurn()), next = find(parent, first.parentTurn() + 1);
+                if (parent.get(0).agent() != first.agent() || !parent.get(0).sessionId().equals(first.parentSessionId())
+                        || fork == null || fork.endTime() != first.sendTime() || next == null) {
+                    continue;
+                }
+                assertTrue(next.sendTime() >= returned, next + " waits for its subagent, returned at " + returned);
+                joins++;
+            }
+        }
+        assertTrue(joins > 0, "joins seen: " + joins);
     }
 
     @Test
