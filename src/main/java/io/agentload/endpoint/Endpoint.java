@@ -210,6 +210,9 @@ public final class Endpoint implements AutoCloseable {
                 .tag(Exchange.class, exchange);
         if (!authorization.isEmpty()) http.header("Authorization", authorization);
         if (!request.requestId().isEmpty()) http.header("X-Request-Id", request.requestId());
+        if (request.primedTokens() > 0) {
+            http.header(EndpointRequest.PRIMED_TOKENS_HEADER, Integer.toString(request.primedTokens()));
+        }
         return clientOf(request.agentId()).newCall(http.build());
     }
 
@@ -251,8 +254,35 @@ public final class Endpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the server is agentload's own simulator ({@code agentload serve}): its {@code /v1/models} names
+     * {@code agentload} as the owner of the model. Only then may a replay send its simulator-only requests
+     * ({@link EndpointRequest#primedTokens()}); a server without the route or another owner is a real one.
+     */
+    public boolean simulated() {
+        JsonNode data = modelData(true);
+        if (data == null) return false;
+        for (JsonNode m : data) {
+            if (m.path("id").asText().equals(options.model()) && m.path("owned_by").asText().equals("agentload")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The listed models; null for a server without the route when {@code absentPasses}. */
     private List<String> modelList(boolean absentPasses) {
+        JsonNode data = modelData(absentPasses);
+        if (data == null) return null;
+        List<String> ids = new ArrayList<>();
+        for (JsonNode m : data) {
+            if (m.path("id").isTextual()) ids.add(m.path("id").asText());
+        }
+        return List.copyOf(ids);
+    }
+
+    /** The model cards the server lists; null for a server without the route when {@code absentPasses}. */
+    private JsonNode modelData(boolean absentPasses) {
         String what = "GET " + displayUrl(modelsUrl);
         Request.Builder get = new Request.Builder().url(modelsUrl).get();
         if (!authorization.isEmpty()) get.header("Authorization", authorization);
@@ -277,11 +307,7 @@ public final class Endpoint implements AutoCloseable {
             throw new EndpointException(what + ": not an OpenAI model list ({\"data\": [{\"id\": ...}]}): "
                     + settings.excerpt(body));
         }
-        List<String> ids = new ArrayList<>();
-        for (JsonNode m : data) {
-            if (m.path("id").isTextual()) ids.add(m.path("id").asText());
-        }
-        return List.copyOf(ids);
+        return data;
     }
 
     /** Why a request got no response, in words rather than an exception's class name (the CLI prints it). */

@@ -15,8 +15,15 @@ import java.util.Objects;
  *                     of their own; empty when not given
  * @param requestId    sent as the {@code X-Request-Id} header (vLLM and {@code agentload serve} name the request by
  *                     it in their logs, so client and server records can be joined); empty sends none
+ * @param primedTokens leading prompt tokens {@code agentload serve} is asked to hold cached before it runs the
+ *                     request, as a fleet mid-session would (its simulator-only {@value #PRIMED_TOKENS_HEADER}
+ *                     header, sent only when positive; a replay asks only its own simulator, never a real server)
  */
-public record EndpointRequest(PromptLayout layout, long salt, int outputTokens, String agentId, String requestId) {
+public record EndpointRequest(PromptLayout layout, long salt, int outputTokens, String agentId, String requestId,
+                              int primedTokens) {
+
+    /** The simulator-only header asking {@code agentload serve} to cache a request's first tokens first. */
+    public static final String PRIMED_TOKENS_HEADER = "X-Agentload-Primed-Tokens";
 
     public EndpointRequest {
         Objects.requireNonNull(layout, "layout");
@@ -26,6 +33,7 @@ public record EndpointRequest(PromptLayout layout, long salt, int outputTokens, 
         }
         agentId = agentId == null ? "" : agentId;
         requestId = requestId == null ? "" : requestId;
+        if (primedTokens < 0) throw new IllegalArgumentException("primed tokens " + primedTokens + " < 0");
         if (!requestId.isEmpty() && !requestId.matches("[A-Za-z0-9._:/-]{1,200}")) {
             throw new IllegalArgumentException("request id '" + requestId + "' is not 1 to 200 letters, digits or ._:/-");
         }
@@ -33,17 +41,22 @@ public record EndpointRequest(PromptLayout layout, long salt, int outputTokens, 
 
     /** A request for a turn's layout, with no agent or request id named. */
     public static EndpointRequest of(PromptLayout layout, long salt, int outputTokens) {
-        return new EndpointRequest(layout, salt, outputTokens, "", "");
+        return new EndpointRequest(layout, salt, outputTokens, "", "", 0);
     }
 
     /** This request, sent by the named agent. */
     public EndpointRequest withAgentId(String agentId) {
-        return new EndpointRequest(layout, salt, outputTokens, agentId, requestId);
+        return new EndpointRequest(layout, salt, outputTokens, agentId, requestId, primedTokens);
     }
 
     /** This request, named {@code requestId} in its {@code X-Request-Id} header. */
     public EndpointRequest withRequestId(String requestId) {
-        return new EndpointRequest(layout, salt, outputTokens, agentId, requestId);
+        return new EndpointRequest(layout, salt, outputTokens, agentId, requestId, primedTokens);
+    }
+
+    /** This request, asking {@code agentload serve} to hold its first {@code tokens} prompt tokens cached first. */
+    public EndpointRequest withPrimedTokens(int tokens) {
+        return new EndpointRequest(layout, salt, outputTokens, agentId, requestId, tokens);
     }
 
     /** The session the turn belongs to. */

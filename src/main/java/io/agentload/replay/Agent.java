@@ -59,6 +59,31 @@ final class Agent {
         return startDelay;
     }
 
+    /** The session the agent replays now. */
+    Session session() {
+        return session;
+    }
+
+    /** The turn to send next, or the last one sent while it is in flight. */
+    int turn() {
+        return turn;
+    }
+
+    /** The current session replay's salt. */
+    long salt() {
+        return salt;
+    }
+
+    /**
+     * How many leading tokens of the current turn's prompt existed before it (the shared prefix and what it reuses of
+     * the session so far): what a fleet mid-session would hold cached when the agent sends it.
+     */
+    int contextTokens() {
+        List<PromptLayout.Segment> segments = layout.segments();
+        PromptLayout.Segment last = segments.get(segments.size() - 1);
+        return last.birthTurn() == turn ? last.start() : layout.inputTokens();
+    }
+
     /** The request for the agent's current turn, sent at {@code now}. */
     TurnRequest send(int trial, double now, RequestRecord.Phase phase) {
         if (inFlight) throw new IllegalStateException("agent " + id + " already has a request in flight");

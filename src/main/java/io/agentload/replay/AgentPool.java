@@ -2,7 +2,9 @@ package io.agentload.replay;
 
 import io.agentload.trajectory.Session;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -27,8 +29,18 @@ import java.util.function.Consumer;
  * </ol>
  * Warm-up ends at the first completion at which every agent has finished a turn (a failed one counts: a fault
  * must not hold the warm-up), the minimum warm-up has passed and {@code targetWarm} holds, or at the maximum
- * warm-up. A request's phase is fixed at its send time. Agents keep
+ * warm-up. In a primed trial ({@link #primeFirstTurns}) each agent's first request asks the target to hold its
+ * context cached, as a fleet mid-session would, so no first turn is cold and the warm-up waits only until half of
+ * the agents have finished a turn (docs/design.md, "Mid-session starts"). A request's phase is fixed at its send time. Agents keep
  * sending after the window closes (cool-down), so the load stays constant until the last measured request ends.
+ *
+ * <p><b>Lanes.</b> An agent sends its top-level session's requests on lane {@code agent} (0 to agents - 1). When a
+ * turn spawns subagent sessions ({@link Subagents}), each runs beside its parent on a lane of its own (numbered from
+ * {@code agents} up, reused once free), starting when the spawning turn's response has ended; the parent's next turn
+ * is due once its tool time is over and every subagent it spawned has returned (fork/join). A subagent's requests
+ * are its agent's: recorded with the agent's number and judged with it, and the trial's N counts top-level agents
+ * only. Drivers key requests in flight and wake-ups by lane; {@link #completed(int, RequestRecord, Wakes)} tells
+ * them which lanes are due next.
  *
  * <p>Thread-safe: a real-time driver may report completions from many threads.
  */
@@ -41,7 +53,16 @@ final class AgentPool {
     private final Consumer<RequestRecord> sink;
     private final Agent[] agents;
     private final boolean[] finishedTurn;
-    private final TurnRequest[] inFlight;
+    private TurnRequest[] inFlight;
+    private final Subagents subagents;
+    /** The subagent running on lane {@code agents.length + i}, null when that lane is free. */
+    private final List<SubagentRun> subagentRuns = new ArrayList<>();
+    private final ArrayDeque<Integer> freeLanes = new ArrayDeque<>();
+    /** Per lane: subagents spawned by its last turn still running, and when the lane is due once they return. */
+    private int[] openSubagents;
+    private double[] joinWake;
+    private boolean prime;
+    private boolean[] sentFirst;
     private final List<RequestRecord> records = new ArrayList<>();
     private int agentsFinished;
     private int pending;
@@ -72,7 +93,11 @@ final class AgentPool {
         this.agents = new Agent[agents];
         this.finishedTurn = new boolean[agents];
         this.inFlight = new TurnRequest[agents];
-        List<Session> frozen = List.copyOf(sessions);
+        this.openSubagents = new int[agents];
+        this.joinWake = new double[agents];
+        this.sentFirst = new boolean[agents];
+        this.subagents = new Subagents(sessions);
+        List<Session> frozen = subagents.topLevel();
         long trialSeed = Agent.mix(Agent.mix(plan.seed()) + trial);
         int[] order = Agent.shuffledOrder(frozen.size(), new SplittableRandom(trialSeed));
         for (int a = 0; a < agents; a++) {
@@ -85,31 +110,60 @@ final class AgentPool {
         return startTime + agents[agent].startDelay();
     }
 
-    /** The request agent {@code agent} sends at {@code now}, or empty when the trial is over. */
-    synchronized Optional<TurnRequest> send(int agent, double now) {
+    /**
+     * Primes the trial: each agent's first request asks the target to hold cached the part of its prompt that existed
+     * before that turn ({@link TurnRequest#primedTokens()}), and the warm-up no longer waits for every agent to finish
+     * a turn and the cache to settle, only for half of the agents to finish one. Call before the first send.
+     */
+    synchronized void primeFirstTurns() {
+        prime = true;
+    }
+
+    /** The request lane {@code lane} sends at {@code now} (an agent's own lane, or a subagent's), or empty when the trial is over. */
+    synchronized Optional<TurnRequest> send(int lane, double now) {
         if (done(now)) return Optional.empty();
         RequestRecord.Phase phase = Double.isNaN(windowStart) ? RequestRecord.Phase.WARM_UP
                 : now < windowEnd() ? RequestRecord.Phase.MEASURED : RequestRecord.Phase.COOL_DOWN;
-        TurnRequest request = agents[agent].send(trial, now, phase);
-        inFlight[agent] = request;
+        TurnRequest request;
+        if (lane < agents.length) {
+            request = agents[lane].send(trial, now, phase);
+            if (prime && !sentFirst[lane]) {
+                sentFirst[lane] = true;
+                request = request.withPrimedTokens(agents[lane].contextTokens());
+            }
+        } else {
+            request = subagentRuns.get(lane - agents.length).send(trial, lane, now, phase);
+        }
+        inFlight[lane] = request;
         if (phase != RequestRecord.Phase.COOL_DOWN) pending++;
         return Optional.of(request);
     }
 
+    /** Receives the lanes a completion makes due, and when. */
+    interface Wakes {
+        /** Lane {@code lane} sends its next request at {@code time}. */
+        void at(int lane, double time);
+
+        /** Drops every wake: for a request the trial's end cut, whose agent sends nothing more. */
+        Wakes NONE = (lane, time) -> { };
+    }
+
     /**
-     * A request ended: keeps its record, passes it to the sink (outside the pool's lock, so a slow sink never holds
-     * up other agents) and returns when its agent is due again.
+     * A request sent on {@code lane} ended: keeps its record, tells {@code wakes} which lanes are due next (the
+     * lane's own next turn, unless it waits for subagents or its subagent returned; the subagents its turn spawned;
+     * the parent a returning subagent was the last to join), and passes the record to the sink (outside the pool's
+     * lock, so a slow sink never holds up other agents). {@code wakes} is called under the pool's lock.
      */
-    double completed(RequestRecord record) {
-        double wake;
+    void completed(int lane, RequestRecord record, Wakes wakes) {
         synchronized (this) {
-            int a = record.agent();
-            TurnRequest request = a >= 0 && a < agents.length ? inFlight[a] : null;
-            if (request == null || record.trial() != trial || request.turn().turn() != record.turn()
+            TurnRequest request = lane >= 0 && lane < inFlight.length ? inFlight[lane] : null;
+            if (request == null || record.trial() != trial || record.agent() != request.agent()
+                    || request.turn().turn() != record.turn()
                     || !request.turn().sessionId().equals(record.sessionId()) || request.phase() != record.phase()) {
-                throw new IllegalStateException("no request in flight for " + record);
+                throw new IllegalStateException("no request in flight on lane " + lane + " for " + record);
             }
-            inFlight[a] = null;
+            int a = request.agent();
+            inFlight[lane] = null;
             double now = record.endTime();
             forceWindowAtMaxWarmUp(now);
             records.add(record);
@@ -121,14 +175,86 @@ final class AgentPool {
                 finishedTurn[a] = true;
                 agentsFinished++;
             }
-            if (Double.isNaN(windowStart) && agentsFinished == agents.length
-                    && now - startTime >= plan.minWarmUpSeconds() && targetWarm.getAsBoolean()) {
+            if (Double.isNaN(windowStart) && now - startTime >= plan.minWarmUpSeconds() && warmedUp()) {
                 windowStart = now;
             }
-            wake = agents[a].completed(now);
+            advance(lane, now, wakes);
         }
         sink.accept(record);
-        return wake;
+    }
+
+    /**
+     * Whether the warm-up's conditions hold, the minimum aside: unprimed, every agent has finished a turn (its cold
+     * first prefill is over) and the target is warm; primed, the cache starts warm and half of the agents have
+     * finished a turn, so the burst of first requests sent together at the start has cleared (an agent in a long tool
+     * call, or a long first answer, no longer holds the window).
+     */
+    private boolean warmedUp() {
+        return prime ? 2 * agentsFinished >= agents.length : agentsFinished == agents.length && targetWarm.getAsBoolean();
+    }
+
+    /** Moves {@code lane} past its turn that ended at {@code now}: spawns its subagents, or makes it due. */
+    private void advance(int lane, double now, Wakes wakes) {
+        Session session;
+        int turn;
+        long salt;
+        double next;
+        if (lane < agents.length) {
+            Agent agent = agents[lane];
+            session = agent.session();
+            turn = agent.turn();
+            salt = agent.salt();
+            next = agent.completed(now);
+        } else {
+            SubagentRun run = subagentRuns.get(lane - agents.length);
+            session = run.session();
+            turn = run.turn();
+            salt = run.salt();
+            next = run.completed(now);
+        }
+        List<Session> spawned = subagents.of(session.sessionId(), turn);
+        if (spawned.isEmpty()) {
+            resume(lane, next, now, wakes);
+            return;
+        }
+        openSubagents[lane] = spawned.size();
+        joinWake[lane] = next;
+        int agent = lane < agents.length ? lane : subagentRuns.get(lane - agents.length).agent;
+        for (Session child : spawned) wakes.at(openLane(new SubagentRun(agent, lane, child, salt)), now);
+    }
+
+    /**
+     * Lane {@code lane} is due at {@code next}; NaN means its subagent returned at {@code now}: the lane is freed and
+     * its parent, when this was the last subagent it waits for, becomes due at its own time or now, whichever is later
+     * (a parent subagent whose session had ended returns in turn).
+     */
+    private void resume(int lane, double next, double now, Wakes wakes) {
+        if (!Double.isNaN(next)) {
+            wakes.at(lane, next);
+            return;
+        }
+        SubagentRun run = subagentRuns.set(lane - agents.length, null);
+        freeLanes.push(lane);
+        int parent = run.parentLane;
+        if (--openSubagents[parent] == 0) resume(parent, Math.max(joinWake[parent], now), now, wakes);
+    }
+
+    /** A lane for {@code run}: a free one, or a new one past the last. */
+    private int openLane(SubagentRun run) {
+        Integer free = freeLanes.poll();
+        if (free != null) {
+            subagentRuns.set(free - agents.length, run);
+            return free;
+        }
+        subagentRuns.add(run);
+        int lane = agents.length + subagentRuns.size() - 1;
+        if (lane >= inFlight.length) {
+            int size = Math.max(lane + 1, 2 * inFlight.length);
+            inFlight = Arrays.copyOf(inFlight, size);
+            openSubagents = Arrays.copyOf(openSubagents, size);
+            joinWake = Arrays.copyOf(joinWake, size);
+        }
+        return lane;
     }
 
     /**

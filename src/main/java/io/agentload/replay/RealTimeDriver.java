@@ -1,6 +1,7 @@
 package io.agentload.replay;
 
 import io.agentload.endpoint.Endpoint;
+import io.agentload.endpoint.EndpointRequest;
 import io.agentload.internal.MonotonicClock;
 import io.agentload.trajectory.Session;
 
@@ -59,6 +60,7 @@ final class RealTimeDriver implements TrialRunner {
     private final PowerMeter power;
     private final PrintWriter progress;
     private final double coolDownGrace;
+    private final boolean primeCache;
     private final SendLagRecorder lag = new SendLagRecorder();
 
     private RealTimeDriver(Builder b) {
@@ -68,6 +70,7 @@ final class RealTimeDriver implements TrialRunner {
         this.clock = MonotonicClock.since(b.zero);
         this.power = b.power;
         this.progress = b.progress;
+        this.primeCache = b.primeCache;
         this.coolDownGrace = TrialPlan.seconds(b.coolDownGrace != null ? b.coolDownGrace
                 : coolDownGrace(SloTier.defaults(), this.sessions));
     }
@@ -87,7 +90,7 @@ final class RealTimeDriver implements TrialRunner {
      */
     @Override
     public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
-        return new RealTimeTrial(trial, agents, endpoint, sessions, plan, coolDownGrace, clock, lag, sink)
+        return new RealTimeTrial(trial, agents, endpoint, sessions, plan, coolDownGrace, primeCache, clock, lag, sink)
                 .run(agents, power, progress);
     }
 
@@ -132,6 +135,7 @@ final class RealTimeDriver implements TrialRunner {
         private PrintWriter progress;
         private double toolTimeScale = 1;
         private Duration coolDownGrace;
+        private boolean primeCache;
 
         private Builder(Endpoint endpoint, List<Session> sessions) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -173,6 +177,17 @@ final class RealTimeDriver implements TrialRunner {
         public Builder coolDownGrace(Duration grace) {
             if (grace.isNegative()) throw new IllegalArgumentException("cool-down grace " + grace + " is negative");
             this.coolDownGrace = grace;
+            return this;
+        }
+
+        /**
+         * Whether each agent's first request of a trial asks the server to hold its context cached first, as a fleet
+         * mid-session would ({@link EndpointRequest#primedTokens()}): only {@code agentload serve} can (its
+         * simulator-only header), so {@link Replay} turns it on only for that server. Default: off, and the warm-up
+         * waits for every agent's first turn, which fills the cache with the agent's own prefill.
+         */
+        public Builder primeCache(boolean prime) {
+            this.primeCache = prime;
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.agentload.internal.MonotonicClock;
 import io.agentload.trajectory.Session;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +41,9 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
  * the recorder appends within microseconds, and the log journals every append.
  *
  * <p>Warm-up ends as for the simulator: every agent has finished a turn, the plan's minimum has passed and, when
- * the endpoint reports {@code cached_tokens}, its prefix cache is warm ({@link CacheWarmth}).
+ * the endpoint reports {@code cached_tokens}, its prefix cache is warm ({@link CacheWarmth}); in a primed trial, once
+ * half of the agents have finished a turn and the minimum has passed. A primed trial asks {@code agentload serve} to cache each agent's context before its first
+ * request ({@link EndpointRequest#primedTokens()}).
  *
  * <p>Every send's lag behind its agent's due time is recorded ({@link SendLagRecorder}). A tick every 100 ms ends the
  * trial once the pool says it is over (also when the maximum warm-up passes with no completion at all, or when the
@@ -70,7 +73,7 @@ final class RealTimeTrial {
     private final Consumer<RequestRecord> sink;
     private final ScheduledThreadPoolExecutor timer;
     private final LinkedBlockingQueue<RequestRecord> recorded = new LinkedBlockingQueue<>();
-    /** Each agent's request in flight; changed only under this trial's lock, and only until the trial is over. */
+    /** Each lane's request in flight; changed only under this trial's lock, and only until the trial is over. */
     private final Map<Integer, Sent> inFlight = new ConcurrentHashMap<>();
     private final CountDownLatch over = new CountDownLatch(1);
     private final AtomicLong completed = new AtomicLong();
@@ -82,12 +85,17 @@ final class RealTimeTrial {
     private double endTime = Double.NaN;
     private volatile Throwable failure;
 
+    /** A lane due at a time, as a completion's pool call names it; scheduled once the trial's lock is let go. */
+    private record Due(int lane, double time) {
+    }
+
     /** A request on its way: what was sent, when its agent was due, and the endpoint's future. */
     private record Sent(TurnRequest request, long dueNanos, CompletableFuture<CompletionResult> future) {
     }
 
     RealTimeTrial(int trial, int agents, Endpoint endpoint, List<Session> sessions, TrialPlan plan,
-                  double coolDownGraceSeconds, MonotonicClock clock, SendLagRecorder lag, Consumer<RequestRecord> sink) {
+                  double coolDownGraceSeconds, boolean prime, MonotonicClock clock, SendLagRecorder lag,
+                  Consumer<RequestRecord> sink) {
         this.trial = trial;
         this.endpoint = endpoint;
         this.clock = clock;
@@ -99,6 +107,7 @@ final class RealTimeTrial {
         this.warmth = new CacheWarmth(agents);
         this.pool = new AgentPool(sessions, plan, trial, agents, startTime, this::warm, recorded::add);
         pool.endCoolDownAfter(coolDownGraceSeconds);
+        if (prime) pool.primeFirstTurns();
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
                 .name("agentload-replay-timer").unstarted(r));
         timer.setRemoveOnCancelPolicy(true);
@@ -142,13 +151,13 @@ final class RealTimeTrial {
         return over.getCount() == 0;
     }
 
-    /** Sends agent {@code agent}'s next request at {@code wake} on the run's clock. */
-    private void schedule(int agent, double wake) {
+    /** Sends lane {@code lane}'s next request (an agent's, or a subagent's) at {@code wake} on the run's clock. */
+    private void schedule(int lane, double wake) {
         long due = clock.nanoTime(wake);
         long delay = due - System.nanoTime();
         try {
-            if (delay <= 0) send(agent, due);
-            else timer.schedule(() -> send(agent, due), delay, TimeUnit.NANOSECONDS);
+            if (delay <= 0) send(lane, due);
+            else timer.schedule(() -> send(lane, due), delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             if (!isOver()) throw e; // the trial ended meanwhile: the agent has nothing more to send
         }
@@ -158,13 +167,13 @@ final class RealTimeTrial {
      * Takes the agent's turn from the pool and hands it to the endpoint, which sends it from a thread of its own: under
      * the trial's lock, so a request is either sent and in {@link #inFlight} before the trial ends, or not sent.
      */
-    private void send(int agent, long dueNanos) {
+    private void send(int lane, long dueNanos) {
         try {
             Sent sent;
             synchronized (this) {
                 if (isOver()) return;
                 double now = clock.now();
-                Optional<TurnRequest> next = pool.send(agent, now);
+                Optional<TurnRequest> next = pool.send(lane, now);
                 if (next.isEmpty()) {
                     finish(now);
                     return;
@@ -172,35 +181,36 @@ final class RealTimeTrial {
                 TurnRequest request = next.get();
                 RequestRecord identity = request.record().build();
                 EndpointRequest call = EndpointRequest.of(request.layout(), request.salt(), request.maxTokens())
-                        .withAgentId(Integer.toString(agent))
-                        .withRequestId(identity.requestId());
+                        .withAgentId(lane == request.agent() ? Integer.toString(lane) : request.agent() + "/" + lane)
+                        .withRequestId(identity.requestId())
+                        .withPrimedTokens(request.primedTokens());
                 sent = new Sent(request, dueNanos, endpoint.send(call));
-                inFlight.put(agent, sent);
+                inFlight.put(lane, sent);
             }
-            sent.future().whenComplete((result, error) -> completed(agent, sent, result, error));
+            sent.future().whenComplete((result, error) -> completed(lane, sent, result, error));
         } catch (RuntimeException e) {
             fail(e);
         }
     }
 
-    private void completed(int agent, Sent sent, CompletionResult result, Throwable error) {
+    private void completed(int lane, Sent sent, CompletionResult result, Throwable error) {
         try {
             RequestRecord record;
-            double wake;
+            List<Due> due = new ArrayList<>(1);
             synchronized (this) {
                 if (isOver()) return; // in flight at the trial's end: cutInFlight records it
-                inFlight.remove(agent);
+                inFlight.remove(lane);
                 if (error != null) throw new IllegalStateException("the endpoint failed a request it must answer", error);
                 record = record(sent.request(), result);
                 if (record.ok() && record.cachedTokens() >= 0) {
                     reportsCache = true;
                     warmth.add(record.cachedTokens(), record.inputTokens());
                 }
-                wake = pool.completed(record);
+                pool.completed(lane, record, (next, time) -> due.add(new Due(next, time)));
             }
             count(sent, result, record);
             if (pool.done(record.endTime())) finish(record.endTime());
-            else schedule(agent, wake);
+            else for (Due d : due) schedule(d.lane(), d.time());
         } catch (RuntimeException e) {
             fail(e);
         }
@@ -311,7 +321,7 @@ final class RealTimeTrial {
                 continue;
             }
             RequestRecord record = r.endNanos() <= endNanos ? record(s.request(), r) : cutRecord(s.request(), r, endNanos);
-            pool.completed(record);
+            pool.completed(s.request().lane(), record, AgentPool.Wakes.NONE);
             count(s, r, record);
         }
     }

@@ -408,7 +408,8 @@ public final class Replay {
         RealTimeDriver.Builder b = RealTimeDriver.builder(endpoint, v.sessions).plan(v.plan).clock(run.startedAt())
                 .power(power.meter()).toolTimeScale(v.toolTimeScale)
                 .coolDownGrace(v.coolDownGrace != null ? v.coolDownGrace
-                        : RealTimeDriver.coolDownGrace(v.tiers, v.sessions));
+                        : RealTimeDriver.coolDownGrace(v.tiers, v.sessions))
+                .primeCache(endpoint.simulated()); // only agentload serve takes the simulator-only priming header
         if (v.progress != null) b.progress(v.progress);
         return b.build();
     }

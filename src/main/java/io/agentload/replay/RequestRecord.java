@@ -47,6 +47,9 @@ import java.util.Objects;
  *                            kept (a run folder keeps them only when asked, see {@link Run.Builder#itlDetail})
  * @param itl                 the gaps' count, mean, percentiles and maximum: computed from the gaps when they are
  *                            given (null), or as read from a file that kept only this summary
+ * @param parentSessionId     for a subagent's request, the session whose turn spawned the subagent (replayed by the
+ *                            same agent, docs/design.md "Subagents and compaction"); empty for a top-level session's
+ * @param parentTurn          for a subagent's request, the parent's turn that spawned it; -1 for a top-level session's
  */
 public record RequestRecord(
         int trial,
@@ -67,7 +70,9 @@ public record RequestRecord(
         String status,
         String errorDetail,
         float[] interTokenLatencies,
-        ItlSummary itl) {
+        ItlSummary itl,
+        String parentSessionId,
+        int parentTurn) {
 
     /** The status of a request that succeeded. */
     public static final String OK = "ok";
@@ -146,6 +151,7 @@ public record RequestRecord(
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(status, "status");
         errorDetail = errorDetail == null ? "" : errorDetail;
+        parentSessionId = parentSessionId == null ? "" : parentSessionId;
         interTokenLatencies = interTokenLatencies == null ? new float[0] : interTokenLatencies.clone();
         if (itl == null) {
             itl = ItlSummary.of(interTokenLatencies);
@@ -191,14 +197,15 @@ public record RequestRecord(
         if (interTokenLatencies.length == 0) return this;
         return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, writtenTime, firstByteTime,
                 firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens, status, errorDetail,
-                null, itl);
+                null, itl, parentSessionId, parentTurn);
     }
 
     /** The same record with every time moved by {@code seconds}: a trial run on its own clock placed on the run's. */
     RequestRecord shifted(double seconds) {
         return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime + seconds, writtenTime + seconds,
                 firstByteTime + seconds, firstTokenTime + seconds, lastTokenTime + seconds, endTime + seconds,
-                inputTokens, cachedTokens, outputTokens, status, errorDetail, interTokenLatencies, itl);
+                inputTokens, cachedTokens, outputTokens, status, errorDetail, interTokenLatencies, itl, parentSessionId,
+                parentTurn);
     }
 
     /** True when the request succeeded. */
@@ -312,6 +319,8 @@ public record RequestRecord(
         private String errorDetail = "";
         private float[] interTokenLatencies = new float[0];
         private ItlSummary itl;
+        private String parentSessionId = "";
+        private int parentTurn = -1;
 
         private Builder() {
         }
@@ -328,6 +337,13 @@ public record RequestRecord(
             this.sessionId = sessionId;
             this.turn = turn;
             this.salt = salt;
+            return this;
+        }
+
+        /** For a subagent's request, the session and turn that spawned the subagent ("" and -1: none). */
+        public Builder parent(String sessionId, int turn) {
+            this.parentSessionId = sessionId;
+            this.parentTurn = turn;
             return this;
         }
 
@@ -401,7 +417,7 @@ public record RequestRecord(
         public RequestRecord build() {
             return new RequestRecord(trial, agent, sessionId, turn, salt, phase, sendTime, writtenTime,
                     firstByteTime, firstTokenTime, lastTokenTime, endTime, inputTokens, cachedTokens, outputTokens,
-                    status, errorDetail, interTokenLatencies, itl);
+                    status, errorDetail, interTokenLatencies, itl, parentSessionId, parentTurn);
         }
     }
 }

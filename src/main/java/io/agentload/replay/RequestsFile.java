@@ -20,7 +20,9 @@ import static io.agentload.internal.ParquetInput.floatOrNaN;
  * times and unreported cached tokens as nulls, plus the derived {@code ttft_s}, {@code output_tps} and
  * {@code e2e_s} so that DuckDB or pandas need no formulas, each request's inter-token gaps in brief
  * ({@code itl_count}, {@code itl_mean_s}, {@code itl_p50_s}, {@code itl_p90_s}, {@code itl_p99_s}, {@code itl_max_s})
- * and, only when the run keeps them, the gaps themselves as a list of floats ({@code itl_s}, null otherwise).
+ * and, only when the run keeps them, the gaps themselves as a list of floats ({@code itl_s}, null otherwise); for a
+ * subagent's request, the session and turn that spawned it ({@code parent_session_id}, {@code parent_turn}; null for
+ * a top-level session's, and in files written before these columns existed).
  *
  * <p>The gaps are most of a file's bytes when kept (one float per output token), so a run keeps them only when asked.
  * A compressed file stores its float and double columns byte-stream-split (each value's bytes in separate streams,
@@ -63,6 +65,8 @@ final class RequestsFile {
                 }
               }
               optional double written_s;
+              optional binary parent_session_id (STRING);
+              optional int32 parent_turn;
             }
             """);
 
@@ -108,6 +112,10 @@ final class RequestsFile {
             out.float32OrNull(24, summary.max());
             if (keepGaps) out.float32List(25, r.interTokenLatencies());
             out.float64OrNull(26, r.writtenTime());
+            if (!r.parentSessionId().isEmpty()) {
+                out.string(27, r.parentSessionId());
+                out.int32(28, r.parentTurn());
+            }
         });
     }
 
@@ -149,6 +157,8 @@ final class RequestsFile {
                 g.getString("status", 0),
                 ParquetInput.present(g, "error") ? g.getString("error", 0) : "",
                 ParquetInput.floatList(g, "itl_s"),
-                summary);
+                summary,
+                ParquetInput.present(g, "parent_session_id") ? g.getString("parent_session_id", 0) : "",
+                ParquetInput.present(g, "parent_turn") ? g.getInteger("parent_turn", 0) : -1);
     }
 }

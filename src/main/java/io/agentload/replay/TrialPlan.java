@@ -6,7 +6,8 @@ import java.time.Duration;
  * How a trial runs: the seed its agents derive every choice from, the warm-up bounds and the measurement window.
  *
  * <p>Warm-up ends at the first completed request at which every agent has finished a turn, at least
- * {@code minWarmUpSeconds} have passed and the target reports itself warm (the simulator: its prefix cache); it
+ * {@code minWarmUpSeconds} have passed and the target reports itself warm (the simulator: its prefix cache), or, in a
+ * trial that primes each agent's context, at which half of the agents have finished a turn ({@link AgentPool}); it
  * ends at {@code maxWarmUpSeconds} regardless, and the trial says so. The measurement window follows for
  * {@code measurementSeconds}. Defaults, the same for the simulator and an endpoint: no minimum warm-up, at most 10
  * minutes of it, and a {@link #DEFAULT_WINDOW} measurement window.

@@ -10,22 +10,45 @@ import io.agentload.trajectory.Turn;
  * {@code salt}, sends, and reports a record built from {@link #record()}.
  *
  * @param trial     the trial
- * @param agent     the sending agent
+ * @param agent     the sending agent: the top-level agent whose work this is, also for a subagent's request
+ * @param lane      the agent's lane the request is sent on: the agent's own number for its top-level session, a
+ *                  number of its own for each subagent running beside it ({@link AgentPool}); a driver keys the
+ *                  agent's requests in flight, wake-ups and connections by it
  * @param turn      the turn replayed
  * @param layout    the turn's prompt layout
  * @param salt      the (agent, session) replay's salt
  * @param maxTokens output tokens to force: the turn's output tokens, at least 1 (APIs reject {@code max_tokens} 0)
  * @param phase     the phase the send time falls in
  * @param sendTime  when the agent sends, on the run's clock
+ * @param primedTokens leading prompt tokens the target should hold cached before it serves the request, as a fleet
+ *                  mid-session would: set on an agent's first request of a primed trial ({@link AgentPool}), else 0
  */
-record TurnRequest(int trial, int agent, Turn turn, PromptLayout layout, long salt, int maxTokens,
-                   RequestRecord.Phase phase, double sendTime) {
+record TurnRequest(int trial, int agent, int lane, Turn turn, PromptLayout layout, long salt, int maxTokens,
+                   RequestRecord.Phase phase, double sendTime, int primedTokens) {
+
+    /** A request of an agent's top-level session: its lane is the agent's number. */
+    TurnRequest(int trial, int agent, Turn turn, PromptLayout layout, long salt, int maxTokens,
+                RequestRecord.Phase phase, double sendTime) {
+        this(trial, agent, agent, turn, layout, salt, maxTokens, phase, sendTime, 0);
+    }
+
+    /** A subagent's request, sent on its own lane. */
+    TurnRequest(int trial, int agent, int lane, Turn turn, PromptLayout layout, long salt, int maxTokens,
+                RequestRecord.Phase phase, double sendTime) {
+        this(trial, agent, lane, turn, layout, salt, maxTokens, phase, sendTime, 0);
+    }
+
+    /** This request, the target asked to hold its first {@code tokens} prompt tokens cached first. */
+    TurnRequest withPrimedTokens(int tokens) {
+        return new TurnRequest(trial, agent, lane, turn, layout, salt, maxTokens, phase, sendTime, tokens);
+    }
 
     /** A record builder holding this request's identity, phase and send time. */
     RequestRecord.Builder record() {
         return RequestRecord.builder()
                 .trial(trial, agent)
                 .turn(turn.sessionId(), turn.turn(), salt)
+                .parent(turn.parentSessionId(), turn.parentTurn())
                 .phase(phase)
                 .sendTime(sendTime);
     }

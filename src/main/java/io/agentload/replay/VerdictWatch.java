@@ -51,6 +51,8 @@ final class VerdictWatch {
     private final double[] firstToken;
     private final int[] received;
     private final long[] seen;
+    /** The look at which an agent had more than one request in flight (its subagents'), whose bound is not kept. */
+    private final long[] crowded;
     private boolean[] judged;
     private int judgedCount;
     private final boolean[][] failing;
@@ -76,6 +78,7 @@ final class VerdictWatch {
         firstToken = new double[n];
         received = new int[n];
         seen = new long[n];
+        crowded = new long[n];
         failing = new boolean[tiers.size()][n];
         failingCount = new int[tiers.size()];
         failsAll = new boolean[n];
@@ -112,6 +115,7 @@ final class VerdictWatch {
     /** A request in flight at this look, with its first token's time (NaN before it) and its tokens so far. */
     void inFlight(TurnRequest request, double first, int tokens) {
         int a = request.agent();
+        if (seen[a] == checks) crowded[a] = checks;
         inFlight[a] = request;
         firstToken[a] = first;
         received[a] = tokens;
@@ -126,6 +130,8 @@ final class VerdictWatch {
         if (judged == null) judge(windowEnd);
         for (int a = 0; a < agents; a++) {
             if (!judged[a] || failsAll[a]) continue;
+            // The bound below holds for one pending request; an agent with subagents in flight may have several.
+            if (crowded[a] == checks && !failed[a]) continue;
             boolean pending = seen[a] == checks && inFlight[a].phase() == RequestRecord.Phase.MEASURED;
             boolean all = measured[a] == 0 && !pending || failed[a];
             double speed = Double.NaN, ttft = Double.NaN;

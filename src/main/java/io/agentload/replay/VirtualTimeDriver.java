@@ -32,9 +32,10 @@ import java.util.function.Consumer;
  * ({@code layout.blockHashesWithOutput(16, salt)}), so the next turn of the session finds the previous prompt and
  * output cached, as a production agent that sends the output back verbatim does.
  *
- * <p><b>Phases.</b> The {@link AgentPool} decides them: warm-up until every agent has finished a turn and the
- * engine's prefix cache is warm (the cached-token ratio of one turn per agent agrees with the one before within two
- * points, see {@link CacheWarmth}), then the plan's measurement window, then cool-down until the last measured
+ * <p><b>Phases.</b> The {@link AgentPool} decides them: warm-up until half of the agents have finished a turn, each
+ * agent's first request having found its context primed in the cache (unprimed, {@link Builder#primeCache}: until
+ * every agent has finished a turn and the engine's prefix cache is warm, the cached-token ratio of one turn per agent
+ * agreeing with the one before within two points, see {@link CacheWarmth}), then the plan's measurement window, then cool-down until the last measured
  * request ends. Each trial starts a fresh engine (a cold cache, as a real server's would be for the new trial's
  * salts) on a clock of its own from 0 ({@link #computeApart}), so that trials are independent and the search may run
  * several at once; {@link #place} then moves it to where the previous trial ended, so that trials follow one another
@@ -59,6 +60,7 @@ final class VirtualTimeDriver implements TrialRunner {
     private final Boundary boundary;
     private final Boundary system;
     private final boolean cutAtVerdict;
+    private final boolean primeCache;
     private final List<PowerSample> power = new ArrayList<>();
     private double clock;
     /**
@@ -73,6 +75,7 @@ final class VirtualTimeDriver implements TrialRunner {
         this.plan = b.plan;
         this.system = systemBoundary(engine);
         this.cutAtVerdict = b.cutAtVerdict;
+        this.primeCache = b.primeCache;
         this.boundary = b.boundary == null ? system : b.boundary;
         if (boundary != Boundary.GPU && boundary != system) {
             throw new IllegalArgumentException(engine.system().name() + " reports power at the GPU or the "
@@ -133,6 +136,7 @@ final class VirtualTimeDriver implements TrialRunner {
         CacheWarmth warmth = new CacheWarmth(agents);
         VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents);
         AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, live.andThen(verdict::completed));
+        if (primeCache) pool.primeFirstTurns();
         Engine e = Engine.create(engine);
         lastEngine = e;
         PowerSampler sampler = Power.source(system == Boundary.RACK ? "model@rack" : "model").sampler()
@@ -216,6 +220,7 @@ final class VirtualTimeDriver implements TrialRunner {
         private double toolTimeScale = 1;
         private Boundary boundary;
         private boolean cutAtVerdict = true;
+        private boolean primeCache = true;
 
         private Builder(EngineConfig engine, List<Session> sessions) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -238,6 +243,16 @@ final class VirtualTimeDriver implements TrialRunner {
         /** Trial power at {@link Boundary#GPU} or at the system's boundary (node, or rack for an NVL72; default). */
         public Builder powerBoundary(Boundary boundary) {
             this.boundary = Objects.requireNonNull(boundary, "boundary");
+            return this;
+        }
+
+        /**
+         * Whether each agent's first request of a trial finds its context cached, as in a fleet mid-session
+         * ({@link Engine#submitPrimed}), so the warm-up need not wait for every agent's cold first turn (default);
+         * false starts every agent cold, as before (docs/design.md, "Mid-session starts").
+         */
+        public Builder primeCache(boolean prime) {
+            this.primeCache = prime;
             return this;
         }
 

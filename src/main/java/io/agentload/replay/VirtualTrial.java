@@ -41,7 +41,7 @@ final class VirtualTrial implements Engine.BulkListener {
     /** How often the loop looks for a cancellation (a search dropping a speculative trial): every 4,096 events. */
     private static final long CANCEL_CHECK_MASK = 4095;
 
-    private record Wake(double time, long sequence, int agent) {
+    private record Wake(double time, long sequence, int lane) {
     }
 
     /** What the client has seen of one request in flight. */
@@ -113,7 +113,7 @@ final class VirtualTrial implements Engine.BulkListener {
             if (next > now) power.record(now, next, step.gpuWatts(), step.systemWatts());
             now = Math.max(now, next);
             while (!wakes.isEmpty() && wakes.peek().time <= now) {
-                Optional<TurnRequest> due = pool.send(wakes.poll().agent, now);
+                Optional<TurnRequest> due = pool.send(wakes.poll().lane, now);
                 if (due.isEmpty()) return now;
                 send(due.get(), now);
             }
@@ -131,10 +131,10 @@ final class VirtualTrial implements Engine.BulkListener {
         return verdict.certain(now, windowEnd);
     }
 
-    /** Ends the trial at {@code now}: every request in flight cancelled and recorded, in agent order. */
+    /** Ends the trial at {@code now}: every request in flight cancelled and recorded, in lane order. */
     private double cut(double now) {
         List<Map.Entry<Engine.Request, Stream>> flying = new ArrayList<>(inFlight.entrySet());
-        flying.sort(Comparator.comparingInt(e -> e.getValue().request.agent()));
+        flying.sort(Comparator.comparingInt(e -> e.getValue().request.lane()));
         inFlight.clear();
         pool.cutAtVerdict();
         for (Map.Entry<Engine.Request, Stream> e : flying) {
@@ -142,7 +142,7 @@ final class VirtualTrial implements Engine.BulkListener {
             Stream s = e.getValue();
             engine.cancel(request);
             boolean started = !Double.isNaN(s.firstToken);
-            pool.completed(s.request.record()
+            pool.completed(s.request.lane(), s.request.record()
                     .writtenTime(s.request.sendTime())
                     .firstByteTime(s.firstToken)
                     .tokenTimes(s.firstToken, started ? s.lastToken : Double.NaN)
@@ -151,7 +151,7 @@ final class VirtualTrial implements Engine.BulkListener {
                     .interTokenLatencies(Arrays.copyOf(s.gaps, s.gapCount))
                     .failed(RequestRecord.CUT_AT_VERDICT, request.id() + ": cut at " + now + " s with " + s.tokens
                             + " of " + request.outputTokens() + " output tokens, the trial's verdict certain")
-                    .build());
+                    .build(), AgentPool.Wakes.NONE);
         }
         return now;
     }
@@ -165,7 +165,7 @@ final class VirtualTrial implements Engine.BulkListener {
                     .failed(CONTEXT_EXCEEDED, id + ": " + prompt + " prompt + " + r.maxTokens() + " output tokens exceed "
                             + engine.config().model().name() + "'s context of " + contextTokens)
                     .build();
-            wakes.add(new Wake(pool.completed(refused), sequence++, r.agent()));
+            pool.completed(r.lane(), refused, this::wake);
             return;
         }
         Engine.Request request = new Engine.Request(id, prompt, chains.of(r), r.maxTokens());
@@ -174,11 +174,16 @@ final class VirtualTrial implements Engine.BulkListener {
         } catch (IllegalArgumentException e) {
             RequestRecord refused = r.record().endTime(now).tokens(prompt, -1, 0).failed(CONTEXT_EXCEEDED, e.getMessage())
                     .build();
-            wakes.add(new Wake(pool.completed(refused), sequence++, r.agent()));
+            pool.completed(r.lane(), refused, this::wake);
             return;
         }
         inFlight.put(request, new Stream(r));
-        engine.submit(request, now);
+        if (r.primedTokens() > 0) engine.submitPrimed(request, now, r.primedTokens());
+        else engine.submit(request, now);
+    }
+
+    private void wake(int lane, double time) {
+        wakes.add(new Wake(time, sequence++, lane));
     }
 
     @Override
@@ -204,6 +209,6 @@ final class VirtualTrial implements Engine.BulkListener {
                 .interTokenLatencies(s.gapCount == s.gaps.length ? s.gaps : Arrays.copyOf(s.gaps, s.gapCount))
                 .build();
         warmth.add(usage.cachedTokens(), usage.promptTokens());
-        wakes.add(new Wake(pool.completed(record), sequence++, s.request.agent()));
+        pool.completed(s.request.lane(), record, this::wake);
     }
 }

@@ -171,6 +171,24 @@ public final class Engine {
     }
 
     /**
+     * {@link #submit} for a request whose first {@code primedTokens} prompt tokens a fleet mid-session would already
+     * have cached: the replica the request is routed to caches them first, without cost and as its LRU cache allows
+     * (docs/design.md, "Mid-session starts"), so the request finds them as a prefix hit. Returns the tokens primed
+     * (whole blocks; 0 with prefix caching off). A trial primes each agent's first request this way; the real-time
+     * server does it for a request carrying the simulator-only {@code X-Agentload-Primed-Tokens} header.
+     */
+    public int submitPrimed(Request request, double time, int primedTokens) {
+        if (!(time >= now)) throw new IllegalArgumentException("request " + request.id() + " submitted at " + time
+                + " s, before the engine's time " + now + " s");
+        check(request);
+        tally.submitted++;
+        Replica replica = route(entry, request);
+        int primed = primedTokens > 0 ? replica.prime(request, primedTokens) * BLOCK_TOKENS : 0;
+        replica.enqueue(new Sequence(request));
+        return primed;
+    }
+
+    /**
      * Throws what {@link #submit} would throw for a request that can never be served here, with a message naming the
      * request and the lengths: longer than the model's context, or than one replica's whole KV cache. It reads only the
      * configuration and the replicas' capacities, which never change, so any thread may call it (a server answers

@@ -181,7 +181,8 @@ final class EngineLoop implements AutoCloseable {
         for (Generation g = submitted.poll(); g != null; g = submitted.poll()) {
             if (g.abandoned()) continue;
             live.put(g.request, g);
-            engine.submit(g.request, now);
+            if (g.primedTokens > 0) engine.submitPrimed(g.request, now, g.primedTokens);
+            else engine.submit(g.request, now);
         }
         for (Generation g = cancelled.poll(); g != null; g = cancelled.poll()) {
             if (live.remove(g.request) != null) engine.cancel(g.request);

@@ -22,6 +22,8 @@ final class Generation {
     private static final Event ABANDONED = new Event(0, Double.NaN, null, true);
 
     final Engine.Request request;
+    /** Leading prompt tokens to cache before the request runs ({@link Engine#submitPrimed}); 0: none. */
+    final int primedTokens;
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile boolean abandoned;
 
@@ -35,7 +37,12 @@ final class Generation {
     boolean started;
 
     Generation(Engine.Request request) {
+        this(request, 0);
+    }
+
+    Generation(Engine.Request request, int primedTokens) {
         this.request = request;
+        this.primedTokens = primedTokens;
     }
 
     /** Engine thread: the request got {@code count} tokens at {@code time}. */

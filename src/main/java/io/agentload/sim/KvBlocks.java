@@ -200,6 +200,28 @@ final class KvBlocks {
     }
 
     /**
+     * Registers {@code chain}'s first {@code count} blocks as cached without a sequence computing them, as if a
+     * request that held them had just ended: blocks already cached are refreshed, the rest are taken as {@link
+     * #allocate} takes them (free ones first, then evicting the least recently used), and all of them end on the LRU
+     * tail, deepest first. Stops early when every other block is held by a sequence; returns how many are cached.
+     * A trial primes each agent's context this way so that its first turn finds what a fleet mid-session would have.
+     */
+    int prime(long[] chain, int count) {
+        int n = Math.min(count, chain.length);
+        int[] ids = new int[n];
+        int held = acquirePrefix(chain, n, ids);
+        int got = held;
+        while (got < n) {
+            int id = allocate();
+            if (id < 0) break;
+            ids[got++] = id;
+        }
+        register(ids, held, got, chain);
+        releaseAll(ids, got);
+        return got;
+    }
+
+    /**
      * Splits a run at storage position {@code at} into two with the same holders; the new one takes the shorter part
      * (its blocks relabelled) and, when the run is on the LRU list, the place of its blocks there (deeper part first).
      */

@@ -15,11 +15,18 @@ import java.util.regex.Pattern;
  * generation gets a line in the first-token log. A client's {@code X-Request-Id} header, when it is a plain token,
  * names the request (the response {@code id} is {@code cmpl-} or {@code chatcmpl-} and that id, as in vLLM) and is
  * echoed in the response headers.
+ *
+ * <p>A simulator-only header, {@value #PRIMED_TOKENS_HEADER}: N, asks that the request's first N prompt tokens be
+ * cached before it runs, without cost ({@link Engine#submitPrimed}): a replay against this server sends it on each
+ * agent's first request of a trial, so that the agent starts mid-session with the cache a running fleet would have
+ * (docs/design.md, "Mid-session starts"). A real server ignores the header; a replay never sends it to one.
  */
 final class OpenAiApi implements HttpConnection.Handler {
     private static final String JSON = "application/json";
     /** What a client's {@code X-Request-Id} may hold to be used (and echoed in a response header) as is. */
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:/-]{1,200}");
+    /** The header naming the prompt tokens to cache before a request runs (lower case, as headers are looked up). */
+    static final String PRIMED_TOKENS_HEADER = "x-agentload-primed-tokens";
 
     private final EngineLoop loop;
     private final Engine engine;
@@ -65,6 +72,13 @@ final class OpenAiApi implements HttpConnection.Handler {
         }
     }
 
+    /** The {@value #PRIMED_TOKENS_HEADER} header's count, 0 when absent or not a count. */
+    private static int primedTokens(HttpConnection.Request http) {
+        String value = http.header(PRIMED_TOKENS_HEADER);
+        if (value == null || !value.matches("[0-9]{1,9}")) return 0;
+        return Integer.parseInt(value);
+    }
+
     private boolean allowed(HttpConnection.Request request, String method, HttpConnection connection) throws IOException {
         if (request.method().equals(method)) return true;
         error(connection, 405, "MethodNotAllowed", request.method() + " " + request.path() + ": use " + method, null);
@@ -91,7 +105,7 @@ final class OpenAiApi implements HttpConnection.Handler {
             error(connection, 400, "BadRequestError", e.getMessage(), requestId);
             return;
         }
-        Generation generation = new Generation(engineRequest);
+        Generation generation = new Generation(engineRequest, primedTokens(http));
         ReplyFormat format = new ReplyFormat(request, id, clock.epochSeconds(), model);
         loop.submit(generation);
         Outcome outcome = new Outcome();

@@ -74,6 +74,12 @@ final class Replica {
         waiting.addLast(s);
     }
 
+    /** Caches the first {@code tokens} of {@code r}'s prompt without cost ({@link KvBlocks#prime}); blocks cached. */
+    int prime(Engine.Request r, int tokens) {
+        if (!config.prefixCaching()) return 0;
+        return blocks.prime(r.blockHashes(), Math.min(tokens, r.promptTokens() - 1) / KvBlocks.BLOCK_TOKENS);
+    }
+
     /** Sequences queued, running or receiving KV here: the router's load figure. */
     int load() {
         return waiting.size() + running() + transfers.size();

@@ -136,7 +136,7 @@ class AgentPoolTest {
 
         AgentPool cold = new AgentPool(SESSIONS, PLAN.withWarmUpSeconds(0, 20), 0, 2, 100, () -> false, r -> { });
         TurnRequest r = cold.send(0, 100).orElseThrow();
-        cold.completed(r.record().tokenTimes(100.5, 101).endTime(101).tokens(10, 0, 5).build());
+        cold.completed(0, r.record().tokenTimes(100.5, 101).endTime(101).tokens(10, 0, 5).build(), AgentPool.Wakes.NONE);
         assertTrue(Double.isNaN(cold.windowEnd()), "still warming up");
         TurnRequest late = cold.send(1, 125).orElseThrow();
         assertEquals(RequestRecord.Phase.MEASURED, late.phase());
@@ -150,7 +150,7 @@ class AgentPoolTest {
         assertThrows(IllegalStateException.class, () -> pool.send(0, 1), "agent already in flight");
         RequestRecord wrongTrial = RequestRecord.builder().trial(2, 0).turn(r.turn().sessionId(), r.turn().turn(), r.salt())
                 .phase(r.phase()).endTime(1).build();
-        assertThrows(IllegalStateException.class, () -> pool.completed(wrongTrial));
+        assertThrows(IllegalStateException.class, () -> pool.completed(0, wrongTrial, AgentPool.Wakes.NONE));
         assertThrows(IllegalStateException.class, () -> pool.trial(PowerMeter.NONE), "trial not over");
         assertThrows(ReplayException.class, () -> new AgentPool(List.of(), PLAN, 0, 1, 0, () -> true, x -> { }));
     }
@@ -190,7 +190,7 @@ class AgentPoolTest {
         assertTrue(pool.done(45));
         assertTrue(pool.send(0, 45).isEmpty(), "no more sends once the grace is over");
         assertThrows(IllegalStateException.class, () -> pool.trial(PowerMeter.NONE), "the hung request is not recorded");
-        pool.completed(hung.record().endTime(45).failed(RequestRecord.CUT_AT_END, "cut").build());
+        pool.completed(0, hung.record().endTime(45).failed(RequestRecord.CUT_AT_END, "cut").build(), AgentPool.Wakes.NONE);
         Trial t = pool.trial(PowerMeter.NONE);
         assertEquals(45, t.endTime(), 0, "the trial ends when its last request was cut");
         assertTrue(t.warmUpCut());

@@ -2,6 +2,7 @@ package io.agentload.replay;
 
 import io.agentload.trajectory.Session;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -32,7 +33,7 @@ final class FakeServerDriver implements TrialRunner {
         this.meter = meter;
     }
 
-    private record Event(double time, long seq, int agent, RequestRecord done) {
+    private record Event(double time, long seq, int lane, RequestRecord done) {
     }
 
     @Override
@@ -48,7 +49,7 @@ final class FakeServerDriver implements TrialRunner {
             Event e = events.poll();
             now = e.time;
             if (e.done == null) {
-                Optional<TurnRequest> sent = pool.send(e.agent, now);
+                Optional<TurnRequest> sent = pool.send(e.lane, now);
                 if (sent.isEmpty()) break;
                 TurnRequest r = sent.get();
                 inFlight++;
@@ -60,12 +61,15 @@ final class FakeServerDriver implements TrialRunner {
                         .endTime(last)
                         .tokens(r.turn().inputTokens(), r.turn().reusedTokens(), r.maxTokens())
                         .build();
-                events.add(new Event(last, seq++, e.agent, record));
+                events.add(new Event(last, seq++, e.lane, record));
             } else {
                 inFlight--;
-                double wake = pool.completed(e.done);
+                List<Event> due = new ArrayList<>();
+                long at = seq;
+                pool.completed(e.lane, e.done, (lane, time) -> due.add(new Event(time, at + due.size(), lane, null)));
+                seq += due.size();
                 if (pool.done(now)) break;
-                events.add(new Event(wake, seq++, e.agent, null));
+                events.addAll(due);
             }
         }
         Trial result = pool.trial(meter);

@@ -55,7 +55,7 @@ class RequestRecordTest {
         assertTrue(ok().build().interTokenLatenciesKept(), "no gaps: nothing to keep");
         IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
                 () -> new RequestRecord(0, 0, "s", 0, 0, RequestRecord.Phase.MEASURED, 0, 0, 0, 0, 0, 0, 1, -1, 3, "ok", "",
-                        new float[] {0.1f}, itl));
+                        new float[] {0.1f}, itl, "", -1));
         assertEquals("1 gaps but a summary of 100 for session s turn 0 agent 0", mismatch.getMessage());
     }
 

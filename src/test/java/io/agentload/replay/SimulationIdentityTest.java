@@ -30,7 +30,8 @@ class SimulationIdentityTest {
 
     private static Outcome trial(EngineConfig config, int agents) {
         List<RequestRecord> records = new ArrayList<>();
-        VirtualTimeDriver driver = VirtualTimeDriver.builder(config, SAMPLE).plan(PLAN).build();
+        // Unprimed: the fingerprints were taken before trials primed each agent's context (docs/design.md).
+        VirtualTimeDriver driver = VirtualTimeDriver.builder(config, SAMPLE).plan(PLAN).primeCache(false).build();
         driver.run(0, agents, records::add);
         Engine.Counters c = driver.lastEngine().counters();
         long h = 17;

@@ -250,12 +250,12 @@ class SimulationTest {
     void theDocumentedDefaultBenchFindsWhatTheDocsSay() {
         Table turns = Trajectories.read("data/coding-agent-sample.parquet");
         SloResult r = Simulation.of("h200x8", "llama-3.1-70b").withTrajectories(turns).withTiers(SloTier.parse("20,60,100")).search();
-        assertEquals(List.of(126, 26, 2), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
-        assertEquals(16_595.3, r.tiers().get(0).agentsPerMegawatt(), 0.5);
-        assertEquals(7_592.5, r.tiers().get(0).meanWatts(), 0.5);
-        assertEquals(3_842.5, r.tiers().get(1).agentsPerMegawatt(), 0.5);
-        assertEquals(344.1, r.tiers().get(2).agentsPerMegawatt(), 0.5);
-        assertEquals(19, r.trials().size());
+        assertEquals(List.of(138, 24, 2), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
+        assertEquals(18_049.4, r.tiers().get(0).agentsPerMegawatt(), 0.5);
+        assertEquals(7_645.7, r.tiers().get(0).meanWatts(), 0.5);
+        assertEquals(3_562.4, r.tiers().get(1).agentsPerMegawatt(), 0.5);
+        assertEquals(339.9, r.tiers().get(2).agentsPerMegawatt(), 0.5);
+        assertEquals(21, r.trials().size());
     }
 
     @Test

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,10 +53,8 @@ class VirtualTimeDriverTest {
         Trial t = driver(ROOMY, PLAN).run(0, 12, r -> { });
         assertFalse(t.warmUpCut());
         assertTrue(t.measured().size() > 50, "measured " + t.measured().size());
-        Set<Integer> started = new HashSet<>();
         for (RequestRecord r : t.records()) {
             Turn turn = turnOf(r);
-            boolean agentsFirst = started.add(r.agent());
             assertTrue(r.ok(), r.toString());
             assertEquals(turn.inputTokens(), r.inputTokens());
             assertEquals(turn.outputTokens(), r.outputTokens());
@@ -71,13 +68,13 @@ class VirtualTimeDriverTest {
             assertEquals(r.generationTime(), gaps, 1e-5 * Math.max(1, r.outputTokens()), r.toString());
             assertEquals(0, r.cachedTokens() % Engine.BLOCK_TOKENS, "cache hits count whole blocks: " + r);
             assertTrue(r.cachedTokens() < r.inputTokens(), r.toString());
-            if (turn.reusedTokens() > 0 && !agentsFirst) {
-                // Prompt and output of the previous turn were cached: all but its last, partial, blocks are hits.
+            if (turn.reusedTokens() > 0) {
+                // Prompt and output of the previous turn were cached (for an agent's first request, primed as a fleet
+                // mid-session has them): all but its last, partial, blocks are hits.
                 assertTrue(r.cachedTokens() >= turn.reusedTokens() - 2 * Engine.BLOCK_TOKENS, r + " reused "
                         + turn.reusedTokens());
             } else {
-                // An agent's first request (it starts mid-session) and a session's first turn are cold: they find
-                // only the harness' shared prefix, once another agent has sent it.
+                // A session's first turn is cold: it finds only the harness' shared prefix.
                 assertTrue(r.cachedTokens() <= turn.sharedPrefixTokens(), r.toString());
             }
         }
@@ -198,14 +195,15 @@ class VirtualTimeDriverTest {
 
     @Test
     void trialsFollowOneAnotherOnOneClockWithAFreshCache() {
-        VirtualTimeDriver driver = driver(ROOMY, PLAN);
+        VirtualTimeDriver driver = VirtualTimeDriver.builder(ROOMY, SESSIONS).plan(PLAN).primeCache(false).build();
         Trial first = driver.run(0, 4, r -> { });
         double afterFirst = driver.clock();
         Trial second = driver.run(1, 4, r -> { });
         assertTrue(afterFirst >= first.endTime());
         assertEquals(afterFirst, second.startTime(), 0);
         assertEquals(1.0, driver.power().summary(0, driver.clock(), Boundary.GPU).coverage(), 1e-12);
-        // The second trial's first requests are cold: each agent's first prompt finds at most the shared prefix.
+        // Unprimed, the second trial's first requests are cold: each agent's first prompt finds at most the shared
+        // prefix, nothing the first trial cached.
         Map<Integer, RequestRecord> firstOfAgent = new HashMap<>();
         for (RequestRecord r : second.records()) firstOfAgent.putIfAbsent(r.agent(), r);
         for (RequestRecord r : firstOfAgent.values()) {
@@ -215,7 +213,7 @@ class VirtualTimeDriverTest {
 
     @Test
     void theWindowOpensOnceEveryAgentFinishedATurnAndTheCacheIsWarm() {
-        Trial t = driver(ROOMY, PLAN).run(0, 20, r -> { });
+        Trial t = VirtualTimeDriver.builder(ROOMY, SESSIONS).plan(PLAN).primeCache(false).build().run(0, 20, r -> { });
         double lastFirstTurn = 0;
         Map<Integer, Double> firstEnd = new HashMap<>();
         for (RequestRecord r : t.records()) firstEnd.merge(r.agent(), r.endTime(), Math::min);
@@ -225,6 +223,15 @@ class VirtualTimeDriverTest {
         // Two blocks of 20 requests (one turn per agent) must agree on the cached ratio before the window opens.
         long before = t.records().stream().filter(r -> r.endTime() <= t.windowStart()).count();
         assertTrue(before >= 2 * 20, before + " requests finished in the warm-up");
+    }
+
+    @Test
+    void aPrimedWindowOpensOnceHalfTheAgentsFinishedATurn() {
+        Trial t = driver(ROOMY, PLAN).run(0, 20, r -> { });
+        Map<Integer, Double> firstEnd = new HashMap<>();
+        for (RequestRecord r : t.records()) firstEnd.merge(r.agent(), r.endTime(), Math::min);
+        long finished = firstEnd.values().stream().filter(e -> e <= t.windowStart()).count();
+        assertEquals(10, finished, "the window opens at the tenth agent's first completion, " + t.windowStart() + " s");
     }
 
     @Test
