@@ -43,6 +43,9 @@ final class AgentPool {
     private final boolean[] finishedTurn;
     private final TurnRequest[] inFlight;
     private final List<RequestRecord> records = new ArrayList<>();
+    private final GapCounts measuredGaps = new GapCounts();
+    private boolean keepGaps = true;
+    private boolean everyGapCounted = true;
     private int agentsFinished;
     private int pending;
     private double windowStart = Double.NaN;
@@ -98,11 +101,18 @@ final class AgentPool {
 
     /**
      * A request ended: keeps its record, passes it to the sink (outside the pool's lock, so a slow sink never holds
-     * up other agents) and returns when its agent is due again.
+     * up other agents) and returns when its agent is due again. The gaps of a successful measured request are
+     * counted for the trial's ITL percentiles; unless the pool {@link #keepGaps keeps gaps}, the record kept and
+     * passed on holds only their summary.
      */
     double completed(RequestRecord record) {
         double wake;
         synchronized (this) {
+            if (record.measured() && record.ok()) {
+                record.countInterTokenLatencies(measuredGaps);
+                everyGapCounted &= record.interTokenLatenciesKept();
+            }
+            if (!keepGaps) record = record.withoutInterTokenLatencies();
             int a = record.agent();
             TurnRequest request = a >= 0 && a < agents.length ? inFlight[a] : null;
             if (request == null || record.trial() != trial || request.turn().turn() != record.turn()
@@ -129,6 +139,14 @@ final class AgentPool {
         }
         sink.accept(record);
         return wake;
+    }
+
+    /**
+     * Whether records keep every inter-token gap (default) or only their summary, which is what a trial's memory
+     * is mostly made of otherwise: one float per output token of every request until the trial is placed.
+     */
+    synchronized void keepGaps(boolean keep) {
+        keepGaps = keep;
     }
 
     /**
@@ -176,7 +194,8 @@ final class AgentPool {
         }
         double end = Math.max(windowEnd(), lastPendingEnd);
         return new Trial(trial, agents.length, startTime, windowStart, windowEnd(), end, warmUpCut, cutAtVerdict,
-                records, meter.meanPower(windowStart, windowEnd()));
+                records, meter.meanPower(windowStart, windowEnd()),
+                everyGapCounted ? measuredGaps.percentiles() : null);
     }
 
     private void forceWindowAtMaxWarmUp(double now) {

@@ -60,6 +60,7 @@ final class RealTimeDriver implements TrialRunner {
     private final PrintWriter progress;
     private final double coolDownGrace;
     private final SendLagRecorder lag = new SendLagRecorder();
+    private final boolean itlDetail;
 
     private RealTimeDriver(Builder b) {
         this.endpoint = b.endpoint;
@@ -68,6 +69,7 @@ final class RealTimeDriver implements TrialRunner {
         this.clock = MonotonicClock.since(b.zero);
         this.power = b.power;
         this.progress = b.progress;
+        this.itlDetail = b.itlDetail;
         this.coolDownGrace = TrialPlan.seconds(b.coolDownGrace != null ? b.coolDownGrace
                 : coolDownGrace(SloTier.defaults(), this.sessions));
     }
@@ -88,7 +90,7 @@ final class RealTimeDriver implements TrialRunner {
     @Override
     public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
         return new RealTimeTrial(trial, agents, endpoint, sessions, plan, coolDownGrace, clock, lag, sink)
-                .run(agents, power, progress);
+                .keepGaps(itlDetail).run(agents, power, progress);
     }
 
     /**
@@ -132,6 +134,7 @@ final class RealTimeDriver implements TrialRunner {
         private PrintWriter progress;
         private double toolTimeScale = 1;
         private Duration coolDownGrace;
+        private boolean itlDetail = true;
 
         private Builder(Endpoint endpoint, List<Session> sessions) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -173,6 +176,15 @@ final class RealTimeDriver implements TrialRunner {
         public Builder coolDownGrace(Duration grace) {
             if (grace.isNegative()) throw new IllegalArgumentException("cool-down grace " + grace + " is negative");
             this.coolDownGrace = grace;
+            return this;
+        }
+
+        /**
+         * Whether records keep every inter-token gap (default) or only their summary, so that a trial holds no
+         * per-token list; the trial's ITL percentiles are exact either way.
+         */
+        Builder itlDetail(boolean keep) {
+            this.itlDetail = keep;
             return this;
         }
 

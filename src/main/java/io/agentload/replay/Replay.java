@@ -406,7 +406,7 @@ public final class Replay {
 
     private RealTimeDriver driver(Run run, MeasuredPower power) {
         RealTimeDriver.Builder b = RealTimeDriver.builder(endpoint, v.sessions).plan(v.plan).clock(run.startedAt())
-                .power(power.meter()).toolTimeScale(v.toolTimeScale)
+                .power(power.meter()).toolTimeScale(v.toolTimeScale).itlDetail(run.itlDetail())
                 .coolDownGrace(v.coolDownGrace != null ? v.coolDownGrace
                         : RealTimeDriver.coolDownGrace(v.tiers, v.sessions));
         if (v.progress != null) b.progress(v.progress);

@@ -69,6 +69,9 @@ public record RequestRecord(
         float[] interTokenLatencies,
         ItlSummary itl) {
 
+    /** The gaps of a record that has none at hand: one array for all. */
+    private static final float[] NO_GAPS = new float[0];
+
     /** The status of a request that succeeded. */
     public static final String OK = "ok";
 
@@ -146,7 +149,8 @@ public record RequestRecord(
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(status, "status");
         errorDetail = errorDetail == null ? "" : errorDetail;
-        interTokenLatencies = interTokenLatencies == null ? new float[0] : interTokenLatencies.clone();
+        interTokenLatencies = interTokenLatencies == null || interTokenLatencies.length == 0 ? NO_GAPS
+                : interTokenLatencies.clone();
         if (itl == null) {
             itl = ItlSummary.of(interTokenLatencies);
         } else if (interTokenLatencies.length > 0 && itl.count() != interTokenLatencies.length) {
@@ -174,6 +178,11 @@ public record RequestRecord(
     int copyInterTokenLatencies(float[] into, int at) {
         System.arraycopy(interTokenLatencies, 0, into, at, interTokenLatencies.length);
         return at + interTokenLatencies.length;
+    }
+
+    /** Adds the gaps kept to {@code counts}. */
+    void countInterTokenLatencies(GapCounts counts) {
+        counts.add(interTokenLatencies, 0, interTokenLatencies.length);
     }
 
     /** How many inter-token gaps the request had, whether or not they were kept. */

@@ -294,7 +294,7 @@ public final class Simulation {
                     + "coding-agent-sample.parquet\")) or withSessions(...)");
         }
         VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(engine, sessions).plan(plan).toolTimeScale(toolTimeScale)
-                .cutAtVerdict(cutAtVerdict);
+                .cutAtVerdict(cutAtVerdict).itlDetail(itlDetail);
         if (powerBoundary != null) b.powerBoundary(powerBoundary);
         return b.build();
     }

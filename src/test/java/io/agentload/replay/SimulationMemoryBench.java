@@ -33,11 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * 2 GB heap ({@code -Xmx2g}; an {@link OutOfMemoryError} fails the benchmark). Prints the live heap before the
  * trial and the largest live heap the collectors left after any collection during it (every collection reports the
  * heap in use after it: the live set plus what a young collection kept), the growth per agent, the trial's requests
- * and its CPU. A model whose context is shorter than the limit is given the limit
+ * and its CPU; records keep only their gaps' summary unless {@code -p itlDetail=true}. A model whose context is shorter than the limit is given the limit
  * ({@code maxContextTokens}), so that the requests are served rather than refused.
  *
  * <p>Run with {@code ./mvnw -B -q -o -Pbench test-compile exec:exec -Dbench=SimulationMemoryBench
- * -Dbench.opts="-p agents=10000 -p contextLimit=131072"} (and {@code -p agents=1000 -p contextLimit=1048576}).
+ * -Dbench.opts="-p agents=10000 -p contextLimit=131072 -p windowSeconds=120"} (and {@code -p agents=1000 -p contextLimit=1048576}).
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
@@ -68,6 +68,10 @@ public class SimulationMemoryBench {
     @Param("300")
     public double maxWarmUpSeconds;
 
+    /** Whether records keep every inter-token gap ({@code --itl-detail}) or only their summary (the default). */
+    @Param("false")
+    public boolean itlDetail;
+
     @Benchmark
     public long trial() {
         List<Session> generated = Trajectories.sessions(
@@ -78,7 +82,7 @@ public class SimulationMemoryBench {
             config = EngineConfig.of(config.system(), config.model().withMaxContextTokens(contextLimit));
         }
         TrialPlan plan = TrialPlan.defaults().withWarmUpSeconds(0, maxWarmUpSeconds).withMeasurementSeconds(windowSeconds);
-        VirtualTimeDriver driver = VirtualTimeDriver.builder(config, generated).plan(plan).build();
+        VirtualTimeDriver driver = VirtualTimeDriver.builder(config, generated).plan(plan).itlDetail(itlDetail).build();
         long idle = liveHeap();
         AtomicLong peak = watchCollections();
         long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
