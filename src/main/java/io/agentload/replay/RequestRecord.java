@@ -44,7 +44,9 @@ import java.util.Objects;
  * @param status              {@value #OK} or a failure reason
  * @param errorDetail         what went wrong, naming the request; empty when ok
  * @param interTokenLatencies gaps in seconds between successive token-bearing chunks; empty when not recorded or not
- *                            kept (a run folder keeps them only when asked, see {@link Run.Builder#itlDetail})
+ *                            kept (trials and run folders keep them only when asked: {@code --itl-detail},
+ *                            {@code Simulation.withItlDetail}, {@code Replay.withItlDetail},
+ *                            {@link Run.Builder#itlDetail})
  * @param itl                 the gaps' count, mean, percentiles and maximum: computed from the gaps when they are
  *                            given (null), or as read from a file that kept only this summary
  */
