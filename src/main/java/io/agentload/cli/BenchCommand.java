@@ -165,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--itl-detail", description = "keep every request's inter-token gaps, in memory and in "
             + "requests.parquet (itl_s), not only their count, mean, p50, p90, p99 and max (one float per output "
-            + "token: most of a trial's memory, ~2.5x the file)")
+            + "token: a third of a big trial's memory, ~2.5x the file)")
     boolean itlDetail;
 
     @Option(names = "--threads", paramLabel = "N",

@@ -246,7 +246,7 @@ public final class Replay {
     /**
      * Keeps every request's inter-token gaps, in the trials' records and the run folder ({@code itl_s} in
      * {@code requests.parquet}), not only their summary; off by default, since the gaps are one float per output
-     * token, most of a trial's memory and of a run folder's bytes. The trials' ITL percentiles are exact either way.
+     * token, a good part of a trial's memory and most of a run folder's bytes. The trials' ITL percentiles are exact either way.
      * A resumed run keeps what its folder was created with.
      */
     public Replay withItlDetail(boolean keep) {
