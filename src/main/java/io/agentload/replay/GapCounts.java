@@ -7,8 +7,8 @@ import java.util.Arrays;
 /**
  * The inter-token gaps of a trial's successful measured requests as an exact multiset, so that a trial's ITL
  * percentiles need no request to keep its gaps. The simulator's gaps repeat its step times (every sequence a decode
- * step advances gets the same gap), so they are counted per distinct value: a few hundred thousand values for a
- * window's hundreds of millions of gaps. A real endpoint's gaps are nearly all distinct, and counting them would cost
+ * step advances gets the same gap), so they are counted per distinct value: about one per engine step, against one
+ * gap per sequence and step. A real endpoint's gaps are nearly all distinct, and counting them would cost
  * more than keeping them, so once distinct values are over half of the gaps (and many) they are kept as a plain
  * array instead. Percentiles are those of {@link ExactPercentiles} over every gap, to the last bit.
  *
