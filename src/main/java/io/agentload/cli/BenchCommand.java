@@ -164,8 +164,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "the run folder to create (default: runs/<timestamp>-<system>-<model>)")
     Path output;
 
-    @Option(names = "--itl-detail", description = "keep every request's inter-token gaps in requests.parquet (itl_s), "
-            + "not only their count, mean, p50, p90, p99 and max (one float per output token: ~20x the file)")
+    @Option(names = "--itl-detail", description = "keep every request's inter-token gaps, in memory and in "
+            + "requests.parquet (itl_s), not only their count, mean, p50, p90, p99 and max (one float per output "
+            + "token: a third of a big trial's memory, ~2.5x the file)")
     boolean itlDetail;
 
     @Option(names = "--threads", paramLabel = "N",

@@ -89,8 +89,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--itl-detail", description = "keep every request's inter-token gaps in requests.parquet (itl_s), "
-            + "not only their count, mean, p50, p90, p99 and max")
+    @Option(names = "--itl-detail", description = "keep every request's inter-token gaps, in memory and in "
+            + "requests.parquet (itl_s), not only their count, mean, p50, p90, p99 and max")
     boolean itlDetail;
 
     @Option(names = "--json", description = "print summary.json instead of text")

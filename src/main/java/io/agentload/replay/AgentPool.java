@@ -64,6 +64,9 @@ final class AgentPool {
     private boolean prime;
     private boolean[] sentFirst;
     private final List<RequestRecord> records = new ArrayList<>();
+    private final GapCounts measuredGaps = new GapCounts();
+    private boolean keepGaps = true;
+    private boolean everyGapCounted = true;
     private int agentsFinished;
     private int pending;
     private double windowStart = Double.NaN;
@@ -152,10 +155,17 @@ final class AgentPool {
      * A request sent on {@code lane} ended: keeps its record, tells {@code wakes} which lanes are due next (the
      * lane's own next turn, unless it waits for subagents or its subagent returned; the subagents its turn spawned;
      * the parent a returning subagent was the last to join), and passes the record to the sink (outside the pool's
-     * lock, so a slow sink never holds up other agents). {@code wakes} is called under the pool's lock.
+     * lock, so a slow sink never holds up other agents). {@code wakes} is called under the pool's lock. The gaps of a
+     * successful measured request are counted for the trial's ITL percentiles; unless the pool
+     * {@link #keepGaps keeps gaps}, the record kept and passed on holds only their summary.
      */
     void completed(int lane, RequestRecord record, Wakes wakes) {
         synchronized (this) {
+            if (record.measured() && record.ok()) {
+                record.countInterTokenLatencies(measuredGaps);
+                everyGapCounted &= record.interTokenLatenciesKept();
+            }
+            if (!keepGaps) record = record.withoutInterTokenLatencies();
             TurnRequest request = lane >= 0 && lane < inFlight.length ? inFlight[lane] : null;
             if (request == null || record.trial() != trial || record.agent() != request.agent()
                     || request.turn().turn() != record.turn()
@@ -258,6 +268,14 @@ final class AgentPool {
     }
 
     /**
+     * Whether records keep every inter-token gap (default) or only their summary: otherwise one float per output
+     * token of every request until the trial is placed, a third of the live heap of 10,000 agents on the rack.
+     */
+    synchronized void keepGaps(boolean keep) {
+        keepGaps = keep;
+    }
+
+    /**
      * True once the window has closed and every request sent before its end has completed, or the cool-down grace
      * has run out ({@link #endCoolDownAfter}): then the driver ends the requests still in flight and reports them
      * to {@link #completed} as cut, before it asks for the {@link #trial}.
@@ -302,7 +320,8 @@ final class AgentPool {
         }
         double end = Math.max(windowEnd(), lastPendingEnd);
         return new Trial(trial, agents.length, startTime, windowStart, windowEnd(), end, warmUpCut, cutAtVerdict,
-                records, meter.meanPower(windowStart, windowEnd()));
+                records, meter.meanPower(windowStart, windowEnd()),
+                everyGapCounted ? measuredGaps.percentiles() : null);
     }
 
     private void forceWindowAtMaxWarmUp(double now) {

@@ -62,6 +62,7 @@ final class RealTimeDriver implements TrialRunner {
     private final double coolDownGrace;
     private final boolean primeCache;
     private final SendLagRecorder lag = new SendLagRecorder();
+    private final boolean itlDetail;
 
     private RealTimeDriver(Builder b) {
         this.endpoint = b.endpoint;
@@ -71,6 +72,7 @@ final class RealTimeDriver implements TrialRunner {
         this.power = b.power;
         this.progress = b.progress;
         this.primeCache = b.primeCache;
+        this.itlDetail = b.itlDetail;
         this.coolDownGrace = TrialPlan.seconds(b.coolDownGrace != null ? b.coolDownGrace
                 : coolDownGrace(SloTier.defaults(), this.sessions));
     }
@@ -91,7 +93,7 @@ final class RealTimeDriver implements TrialRunner {
     @Override
     public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
         return new RealTimeTrial(trial, agents, endpoint, sessions, plan, coolDownGrace, primeCache, clock, lag, sink)
-                .run(agents, power, progress);
+                .keepGaps(itlDetail).run(agents, power, progress);
     }
 
     /**
@@ -136,6 +138,7 @@ final class RealTimeDriver implements TrialRunner {
         private double toolTimeScale = 1;
         private Duration coolDownGrace;
         private boolean primeCache;
+        private boolean itlDetail = true;
 
         private Builder(Endpoint endpoint, List<Session> sessions) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -188,6 +191,15 @@ final class RealTimeDriver implements TrialRunner {
          */
         public Builder primeCache(boolean prime) {
             this.primeCache = prime;
+            return this;
+        }
+
+        /**
+         * Whether records keep every inter-token gap (default) or only their summary, so that a trial holds no
+         * per-token list; the trial's ITL percentiles are exact either way.
+         */
+        Builder itlDetail(boolean keep) {
+            this.itlDetail = keep;
             return this;
         }
 

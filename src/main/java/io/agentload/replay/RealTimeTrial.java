@@ -113,6 +113,12 @@ final class RealTimeTrial {
         timer.setRemoveOnCancelPolicy(true);
     }
 
+    /** Whether records keep every inter-token gap or only their summary ({@link AgentPool#keepGaps}). */
+    RealTimeTrial keepGaps(boolean keep) {
+        pool.keepGaps(keep);
+        return this;
+    }
+
     /** Runs the trial to its end and returns it, with the window's mean power from {@code meter}. */
     Trial run(int agents, PowerMeter meter, PrintWriter progress) {
         Thread recorder = Thread.ofVirtual().name("agentload-recorder").start(this::drainToSink);

@@ -244,9 +244,10 @@ public final class Replay {
     }
 
     /**
-     * Keeps every request's inter-token gaps in the run folder ({@code itl_s} in {@code requests.parquet}), not only
-     * their summary; off by default, since the gaps are most of its bytes. The trials' ITL percentiles are exact
-     * either way. A resumed run keeps what its folder was created with.
+     * Keeps every request's inter-token gaps, in the trials' records and the run folder ({@code itl_s} in
+     * {@code requests.parquet}), not only their summary; off by default, since the gaps are one float per output
+     * token, a good part of a trial's memory and most of a run folder's bytes. The trials' ITL percentiles are exact either way.
+     * A resumed run keeps what its folder was created with.
      */
     public Replay withItlDetail(boolean keep) {
         return with(c -> c.itlDetail = keep);
@@ -406,7 +407,7 @@ public final class Replay {
 
     private RealTimeDriver driver(Run run, MeasuredPower power) {
         RealTimeDriver.Builder b = RealTimeDriver.builder(endpoint, v.sessions).plan(v.plan).clock(run.startedAt())
-                .power(power.meter()).toolTimeScale(v.toolTimeScale)
+                .power(power.meter()).toolTimeScale(v.toolTimeScale).itlDetail(run.itlDetail())
                 .coolDownGrace(v.coolDownGrace != null ? v.coolDownGrace
                         : RealTimeDriver.coolDownGrace(v.tiers, v.sessions))
                 .primeCache(endpoint.simulated()); // only agentload serve takes the simulator-only priming header

@@ -44,7 +44,9 @@ import java.util.Objects;
  * @param status              {@value #OK} or a failure reason
  * @param errorDetail         what went wrong, naming the request; empty when ok
  * @param interTokenLatencies gaps in seconds between successive token-bearing chunks; empty when not recorded or not
- *                            kept (a run folder keeps them only when asked, see {@link Run.Builder#itlDetail})
+ *                            kept (trials and run folders keep them only when asked: {@code --itl-detail},
+ *                            {@code Simulation.withItlDetail}, {@code Replay.withItlDetail},
+ *                            {@link Run.Builder#itlDetail})
  * @param itl                 the gaps' count, mean, percentiles and maximum: computed from the gaps when they are
  *                            given (null), or as read from a file that kept only this summary
  * @param parentSessionId     for a subagent's request, the session whose turn spawned the subagent (replayed by the
@@ -73,6 +75,9 @@ public record RequestRecord(
         ItlSummary itl,
         String parentSessionId,
         int parentTurn) {
+
+    /** The gaps of a record that has none at hand: one array for all. */
+    private static final float[] NO_GAPS = new float[0];
 
     /** The status of a request that succeeded. */
     public static final String OK = "ok";
@@ -152,7 +157,8 @@ public record RequestRecord(
         Objects.requireNonNull(status, "status");
         errorDetail = errorDetail == null ? "" : errorDetail;
         parentSessionId = parentSessionId == null ? "" : parentSessionId;
-        interTokenLatencies = interTokenLatencies == null ? new float[0] : interTokenLatencies.clone();
+        interTokenLatencies = interTokenLatencies == null || interTokenLatencies.length == 0 ? NO_GAPS
+                : interTokenLatencies.clone();
         if (itl == null) {
             itl = ItlSummary.of(interTokenLatencies);
         } else if (interTokenLatencies.length > 0 && itl.count() != interTokenLatencies.length) {
@@ -180,6 +186,11 @@ public record RequestRecord(
     int copyInterTokenLatencies(float[] into, int at) {
         System.arraycopy(interTokenLatencies, 0, into, at, interTokenLatencies.length);
         return at + interTokenLatencies.length;
+    }
+
+    /** Adds the gaps kept to {@code counts}. */
+    void countInterTokenLatencies(GapCounts counts) {
+        counts.add(interTokenLatencies, 0, interTokenLatencies.length);
     }
 
     /** How many inter-token gaps the request had, whether or not they were kept. */

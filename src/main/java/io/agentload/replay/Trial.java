@@ -1,5 +1,7 @@
 package io.agentload.replay;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -20,10 +22,14 @@ import java.util.Optional;
  *                     requests and understate the whole trial's (docs/design.md, "Cut at the verdict")
  * @param records     every request record of the trial
  * @param power       mean power over the measurement window, when the run had a power source
+ * @param interTokenLatency the ITL percentiles over every gap of the successful measured requests, counted as they
+ *                    completed ({@link GapCounts}), so that records need not keep their gaps; null when not counted
+ *                    (a trial rebuilt from a run folder): then {@link TrialMetrics} computes them from the records'
+ *                    gaps, when they were kept
  */
 record Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
                     boolean warmUpCut, boolean cutAtVerdict, List<RequestRecord> records,
-                    Optional<TrialMetrics.MeanPower> power) {
+                    Optional<TrialMetrics.MeanPower> power, TrialMetrics.@Nullable Percentiles interTokenLatency) {
 
     public Trial {
         records = List.copyOf(records);
@@ -34,6 +40,12 @@ record Trial(int trial, int agents, double startTime, double windowStart, double
         }
     }
 
+    /** A trial whose gaps were not counted: its ITL percentiles come from its records' gaps. */
+    Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
+          boolean warmUpCut, boolean cutAtVerdict, List<RequestRecord> records, Optional<TrialMetrics.MeanPower> power) {
+        this(trial, agents, startTime, windowStart, windowEnd, endTime, warmUpCut, cutAtVerdict, records, power, null);
+    }
+
     /** The measurement window's length in seconds. */
     public double windowSeconds() {
         return windowEnd - windowStart;
@@ -42,7 +54,8 @@ record Trial(int trial, int agents, double startTime, double windowStart, double
     /** The same trial with every time moved by {@code seconds} (see {@link RequestRecord#shifted}). */
     Trial shifted(double seconds) {
         return new Trial(trial, agents, startTime + seconds, windowStart + seconds, windowEnd + seconds,
-                endTime + seconds, warmUpCut, cutAtVerdict, records.stream().map(r -> r.shifted(seconds)).toList(), power);
+                endTime + seconds, warmUpCut, cutAtVerdict, records.stream().map(r -> r.shifted(seconds)).toList(), power,
+                interTokenLatency);
     }
 
     /** The records of requests sent inside the measurement window. */

@@ -21,10 +21,10 @@ import java.util.Optional;
  * <p>Definitions. Throughput counts successful measured requests over the window's length: output tokens per
  * second and requests per second. The cached-token ratio is cached over input tokens of successful measured
  * requests that reported cached tokens. TTFT and end-to-end latency percentiles are over successful measured
- * requests; inter-token latency percentiles over every recorded gap of those requests, computed while the trial's
- * records hold their gaps (a run folder keeps only each request's summary unless asked, so a trial rebuilt from a
- * run folder takes them from {@code trials.parquet}). All percentiles are exact (exact sorting or selection, linear
- * interpolation).
+ * requests; inter-token latency percentiles over every recorded gap of those requests, counted as the requests
+ * completed (records keep only each request's summary of its gaps unless asked, so a trial rebuilt from a run folder
+ * without them takes the percentiles from {@code trials.parquet}). All percentiles are exact (exact sorting or
+ * selection, linear interpolation).
  *
  * <p>Agents. An agent's output speed is token-weighted over its successful measured requests with at least two
  * output tokens: the sum of (output tokens - 1) over the sum of generation times, i.e. the token-weighted harmonic
@@ -175,8 +175,8 @@ public final class TrialMetrics {
         requestSpeed = ok.stream().mapToDouble(RequestRecord::outputTokensPerSecond).toArray();
         ttft = Percentiles.of(requestTtft.clone());
         e2eLatency = Percentiles.of(ok.stream().mapToDouble(RequestRecord::e2eLatency).toArray());
-        interTokenLatency = ok.stream().allMatch(RequestRecord::interTokenLatenciesKept) ? gapPercentiles(ok)
-                : recordedItl;
+        interTokenLatency = t.interTokenLatency() != null ? t.interTokenLatency()
+                : ok.stream().allMatch(RequestRecord::interTokenLatenciesKept) ? gapPercentiles(ok) : recordedItl;
         agentMetrics = perAgent(t, measured);
     }
 
@@ -236,9 +236,10 @@ public final class TrialMetrics {
     }
 
     /**
-     * The metrics of {@code trial}. Its inter-token latency percentiles need every gap of its successful measured
-     * requests: they are NaN when a record kept only its gaps' summary (read them from a run folder with
-     * {@code Run.sloResult()}, which takes them from {@code trials.parquet}).
+     * The metrics of {@code trial}. Its inter-token latency percentiles are the ones the trial counted as it ran, or
+     * else need every gap of its successful measured requests: they are NaN when a record kept only its gaps'
+     * summary (read them from a run folder with {@code Run.sloResult()}, which takes them from
+     * {@code trials.parquet}).
      */
     static TrialMetrics of(Trial trial) {
         return new TrialMetrics(trial, Percentiles.NONE);

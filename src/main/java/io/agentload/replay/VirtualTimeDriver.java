@@ -61,6 +61,7 @@ final class VirtualTimeDriver implements TrialRunner {
     private final Boundary system;
     private final boolean cutAtVerdict;
     private final boolean primeCache;
+    private final boolean itlDetail;
     private final List<PowerSample> power = new ArrayList<>();
     private double clock;
     /**
@@ -76,6 +77,7 @@ final class VirtualTimeDriver implements TrialRunner {
         this.system = systemBoundary(engine);
         this.cutAtVerdict = b.cutAtVerdict;
         this.primeCache = b.primeCache;
+        this.itlDetail = b.itlDetail;
         this.boundary = b.boundary == null ? system : b.boundary;
         if (boundary != Boundary.GPU && boundary != system) {
             throw new IllegalArgumentException(engine.system().name() + " reports power at the GPU or the "
@@ -137,6 +139,7 @@ final class VirtualTimeDriver implements TrialRunner {
         VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents);
         AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, live.andThen(verdict::completed));
         if (primeCache) pool.primeFirstTurns();
+        pool.keepGaps(itlDetail);
         Engine e = Engine.create(engine);
         lastEngine = e;
         PowerSampler sampler = Power.source(system == Boundary.RACK ? "model@rack" : "model").sampler()
@@ -221,6 +224,7 @@ final class VirtualTimeDriver implements TrialRunner {
         private Boundary boundary;
         private boolean cutAtVerdict = true;
         private boolean primeCache = true;
+        private boolean itlDetail = true;
 
         private Builder(EngineConfig engine, List<Session> sessions) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -259,6 +263,15 @@ final class VirtualTimeDriver implements TrialRunner {
         /** Whether a trial stops once its verdict is certain (default); false runs every trial whole, for tests. */
         Builder cutAtVerdict(boolean cut) {
             this.cutAtVerdict = cut;
+            return this;
+        }
+
+        /**
+         * Whether records keep every inter-token gap (default) or only their summary, so that a trial holds no
+         * per-token list until it is placed; the trial's ITL percentiles are exact either way.
+         */
+        Builder itlDetail(boolean keep) {
+            this.itlDetail = keep;
             return this;
         }
 
