@@ -70,6 +70,8 @@ final class CostModel {
     private final EngineConfig.Efficiency eff;
     private final EngineConfig.Speculation spec;
     private final int tp;
+    /** Attention replicas per worker (data-parallel attention): each holds the attention weights. */
+    private final int dp;
     private final boolean expertParallel;
     private final double expertExcess;
     private final double nonExpertFlopRate;
@@ -78,14 +80,21 @@ final class CostModel {
     private final double bandwidth;
     private final double expertBandwidth;
 
+    /**
+     * The cost of one worker of {@code c}'s {@link EngineConfig#layout()}: its GPUs ({@code tp}) share every rate;
+     * attention runs as {@code dp} data-parallel replicas, each holding the attention weights; the routed experts are
+     * split {@code ep} ways, the busiest of the {@code ep} groups setting the expert terms.
+     */
     CostModel(EngineConfig c) {
+        EngineConfig.Pool layout = c.layout();
         this.model = c.model();
         this.gpu = c.system().gpu();
         this.eff = c.efficiency();
         this.spec = c.speculation();
-        this.tp = c.tensorParallel();
+        this.tp = layout.tensorParallel();
+        this.dp = layout.attentionDataParallel();
         this.expertParallel = c.expertParallel();
-        expertExcess = expertParallel ? eff.expertImbalance(tp, model.experts()) : 0;
+        expertExcess = expertParallel ? eff.expertImbalance(layout.expertParallel(), model.experts()) : 0;
         nonExpertFlopRate = tp * gpu.flops(model.weightPrecision()) * eff.mfu();
         expertFlopRate = tp * gpu.flops(model.expertPrecision()) * eff.mfu();
         attentionFlopRate = tp * gpu.flops(Precision.BF16) * eff.mfu();
@@ -136,7 +145,7 @@ final class CostModel {
      * data-parallel attention), and the routed experts at least one token uses, at the grouped GEMMs' bandwidth.
      */
     private double weightSeconds(int t) {
-        double replicated = expertParallel ? (tp - 1) * model.attentionParameters() : 0;
+        double replicated = (dp - 1) * model.attentionParameters();
         double seconds = (model.nonExpertParameters() + replicated) * model.weightPrecision().bytes() / bandwidth;
         if (model.moe()) {
             double untouched = Math.pow(1 - (double) model.expertsPerToken() / model.experts(), t * (1 + expertExcess));
@@ -153,8 +162,19 @@ final class CostModel {
     private double collectives(int t) {
         if (tp == 1) return 0;
         double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
-        double perLayer = expertParallel ? 1 : 2;
-        return model.layers() * (perLayer * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
+        if (!model.moe()) return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
+        return model.layers() * ((bytes + attentionAllReduceBytes(t)) / gpu.scaleUpBytesPerSecond()
+                + 2 * eff.collectiveLatencySeconds());
+    }
+
+    /**
+     * A MoE worker's attention all-reduce, per GPU and layer: each data-parallel attention replica of tp/dp GPUs
+     * reduces its own t/dp tokens (none with fully data-parallel attention, dp = tp).
+     */
+    private double attentionAllReduceBytes(int t) {
+        int attentionTp = tp / dp;
+        if (attentionTp == 1) return 0;
+        return 2.0 * (attentionTp - 1) / attentionTp * ((double) t / dp) * model.hiddenSize() * 2;
     }
 
     /** k draft passes over the decoding sequences, each a fraction of a plain decode step of that batch. */
