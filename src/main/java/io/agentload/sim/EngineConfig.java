@@ -319,9 +319,6 @@ public record EngineConfig(
         /** Checks the deployment against a system and a model, with messages naming what does not fit. */
         void check(SystemProfile system, ModelProfile model) {
             String where = "deployment " + this + " on " + system.name() + " serving " + model.name() + ": ";
-            if (gpus() > system.gpus()) {
-                throw new IllegalArgumentException(where + "needs " + gpus() + " GPUs, the system has " + system.gpus());
-            }
             for (Pool p : pools()) {
                 if (p.tensorParallel() > system.scaleUpDomain()) {
                     throw new IllegalArgumentException(where + "a worker of " + p.tensorParallel() + " GPUs spans more "
@@ -331,6 +328,9 @@ public record EngineConfig(
                     throw new IllegalArgumentException(where + model.name() + " is dense: no experts to split and no "
                             + "attention data parallelism (ep1, dp1); run more workers instead");
                 }
+            }
+            if (gpus() > system.gpus()) {
+                throw new IllegalArgumentException(where + "needs " + gpus() + " GPUs, the system has " + system.gpus());
             }
             if (maxSequenceTokens > model.maxContextTokens()) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%sseq=%d is longer than %s's context of"
