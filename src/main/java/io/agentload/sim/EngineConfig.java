@@ -467,6 +467,15 @@ public record EngineConfig(
                 0, 0, Routing.CACHE_AWARE);
     }
 
+    /**
+     * The layouts {@code agentload bench --deployment auto} searches on this system and model, by name ({@code unified},
+     * {@code disagg-1to1}, {@code disagg-1to3}, and on an NVL72 rack serving a MoE model {@code wide-ep} and
+     * {@code wide-ep-unified}), those whose weights fit; docs/simulator.md, "Deployments".
+     */
+    public Map<String, Deployment> candidateDeployments() {
+        return DeploymentCandidates.of(this);
+    }
+
     /** The same deployment routed by {@code r} ({@link Routing#CONVERSATION}: conversation affinity). */
     public EngineConfig withRouting(Routing r) {
         if (deployment == null && r == Routing.CACHE_AWARE) return this;
