@@ -217,11 +217,6 @@ public record EngineConfig(
             return workers * tensorParallel;
         }
 
-        /** GPUs of one attention replica: tensor parallelism inside attention. */
-        public int attentionTensorParallel() {
-            return tensorParallel / attentionDataParallel;
-        }
-
         Pool withLimits(int sequences, int tokens) {
             return new Pool(workers, tensorParallel, expertParallel, attentionDataParallel,
                     sequences > 0 ? sequences : maxBatchSequences, tokens > 0 ? tokens : maxBatchTokens);
@@ -302,11 +297,6 @@ public record EngineConfig(
         /** The same with another routing rule. */
         public Deployment withRouting(Routing r) {
             return new Deployment(unified, context, generation, maxSequenceTokens, mtpTokens, r);
-        }
-
-        /** The same with multi-token prediction of {@code draftTokens} (0: off). */
-        public Deployment withMtp(int draftTokens) {
-            return new Deployment(unified, context, generation, maxSequenceTokens, draftTokens, routing);
         }
 
         Deployment withLimits(int sequences, int tokens) {
