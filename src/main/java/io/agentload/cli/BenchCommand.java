@@ -71,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Options that describe the simulator, meaningless for an endpoint. */
     private static final List<String> SIMULATOR_ONLY = List.of("--system", "--tensor-parallel", "--prefix-cache",
-            "--power-boundary");
+            "--power-boundary", "--deployment");
     /** Options that describe an endpoint, meaningless for the simulator. */
     private static final List<String> ENDPOINT_ONLY = Stream.concat(Stream.of("--api", "--api-key-env", "--gpus"),
             TimeoutOptions.NAMES.stream()).toList();
@@ -125,6 +125,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tensor-parallel", paramLabel = "N",
             description = "GPUs per replica, as many replicas as fit (default: 8, one replica per NVLink node, fewer if the GPUs do not divide)")
     Integer tensorParallel;
+
+    @Option(names = "--deployment", paramLabel = "SPEC|auto",
+            description = {"serve as this deployment, e.g. ctx=1x(tp4,ep4,dp4),gen=1x(tp4,ep4,dp4),batch=64,"
+                    + "tokens=1024 or aa-b300 (grammar: docs/simulator.md, Deployments); auto searches the candidate "
+                    + "layouts (unified, disagg-1to1, disagg-1to3, wide EP on an NVL72) and reports the best per tier",
+                    "(default: one replica per 8-GPU node, as --tensor-parallel says)"})
+    String deployment;
 
     @Option(names = "--prefix-cache", paramLabel = "on|off", defaultValue = "on",
             description = "the engine's prefix cache (default: ${DEFAULT-VALUE})")
@@ -199,10 +206,11 @@ final class BenchCommand implements Callable<Integer> {
         if (Files.exists(dir.resolve(Run.MANIFEST))) {
             throw new ParameterException(spec.commandLine(), dir + " already holds a run; choose another -o RUNDIR");
         }
+        if (auto()) return searchDeployments(simulation, dir);
         SloResult result = search(simulation, dir);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(result, dir));
+            out.println(json(dir));
         } else {
             printText(out, simulation, result, dir);
         }
@@ -330,6 +338,13 @@ final class BenchCommand implements Callable<Integer> {
         try {
             s = Simulation.of(system, model);
             if (tensorParallel != null) s = s.withEngine(c -> c.withTensorParallel(tensorParallel));
+            if (deployment != null && tensorParallel != null) {
+                throw new IllegalArgumentException("--deployment lays out the workers: leave out --tensor-parallel");
+            }
+            if (deployment != null && !auto()) {
+                EngineConfig.Deployment d = EngineConfig.Deployment.parse(deployment);
+                s = s.withEngine(c -> c.withDeployment(d));
+            }
             s.config().kvBlocksPerReplica();   // weights that leave no room for KV cache fail here, not in a trial
             if (powerBoundary != null) s = s.withPowerBoundary(Boundary.of(powerBoundary));
             s = s.withPrefixCaching(prefixCache == Switch.on).withToolTimeScale(toolTimeScale)
@@ -342,23 +357,67 @@ final class BenchCommand implements Callable<Integer> {
         return s.withTrajectories(trajectories);
     }
 
-    /** Runs the search into {@code dir} with a progress bar of trials on standard error. */
-    private SloResult search(Simulation simulation, Path dir) {
-        try (ProgressBar bar = new ProgressBarBuilder()
-                .setTaskName(system + "/" + model)
+    private boolean auto() {
+        return deployment != null && deployment.strip().equalsIgnoreCase("auto");
+    }
+
+    /** {@code --deployment auto}: a search per candidate layout, the best per tier printed with its layout. */
+    private int searchDeployments(Simulation simulation, Path dir) throws Exception {
+        Map<String, EngineConfig.Deployment> candidates = simulation.config().candidateDeployments();
+        PrintWriter err = spec.commandLine().getErr();
+        SearchSummary best;
+        try (ProgressBar bar = progressBar(system + "/" + model + " " + candidates.size() + " layouts")) {
+            best = simulation.withTrialListener(progress(bar, simulation)).searchDeployments(candidates, dir);
+        }
+        err.flush();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(json(dir));
+        } else {
+            out.printf("%s serving %s, %s, %d trials over %d layouts:%n", system, model, trajectories, best.trials(),
+                    candidates.size());
+            candidates.forEach((name, d) -> out.printf("  %-16s %s%n", name, d));
+            out.printf("%-40s %10s %10s %10s %10s  %s%n", "tier", "max agents", "agents/GPU", "agents/MW", "mean W",
+                    "best deployment");
+            for (SearchSummary.Tier t : best.tiers()) {
+                boolean power = !Double.isNaN(t.meanPowerW());
+                String name = candidates.entrySet().stream().filter(e -> e.getValue().toString().equals(t.deployment()))
+                        .map(Map.Entry::getKey).findFirst().orElse("");
+                out.printf(Locale.ROOT, "%-40s %10s %10.2f %10s %10s  %s (%s)%n", t.tier().label(),
+                        (t.capped() ? ">=" : "") + t.maxAgents(), t.agentsPerGpu(),
+                        power ? String.format(Locale.ROOT, "%,.0f", t.agentsPerMw()) : "-",
+                        power ? String.format(Locale.ROOT, "%,.0f", t.meanPowerW()) : "-", name, t.deployment());
+            }
+            out.printf("run folders: %s/<layout> (report.html); the comparison: %s%n", dir, dir.resolve(Run.REPORT));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private ProgressBar progressBar(String task) {
+        return new ProgressBarBuilder()
+                .setTaskName(task)
                 .setInitialMax(-1)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUnit(" trials", 1)
                 .setUpdateIntervalMillis(250)
                 .setConsumer(new WriterProgressConsumer(spec.commandLine().getErr()))
-                .build()) {
-            Consumer<TrialMetrics> progress = m -> {
-                bar.step();
-                bar.setExtraMessage(m.agents() + " agents: " + simulation.tiers().stream()
-                        .map(t -> speed(t) + (m.check(t).passed() ? " ok" : " no"))
-                        .collect(Collectors.joining(", ")));
-            };
-            return simulation.withTrialListener(progress).search(dir);
+                .build();
+    }
+
+    private static Consumer<TrialMetrics> progress(ProgressBar bar, Simulation simulation) {
+        return m -> {
+            bar.step();
+            bar.setExtraMessage(m.agents() + " agents: " + simulation.tiers().stream()
+                    .map(t -> speed(t) + (m.check(t).passed() ? " ok" : " no"))
+                    .collect(Collectors.joining(", ")));
+        };
+    }
+
+    /** Runs the search into {@code dir} with a progress bar of trials on standard error. */
+    private SloResult search(Simulation simulation, Path dir) {
+        try (ProgressBar bar = progressBar(system + "/" + model)) {
+            return simulation.withTrialListener(progress(bar, simulation)).search(dir);
         }
     }
 
@@ -368,7 +427,7 @@ final class BenchCommand implements Callable<Integer> {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
-    private String json(SloResult result, Path dir) throws Exception {
+    private String json(Path dir) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("target", "simulator");
@@ -385,9 +444,14 @@ final class BenchCommand implements Callable<Integer> {
 
     private void printText(PrintWriter out, Simulation simulation, SloResult result, Path dir) {
         EngineConfig c = simulation.config();
-        out.printf("%s serving %s (%d replica%s at TP%d, prefix cache %s), %s, %d trials%n", system, model,
-                c.replicas(), c.replicas() == 1 ? "" : "s", c.tensorParallel(), prefixCache, trajectories,
-                result.trials().size());
+        if (c.deployment() != null) {
+            out.printf("%s serving %s (deployment %s, prefix cache %s), %s, %d trials%n", system, model, c.deployment(),
+                    prefixCache, trajectories, result.trials().size());
+        } else {
+            out.printf("%s serving %s (%d replica%s at TP%d, prefix cache %s), %s, %d trials%n", system, model,
+                    c.replicas(), c.replicas() == 1 ? "" : "s", c.tensorParallel(), prefixCache, trajectories,
+                    result.trials().size());
+        }
         printTiers(out, result);
         out.printf("run folder: %s (report.html)%n", dir);
     }

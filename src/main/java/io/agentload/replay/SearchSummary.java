@@ -48,6 +48,8 @@ public record SearchSummary(@JsonProperty(required = true) int gpus, int trials,
      * @param powerBoundary      its boundary and how it was obtained; null without power
      * @param energyJ            energy over that trial's window; real-time only (NaN without power)
      * @param powerCoverage      the share of that window that power readings covered; real-time only
+     * @param deployment         the simulated deployment that served the answer (its {@code --deployment} string);
+     *                           absent for the default layout and for a real-time search
      */
     public record Tier(@JsonProperty(required = true) double minOutputTps,
                        @JsonProperty(required = true) double maxTtftS,
@@ -57,7 +59,7 @@ public record SearchSummary(@JsonProperty(required = true) int gpus, int trials,
                        @JsonProperty(required = true) boolean consistent,
                        @JsonProperty(required = true) double agentsPerGpu,
                        double agentsPerMw, double meanPowerW, @JsonInclude(JsonInclude.Include.ALWAYS) String powerBoundary,
-                       Double energyJ, Double powerCoverage) {
+                       Double energyJ, Double powerCoverage, String deployment) {
 
         /** The tier these limits make. */
         public SloTier tier() {
@@ -74,7 +76,13 @@ public record SearchSummary(@JsonProperty(required = true) int gpus, int trials,
         private Tier withEnergy(Optional<PowerSummary> window) {
             return new Tier(minOutputTps, maxTtftS, percentileOfAgents, maxAgents, capped, consistent, agentsPerGpu,
                     agentsPerMw, meanPowerW, powerBoundary, window.map(PowerSummary::energyJoules).orElse(Double.NaN),
-                    window.map(PowerSummary::coverage).orElse(Double.NaN));
+                    window.map(PowerSummary::coverage).orElse(Double.NaN), deployment);
+        }
+
+        /** The same answer, served by {@code spec}. */
+        Tier withDeployment(String spec) {
+            return new Tier(minOutputTps, maxTtftS, percentileOfAgents, maxAgents, capped, consistent, agentsPerGpu,
+                    agentsPerMw, meanPowerW, powerBoundary, energyJ, powerCoverage, spec);
         }
     }
 
@@ -85,9 +93,15 @@ public record SearchSummary(@JsonProperty(required = true) int gpus, int trials,
             tiers.add(new Tier(t.tier().minOutputTokensPerSecond(), t.tier().maxTtftSeconds(),
                     t.tier().percentileOfAgents(), t.maxAgents(), t.capped(), t.consistent(), t.agentsPerGpu(),
                     t.agentsPerMegawatt(), t.meanWatts(), t.power().map(TrialMetrics.MeanPower::boundary).orElse(null),
-                    null, null));
+                    null, null, null));
         }
         return new SearchSummary(result.gpus(), result.trials().size(), tiers, null, null);
+    }
+
+    /** This summary with every tier served by the deployment {@code spec}. */
+    SearchSummary withDeployment(String spec) {
+        return new SearchSummary(gpus, trials, tiers.stream().map(t -> t.withDeployment(spec)).toList(), requestsByStatus,
+                sendLagMs);
     }
 
     /**

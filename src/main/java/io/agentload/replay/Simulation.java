@@ -10,6 +10,7 @@ import tech.tablesaw.api.Table;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -291,8 +292,21 @@ public final class Simulation {
         try (Run run = newRun(dir)) {
             SloResult result = searchOver(driver).run(run);
             driver.power().write(dir.resolve(Run.POWER));
+            if (settings.engine.deployment() != null) {
+                SummaryFile.write(run, SearchSummary.of(result).withDeployment(settings.engine.deployment().toString()));
+            }
             return result;
         }
+    }
+
+    /**
+     * Searches each deployment ({@code agentload bench --deployment auto}; e.g. {@code config().candidateDeployments()})
+     * in its own run folder {@code dir/NAME/}, then writes in {@code dir} a {@code summary.json} of the best deployment
+     * per tier (most agents, then most agents per MW), each tier naming its layout, and a {@code report.html} that
+     * compares them all. Returns that summary.
+     */
+    public SearchSummary searchDeployments(Map<String, EngineConfig.Deployment> candidates, Path dir) {
+        return DeploymentSearch.run(this, candidates, dir);
     }
 
     /** A new run folder in {@code dir} whose {@code run.json} records this simulation. */

@@ -2,6 +2,8 @@ package io.agentload.replay;
 
 import io.agentload.power.PowerSampler;
 import io.agentload.sim.Engine;
+import io.agentload.sim.EngineConfig;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -168,7 +170,7 @@ final class VirtualTrial implements Engine.BulkListener {
             pool.completed(r.lane(), refused, this::wake);
             return;
         }
-        Engine.Request request = new Engine.Request(id, prompt, chains.of(r), r.maxTokens());
+        Engine.Request request = new Engine.Request(id, prompt, chains.of(r), r.maxTokens(), conversation(r));
         try {
             engine.check(request); // longer than a replica's KV cache: `agentload serve` answers 400 with the message
         } catch (IllegalArgumentException e) {
@@ -184,6 +186,15 @@ final class VirtualTrial implements Engine.BulkListener {
 
     private void wake(int lane, double time) {
         wakes.add(new Wake(time, sequence++, lane));
+    }
+
+    /**
+     * The conversation a request continues, for conversation-affinity routing: the agent's replay of one session (its
+     * turns share one salted prefix chain). Left out when the engine routes otherwise.
+     */
+    private @Nullable String conversation(TurnRequest r) {
+        if (engine.config().routing() != EngineConfig.Routing.CONVERSATION) return null;
+        return "agent " + r.agent() + " session " + r.turn().sessionId();
     }
 
     @Override

@@ -143,6 +143,8 @@ final class CostModel {
     private final EngineConfig.Efficiency eff;
     private final EngineConfig.Speculation spec;
     private final int tp;
+    /** Attention replicas per worker (data-parallel attention): each holds the attention weights. */
+    private final int dp;
     private final boolean expertParallel;
     private final double expertExcess;
     private final double nonExpertFlopRate;
@@ -152,14 +154,21 @@ final class CostModel {
     private final double expertRatePerGpu;
     private final double expertCollectiveBandwidth;
 
+    /**
+     * The cost of one worker of {@code c}'s {@link EngineConfig#layout()}: its GPUs ({@code tp}) share every rate;
+     * attention runs as {@code dp} data-parallel replicas, each holding the attention weights; the routed experts are
+     * split {@code ep} ways, the busiest of the {@code ep} groups setting the expert terms.
+     */
     CostModel(EngineConfig c) {
+        EngineConfig.Pool layout = c.layout();
         this.model = c.model();
         this.gpu = c.system().gpu();
         this.eff = c.efficiency();
         this.spec = c.speculation();
-        this.tp = c.tensorParallel();
+        this.tp = layout.tensorParallel();
+        this.dp = layout.attentionDataParallel();
         this.expertParallel = c.expertParallel();
-        expertExcess = expertParallel ? eff.expertImbalance(tp, model.experts()) : 0;
+        expertExcess = expertParallel ? eff.expertImbalance(layout.expertParallel(), model.experts()) : 0;
         nonExpertFlopRate = tp * matrixRate(model.weightPrecision(), eff.mfu());
         expertRatePerGpu = matrixRate(model.expertPrecision(), eff.expertMfu());
         attentionFlopRate = tp * gpu.flops(Precision.BF16) * eff.mfu();
@@ -215,7 +224,7 @@ final class CostModel {
 
     /** Time to read the non-expert weights (attention's on every GPU with data-parallel attention). */
     private double weightSeconds(int t) {
-        double replicated = expertParallel ? (tp - 1) * model.attentionParameters() : 0;
+        double replicated = (dp - 1) * model.attentionParameters();
         return (model.nonExpertParameters() + replicated) * model.weightPrecision().bytes() / bandwidth;
     }
 
@@ -262,8 +271,9 @@ final class CostModel {
     private double collectives(int t) {
         if (tp == 1) return 0;
         double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
-        if (expertParallel) return model.layers() * (bytes / expertCollectiveBandwidth + 2 * eff.collectiveLatencySeconds());
-        return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
+        if (!expertParallel) return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
+        return model.layers() * (bytes / expertCollectiveBandwidth + attentionAllReduceBytes(t) / gpu.scaleUpBytesPerSecond()
+                + 2 * eff.collectiveLatencySeconds());
     }
 
     /** The smallest tile of TensorRT-LLM's MoE GEMMs ({@link #expertTile}). */
@@ -277,6 +287,16 @@ final class CostModel {
     private int expertTile(double rows) {
         int pow2 = Integer.highestOneBit(Math.max(1, (int) Math.ceil(rows) - 1)) << 1;
         return Math.min(eff.expertTileTokens(), Math.max(MIN_EXPERT_TILE, pow2));
+    }
+
+    /**
+     * A MoE worker's attention all-reduce, per GPU and layer: each data-parallel attention replica of tp/dp GPUs
+     * reduces its own t/dp tokens (none with fully data-parallel attention, dp = tp).
+     */
+    private double attentionAllReduceBytes(int t) {
+        int attentionTp = tp / dp;
+        if (attentionTp == 1) return 0;
+        return 2.0 * (attentionTp - 1) / attentionTp * ((double) t / dp) * model.hiddenSize() * 2;
     }
 
     /** k draft passes over the decoding sequences, each a fraction of a plain decode step of that batch. */

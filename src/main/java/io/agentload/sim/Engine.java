@@ -1,7 +1,11 @@
 package io.agentload.sim;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An iteration-level model of a continuous-batching serving system (vLLM-like) on a hardware profile: requests go in
@@ -35,8 +39,16 @@ public final class Engine {
      * @param id           names the request in errors; the engine does not require it to be unique
      * @param promptTokens prompt length
      * @param outputTokens tokens to generate (forced length: end-of-sequence is ignored)
+     * @param session      the conversation the request continues (an agent's session), which conversation-affinity
+     *                     routing keeps on one worker; {@code null} when unknown
      */
-    public record Request(String id, int promptTokens, long[] blockHashes, int outputTokens) {
+    public record Request(String id, int promptTokens, long[] blockHashes, int outputTokens, @Nullable String session) {
+
+        /** A request of no known conversation. */
+        public Request(String id, int promptTokens, long[] blockHashes, int outputTokens) {
+            this(id, promptTokens, blockHashes, outputTokens, null);
+        }
+
         public Request {
             if (promptTokens < 1 || outputTokens < 1) {
                 throw new IllegalArgumentException("request " + id + ": prompt and output need at least one token");
@@ -126,6 +138,9 @@ public final class Engine {
     private final List<Replica> replicas = new ArrayList<>();
     private final List<Replica> entry = new ArrayList<>();
     private final List<Replica> decode = new ArrayList<>();
+    /** With conversation affinity: each pool's worker of every conversation it has served. */
+    private final Map<String, Replica> entryAffinity = new HashMap<>();
+    private final Map<String, Replica> decodeAffinity = new HashMap<>();
     private final Tally tally = new Tally();
     private final double idleWatts;
     private double now;
@@ -135,7 +150,13 @@ public final class Engine {
         CostModel cost = new CostModel(config);
         idleWatts = cost.idleWatts();
         EngineConfig.Disaggregation d = config.disaggregation();
-        if (d == null) {
+        EngineConfig.Deployment deployment = config.deployment();
+        if (deployment != null && deployment.disaggregated()) {
+            addWorkers(entry, Replica.Role.PREFILL, config.pool(deployment.context()));
+            addWorkers(decode, Replica.Role.DECODE, config.pool(deployment.generation()));
+        } else if (deployment != null) {
+            addWorkers(entry, Replica.Role.MIXED, config.pool(deployment.unified()));
+        } else if (d == null) {
             for (int i = 0; i < config.replicas(); i++) entry.add(new Replica(Replica.Role.MIXED, config, cost, tally));
         } else {
             for (int i = 0; i < d.prefillReplicas(); i++) entry.add(new Replica(Replica.Role.PREFILL, config, cost, tally));
@@ -143,6 +164,12 @@ public final class Engine {
         }
         replicas.addAll(entry);
         replicas.addAll(decode);
+    }
+
+    /** One pool's workers, each a replica of the pool's view of the configuration with its own cost model. */
+    private void addWorkers(List<Replica> pool, Replica.Role role, EngineConfig workers) {
+        CostModel cost = new CostModel(workers);
+        for (int i = 0; i < workers.replicas(); i++) pool.add(new Replica(role, workers, cost, tally));
     }
 
     /** An idle engine at time 0. */
@@ -167,7 +194,7 @@ public final class Engine {
                 + " s, before the engine's time " + now + " s");
         check(request);
         tally.submitted++;
-        route(entry, request).enqueue(new Sequence(request));
+        route(entry, entryAffinity, request).enqueue(new Sequence(request));
     }
 
     /**
@@ -182,7 +209,7 @@ public final class Engine {
                 + " s, before the engine's time " + now + " s");
         check(request);
         tally.submitted++;
-        Replica replica = route(entry, request);
+        Replica replica = route(entry, entryAffinity, request);
         int primed = primedTokens > 0 ? replica.prime(request, primedTokens) * BLOCK_TOKENS : 0;
         replica.enqueue(new Sequence(request));
         return primed;
@@ -202,7 +229,12 @@ public final class Engine {
                             + " %s's context of %,d tokens", request.id(), request.promptTokens(),
                     request.outputTokens(), tokens, model.name(), model.maxContextTokens()));
         }
-        Replica first = entry.get(0);
+        if (tokens > config.maxSequenceTokens()) {
+            throw new IllegalArgumentException(String.format("request %s: %,d prompt + %,d output = %,d tokens exceed"
+                            + " the deployment's max sequence of %,d tokens", request.id(), request.promptTokens(),
+                    request.outputTokens(), tokens, config.maxSequenceTokens()));
+        }
+        Replica first = smallest();
         int needed = first.blocksNeeded(request), capacity = first.blocks.capacity();
         if (needed > capacity) {
             // What a sequence can reach once its sliding-window blocks are set aside: vLLM's "maximum model length".
@@ -213,8 +245,15 @@ public final class Engine {
                             + " would not start with a context longer than its KV cache: give a replica more GPUs or"
                             + " HBM, an FP8 KV cache, or send shorter prompts)", request.id(), request.promptTokens(),
                     request.outputTokens(), tokens, needed, BLOCK_TOKENS, model.name(), config.system().name(),
-                    config.tensorParallel(), capacity, Math.max(0, longest)));
+                    first.gpus(), capacity, Math.max(0, longest)));
         }
+    }
+
+    /** The worker of least KV capacity: a request must fit each pool it passes through. */
+    private Replica smallest() {
+        Replica first = entry.get(0);
+        if (!decode.isEmpty() && decode.get(0).blocks.capacity() < first.blocks.capacity()) first = decode.get(0);
+        return first;
     }
 
     /**
@@ -265,8 +304,8 @@ public final class Engine {
             if (r.busy()) busy++;
             running += r.running();
             waiting += r.waiting();
-            gpuWatts += r.watts() * config.tensorParallel();
-            activity += r.activity() * config.tensorParallel();
+            gpuWatts += r.watts() * r.gpus();
+            activity += r.activity() * r.gpus();
         }
         return new Step(now, end, busy, running, waiting, gpuWatts, gpuWatts + restWatts(activity));
     }
@@ -299,7 +338,7 @@ public final class Engine {
 
     /** A prefilled request moves to a decode replica, where it waits for blocks and then its KV transfer. */
     void handOff(Sequence s) {
-        route(decode, s.request).enqueue(s);
+        route(decode, decodeAffinity, s.request).enqueue(s);
     }
 
     /**
@@ -307,8 +346,15 @@ public final class Engine {
      * at least half of the prompt, else the least loaded one. The prefix depth is found by bisection over the chain,
      * which is exact while a replica's cached prefixes are unbroken (LRU frees tails first, so they almost always are).
      */
-    private Replica route(List<Replica> pool, Request request) {
+    private Replica route(List<Replica> pool, Map<String, Replica> affinity, Request request) {
         if (pool.size() == 1) return pool.get(0);
+        if (config.routing() == EngineConfig.Routing.CONVERSATION && request.session() != null) {
+            return affinity.computeIfAbsent(request.session(), k -> cacheAware(pool, request));
+        }
+        return cacheAware(pool, request);
+    }
+
+    private Replica cacheAware(List<Replica> pool, Request request) {
         long[] chain = request.blockHashes();
         int usable = Math.min(chain.length, (request.promptTokens() - 1) / KvBlocks.BLOCK_TOKENS);
         int half = (usable + 1) / 2;

@@ -2,6 +2,11 @@ package io.agentload.sim;
 
 import org.jspecify.annotations.Nullable;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
 /**
  * How a system serves a model: replicas and their tensor/expert-parallel degree, scheduler limits, prefix caching,
  * efficiency factors, speculative decoding and prefill/decode disaggregation. Start from {@link #of(String, String)},
@@ -21,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param efficiency             attainable fractions of peak and fixed overheads
  * @param speculation            speculative decoding, or {@link Speculation#NONE}
  * @param disaggregation         separate prefill and decode pools, or {@code null} when every replica does both
+ * @param deployment             per-pool worker layouts and limits ({@link #withDeployment}), or {@code null} for the
+ *                               layout the fields above describe
  */
 public record EngineConfig(
         SystemProfile system,
@@ -34,7 +41,8 @@ public record EngineConfig(
         double activationReserveBytes,
         Efficiency efficiency,
         Speculation speculation,
-        @Nullable Disaggregation disaggregation) {
+        @Nullable Disaggregation disaggregation,
+        @Nullable Deployment deployment) {
 
     /** vLLM's token budget per step for an API server on 70+ GiB GPUs (vllm/engine/arg_utils.py defaults). */
     static final int DEFAULT_BATCH_TOKENS = 8192;
@@ -154,6 +162,29 @@ public record EngineConfig(
             }
         }
 
+        /**
+         * DeepSeek's acceptance of the token its multi-token-prediction module drafts: "the acceptance rate of the
+         * second token prediction ranges between 85% and 90% across various generation topics" (DeepSeek-V3 Technical
+         * Report, arXiv:2412.19437, section 5.4.3); the low end, since agentic turns mix code, tool calls and prose.
+         */
+        public static final double MTP_ACCEPTANCE = 0.85;
+        /**
+         * One MTP draft pass against a decode step: one transformer block of the model's 61 plus the shared LM head
+         * (DeepSeek-V3's MTP module, arXiv:2412.19437 section 2.2), a few percent; 0.05 as {@code withSpeculation}.
+         */
+        public static final double MTP_DRAFT_COST = 0.05;
+
+        /**
+         * Multi-token prediction with {@code draftTokens} drafted per step ({@code mtp=N}), each accepted at
+         * {@link #MTP_ACCEPTANCE}: 1.85 tokens per step at one draft token, as DeepSeek's 1.8x decoding speed-up.
+         * Serving engines draft further tokens by running the one MTP module again (TensorRT-LLM's and vLLM's
+         * {@code num_nextn_predict_layers} = 1), whose later drafts are accepted less often: one constant rate is
+         * optimistic beyond one draft token.
+         */
+        public static Speculation mtp(int draftTokens) {
+            return new Speculation(draftTokens, MTP_ACCEPTANCE, MTP_DRAFT_COST);
+        }
+
         /** Expected tokens per verification step: (1 - a^(k+1)) / (1 - a). */
         public double tokensPerStep() {
             if (acceptanceRate == 1) return draftTokens + 1;
@@ -174,14 +205,191 @@ public record EngineConfig(
         }
     }
 
+    /** How requests are routed to the workers of a pool. */
+    public enum Routing {
+        /**
+         * The worker caching the longest prefix of the prompt when that covers at least half of it, else the least
+         * loaded one (SGLang's cache-aware router; the default).
+         */
+        CACHE_AWARE,
+        /**
+         * Conversation affinity: every turn of a conversation goes to the worker that served its first turn, which is
+         * routed cache-aware (AA-AgentPerf's orchestrator routes by conversation; requests without a
+         * {@link Engine.Request#session()} are routed cache-aware).
+         */
+        CONVERSATION
+    }
+
+    /**
+     * The workers of one pool, all alike. A worker is one engine instance on {@code tensorParallel} GPUs of one
+     * scale-up domain, in the convention of TensorRT-LLM ({@code tp_size}, {@code moe_expert_parallel_size},
+     * {@code enable_attention_dp}) and SGLang ({@code --tp}, {@code --ep}, {@code --dp} with
+     * {@code --enable-dp-attention}): its GPUs split the experts {@code expertParallel} ways (each expert shard then
+     * split over the remaining factor), and run attention as {@code attentionDataParallel} replicas of
+     * {@code tensorParallel / attentionDataParallel} GPUs each. With attention data-parallel every replica holds the
+     * attention weights and its own sequences' KV cache (taken as balanced: one pool of blocks per worker).
+     *
+     * @param workers               identical workers in the pool
+     * @param tensorParallel        GPUs per worker
+     * @param expertParallel        expert-parallel degree (1: experts split by tensor parallelism; dense models: 1)
+     * @param attentionDataParallel attention data-parallel degree (1: attention split by tensor parallelism)
+     * @param maxBatchSequences     sequences a worker runs at once (TensorRT-LLM's {@code max_batch_size}, vLLM's
+     *                              {@code max_num_seqs})
+     * @param maxBatchTokens        tokens of one step (TensorRT-LLM's {@code max_num_tokens}, vLLM's
+     *                              {@code max_num_batched_tokens})
+     */
+    public record Pool(int workers, int tensorParallel, int expertParallel, int attentionDataParallel,
+                       int maxBatchSequences, int maxBatchTokens) {
+        public Pool {
+            String w = "tp" + tensorParallel + ",ep" + expertParallel + ",dp" + attentionDataParallel + ": ";
+            if (workers < 1 || tensorParallel < 1) throw new IllegalArgumentException(w + "needs at least one worker of one GPU");
+            if (expertParallel < 1 || tensorParallel % expertParallel != 0) {
+                throw new IllegalArgumentException(w + "the expert-parallel degree must divide the worker's " + tensorParallel + " GPUs");
+            }
+            if (attentionDataParallel < 1 || tensorParallel % attentionDataParallel != 0) {
+                throw new IllegalArgumentException(w + "the attention data-parallel degree must divide the worker's "
+                        + tensorParallel + " GPUs");
+            }
+            if (maxBatchSequences < 1) throw new IllegalArgumentException(w + "max batch " + maxBatchSequences + " < 1");
+            if (maxBatchTokens < KvBlocks.BLOCK_TOKENS) {
+                throw new IllegalArgumentException(w + "max tokens per step " + maxBatchTokens + " < " + KvBlocks.BLOCK_TOKENS);
+            }
+        }
+
+        /** GPUs of all the pool's workers. */
+        public int gpus() {
+            return workers * tensorParallel;
+        }
+
+        Pool withLimits(int sequences, int tokens) {
+            return new Pool(workers, tensorParallel, expertParallel, attentionDataParallel,
+                    sequences > 0 ? sequences : maxBatchSequences, tokens > 0 ? tokens : maxBatchTokens);
+        }
+    }
+
+    /**
+     * A serving deployment as vendors submit one: either one {@code unified} pool whose workers do prefill and decode,
+     * or a {@code context} (prefill) pool handing its KV cache to a {@code generation} (decode) pool; a longest
+     * sequence, multi-token-prediction speculative decoding and a routing rule. Written and read as a compact string
+     * ({@link #parse}, {@link #toString}; grammar in docs/simulator.md, "Deployments"):
+     *
+     * <pre>{@code
+     * EngineConfig c = EngineConfig.of("b200x8", "deepseek-v3")
+     *         .withDeployment(Deployment.parse("ctx=1x(tp4,ep4,dp4),gen=1x(tp4,ep4,dp4),batch=64,tokens=1024"));
+     * }</pre>
+     *
+     * @param unified           the pool doing both, or {@code null} when disaggregated
+     * @param context           the prefill pool, or {@code null} when unified
+     * @param generation        the decode pool, or {@code null} when unified
+     * @param maxSequenceTokens the longest prompt plus output served (TensorRT-LLM's {@code max_seq_len}); 0 for the
+     *                          model's context
+     * @param mtpTokens         draft tokens of multi-token-prediction speculative decoding
+     *                          ({@link Speculation#mtp(int)}); 0 for none
+     * @param routing           how requests are routed within each pool
+     */
+    public record Deployment(@Nullable Pool unified, @Nullable Pool context, @Nullable Pool generation,
+                             int maxSequenceTokens, int mtpTokens, Routing routing) {
+
+        /**
+         * Artificial Analysis' published B300 configuration for DeepSeek V4 Pro (AA-AgentPerf hardware configuration
+         * pages, June 2026): TensorRT-LLM 1.3.0rc15, one context and one generation worker on one 8-GPU node, each
+         * TP4 with EP4 and attention data-parallel, max batch 64, max 1,024 tokens per step, max sequence 131,072,
+         * routed by conversation affinity. Named {@code aa-b300} in {@link #parse}.
+         */
+        public static final Deployment AA_B300 = DeploymentSpec.parse(
+                "ctx=1x(tp4,ep4,dp4),gen=1x(tp4,ep4,dp4),batch=64,tokens=1024,seq=131072,route=affinity");
+
+        /** Presets {@link #parse} accepts by name. */
+        static final Map<String, Deployment> PRESETS = Map.of("aa-b300", AA_B300);
+
+        public Deployment {
+            if ((unified == null) == (context == null && generation == null) || (context == null) != (generation == null)) {
+                throw new IllegalArgumentException("a deployment has either a unified pool or both context and "
+                        + "generation pools");
+            }
+            if (maxSequenceTokens < 0 || mtpTokens < 0) throw new IllegalArgumentException("negative seq or mtp");
+            Objects.requireNonNull(routing, "routing");
+        }
+
+        /** A deployment from its string, e.g. {@code unified=1x(tp8,ep8,dp8),mtp=1}, or a preset's name ({@code aa-b300}). */
+        public static Deployment parse(String spec) {
+            Deployment preset = PRESETS.get(spec.strip().toLowerCase(Locale.ROOT));
+            return preset != null ? preset : DeploymentSpec.parse(spec);
+        }
+
+        /** One unified pool of {@code workers} workers, vLLM's scheduler limits, cache-aware routing. */
+        public static Deployment unified(int workers, int tensorParallel, int expertParallel, int attentionDataParallel) {
+            return new Deployment(new Pool(workers, tensorParallel, expertParallel, attentionDataParallel,
+                    DEFAULT_RUNNING_SEQUENCES, DEFAULT_BATCH_TOKENS), null, null, 0, 0, Routing.CACHE_AWARE);
+        }
+
+        /** Whether prefill and decode run on separate pools. */
+        public boolean disaggregated() {
+            return unified == null;
+        }
+
+        /** The pools: the unified one, or context then generation. */
+        public List<Pool> pools() {
+            return unified != null ? List.of(unified) : List.of(context, generation);
+        }
+
+        /** GPUs of every pool. */
+        public int gpus() {
+            return pools().stream().mapToInt(Pool::gpus).sum();
+        }
+
+        /** The same with another routing rule. */
+        public Deployment withRouting(Routing r) {
+            return new Deployment(unified, context, generation, maxSequenceTokens, mtpTokens, r);
+        }
+
+        Deployment withLimits(int sequences, int tokens) {
+            return new Deployment(unified == null ? null : unified.withLimits(sequences, tokens),
+                    context == null ? null : context.withLimits(sequences, tokens),
+                    generation == null ? null : generation.withLimits(sequences, tokens), maxSequenceTokens,
+                    mtpTokens, routing);
+        }
+
+        /** Checks the deployment against a system and a model, with messages naming what does not fit. */
+        void check(SystemProfile system, ModelProfile model) {
+            String where = "deployment " + this + " on " + system.name() + " serving " + model.name() + ": ";
+            for (Pool p : pools()) {
+                if (p.tensorParallel() > system.scaleUpDomain()) {
+                    throw new IllegalArgumentException(where + "a worker of " + p.tensorParallel() + " GPUs spans more "
+                            + "than one scale-up (NVLink) domain of " + system.scaleUpDomain());
+                }
+                if (!model.moe() && (p.expertParallel() > 1 || p.attentionDataParallel() > 1)) {
+                    throw new IllegalArgumentException(where + model.name() + " is dense: no experts to split and no "
+                            + "attention data parallelism (ep1, dp1); run more workers instead");
+                }
+            }
+            if (gpus() > system.gpus()) {
+                throw new IllegalArgumentException(where + "needs " + gpus() + " GPUs, the system has " + system.gpus());
+            }
+            if (maxSequenceTokens > model.maxContextTokens()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%sseq=%d is longer than %s's context of"
+                        + " %,d tokens", where, maxSequenceTokens, model.name(), model.maxContextTokens()));
+            }
+        }
+
+        /** The compact string {@link #parse} reads back. */
+        @Override
+        public String toString() {
+            return DeploymentSpec.format(this);
+        }
+    }
+
     public EngineConfig {
         String where = "serving " + model.name() + " on " + system.name() + ": ";
         if (tensorParallel <= 0 || replicas <= 0) throw new IllegalArgumentException(where + "no replicas");
-        if (tensorParallel * replicas > system.gpus()) {
+        if (deployment != null) {
+            deployment.check(system, model);
+        } else if (tensorParallel * replicas > system.gpus()) {
             throw new IllegalArgumentException(where + replicas + " replicas x TP" + tensorParallel + " need more than "
                     + system.gpus() + " GPUs");
         }
-        if (disaggregation != null && disaggregation.prefillReplicas() + disaggregation.decodeReplicas() != replicas) {
+        if (deployment == null && disaggregation != null
+                && disaggregation.prefillReplicas() + disaggregation.decodeReplicas() != replicas) {
             throw new IllegalArgumentException(where + "prefill plus decode replicas must equal the replicas");
         }
         if (maxRunningSequences <= 0 || maxBatchTokens < KvBlocks.BLOCK_TOKENS
@@ -205,7 +413,7 @@ public record EngineConfig(
     public static EngineConfig of(SystemProfile system, ModelProfile model) {
         int tp = defaultTensorParallel(system, model);
         return new EngineConfig(system, model, tp, system.gpus() / tp, DEFAULT_BATCH_TOKENS, DEFAULT_RUNNING_SEQUENCES,
-                true, 0.9, reserve(model, DEFAULT_BATCH_TOKENS), Efficiency.DEFAULT, Speculation.NONE, null);
+                true, 0.9, reserve(model, DEFAULT_BATCH_TOKENS), Efficiency.DEFAULT, Speculation.NONE, null, null);
     }
 
     /** The widest tensor-parallel degree a default replica uses: one 8-GPU NVLink node (HGX, or a quarter-rack of NVL72 trays). */
@@ -255,7 +463,103 @@ public record EngineConfig(
 
     /** GPUs the replicas occupy (the rest of the system idles). */
     public int gpusUsed() {
-        return tensorParallel * replicas;
+        return deployment != null ? deployment.gpus() : tensorParallel * replicas;
+    }
+
+    /**
+     * Serves as {@code d} lays out: its pools' workers, degrees and limits, its longest sequence, its MTP draft tokens
+     * (when above 0; else the speculation stays as it is) and its routing. The replica fields follow the generation
+     * (or unified) pool: {@code tensorParallel} its GPUs per worker, {@code maxBatchTokens} and
+     * {@code maxRunningSequences} its limits; {@code replicas} counts every worker. KV moves from a context to a
+     * generation worker over the scale-up fabric when every pool fits in one domain, else over RDMA, every GPU of the
+     * context worker sending at once.
+     *
+     * @throws IllegalArgumentException naming the deployment, system and model when it does not fit
+     */
+    public EngineConfig withDeployment(Deployment d) {
+        Pool serving = d.disaggregated() ? d.generation() : d.unified();
+        Disaggregation disaggregated = null;
+        if (d.disaggregated()) {
+            double perGpu = d.gpus() <= system.scaleUpDomain() ? system.gpu().scaleUpBytesPerSecond()
+                    : system.scaleOutBytesPerSecondPerGpu();
+            disaggregated = new Disaggregation(d.context().workers(), d.generation().workers(),
+                    perGpu * d.context().tensorParallel());
+        }
+        int workers = d.pools().stream().mapToInt(Pool::workers).sum();
+        EngineConfig c = new EngineConfig(system, model, serving.tensorParallel(), workers, serving.maxBatchTokens(),
+                serving.maxBatchSequences(), prefixCaching, memoryUtilisation, reserve(model, serving.maxBatchTokens()),
+                efficiency, d.mtpTokens() > 0 ? Speculation.mtp(d.mtpTokens()) : speculation, disaggregated, d);
+        for (Pool p : d.pools()) {
+            try {
+                c.pool(p).kvBlocksPerReplica();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("deployment " + d + ": " + e.getMessage());
+            }
+        }
+        return c;
+    }
+
+    /**
+     * The deployment this configuration serves: the one given to {@link #withDeployment}, else the layout the replica
+     * fields describe (a MoE model on several GPUs with attention data-parallel and expert parallelism at the full
+     * degree, as {@link #expertParallel()} says).
+     */
+    public Deployment servedDeployment() {
+        if (deployment != null) return deployment;
+        int degree = expertParallel(model, tensorParallel) ? tensorParallel : 1;
+        if (disaggregation == null) {
+            return new Deployment(new Pool(replicas, tensorParallel, degree, degree, maxRunningSequences, maxBatchTokens),
+                    null, null, 0, 0, Routing.CACHE_AWARE);
+        }
+        return new Deployment(null,
+                new Pool(disaggregation.prefillReplicas(), tensorParallel, degree, degree, maxRunningSequences, maxBatchTokens),
+                new Pool(disaggregation.decodeReplicas(), tensorParallel, degree, degree, maxRunningSequences, maxBatchTokens),
+                0, 0, Routing.CACHE_AWARE);
+    }
+
+    /**
+     * The layouts {@code agentload bench --deployment auto} searches on this system and model, by name ({@code unified},
+     * {@code disagg-1to1}, {@code disagg-1to3}, and on an NVL72 rack serving a MoE model {@code wide-ep} and
+     * {@code wide-ep-unified}), those whose weights fit; docs/simulator.md, "Deployments".
+     */
+    public Map<String, Deployment> candidateDeployments() {
+        return DeploymentCandidates.of(this);
+    }
+
+    /** The same deployment routed by {@code r} ({@link Routing#CONVERSATION}: conversation affinity). */
+    public EngineConfig withRouting(Routing r) {
+        if (deployment == null && r == Routing.CACHE_AWARE) return this;
+        return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, maxRunningSequences,
+                prefixCaching, memoryUtilisation, activationReserveBytes, efficiency, speculation, disaggregation,
+                servedDeployment().withRouting(r));
+    }
+
+    /** How requests are routed within a pool. */
+    public Routing routing() {
+        return deployment == null ? Routing.CACHE_AWARE : deployment.routing();
+    }
+
+    /** The longest prompt plus output served: the deployment's max sequence, or the model's context. */
+    public int maxSequenceTokens() {
+        return deployment == null || deployment.maxSequenceTokens() == 0 ? model.maxContextTokens()
+                : Math.min(deployment.maxSequenceTokens(), model.maxContextTokens());
+    }
+
+    /** One worker's degrees: the configured deployment's generation (or unified) pool, else the implicit one. */
+    Pool layout() {
+        Deployment d = servedDeployment();
+        return d.disaggregated() ? d.generation() : d.unified();
+    }
+
+    /**
+     * This configuration as one pool's workers see it: its degrees and limits in the replica fields and the deployment,
+     * the rest (transfer link, speculation, efficiency) as it is. The engine builds each pool's workers from it.
+     */
+    EngineConfig pool(Pool p) {
+        Deployment d = servedDeployment();
+        return new EngineConfig(system, model, p.tensorParallel(), p.workers(), p.maxBatchTokens(), p.maxBatchSequences(),
+                prefixCaching, memoryUtilisation, reserve(model, p.maxBatchTokens()), efficiency, speculation,
+                disaggregation, new Deployment(p, null, null, d.maxSequenceTokens(), d.mtpTokens(), d.routing()));
     }
 
     /**
@@ -264,7 +568,7 @@ public record EngineConfig(
      * the routed experts split across the GPUs (expert parallelism), the other weights split as with tensor parallelism.
      */
     public boolean expertParallel() {
-        return expertParallel(model, tensorParallel);
+        return deployment == null ? expertParallel(model, tensorParallel) : model.moe() && layout().expertParallel() > 1;
     }
 
     private static boolean expertParallel(ModelProfile model, int tp) {
@@ -273,7 +577,9 @@ public record EngineConfig(
 
     /** Bytes of weights one replica holds: one copy, plus with expert parallelism the attention weights on every GPU. */
     public double weightBytesPerReplica() {
-        return weightBytes(model, tensorParallel);
+        if (deployment == null) return weightBytes(model, tensorParallel);
+        return model.weightBytes() + (layout().attentionDataParallel() - 1) * model.attentionParameters()
+                * model.weightPrecision().bytes();
     }
 
     private static double weightBytes(ModelProfile model, int tp) {
@@ -298,49 +604,51 @@ public record EngineConfig(
     public EngineConfig withModel(ModelProfile m) {
         int tp = defaultTensorParallel(system, m);
         return new EngineConfig(system, m, tp, system.gpus() / tp, maxBatchTokens, maxRunningSequences, prefixCaching,
-                memoryUtilisation, reserve(m, maxBatchTokens), efficiency, speculation, null);
+                memoryUtilisation, reserve(m, maxBatchTokens), efficiency, speculation, null, null);
     }
 
     /** Another tensor-parallel degree, with as many replicas as the system's GPUs allow. */
     public EngineConfig withTensorParallel(int tp) {
         return new EngineConfig(system, model, tp, Math.max(1, system.gpus() / tp), maxBatchTokens, maxRunningSequences,
-                prefixCaching, memoryUtilisation, activationReserveBytes, efficiency, speculation, null);
+                prefixCaching, memoryUtilisation, activationReserveBytes, efficiency, speculation, null, null);
     }
 
     /** Another number of replicas (fewer than fit leaves GPUs idle). */
     public EngineConfig withReplicas(int count) {
         return new EngineConfig(system, model, tensorParallel, count, maxBatchTokens, maxRunningSequences, prefixCaching,
-                memoryUtilisation, activationReserveBytes, efficiency, speculation, null);
+                memoryUtilisation, activationReserveBytes, efficiency, speculation, null, null);
     }
 
-    /** Another step token budget (the activation reserve follows it). */
+    /** Another step token budget (the activation reserve follows it); with a deployment, every pool's. */
     public EngineConfig withMaxBatchTokens(int tokens) {
         return new EngineConfig(system, model, tensorParallel, replicas, tokens, maxRunningSequences, prefixCaching,
-                memoryUtilisation, reserve(model, tokens), efficiency, speculation, disaggregation);
+                memoryUtilisation, reserve(model, tokens), efficiency, speculation, disaggregation,
+                deployment == null ? null : deployment.withLimits(0, tokens));
     }
 
-    /** Another limit of sequences per replica. */
+    /** Another limit of sequences per replica; with a deployment, every pool's. */
     public EngineConfig withMaxRunningSequences(int count) {
         return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, count, prefixCaching,
-                memoryUtilisation, activationReserveBytes, efficiency, speculation, disaggregation);
+                memoryUtilisation, activationReserveBytes, efficiency, speculation, disaggregation,
+                deployment == null ? null : deployment.withLimits(count, 0));
     }
 
     /** Prefix caching on or off. */
     public EngineConfig withPrefixCaching(boolean on) {
         return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, maxRunningSequences, on,
-                memoryUtilisation, activationReserveBytes, efficiency, speculation, disaggregation);
+                memoryUtilisation, activationReserveBytes, efficiency, speculation, disaggregation, deployment);
     }
 
     /** Another share of HBM for the engine. */
     public EngineConfig withMemoryUtilisation(double share) {
         return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, maxRunningSequences,
-                prefixCaching, share, activationReserveBytes, efficiency, speculation, disaggregation);
+                prefixCaching, share, activationReserveBytes, efficiency, speculation, disaggregation, deployment);
     }
 
     /** Other efficiency factors. */
     public EngineConfig withEfficiency(Efficiency e) {
         return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, maxRunningSequences,
-                prefixCaching, memoryUtilisation, activationReserveBytes, e, speculation, disaggregation);
+                prefixCaching, memoryUtilisation, activationReserveBytes, e, speculation, disaggregation, deployment);
     }
 
     /** Speculative decoding with {@code draftTokens} per step, each accepted with {@code acceptanceRate}. */
@@ -351,7 +659,7 @@ public record EngineConfig(
     /** Speculative decoding with every figure given. */
     public EngineConfig withSpeculation(Speculation s) {
         return new EngineConfig(system, model, tensorParallel, replicas, maxBatchTokens, maxRunningSequences,
-                prefixCaching, memoryUtilisation, activationReserveBytes, efficiency, s, disaggregation);
+                prefixCaching, memoryUtilisation, activationReserveBytes, efficiency, s, disaggregation, deployment);
     }
 
     /**
@@ -369,6 +677,6 @@ public record EngineConfig(
     public EngineConfig withDisaggregation(@Nullable Disaggregation d) {
         return new EngineConfig(system, model, tensorParallel, d.prefillReplicas() + d.decodeReplicas(),
                 maxBatchTokens, maxRunningSequences, prefixCaching, memoryUtilisation, activationReserveBytes,
-                efficiency, speculation, d);
+                efficiency, speculation, d, null);
     }
 }

@@ -85,6 +85,11 @@ final class Replica {
         return waiting.size() + running() + transfers.size();
     }
 
+    /** GPUs of this worker. */
+    int gpus() {
+        return config.tensorParallel();
+    }
+
     int running() {
         return cohort.size() + running.size();
     }
