@@ -16,6 +16,8 @@ import io.agentload.replay.SloResult;
 import io.agentload.replay.SloTier;
 import io.agentload.replay.TrialMetrics;
 import io.agentload.sim.EngineConfig;
+import io.agentload.sim.ModelProfile;
+import io.agentload.sim.SystemProfile;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
@@ -336,15 +338,17 @@ final class BenchCommand implements Callable<Integer> {
     private Simulation simulation() {
         Simulation s;
         try {
-            s = Simulation.of(system, model);
-            if (tensorParallel != null) s = s.withEngine(c -> c.withTensorParallel(tensorParallel));
             if (deployment != null && tensorParallel != null) {
                 throw new IllegalArgumentException("--deployment lays out the workers: leave out --tensor-parallel");
             }
             if (deployment != null && !auto()) {
+                // The layout alone decides the fit: the default layout's rule must not refuse a model it can serve.
                 EngineConfig.Deployment d = EngineConfig.Deployment.parse(deployment);
-                s = s.withEngine(c -> c.withDeployment(d));
+                s = Simulation.of(EngineConfig.of(SystemProfile.named(system), ModelProfile.named(model), d));
+            } else {
+                s = Simulation.of(system, model);
             }
+            if (tensorParallel != null) s = s.withEngine(c -> c.withTensorParallel(tensorParallel));
             s.config().kvBlocksPerReplica();   // weights that leave no room for KV cache fail here, not in a trial
             if (powerBoundary != null) s = s.withPowerBoundary(Boundary.of(powerBoundary));
             s = s.withPrefixCaching(prefixCache == Switch.on).withToolTimeScale(toolTimeScale)

@@ -416,6 +416,18 @@ public record EngineConfig(
                 true, 0.9, reserve(model, DEFAULT_BATCH_TOKENS), Efficiency.DEFAULT, Speculation.NONE, null, null);
     }
 
+    /**
+     * A system serving a model as {@code deployment} lays out its workers, with the defaults of {@link #of(SystemProfile,
+     * ModelProfile)} otherwise. Unlike that default, it does not first pick a tensor-parallel degree of its own, so a
+     * model too big for the default's rule (weights at most 80% of the usable HBM) can still be served by a layout that
+     * leaves room for KV cache; {@link #kvBlocksPerReplica()} says whether it does.
+     */
+    public static EngineConfig of(SystemProfile system, ModelProfile model, Deployment deployment) {
+        EngineConfig provisional = new EngineConfig(system, model, 1, 1, DEFAULT_BATCH_TOKENS, DEFAULT_RUNNING_SEQUENCES,
+                true, 0.9, reserve(model, DEFAULT_BATCH_TOKENS), Efficiency.DEFAULT, Speculation.NONE, null, null);
+        return provisional.withDeployment(deployment);
+    }
+
     /** The widest tensor-parallel degree a default replica uses: one 8-GPU NVLink node (HGX, or a quarter-rack of NVL72 trays). */
     static final int MAX_DEFAULT_TENSOR_PARALLEL = 8;
 

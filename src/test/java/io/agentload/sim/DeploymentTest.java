@@ -57,6 +57,20 @@ class DeploymentTest {
     }
 
     @Test
+    void aLayoutThatLeavesRoomServesAModelTheDefaultRuleRefuses() {
+        // DeepSeek V4 Pro's 861 GB fill 85% of an HGX H200's usable HBM, over the default's 80%; data-parallel
+        // attention's seven more copies of the attention weights leave little room, tensor-parallel attention more.
+        SystemProfile h200 = SystemProfile.named("h200x8");
+        ModelProfile v4 = ModelProfile.named("deepseek-v4-pro");
+        assertThrows(IllegalArgumentException.class, () -> EngineConfig.of(h200, v4));
+        EngineConfig c = EngineConfig.of(h200, v4, EngineConfig.Deployment.parse("unified=1x(tp8,ep8,dp1)"));
+        assertEquals(8, c.gpusUsed());
+        assertTrue(c.kvBlocksPerReplica() > 0);
+        EngineConfig replicated = EngineConfig.of(h200, v4, EngineConfig.Deployment.parse("unified=1x(tp8,ep8,dp8)"));
+        assertTrue(replicated.kvBlocksPerReplica() < c.kvBlocksPerReplica() / 2);
+    }
+
+    @Test
     void aDeploymentsMaxSequenceRefusesLongerRequests() {
         Engine engine = Engine.create(EngineConfig.of("b200x8", "gpt-oss-120b")
                 .withDeployment(EngineConfig.Deployment.parse("unified=1x(tp8,ep8,dp8),seq=65536")));
