@@ -50,7 +50,7 @@ final class KvBlocks {
     }
 
     private final int capacity;
-    private final HashIndex index = new HashIndex();
+    private final HashIndex index = new HashIndex(this::keyOf);
     private int minted;
     /** The run of a registered block, null for a free or unregistered one. */
     private Run[] runOf = new Run[0];
@@ -139,7 +139,7 @@ final class KvBlocks {
             Run r = lruHead;
             int last = --r.end;
             id = r.storage.ids[last];
-            index.remove(r.storage.hashes[last]);
+            index.remove(r.storage.hashes[last], id);
             runOf[id] = null;
             if (r.start == r.end) unlink(r);
             cached--;
@@ -239,6 +239,11 @@ final class KvBlocks {
         if (p != null) p.next = n; else lruHead = n;
         if (n != null) n.prev = p; else lruTail = p;
         r.prev = r.next = null;
+    }
+
+    /** The hash a registered block is indexed under. */
+    private long keyOf(int id) {
+        return runOf[id].storage.hashes[offsetOf[id]];
     }
 
     private void grow() {
