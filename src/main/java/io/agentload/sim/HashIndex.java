@@ -3,19 +3,29 @@ package io.agentload.sim;
 import java.util.Arrays;
 
 /**
- * Block hash to block id, open addressing with linear probing and backward-shift deletion: no boxing, one long and
- * one int per slot, so a cache of millions of blocks stays small.
+ * Block hash to block id, open addressing with linear probing and backward-shift deletion. Each slot is one long: the
+ * id and a 32-bit tag of the key's spread hash, whose low bits are also the slot it belongs in, so a probe reads one
+ * array and a cache of a million blocks takes 16 MB (an index of a rack's KV cache is far larger than the CPU's caches:
+ * every probe is a memory access, so one array and a fuller table matter more than the probe count). A tag match is
+ * confirmed against the key the owner keeps for the id ({@link Keys}); other keys share a tag only by chance.
  */
 final class HashIndex {
-    private long[] keys;
-    private int[] values;
+    /** The key an id is stored under, for every id in the index (the owner keeps keys; the index keeps tags). */
+    interface Keys {
+        long keyOf(int id);
+    }
+
+    private static final long EMPTY = -1L;
+
+    private final Keys keys;
+    private long[] slots;
     private int size;
     private int mask;
 
-    HashIndex() {
-        keys = new long[1024];
-        values = new int[1024];
-        Arrays.fill(values, -1);
+    HashIndex(Keys keys) {
+        this.keys = keys;
+        slots = new long[1024];
+        Arrays.fill(slots, EMPTY);
         mask = 1023;
     }
 
@@ -25,64 +35,78 @@ final class HashIndex {
 
     /** The id stored for {@code key}, or -1. */
     int get(long key) {
-        for (int i = slot(key); ; i = (i + 1) & mask) {
-            int v = values[i];
-            if (v < 0) return -1;
-            if (keys[i] == key) return v;
+        int tag = tag(key);
+        for (int i = tag & mask; ; i = (i + 1) & mask) {
+            long e = slots[i];
+            if (e == EMPTY) return -1;
+            if ((int) (e >>> 32) == tag && keys.keyOf((int) e) == key) return (int) e;
         }
     }
 
     /** Stores {@code id} under {@code key} unless the key is present; returns whether it stored. */
     boolean putIfAbsent(long key, int id) {
-        if (2 * (size + 1) > values.length) grow();
-        int i = slot(key);
-        while (values[i] >= 0) {
-            if (keys[i] == key) return false;
-            i = (i + 1) & mask;
+        if (3L * (size + 1) > 2L * slots.length) grow();
+        int tag = tag(key);
+        int i = tag & mask;
+        for (long e; (e = slots[i]) != EMPTY; i = (i + 1) & mask) {
+            if ((int) (e >>> 32) == tag && keys.keyOf((int) e) == key) return false;
         }
-        keys[i] = key;
-        values[i] = id;
+        slots[i] = entry(tag, id);
         size++;
         return true;
     }
 
-    /** Removes {@code key}, shifting later entries of its probe run back so lookups still find them. */
-    void remove(long key) {
-        int i = slot(key);
-        while (values[i] >= 0 && keys[i] != key) i = (i + 1) & mask;
-        if (values[i] < 0) return;
+    /**
+     * Reads the slot {@code key} starts probing at, and returns it for the caller to keep (so the read is not dropped):
+     * touching the slots of a batch of keys before working on them lets the CPU fetch them from memory all at once
+     * rather than one miss after another.
+     */
+    long touch(long key) {
+        return slots[tag(key) & mask];
+    }
+
+    /** Removes {@code key}, stored as {@code id}, shifting later entries of its probe run back so lookups find them. */
+    void remove(long key, int id) {
+        long wanted = entry(tag(key), id);
+        int i = tag(key) & mask;
+        for (long e; (e = slots[i]) != wanted; i = (i + 1) & mask) {
+            if (e == EMPTY) return;
+        }
         size--;
         int hole = i;
-        for (int j = (i + 1) & mask; values[j] >= 0; j = (j + 1) & mask) {
-            int home = slot(keys[j]);
+        for (int j = (i + 1) & mask; slots[j] != EMPTY; j = (j + 1) & mask) {
+            int home = (int) (slots[j] >>> 32) & mask;
             // Move entry j into the hole unless its home lies cyclically in (hole, j].
             boolean stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
             if (!stays) {
-                keys[hole] = keys[j];
-                values[hole] = values[j];
+                slots[hole] = slots[j];
                 hole = j;
             }
         }
-        values[hole] = -1;
+        slots[hole] = EMPTY;
     }
 
-    private int slot(long key) {
+    private static long entry(int tag, int id) {
+        return (long) tag << 32 | (id & 0xFFFF_FFFFL);
+    }
+
+    private static int tag(long key) {
         // Caller hashes may be small sequential ids (Mooncake traces): spread them (Murmur3's finaliser).
         long z = (key ^ (key >>> 33)) * 0xff51afd7ed558ccdL;
         z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-        return (int) ((z ^ (z >>> 33)) & mask);
+        return (int) ((z ^ (z >>> 33)) >>> 32);
     }
 
     private void grow() {
-        long[] oldKeys = keys;
-        int[] oldValues = values;
-        keys = new long[oldKeys.length * 2];
-        values = new int[oldValues.length * 2];
-        Arrays.fill(values, -1);
-        mask = values.length - 1;
-        size = 0;
-        for (int i = 0; i < oldValues.length; i++) {
-            if (oldValues[i] >= 0) putIfAbsent(oldKeys[i], oldValues[i]);
+        long[] old = slots;
+        slots = new long[old.length * 2];
+        Arrays.fill(slots, EMPTY);
+        mask = slots.length - 1;
+        for (long e : old) {
+            if (e == EMPTY) continue;
+            int i = (int) (e >>> 32) & mask;
+            while (slots[i] != EMPTY) i = (i + 1) & mask;
+            slots[i] = e;
         }
     }
 }

@@ -171,12 +171,18 @@ public record PromptLayout(String sessionId, int turn, int inputTokens, int outp
         System.arraycopy(known, 0, hashes, 0, reused);
         long h = reused == 0 ? 0x6a09e667f3bcc909L : known[reused - 1];
         int seg = 0;
+        int keyed = -1; // a segment's key is the same for each of its blocks: computed once
+        long segmentKey = 0;
         for (int b = reused; b < hashes.length; b++) {
             int from = b * blockSize, to = from + blockSize;
             while (segments.get(seg).end() <= from) seg++;
             for (int i = seg; i < segments.size() && segments.get(i).start() < to; i++) {
                 Segment s = segments.get(i);
-                h = mix(h ^ key(s, salt));
+                if (i != keyed) {
+                    segmentKey = key(s, salt);
+                    keyed = i;
+                }
+                h = mix(h ^ segmentKey);
                 h = mix(h ^ ((long) Math.max(from, s.start()) << 32 | Math.min(to, s.end())));
             }
             hashes[b] = h;

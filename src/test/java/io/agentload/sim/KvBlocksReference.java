@@ -8,7 +8,7 @@ import java.util.Arrays;
  */
 final class KvBlocksReference {
     private final int capacity;
-    private final HashIndex index = new HashIndex();
+    private final HashIndex index = new HashIndex(id -> this.hashes[id]);
     private int minted;
     private int[] refs = new int[0];
     private long[] hashes = new long[0];
@@ -88,7 +88,7 @@ final class KvBlocksReference {
         } else if (lruHead >= 0) {
             id = lruHead;
             unlink(id);
-            index.remove(hashes[id]);
+            index.remove(hashes[id], id);
             registered[id] = false;
             evictions++;
         } else {

@@ -189,21 +189,63 @@ class KvBlocksTest {
 
     @Test
     void hashIndexAgreesWithAHashMapUnderRandomInsertsAndRemovals() {
-        HashIndex index = new HashIndex();
+        Map<Integer, Long> keys = new HashMap<>();
+        HashIndex index = new HashIndex(keys::get);
         Map<Long, Integer> reference = new HashMap<>();
         Random random = new Random(3);
         for (int i = 0; i < 200_000; i++) {
             long key = random.nextInt(5000); // small keys collide in probe runs, exercising backward shifts
             if (random.nextInt(3) == 0) {
-                index.remove(key);
-                reference.remove(key);
+                Integer id = reference.remove(key);
+                if (id != null) index.remove(key, id);
             } else {
                 boolean stored = index.putIfAbsent(key, i);
                 assertEquals(!reference.containsKey(key), stored);
+                if (stored) keys.put(i, key);
                 reference.putIfAbsent(key, i);
             }
         }
         assertEquals(reference.size(), index.size());
         for (long k = 0; k < 5000; k++) assertEquals(reference.getOrDefault(k, -1), index.get(k));
+    }
+    @Test
+    void hashIndexTellsApartKeysThatShareATag() {
+        // Keys whose spread hashes share their high 32 bits (the tag and the home slot): only the owner's keys tell them apart.
+        Map<Integer, Long> keys = new HashMap<>();
+        HashIndex index = new HashIndex(keys::get);
+        Map<Long, Integer> reference = new HashMap<>();
+        Random random = new Random(5);
+        long[] pool = new long[600];
+        for (int k = 0; k < pool.length; k++) pool[k] = unspread((long) (k % 3) << 32 | random.nextInt() & 0xFFFF_FFFFL);
+        for (int i = 0; i < 50_000; i++) {
+            long key = pool[random.nextInt(pool.length)];
+            if (random.nextInt(3) == 0) {
+                Integer id = reference.remove(key);
+                if (id != null) index.remove(key, id);
+            } else {
+                boolean stored = index.putIfAbsent(key, i);
+                assertEquals(!reference.containsKey(key), stored);
+                if (stored) keys.put(i, key);
+                reference.putIfAbsent(key, i);
+            }
+        }
+        assertEquals(reference.size(), index.size());
+        for (long k : pool) assertEquals(reference.getOrDefault(k, -1), index.get(k));
+    }
+
+    /** The key whose Murmur3-finalised hash is {@code z} (the finaliser's inverse). */
+    private static long unspread(long z) {
+        z ^= z >>> 33;
+        z *= inverse(0xc4ceb9fe1a85ec53L);
+        z ^= z >>> 33;
+        z *= inverse(0xff51afd7ed558ccdL);
+        return z ^ z >>> 33;
+    }
+
+    /** The multiplicative inverse of an odd number modulo 2^64 (Newton's iteration). */
+    private static long inverse(long a) {
+        long x = a;
+        for (int i = 0; i < 6; i++) x *= 2 - a * x;
+        return x;
     }
 }
