@@ -56,15 +56,6 @@ final class HashIndex {
         return true;
     }
 
-    /**
-     * Reads the slot {@code key} starts probing at, and returns it for the caller to keep (so the read is not dropped):
-     * touching the slots of a batch of keys before working on them lets the CPU fetch them from memory all at once
-     * rather than one miss after another.
-     */
-    long touch(long key) {
-        return slots[tag(key) & mask];
-    }
-
     /** Removes {@code key}, stored as {@code id}, shifting later entries of its probe run back so lookups find them. */
     void remove(long key, int id) {
         long wanted = entry(tag(key), id);

@@ -76,8 +76,6 @@ final class KvBlocks {
     private int freeCount;
     private int referenced;
     private long evictions;
-    /** What the prefetching reads returned, kept so that they are not optimised away. */
-    private long touched;
 
     KvBlocks(int capacity) {
         this.capacity = capacity;
@@ -142,25 +140,6 @@ final class KvBlocks {
         return i;
     }
 
-    /**
-     * Prefetches what the next {@code n} allocations will read in the prefix index: the slots of the cached blocks
-     * they will evict, oldest first (a rack replica's index is far larger than the CPU's caches, so each would
-     * otherwise wait for memory in turn). Changes nothing.
-     */
-    void prefetchAllocations(int n) {
-        int evicting = n - freeCount - (capacity - minted);
-        long t = touched;
-        for (Run r = lruHead; evicting > 0 && r != null; r = r.next) {
-            for (int j = r.end - 1; evicting > 0 && j >= r.start; j--, evicting--) t ^= index.touch(r.storage.hashes[j]);
-        }
-        touched = t;
-    }
-
-    /** Prefetches the prefix index's slot for {@code hash}, about to be registered or looked up. Changes nothing. */
-    void prefetch(long hash) {
-        touched ^= index.touch(hash);
-    }
-
     /** A block for new tokens: a free one, a never-used one, or the least recently used cached one; -1 if none. */
     int allocate() {
         int id;
@@ -219,11 +198,6 @@ final class KvBlocks {
      * run (held by it alone) joins that run.
      */
     void register(int[] ids, int from, int to, long[] chain) {
-        if (to - from > 1) {
-            long t = touched;
-            for (int p = from; p < to; p++) t ^= index.touch(chain[p]);
-            touched = t;
-        }
         for (int p = from; p < to; p++) {
             int id = ids[p];
             if (runOf[id] != 0 || !index.putIfAbsent(chain[p], id)) continue;

@@ -195,9 +195,7 @@ final class Replica {
         cohortStep = !cohort.isEmpty();
         if (cohortStep) {
             // The cohort leads the running order: its blocks are taken first, in its order, as sequence by sequence.
-            List<Sequence> needing = cohort.needingBlocks();
-            blocks.prefetchAllocations(needing.size());
-            for (Sequence s : needing) s.addBlock(blocks.allocate());
+            for (Sequence s : cohort.needingBlocks()) s.addBlock(blocks.allocate());
             budget -= cohort.size();
         }
         for (int i = 0; i < running.size(); i++) {
@@ -292,7 +290,6 @@ final class Replica {
         int need = blocksFor(tokens) - s.blockCount;
         if (need <= 0) return true;
         if (blocks.available() < need) return false;
-        blocks.prefetchAllocations(need);
         for (int i = 0; i < need; i++) s.addBlock(blocks.allocate());
         return true;
     }
@@ -413,12 +410,6 @@ final class Replica {
     private List<Sequence> completeCohortStep(double time, Engine.Listener listener) {
         tally.outputTokens += cohort.size();
         List<Sequence> filled = cohort.completeStep(time);
-        if (config.prefixCaching()) {
-            for (Sequence s : filled) {
-                long[] chain = s.request.blockHashes();
-                if (s.registeredBlocks < chain.length) blocks.prefetch(chain[s.registeredBlocks]);
-            }
-        }
         List<Sequence> finished = cohort.finishing();
         int f = 0;
         for (Sequence s : filled) {
