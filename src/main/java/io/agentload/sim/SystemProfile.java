@@ -60,7 +60,8 @@ public record SystemProfile(String name, Gpu gpu, int gpus, int scaleUpDomain, d
          * registers and multiplied at the FP8 rate, as TensorRT-LLM's {@code W4A8_MXFP4_FP8} does
          * ({@code tensorrt_llm/quantization/mode.py}). The upconversion costs no extra time: a mixed-input Hopper GEMM
          * that dequantises in registers matches its activation format's compute-bound throughput (Neural Magic's
-         * Machete, vLLM's Hopper W4A16 kernel). docs/simulator.md, "FP4 without FP4 units", says what differs in vLLM.
+         * Machete, vLLM's Hopper W4A16 kernel). docs/simulator.md, "Systems and models" (FP4 without FP4 units),
+         * says what differs in vLLM.
          */
         public double flops(Precision precision) {
             return switch (precision) {
