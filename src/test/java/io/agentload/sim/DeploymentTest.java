@@ -57,6 +57,22 @@ class DeploymentTest {
     }
 
     @Test
+    void aasB300ConfigurationServesTheModelItWasPublishedFor() {
+        // AA-AgentPerf's B300 page: DeepSeek V4 Pro on one 8-GPU node, a context and a generation worker of TP4/EP4,
+        // attention data-parallel. Four B300s hold the 861 GB of weights, each worker with room for KV cache.
+        EngineConfig c = EngineConfig.of(SystemProfile.named("b300x8"), ModelProfile.named("deepseek-v4-pro"),
+                EngineConfig.Deployment.AA_B300);
+        assertEquals(8, c.gpusUsed());
+        assertTrue(c.kvBlocksPerReplica() > 0);
+        Engine engine = Engine.create(c);
+        Engine.Request r = new Engine.Request("r", 30_000, hashes(30_000, 2), 20, "agent 0 session v4");
+        engine.submit(r, 0);
+        EngineTest.Recorder rec = new EngineTest.Recorder();
+        engine.drain(0, rec);
+        assertEquals(20, rec.generated.get(r));
+    }
+
+    @Test
     void aLayoutThatLeavesRoomServesAModelTheDefaultRuleRefuses() {
         // DeepSeek V4 Pro's 861 GB fill 85% of an HGX H200's usable HBM, over the default's 80%; data-parallel
         // attention's seven more copies of the attention weights leave little room, tensor-parallel attention more.
