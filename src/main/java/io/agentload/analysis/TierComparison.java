@@ -103,7 +103,8 @@ final class TierComparison {
         boolean log = Style.spansDecades(all);
         if (log) {
             Style.logY(chart.getStyler(), all);
-            chart.getStyler().setYAxisMin(decadeBelow(all));
+            // half a decade lower, so that a bar at the decade itself (1 agent) still shows
+            chart.getStyler().setYAxisMin(decadeBelow(all) / Math.sqrt(10));
         }
         chart.getStyler().setXAxisLabelRotation(categories.size() > 5 ? 30 : 0);
         int i = 0;
