@@ -211,6 +211,15 @@ public final class Analysis {
     }
 
     /**
+     * Max agents by tier, one bar per workload (in the map's order: use a {@code LinkedHashMap}), e.g. one system
+     * searched with variants of a workload, with agents per GPU and what the system delivered at max agents in the
+     * table.
+     */
+    public static Figure<CategoryChart> maxAgents(Map<String, SloResult> byWorkload) {
+        return TierComparison.maxAgents(byWorkload);
+    }
+
+    /**
      * Single trials side by side (in the map's order: use a {@code LinkedHashMap}), such as a real-time replay's trial
      * ({@code ReplayResult.trial()}) and the same configuration in virtual time ({@code Simulation.trial(agents)}):
      * one table row per (trial, tier) with request TTFT percentiles, the per-agent speed and TTFT percentiles the

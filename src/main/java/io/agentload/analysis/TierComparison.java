@@ -89,6 +89,37 @@ final class TierComparison {
     }
 
     /**
+     * Grouped bars of max agents: one group per tier, one bar per workload (variants of one workload on one system,
+     * say), logarithmic when they span more than a decade, where a tier that admits no agent is a gap.
+     */
+    static Figure<CategoryChart> maxAgents(Map<String, SloResult> byWorkload) {
+        List<Row> rows = rows(byWorkload);
+        Table table = table("max agents", "workload", rows);
+        List<SloTier> tiers = rows.stream().map(r -> r.tier().tier()).distinct().toList();
+        List<String> categories = tiers.stream().map(Tiers::shortName).toList();
+        CategoryChart chart = Style.category("Max agents by tier", "tier (min per-agent output speed, max TTFT)",
+                "max concurrent agents");
+        double[] all = rows.stream().mapToDouble(r -> r.tier().maxAgents()).toArray();
+        boolean log = Style.spansDecades(all);
+        if (log) {
+            Style.logY(chart.getStyler(), all);
+            // half a decade lower, so that a bar at the decade itself (1 agent) still shows
+            chart.getStyler().setYAxisMin(decadeBelow(all) / Math.sqrt(10));
+        }
+        chart.getStyler().setXAxisLabelRotation(categories.size() > 5 ? 30 : 0);
+        int i = 0;
+        for (String label : byWorkload.keySet()) {
+            List<Double> values = new ArrayList<>();
+            for (SloTier tier : tiers) {
+                Row r = find(rows, label, tier);
+                values.add(r == null || (log && r.tier().maxAgents() == 0) ? null : (double) r.tier().maxAgents());
+            }
+            chart.addSeries(label, categories, values).setFillColor(Style.PALETTE[i++ % Style.PALETTE.length]);
+        }
+        return new Figure<>(table, Style.placeLegend(chart));
+    }
+
+    /**
      * Per workload, max agents per GPU (solid, left axis) and output tokens per second per GPU at those agents
      * (dashed, right axis) against the tiers' minimum output speed: the capacity a fixed-length chat benchmark
      * reports next to the one agentic traffic gets.

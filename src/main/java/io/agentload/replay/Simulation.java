@@ -60,6 +60,7 @@ public final class Simulation {
         int threads = Runtime.getRuntime().availableProcessors();
         double tolerance;
         boolean cutAtVerdict = true;
+        boolean primedStarts = true;
 
         Settings copy() {
             Settings c = new Settings();
@@ -76,6 +77,7 @@ public final class Simulation {
             c.threads = threads;
             c.tolerance = tolerance;
             c.cutAtVerdict = cutAtVerdict;
+            c.primedStarts = primedStarts;
             return c;
         }
     }
@@ -238,6 +240,15 @@ public final class Simulation {
         return with(c -> c.cutAtVerdict = cut);
     }
 
+    /**
+     * Whether each agent's first request of a trial finds its context so far cached, as a fleet running mid-session
+     * would hold it (default true), or starts cold, prefilling its whole context while every other agent does the
+     * same (docs/design.md, "Mid-session starts"). Agents start at a random turn of their first session either way.
+     */
+    public Simulation withPrimedStarts(boolean primed) {
+        return with(c -> c.primedStarts = primed);
+    }
+
     /** The engine configuration every trial runs. */
     public EngineConfig config() {
         return settings.engine;
@@ -327,7 +338,8 @@ public final class Simulation {
                     + "coding-agent-sample.parquet\")) or withSessions(...)");
         }
         VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(settings.engine, settings.sessions).plan(settings.plan)
-                .toolTimeScale(settings.toolTimeScale).cutAtVerdict(settings.cutAtVerdict).itlDetail(settings.itlDetail);
+                .toolTimeScale(settings.toolTimeScale).cutAtVerdict(settings.cutAtVerdict).itlDetail(settings.itlDetail)
+                .primeCache(settings.primedStarts);
         if (settings.powerBoundary != null) b.powerBoundary(settings.powerBoundary);
         return b.build();
     }

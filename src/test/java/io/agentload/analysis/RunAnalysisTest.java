@@ -178,6 +178,22 @@ class RunAnalysisTest {
     }
 
     @Test
+    void maxAgentsGroupsWorkloadsByTier() {
+        Map<String, SloResult> workloads = new LinkedHashMap<>();
+        workloads.put("small", agentic);
+        workloads.put("big", new KnownSystem(1200, true).search(TIERS, 4));
+        Figure<CategoryChart> f = Analysis.maxAgents(workloads);
+        Table t = f.table();
+        assertEquals(List.of("small", "small", "big", "big"), t.stringColumn("workload").asList());
+        assertArrayEquals(new int[] {11, 3, 32, 11}, t.intColumn("max_agents").asIntArray());
+        CategoryChart c = f.chart();
+        assertEquals(List.of("small", "big"), Charts.seriesNames(c));
+        assertEquals(List.of("20 tok/s, 6 s", "60 tok/s, 3 s"), c.getSeriesMap().get("big").getXData());
+        assertEquals(List.of(32.0, 11.0), c.getSeriesMap().get("big").getYData());
+        Charts.rendered(f);
+    }
+
+    @Test
     void agenticVsChatComparesCapacityAndThroughputPerGpuByTier() {
         SloResult chat = new KnownSystem(1200, true).search(TIERS, 2);
         Figure<XYChart> f = Analysis.agenticVsChat(agentic, chat);

@@ -269,6 +269,27 @@ class SimulationTest {
     }
 
     @Test
+    void primedStartsFindEachAgentsContextCachedAndColdStartsOnlyTheSharedPrefix(@TempDir Path tmp) {
+        Simulation s = seventyB("h100x8").withWindow(Duration.ofSeconds(30));
+        assertTrue(agentsFirstFindingMoreThanThePrefix(s, tmp.resolve("primed")) > 0, "primed by default");
+        assertEquals(0, agentsFirstFindingMoreThanThePrefix(s.withPrimedStarts(false), tmp.resolve("cold")));
+    }
+
+    /** How many of a 6-agent trial's agents find more than the shared prefix cached at their first request. */
+    private static long agentsFirstFindingMoreThanThePrefix(Simulation s, Path dir) {
+        s.trial(6, dir);
+        java.util.Map<Integer, RequestRecord> first = new java.util.HashMap<>();
+        try (Run run = Run.open(dir)) {
+            for (RequestRecord r : run.records()) first.merge(r.agent(), r, (a, b) -> a.sendTime() <= b.sendTime() ? a : b);
+        }
+        java.util.Map<String, Session> byId = new java.util.HashMap<>();
+        for (Session session : SESSIONS) byId.put(session.sessionId(), session);
+        return first.values().stream()
+                .filter(r -> r.cachedTokens() > byId.get(r.sessionId()).turns().get(r.turn()).sharedPrefixTokens())
+                .count();
+    }
+
+    @Test
     void aTrialRecordedInAFolderIsTheSameTrialWithItsRequestsAndPowerTrace(@TempDir Path tmp) {
         Simulation s = seventyB("h100x8").withWindow(Duration.ofSeconds(30));
         TrialMetrics plain = s.trial(6), recorded = s.trial(6, tmp.resolve("trial"));
