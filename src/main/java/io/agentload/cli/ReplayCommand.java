@@ -8,6 +8,7 @@ import io.agentload.replay.Run;
 import io.agentload.replay.RunManifest;
 import io.agentload.replay.Replay;
 import io.agentload.replay.ReplayResult;
+import io.agentload.replay.RequestRecord;
 import io.agentload.replay.SloTier;
 import io.agentload.replay.TrialMetrics;
 import picocli.CommandLine.Command;
@@ -170,10 +171,14 @@ final class ReplayCommand implements Callable<Integer> {
         TrialMetrics m = r.trial();
         out.printf(Locale.ROOT, "%s: trial %d, %,d agents, %.0f s window after %.0f s of warm-up%s%n", dir, m.trial(),
                 m.agents(), m.windowSeconds(), m.windowStart() - m.startTime(), m.warmUpCut() ? " (cut at its maximum)" : "");
-        String faults = r.requestsByStatus().entrySet().stream().filter(e -> !e.getKey().equals("ok"))
+        String faults = r.requestsByStatus().entrySet().stream()
+                .filter(e -> !e.getKey().equals(RequestRecord.OK) && !e.getKey().equals(RequestRecord.CUT_AT_GRACE))
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-        out.printf(Locale.ROOT, "  requests   %,d ok, %,d failed%s; %,d measured (%,d failed)%n",
-                r.requestsByStatus().getOrDefault("ok", 0L), r.failedRequests(), faults.isEmpty() ? "" : " (" + faults + ")",
+        long graceCut = r.requestsByStatus().getOrDefault(RequestRecord.CUT_AT_GRACE, 0L);
+        out.printf(Locale.ROOT, "  requests   %,d ok, %,d failed%s%s; %,d measured (%,d failed)%n",
+                r.requestsByStatus().getOrDefault(RequestRecord.OK, 0L), r.failedRequests(),
+                faults.isEmpty() ? "" : " (" + faults + ")",
+                graceCut == 0 ? "" : String.format(Locale.ROOT, ", %,d cut_at_grace (judged on what they received)", graceCut),
                 m.measuredRequests(), m.failedRequests());
         out.printf(Locale.ROOT, "  TTFT       p50 %s  p90 %s  p99 %s%n", s(m.ttft().p50()), s(m.ttft().p90()), s(m.ttft().p99()));
         out.printf(Locale.ROOT, "  E2E        p50 %s  p90 %s  p99 %s%n", s(m.e2eLatency().p50()), s(m.e2eLatency().p90()),

@@ -36,8 +36,9 @@ final class TimeoutOptions {
 
     @Option(names = "--cool-down-grace", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "longest wait after a measurement window for the requests sent before its end; those still "
-                    + "running are recorded as cut_at_end (default: the most lenient tier's TTFT plus the longest "
-                    + "output at the slowest tier's speed, at most 10m)")
+                    + "streaming are recorded as cut_at_grace and judged on the tokens received, those without a "
+                    + "first token as cut_at_end (failed) (default: the most lenient tier's TTFT plus 300 tokens at "
+                    + "the slowest tier's speed, 21s for the default tiers, at most 10m)")
     @Nullable Duration coolDownGrace;
 
     /** The builder with every timeout that was given. */

@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  *   request's {@link TurnRequest#record()}: returns when that agent is due again;</li>
  *   <li>{@link #done(double)} after each event: the trial is over once the window has closed and every request
  *   sent before its end has completed (or, in real time, a grace after the window has run out); requests still in
- *   flight then are cut: a real-time driver reports them to {@link #completed} as {@link RequestRecord#CUT_AT_END},
- *   the simulator's driver drops them (unless it stops earlier, {@link #cutAtVerdict()}, and records them as
+ *   flight then are cut: a real-time driver reports them to {@link #completed} as {@link RequestRecord#CUT_AT_END}
+ *   (a measured one that had begun streaming as {@link RequestRecord#CUT_AT_GRACE}), the simulator's driver drops them (unless it stops earlier, {@link #cutAtVerdict()}, and records them as
  *   {@link RequestRecord#CUT_AT_VERDICT});</li>
  *   <li>{@link #trial(PowerMeter)}: the result.</li>
  * </ol>
@@ -155,13 +155,13 @@ final class AgentPool {
      * A request sent on {@code lane} ended: keeps its record, tells {@code wakes} which lanes are due next (the
      * lane's own next turn, unless it waits for subagents or its subagent returned; the subagents its turn spawned;
      * the parent a returning subagent was the last to join), and passes the record to the sink (outside the pool's
-     * lock, so a slow sink never holds up other agents). {@code wakes} is called under the pool's lock. The gaps of a
-     * successful measured request are counted for the trial's ITL percentiles; unless the pool
+     * lock, so a slow sink never holds up other agents). {@code wakes} is called under the pool's lock. The gaps of an
+     * answered measured request are counted for the trial's ITL percentiles; unless the pool
      * {@link #keepGaps keeps gaps}, the record kept and passed on holds only their summary.
      */
     void completed(int lane, RequestRecord record, Wakes wakes) {
         synchronized (this) {
-            if (record.measured() && record.ok()) {
+            if (record.measured() && record.answered()) {
                 record.countInterTokenLatencies(measuredGaps);
                 everyGapCounted &= record.interTokenLatenciesKept();
             }

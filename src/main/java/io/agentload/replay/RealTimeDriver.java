@@ -39,8 +39,10 @@ import java.util.function.Consumer;
  * turn, the plan's minimum warm-up has passed and, when the endpoint reports {@code cached_tokens}, the cached-token
  * ratio has settled (the simulator's rule, so the two drivers warm up alike); then the plan's measurement window,
  * then cool-down until the last measured request ends, or until the cool-down grace ({@link Builder#coolDownGrace})
- * runs out, so that no hung request holds the run. Requests still in flight then are stopped and recorded as
- * {@link RequestRecord#CUT_AT_END} with what they had received (counted as failed when they were measured). Trials
+ * runs out, so that neither a long answer nor a hung request holds the run. Requests still in flight then are stopped
+ * and recorded with what they had received: measured ones that had their first token as
+ * {@link RequestRecord#CUT_AT_GRACE} (judged on what they received), the others as {@link RequestRecord#CUT_AT_END}
+ * (counted as failed when they were measured). Trials
  * follow each other on the run's clock; each trial's agents use new salts, so no trial reuses another's cache.
  *
  * <p>Trials run one at a time; {@link #sendLag()} may be read from any thread.
@@ -52,6 +54,13 @@ final class RealTimeDriver implements TrialRunner {
      * warm-up, for tiers slow enough (or outputs long enough) to ask for more.
      */
     static final Duration MAX_COOL_DOWN_GRACE = Duration.ofMinutes(10);
+
+    /**
+     * How many tokens' time at the slowest tier's speed the default grace leaves a request that met the loosest TTFT
+     * ({@link #coolDownGrace(List, List)}): 300, 15 s at 20 tok/s, over which one token's time (the unknown rest of the
+     * gap the cut falls in) moves the measured speed by under 0.5%.
+     */
+    static final int SPEED_SAMPLE_TOKENS = 300;
 
     private final Endpoint endpoint;
     private final List<Session> sessions;
@@ -98,16 +107,18 @@ final class RealTimeDriver implements TrialRunner {
 
     /**
      * How long the cool-down waits for requests sent before the window's end unless told otherwise: the most
-     * lenient tier's TTFT limit plus the longest output of {@code sessions} at the slowest tier's speed, the longest
-     * a request that meets every tier's loosest bound can take; at most {@link #MAX_COOL_DOWN_GRACE}. A request still
-     * running then has missed the slowest tier in any case, so recording it as cut rather than waiting for it holds
-     * the run without changing what it finds.
+     * lenient tier's TTFT limit plus the time of {@link #SPEED_SAMPLE_TOKENS} tokens (or the longest output of
+     * {@code sessions}, if shorter) at the slowest tier's speed; at most {@link #MAX_COOL_DOWN_GRACE}. With the
+     * default tiers, 6 s + 300 / 20 tok/s = 21 s. Why: a measured request still waiting for its first token then has
+     * waited longer than every tier allows, so recording it as failed is exact; one that met the loosest TTFT has
+     * streamed for at least the rest, enough output for its speed so far to judge it
+     * ({@link RequestRecord#CUT_AT_GRACE}).
      */
     static Duration coolDownGrace(List<SloTier> tiers, List<Session> sessions) {
         double ttft = tiers.stream().mapToDouble(SloTier::maxTtftSeconds).max().orElse(0);
         double speed = tiers.stream().mapToDouble(SloTier::minOutputTokensPerSecond).min().orElse(0);
         int longest = sessions.stream().flatMap(s -> s.turns().stream()).mapToInt(t -> t.outputTokens()).max().orElse(0);
-        double seconds = ttft + (speed > 0 ? longest / speed : Double.POSITIVE_INFINITY);
+        double seconds = ttft + (speed > 0 ? Math.min(longest, SPEED_SAMPLE_TOKENS) / speed : 0);
         return seconds >= TrialPlan.seconds(MAX_COOL_DOWN_GRACE) ? MAX_COOL_DOWN_GRACE
                 : Duration.ofNanos(Math.round(seconds * 1e9));
     }

@@ -51,9 +51,10 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
  *
  * <p>The end. Whatever is still in flight when the trial ends (cool-down traffic, and measured requests the grace
  * gave up on) is stopped ({@link Endpoint#stop}), so that it loads neither the next trial nor its records, and
- * recorded as {@link RequestRecord#CUT_AT_END} with what it had received by the end: every request the server saw
- * has one record. Sends and completions decide under this trial's lock whether the trial is over, so the requests in
- * flight at its end are exactly those the end cuts.
+ * recorded with what it had received by the end, as {@link RequestRecord#CUT_AT_GRACE} when it was measured and had
+ * its first token (judged on what it received), else as {@link RequestRecord#CUT_AT_END}: every request the server
+ * saw has one record. Sends and completions decide under this trial's lock whether the trial is over, so the
+ * requests in flight at its end are exactly those the end cuts.
  */
 final class RealTimeTrial {
 
@@ -249,7 +250,8 @@ final class RealTimeTrial {
 
     /**
      * The record of a request the trial's end cut off: what it had received by {@link #endTime} (later chunks, a
-     * later response, are not counted), ending then.
+     * later response, are not counted), ending then. A measured request that had its first token by then is
+     * {@link RequestRecord#CUT_AT_GRACE}, judged on what it received; any other is {@link RequestRecord#CUT_AT_END}.
      */
     private RequestRecord cutRecord(TurnRequest request, CompletionResult r, long endNanos) {
         long[] chunks = r.chunkNanos();
@@ -271,7 +273,8 @@ final class RealTimeTrial {
                         kept == 0 ? Double.NaN : clock.seconds(chunks[kept - 1]))
                 .endTime(Math.max(sent, endTime))
                 .tokens(r.inputTokens(), r.usageReported() ? r.cachedTokens() : -1, kept)
-                .failed(RequestRecord.CUT_AT_END, detail)
+                .failed(request.phase() == RequestRecord.Phase.MEASURED && kept > 0 ? RequestRecord.CUT_AT_GRACE
+                        : RequestRecord.CUT_AT_END, detail)
                 .build();
     }
 
@@ -310,9 +313,9 @@ final class RealTimeTrial {
     }
 
     /**
-     * Stops every request in flight at the trial's end and, unless the trial failed, records each: as
-     * {@link RequestRecord#CUT_AT_END} with what it had received by the end, or as it ended when it had ended by then
-     * (its completion raced the end).
+     * Stops every request in flight at the trial's end and, unless the trial failed, records each: cut
+     * ({@link #cutRecord}) with what it had received by the end, or as it ended when it had ended by then (its
+     * completion raced the end).
      */
     private void cutInFlight() {
         Map<Integer, Sent> cut = new TreeMap<>(inFlight);

@@ -255,10 +255,13 @@ public final class Replay {
 
     /**
      * How long after a measurement window closes its trial waits for the requests sent before the end; those still in
-     * flight then are recorded as {@link RequestRecord#CUT_AT_END} (failed) with what they had received, so a hung
-     * request never holds the run. Default: the most lenient tier's TTFT limit plus the longest output of the
-     * trajectories at the slowest tier's speed (a request still running then has missed every tier), at most ten
-     * minutes. It governs when a run stops waiting, not what it sends, so a resumed run may change it.
+     * flight then are stopped and recorded with what they had received, so neither a long answer nor a hung request
+     * holds the run: as {@link RequestRecord#CUT_AT_GRACE} when they had their first token (judged on the tokens
+     * received: TTFT exact, speed over the time from the first token to the cut), else as
+     * {@link RequestRecord#CUT_AT_END} (failed). Default: the most lenient tier's TTFT limit plus 300 tokens (or the
+     * longest output, if shorter) at the slowest tier's speed, at most ten minutes: 21 s for the default tiers. A
+     * grace shorter than the most lenient TTFT limit may fail a request that had not waited that long. It governs
+     * when a run stops waiting, not what it sends, so a resumed run may change it.
      */
     public Replay withCoolDownGrace(Duration grace) {
         Objects.requireNonNull(grace, "grace");

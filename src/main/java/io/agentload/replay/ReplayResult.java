@@ -62,9 +62,13 @@ public record ReplayResult(TrialMetrics trial, List<TrialMetrics.TierCheck> tier
         return counts;
     }
 
-    /** Requests of the run that failed, whatever the reason. */
+    /**
+     * Requests of the run that failed, whatever the reason: every status but {@link RequestRecord#OK} and
+     * {@link RequestRecord#CUT_AT_GRACE} (judged on what it received).
+     */
     public long failedRequests() {
-        return requestsByStatus.entrySet().stream().filter(e -> !e.getKey().equals(RequestRecord.OK))
+        return requestsByStatus.entrySet().stream()
+                .filter(e -> !e.getKey().equals(RequestRecord.OK) && !e.getKey().equals(RequestRecord.CUT_AT_GRACE))
                 .mapToLong(Map.Entry::getValue).sum();
     }
 }

@@ -89,6 +89,14 @@ public record RequestRecord(
     public static final String CUT_AT_END = "cut_at_end";
 
     /**
+     * The status of a measured request that had produced its first token but was still streaming when a real-time
+     * trial's cool-down grace ran out: recorded with the tokens and token times received by then, its end the cut.
+     * Not a failure: it is judged on what it received ({@link #answered()}), its TTFT exact and its output speed
+     * taken over the time from its first token to the cut.
+     */
+    public static final String CUT_AT_GRACE = "cut_at_grace";
+
+    /**
      * The status of a request still in flight when a virtual-time trial stopped because its verdict on every tier it
      * was run for was already certain (a failure that no pending request could turn): recorded with what it had
      * received by then, and counted as failed, which cannot change that verdict.
@@ -224,6 +232,18 @@ public record RequestRecord(
         return OK.equals(status);
     }
 
+    /**
+     * True when the request has a TTFT and an output speed to judge: it succeeded, or it was cut at the cool-down
+     * grace after its first token ({@link #CUT_AT_GRACE}).
+     */
+    public boolean answered() {
+        return ok() || cutAtGrace();
+    }
+
+    private boolean cutAtGrace() {
+        return CUT_AT_GRACE.equals(status);
+    }
+
     /** True when the request was sent inside its trial's measurement window. */
     public boolean measured() {
         return phase == Phase.MEASURED;
@@ -258,17 +278,20 @@ public record RequestRecord(
         return firstByteTime - sendTime;
     }
 
-    /** Last token minus first token, in seconds. */
+    /**
+     * Last token minus first token, in seconds; for a request {@linkplain #CUT_AT_GRACE cut at the grace}, the cut
+     * (its end) minus first token, so that a stream silent before the cut is slow by as much.
+     */
     public double generationTime() {
-        return lastTokenTime - firstTokenTime;
+        return (cutAtGrace() ? endTime : lastTokenTime) - firstTokenTime;
     }
 
     /**
-     * Output speed: (output tokens - 1) / (last token - first token), in tokens per second. NaN with fewer than two
-     * output tokens; infinite when every token arrived at once.
+     * Output speed: (output tokens - 1) / {@link #generationTime()}, in tokens per second. NaN with fewer than two
+     * output tokens (unless cut at the grace: one token then is 0 tok/s); infinite when every token arrived at once.
      */
     public double outputTokensPerSecond() {
-        return outputTokens < 2 ? Double.NaN : (outputTokens - 1) / generationTime();
+        return outputTokens < (cutAtGrace() ? 1 : 2) ? Double.NaN : (outputTokens - 1) / generationTime();
     }
 
     /** End-to-end latency: end of the response minus send, in seconds. */

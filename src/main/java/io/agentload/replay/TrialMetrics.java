@@ -14,26 +14,30 @@ import java.util.Optional;
  *
  * <pre>{@code
  * TrialMetrics m = TrialMetrics.of(trial);
- * m.ttft().p90();                                  // seconds, over every successful measured request
+ * m.ttft().p90();                                  // seconds, over every answered measured request
  * m.check(new SloTier(60, 3)).passed();            // did 90% of agents get 60 tok/s and TTFT <= 3 s?
  * }</pre>
  *
- * <p>Definitions. Throughput counts successful measured requests over the window's length: output tokens per
- * second and requests per second. The cached-token ratio is cached over input tokens of successful measured
- * requests that reported cached tokens. TTFT and end-to-end latency percentiles are over successful measured
- * requests; inter-token latency percentiles over every recorded gap of those requests, counted as the requests
- * completed (records keep only each request's summary of its gaps unless asked, so a trial rebuilt from a run folder
- * without them takes the percentiles from {@code trials.parquet}). All percentiles are exact (exact sorting or
- * selection, linear interpolation).
+ * <p>Definitions. A measured request is <em>answered</em> when it succeeded or when a real-time trial's cool-down
+ * grace cut it after its first token ({@value RequestRecord#CUT_AT_GRACE}): its TTFT is exact and its output speed
+ * is measured over the time from its first token to the cut; every other measured request failed. Output tokens per
+ * second count answered measured requests' tokens over the window's length, requests per second the successful
+ * ones. The cached-token ratio is cached over input tokens of successful measured requests that reported cached
+ * tokens. TTFT percentiles are over answered measured requests, end-to-end latency percentiles over successful ones
+ * (a cut request's end is unknown); inter-token latency percentiles over every recorded gap of answered measured
+ * requests, counted as the requests completed (records keep only each request's summary of its gaps unless asked, so
+ * a trial rebuilt from a run folder without them takes the percentiles from {@code trials.parquet}). All percentiles
+ * are exact (exact sorting or selection, linear interpolation).
  *
- * <p>Agents. An agent's output speed is token-weighted over its successful measured requests with at least two
- * output tokens: the sum of (output tokens - 1) over the sum of generation times, i.e. the token-weighted harmonic
- * mean of its request speeds. Its TTFT is the 90th percentile over its measured requests. An agent passes a tier when
- * none of its measured requests failed, its speed is at least the tier's minimum (or undefined: only single-token
- * outputs) and its TTFT at most the tier's maximum. An agent that sent nothing in the window is judged (and fails)
- * when a request of it was in flight for the whole window: the server kept it waiting; otherwise it spent the
- * window in tool time and is not judged. A tier passes when at least its percentile of judged agents pass.
- * Goodput counts, per second of window, measured requests that each succeeded and met the tier's TTFT and speed.
+ * <p>Agents. An agent's output speed is token-weighted over its answered measured requests with a speed (at least
+ * two output tokens, or cut at the grace): the sum of (output tokens - 1) over the sum of generation times, i.e. the
+ * token-weighted harmonic mean of its request speeds. Its TTFT is the 90th percentile over its measured requests. An
+ * agent passes a tier when none of its measured requests failed, its speed is at least the tier's minimum (or
+ * undefined: only single-token outputs) and its TTFT at most the tier's maximum. An agent that sent nothing in the
+ * window is judged (and fails) when a request of it was in flight for the whole window: the server kept it waiting;
+ * otherwise it spent the window in tool time and is not judged. A tier passes when at least its percentile of judged
+ * agents pass. Goodput counts, per second of window, answered measured requests that each met the tier's TTFT and
+ * speed.
  */
 public final class TrialMetrics {
 
@@ -64,8 +68,8 @@ public final class TrialMetrics {
      *
      * @param agent                 the agent's number
      * @param requests              measured requests
-     * @param failedRequests        measured requests that failed
-     * @param outputTokens          output tokens of successful measured requests
+     * @param failedRequests        measured requests that failed (not answered)
+     * @param outputTokens          output tokens of answered measured requests
      * @param outputTokensPerSecond token-weighted output speed, NaN without a multi-token output
      * @param ttft                  90th percentile TTFT of its measured requests, seconds
      * @param judged                whether tiers judge this agent (it sent in the window, or the server held it)
@@ -142,7 +146,7 @@ public final class TrialMetrics {
     private final Percentiles interTokenLatency;
     private final List<AgentMetrics> agentMetrics;
     private final Optional<MeanPower> power;
-    // Per successful measured request, for goodput.
+    // Per answered measured request, for goodput.
     private final double[] requestTtft;
     private final double[] requestSpeed;
 
@@ -158,11 +162,12 @@ public final class TrialMetrics {
         power = t.power();
 
         List<RequestRecord> measured = t.measured();
-        List<RequestRecord> ok = measured.stream().filter(RequestRecord::ok).toList();
+        List<RequestRecord> answered = measured.stream().filter(RequestRecord::answered).toList();
+        List<RequestRecord> ok = answered.stream().filter(RequestRecord::ok).toList();
         measuredRequests = measured.size();
-        failedRequests = measured.size() - ok.size();
+        failedRequests = measured.size() - answered.size();
         double window = t.windowSeconds();
-        outputTokensPerSecond = ok.stream().mapToLong(RequestRecord::outputTokens).sum() / window;
+        outputTokensPerSecond = answered.stream().mapToLong(RequestRecord::outputTokens).sum() / window;
         requestsPerSecond = ok.size() / window;
         long cached = 0, input = 0;
         for (RequestRecord r : ok) {
@@ -171,12 +176,13 @@ public final class TrialMetrics {
             input += r.inputTokens();
         }
         cachedTokenRatio = input == 0 ? Double.NaN : (double) cached / input;
-        requestTtft = ok.stream().mapToDouble(RequestRecord::ttft).toArray();
-        requestSpeed = ok.stream().mapToDouble(RequestRecord::outputTokensPerSecond).toArray();
+        requestTtft = answered.stream().mapToDouble(RequestRecord::ttft).toArray();
+        requestSpeed = answered.stream().mapToDouble(RequestRecord::outputTokensPerSecond).toArray();
         ttft = Percentiles.of(requestTtft.clone());
         e2eLatency = Percentiles.of(ok.stream().mapToDouble(RequestRecord::e2eLatency).toArray());
         interTokenLatency = t.interTokenLatency() != null ? t.interTokenLatency()
-                : ok.stream().allMatch(RequestRecord::interTokenLatenciesKept) ? gapPercentiles(ok) : recordedItl;
+                : answered.stream().allMatch(RequestRecord::interTokenLatenciesKept) ? gapPercentiles(answered)
+                : recordedItl;
         agentMetrics = perAgent(t, measured);
     }
 
@@ -216,13 +222,13 @@ public final class TrialMetrics {
             double[] ttfts = new double[rs.size()];
             for (int i = 0; i < rs.size(); i++) {
                 RequestRecord r = rs.get(i);
-                ttfts[i] = r.ok() ? r.ttft() : Double.POSITIVE_INFINITY;
-                if (!r.ok()) {
+                ttfts[i] = r.answered() ? r.ttft() : Double.POSITIVE_INFINITY;
+                if (!r.answered()) {
                     failed++;
                     continue;
                 }
                 tokens += r.outputTokens();
-                if (r.outputTokens() >= 2) {
+                if (!Double.isNaN(r.outputTokensPerSecond())) {
                     speedTokens += r.outputTokens() - 1;
                     generation += r.generationTime();
                 }
@@ -237,7 +243,7 @@ public final class TrialMetrics {
 
     /**
      * The metrics of {@code trial}. Its inter-token latency percentiles are the ones the trial counted as it ran, or
-     * else need every gap of its successful measured requests: they are NaN when a record kept only its gaps'
+     * else need every gap of its answered measured requests: they are NaN when a record kept only its gaps'
      * summary (read them from a run folder with {@code Run.sloResult()}, which takes them from
      * {@code trials.parquet}).
      */
@@ -328,12 +334,12 @@ public final class TrialMetrics {
         return measuredRequests;
     }
 
-    /** Requests sent in the window that failed. */
+    /** Requests sent in the window that failed (not answered). */
     public int failedRequests() {
         return failedRequests;
     }
 
-    /** Output tokens per second of successful measured requests over the window. */
+    /** Output tokens per second of answered measured requests over the window. */
     public double outputTokensPerSecond() {
         return outputTokensPerSecond;
     }
@@ -348,7 +354,7 @@ public final class TrialMetrics {
         return cachedTokenRatio;
     }
 
-    /** TTFT percentiles of successful measured requests, seconds. */
+    /** TTFT percentiles of answered measured requests, seconds. */
     public Percentiles ttft() {
         return ttft;
     }
@@ -359,7 +365,7 @@ public final class TrialMetrics {
     }
 
     /**
-     * Inter-token latency percentiles over every recorded gap of successful measured requests, seconds; NaN when
+     * Inter-token latency percentiles over every recorded gap of answered measured requests, seconds; NaN when
      * they were neither computable from the records nor recorded (see {@link #of(Trial)}).
      */
     public Percentiles interTokenLatency() {

@@ -92,11 +92,11 @@ final class VerdictWatch {
             warmUpEnd[a] = Math.max(warmUpEnd[a], Double.isNaN(r.endTime()) ? Double.POSITIVE_INFINITY : r.endTime());
         } else if (r.measured()) {
             measured[a]++;
-            if (!r.ok()) {
+            if (!r.answered()) {
                 failed[a] = true;
                 return;
             }
-            if (r.outputTokens() >= 2) {
+            if (!Double.isNaN(r.outputTokensPerSecond())) {
                 speedTokens[a] += r.outputTokens() - 1;
                 generation[a] += r.generationTime();
             }

@@ -210,4 +210,77 @@ class RealTimeDriverTest {
             }
         }
     }
+
+    /** {@code count} sessions of five turns, each with {@code output} output tokens and 30 ms of tool time. */
+    private static List<Session> evenSessions(int count, int output) {
+        List<Session> sessions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            List<Turn> turns = new ArrayList<>();
+            for (int k = 0; k < 5; k++) {
+                turns.add(new Turn("e" + i, k, "java", 300 + 100 * k, k == 0 ? 0 : 200 + 100 * k + output, "sys", 64,
+                        output, 30, List.of()));
+            }
+            sessions.add(new Session("e" + i, "java", turns));
+        }
+        return sessions;
+    }
+
+    @Test
+    void aLongAnswerStillStreamingWhenTheGraceEndsIsJudgedOnTheTokensItReceived() throws IOException {
+        // 60 tokens at 20 ms: each answer streams for 1.2 s, so most agents are mid-answer when a 0.3 s grace ends.
+        Reply slow = Reply.stream().withFirstTokenDelay(Duration.ofMillis(5)).withInterval(Duration.ofMillis(20));
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(slow, true);
+             Endpoint endpoint = endpoint(server.baseUrl())) {
+            TrialPlan plan = PLAN.withWarmUpSeconds(0, 3).withMeasurementSeconds(1.5);
+            Trial t = RealTimeDriver.builder(endpoint, evenSessions(8, 60)).plan(plan)
+                    .coolDownGrace(Duration.ofMillis(300)).build().run(0, 8, r -> { });
+
+            assertEquals(0.3, t.endTime() - t.windowEnd(), 0.2, "ended by the grace (ticks every 100 ms)");
+            List<RequestRecord> cut = t.measured().stream().filter(r -> !r.ok()).toList();
+            List<RequestRecord> streaming = cut.stream().filter(RequestRecord::answered).toList();
+            assertFalse(streaming.isEmpty(), "answers still streaming at the cut: " + cut);
+            for (RequestRecord r : cut) {
+                assertEquals(Double.isNaN(r.firstTokenTime()) ? RequestRecord.CUT_AT_END : RequestRecord.CUT_AT_GRACE,
+                        r.status(), r.toString());
+            }
+            TrialMetrics m = TrialMetrics.of(t);
+            assertEquals(cut.size() - streaming.size(), m.failedRequests());
+            for (RequestRecord r : streaming) {
+                assertTrue(r.outputTokens() >= 1 && r.outputTokens() < 60, "the tokens received by the cut: " + r);
+                assertEquals(r.outputTokens() - 1, r.interTokenLatencyCount(), "every gap received is kept");
+                assertEquals(t.endTime(), r.endTime());
+                assertTrue(r.firstTokenTime() <= r.lastTokenTime() && r.lastTokenTime() <= r.endTime(), r.toString());
+                assertEquals((r.outputTokens() - 1) / (r.endTime() - r.firstTokenTime()), r.outputTokensPerSecond(), 1e-9);
+                assertTrue(r.errorDetail().contains("the cool-down grace of 0.3 s ran out"), r.errorDetail());
+                TrialMetrics.AgentMetrics agent = m.agentMetrics().get(r.agent());
+                assertEquals(0, agent.failedRequests(), "judged on what it received, not failed: " + agent);
+                assertTrue(agent.meets(new SloTier(1, 5)), "about 50 tok/s: " + agent);
+                assertFalse(agent.meets(new SloTier(10_000, 5)), "its speed is measured, not undefined: " + agent);
+            }
+        }
+    }
+
+    @Test
+    void aMeasuredRequestWithoutAFirstTokenWhenTheGraceEndsFailsItsAgent() throws IOException {
+        // The first token takes 1 s: an agent that sent in the last 0.8 s of the window has none when a 0.2 s grace ends.
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(Reply.stream().withFirstTokenDelay(Duration.ofSeconds(1)), true);
+             Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("fake").noApiKey().build()) {
+            TrialPlan plan = PLAN.withWarmUpSeconds(0, 3).withMeasurementSeconds(1.5);
+            Trial t = RealTimeDriver.builder(endpoint, evenSessions(6, 4)).plan(plan)
+                    .coolDownGrace(Duration.ofMillis(200)).build().run(0, 6, r -> { });
+
+            assertEquals(0.2, t.endTime() - t.windowEnd(), 0.2, "ended by the grace (ticks every 100 ms)");
+            List<RequestRecord> waiting = t.measured().stream().filter(r -> Double.isNaN(r.firstTokenTime())).toList();
+            assertFalse(waiting.isEmpty(), "requests still waiting for their first token at the cut");
+            TrialMetrics m = TrialMetrics.of(t);
+            for (RequestRecord r : waiting) {
+                assertEquals(RequestRecord.CUT_AT_END, r.status());
+                assertEquals(0, r.outputTokens());
+                assertTrue(r.endTime() - r.sendTime() >= 0.2, "waited at least the grace: " + r);
+                TrialMetrics.AgentMetrics agent = m.agentMetrics().get(r.agent());
+                assertTrue(agent.failedRequests() >= 1);
+                assertFalse(agent.meets(new SloTier(0, 100)), agent.toString());
+            }
+        }
+    }
 }

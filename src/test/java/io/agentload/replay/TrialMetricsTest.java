@@ -116,4 +116,52 @@ class TrialMetricsTest {
         assertFalse(m.check(new SloTier(1, 100)).passed());
         assertEquals(0, m.check(new SloTier(1, 100)).agentsJudged());
     }
+
+    /**
+     * Window [100, 110), ended by a 21 s grace at 131. Every agent has one good measured request (100 tokens in 2 s,
+     * TTFT 0.5) and one sent at 109 still running at the cut: agent 0's had 301 tokens from 110 to 130.9
+     * ({@code cut_at_grace}), agent 1's no first token ({@code cut_at_end}), agent 2's the same stream as agent 0's
+     * but recorded {@code cut_at_end} as runs before {@code cut_at_grace} did.
+     */
+    @Test
+    void aRequestCutAtTheGraceIsJudgedOnWhatItReceivedAndOneWithoutAFirstTokenFails() {
+        RequestRecord partial = request(0, MEASURED, 109, 1.0, 20.9, 301).endTime(131)
+                .failed(RequestRecord.CUT_AT_GRACE, "in flight when trial 4 ended").build();
+        RequestRecord oldCut = request(2, MEASURED, 109, 1.0, 20.9, 301).endTime(131)
+                .failed(RequestRecord.CUT_AT_END, "in flight when trial 4 ended").build();
+        RequestRecord noFirstToken = request(1, MEASURED, 109, Double.NaN, Double.NaN, 0).endTime(131)
+                .failed(RequestRecord.CUT_AT_END, "in flight when trial 4 ended").build();
+        Trial t = new Trial(4, 3, 0, 100, 110, 131, false, false, List.of(
+                request(0, MEASURED, 100, 0.5, 2, 101).build(), request(1, MEASURED, 100, 0.5, 2, 101).build(),
+                request(2, MEASURED, 100, 0.5, 2, 101).build(), partial, noFirstToken, oldCut), Optional.empty());
+
+        assertTrue(partial.answered() && !partial.ok());
+        assertEquals(300 / 21.0, partial.outputTokensPerSecond(), 1e-12, "tokens after the first over first token to cut");
+        TrialMetrics m = TrialMetrics.of(t);
+        assertEquals(6, m.measuredRequests());
+        assertEquals(2, m.failedRequests(), "the request without a first token and the old cut_at_end");
+        assertEquals(0.3, m.requestsPerSecond(), 1e-12, "requests that ended");
+        assertEquals((3 * 101 + 301) / 10.0, m.outputTokensPerSecond(), 1e-12, "tokens received count");
+        assertEquals(new TrialMetrics.Percentiles(0.5, 0.85, 0.985), rounded(m.ttft()), "TTFT [0.5, 0.5, 0.5, 1.0]");
+        assertEquals(2.5, m.e2eLatency().p99(), 1e-12, "a cut request's end is unknown: left out");
+
+        TrialMetrics.AgentMetrics a0 = m.agentMetrics().get(0);
+        assertEquals(0, a0.failedRequests());
+        assertEquals(402, a0.outputTokens());
+        assertEquals(400 / 23.0, a0.outputTokensPerSecond(), 1e-12, "(100 + 300) tokens over (2 + 21) s");
+        assertEquals(0.95, a0.ttft(), 1e-12);
+        assertTrue(a0.meets(new SloTier(17, 1)));
+        assertFalse(a0.meets(new SloTier(18, 1)), "the time to the cut counts: 17.4 tok/s");
+        assertFalse(a0.meets(new SloTier(17, 0.9)));
+        for (int a : new int[] {1, 2}) {
+            assertEquals(1, m.agentMetrics().get(a).failedRequests());
+            assertFalse(m.agentMetrics().get(a).meets(new SloTier(1, 100)), "agent " + a);
+        }
+        assertEquals(1 / 3.0, m.check(new SloTier(17, 1, 0.3)).sharePassing(), 1e-12);
+        assertEquals(0.3, m.check(new SloTier(17, 1, 0.3)).goodput(), 1e-12, "the cut request's 14.3 tok/s misses 17");
+
+        RequestRecord silent = request(0, MEASURED, 109, 1.0, 0, 1).endTime(131)
+                .failed(RequestRecord.CUT_AT_GRACE, "in flight").build();
+        assertEquals(0, silent.outputTokensPerSecond(), "one token and silence to the cut: 0 tok/s, not undefined");
+    }
 }
