@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Options that describe the simulator, meaningless for an endpoint. */
     private static final List<String> SIMULATOR_ONLY = List.of("--system", "--tensor-parallel", "--prefix-cache",
-            "--power-boundary", "--deployment");
+            "--power-boundary", "--deployment", "--all-requests");
     /** Options that describe an endpoint, meaningless for the simulator. */
     private static final List<String> ENDPOINT_ONLY = Stream.concat(Stream.of("--api", "--api-key-env", "--gpus"),
             TimeoutOptions.NAMES.stream()).toList();
@@ -177,6 +177,11 @@ final class BenchCommand implements Callable<Integer> {
             + "requests.parquet (itl_s), not only their count, mean, p50, p90, p99 and max (one float per output "
             + "token: a third of a big trial's memory, ~2.5x the file)")
     boolean itlDetail;
+
+    @Option(names = "--all-requests", description = "simulator: keep a row in requests.parquet for every request of "
+            + "every trial, not only those in flight during the window (the warm-up and cool-down ones, about three "
+            + "quarters of a trial's, are counted in trials.parquet instead); implied by --itl-detail")
+    boolean allRequests;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "simulated trials computed at once (default: one per processor); the answer and the run "
@@ -353,7 +358,7 @@ final class BenchCommand implements Callable<Integer> {
             if (powerBoundary != null) s = s.withPowerBoundary(Boundary.of(powerBoundary));
             s = s.withPrefixCaching(prefixCache == Switch.on).withToolTimeScale(toolTimeScale)
                     .withMaxAgents(agentsMax).withWindow(window).withSeed(seed).withTiers(tiers)
-                    .withItlDetail(itlDetail);
+                    .withItlDetail(itlDetail).withAllRequests(allRequests);
             if (threads != null) s = s.withThreads(threads);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

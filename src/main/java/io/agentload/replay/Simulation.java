@@ -57,6 +57,7 @@ public final class Simulation {
         Boundary powerBoundary;
         Consumer<TrialMetrics> onTrial = m -> { };
         boolean itlDetail;
+        boolean allRequests;
         int threads = Runtime.getRuntime().availableProcessors();
         double tolerance;
         boolean cutAtVerdict = true;
@@ -74,6 +75,7 @@ public final class Simulation {
             c.powerBoundary = powerBoundary;
             c.onTrial = onTrial;
             c.itlDetail = itlDetail;
+            c.allRequests = allRequests;
             c.threads = threads;
             c.tolerance = tolerance;
             c.cutAtVerdict = cutAtVerdict;
@@ -211,6 +213,17 @@ public final class Simulation {
     }
 
     /**
+     * Keeps a row in {@code requests.parquet} for every request of every trial; by default (and unless
+     * {@link #withItlDetail(boolean) the gaps are kept}) a run folder keeps only the requests in flight during each
+     * trial's measurement window, every one its metrics are rebuilt from, and counts the warm-up and cool-down
+     * requests in {@code trials.parquet}: those are about three quarters of a trial's requests (docs/run-folder.md,
+     * "Size of a big search"). The trials' results are the same either way.
+     */
+    public Simulation withAllRequests(boolean keep) {
+        return with(c -> c.allRequests = keep);
+    }
+
+    /**
      * Runs up to {@code threads} trials of a search at once (default: one per processor): the trial the search needs
      * next and, speculatively, those it would need after it. Only the trials a one-at-a-time search runs are kept, so
      * the result and the run folder are the same for any number; 1 runs trials one after another.
@@ -280,7 +293,7 @@ public final class Simulation {
      * concurrency (its power trace: {@code Power.read(dir.resolve(Run.POWER))}; its requests: {@code Run.open(dir)}).
      */
     public TrialMetrics trial(int agents, Path dir) {
-        VirtualTimeDriver driver = driver();
+        VirtualTimeDriver driver = driver(true);
         try (Run run = newRun(dir)) {
             TrialMetrics metrics = TrialMetrics.of(driver.run(0, agents, run::append));
             driver.power().write(dir.resolve(Run.POWER));
@@ -295,7 +308,8 @@ public final class Simulation {
 
     /**
      * Runs the concurrency search recording a new run folder in {@code dir}: {@code run.json}, every request in
-     * {@code requests.parquet}, {@code trials.parquet}, the modelled {@code power.parquet}, {@code summary.json} and
+     * flight during a trial's window in {@code requests.parquet} (every request with {@link #withAllRequests} or
+     * {@link #withItlDetail}), {@code trials.parquet}, the modelled {@code power.parquet}, {@code summary.json} and
      * {@code report.html}. The simulator is deterministic, so a simulated run is rerun rather than resumed.
      */
     public SloResult search(Path dir) {
@@ -333,13 +347,18 @@ public final class Simulation {
     }
 
     private VirtualTimeDriver driver() {
+        return driver(settings.itlDetail || settings.allRequests);
+    }
+
+    /** The driver of every trial, handing the run folder every record or only those of the windows. */
+    private VirtualTimeDriver driver(boolean allRequests) {
         if (settings.sessions.isEmpty()) {
             throw new IllegalStateException("no trajectories to replay: call withTrajectories(Trajectories.read(\"data/"
                     + "coding-agent-sample.parquet\")) or withSessions(...)");
         }
         VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(settings.engine, settings.sessions).plan(settings.plan)
                 .toolTimeScale(settings.toolTimeScale).cutAtVerdict(settings.cutAtVerdict).itlDetail(settings.itlDetail)
-                .primeCache(settings.primedStarts);
+                .primeCache(settings.primedStarts).allRequests(allRequests);
         if (settings.powerBoundary != null) b.powerBoundary(settings.powerBoundary);
         return b.build();
     }

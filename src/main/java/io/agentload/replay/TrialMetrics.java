@@ -138,6 +138,8 @@ public final class TrialMetrics {
     private final boolean cutAtVerdict;
     private final int measuredRequests;
     private final int failedRequests;
+    private final int warmUpRequests;
+    private final int coolDownRequests;
     private final double outputTokensPerSecond;
     private final double requestsPerSecond;
     private final double cachedTokenRatio;
@@ -150,7 +152,7 @@ public final class TrialMetrics {
     private final double[] requestTtft;
     private final double[] requestSpeed;
 
-    private TrialMetrics(Trial t, Percentiles recordedItl) {
+    private TrialMetrics(Trial t, Percentiles recordedItl, PhaseCounts recordedPhases) {
         trial = t.trial();
         agents = t.agents();
         startTime = t.startTime();
@@ -166,6 +168,9 @@ public final class TrialMetrics {
         List<RequestRecord> ok = answered.stream().filter(RequestRecord::ok).toList();
         measuredRequests = measured.size();
         failedRequests = measured.size() - answered.size();
+        PhaseCounts phases = recordedPhases != null ? recordedPhases : PhaseCounts.of(t.records());
+        warmUpRequests = phases.warmUp();
+        coolDownRequests = phases.coolDown();
         double window = t.windowSeconds();
         outputTokensPerSecond = answered.stream().mapToLong(RequestRecord::outputTokens).sum() / window;
         requestsPerSecond = ok.size() / window;
@@ -248,12 +253,34 @@ public final class TrialMetrics {
      * {@code trials.parquet}).
      */
     static TrialMetrics of(Trial trial) {
-        return new TrialMetrics(trial, Percentiles.NONE);
+        return new TrialMetrics(trial, Percentiles.NONE, null);
     }
 
     /** The metrics of a trial read back from a run folder: ITL percentiles as recorded when the gaps are gone. */
     static TrialMetrics of(Trial trial, Percentiles recordedItl) {
-        return new TrialMetrics(trial, recordedItl);
+        return new TrialMetrics(trial, recordedItl, null);
+    }
+
+    /**
+     * As {@link #of(Trial, Percentiles)}, with the
+     * warm-up and cool-down requests as counted when the folder kept only some of their rows (null: count the
+     * records).
+     */
+    static TrialMetrics of(Trial trial, Percentiles recordedItl, PhaseCounts recordedPhases) {
+        return new TrialMetrics(trial, recordedItl, recordedPhases);
+    }
+
+    /** How many requests of a trial were sent in its warm-up and in its cool-down. */
+    record PhaseCounts(int warmUp, int coolDown) {
+
+        static PhaseCounts of(List<RequestRecord> records) {
+            int warmUp = 0, coolDown = 0;
+            for (RequestRecord r : records) {
+                if (r.phase() == RequestRecord.Phase.WARM_UP) warmUp++;
+                else if (r.phase() == RequestRecord.Phase.COOL_DOWN) coolDown++;
+            }
+            return new PhaseCounts(warmUp, coolDown);
+        }
     }
 
     /** Judges this trial by {@code tier}. */
@@ -337,6 +364,19 @@ public final class TrialMetrics {
     /** Requests sent in the window that failed (not answered). */
     public int failedRequests() {
         return failedRequests;
+    }
+
+    /**
+     * Requests sent before the window; a simulated run folder keeps the rows of only those still in flight when the
+     * window opened (docs/run-folder.md, "Size of a big search").
+     */
+    public int warmUpRequests() {
+        return warmUpRequests;
+    }
+
+    /** Requests sent after the window; a simulated run folder keeps none of their rows by default. */
+    public int coolDownRequests() {
+        return coolDownRequests;
     }
 
     /** Output tokens per second of answered measured requests over the window. */

@@ -25,6 +25,8 @@ final class TrialsTable {
     static final String FILE = "trials.parquet";
     /** Whether the trial was cut at its verdict; absent from files written before trials could be. */
     private static final String CUT_AT_VERDICT = "cut_at_verdict";
+    /** Requests sent in the warm-up and in the cool-down; absent from files written before 2026-12-07's evening. */
+    private static final String WARM_UP_REQUESTS = "warm_up_requests", COOL_DOWN_REQUESTS = "cool_down_requests";
 
     private TrialsTable() {
     }
@@ -36,7 +38,8 @@ final class TrialsTable {
                 windowEnd = DoubleColumn.create("window_end_s"), end = DoubleColumn.create("end_s");
         BooleanColumn warmUpCut = BooleanColumn.create("warm_up_cut"),
                 cutAtVerdict = BooleanColumn.create(CUT_AT_VERDICT);
-        IntColumn measured = IntColumn.create("measured_requests"), failed = IntColumn.create("failed_requests");
+        IntColumn measured = IntColumn.create("measured_requests"), failed = IntColumn.create("failed_requests"),
+                warmUpRequests = IntColumn.create(WARM_UP_REQUESTS), coolDownRequests = IntColumn.create(COOL_DOWN_REQUESTS);
         DoubleColumn outputTps = DoubleColumn.create("output_tps"), rps = DoubleColumn.create("requests_per_s"),
                 cached = DoubleColumn.create("cached_token_ratio");
         DoubleColumn ttft50 = DoubleColumn.create("ttft_p50_s"), ttft90 = DoubleColumn.create("ttft_p90_s"),
@@ -91,11 +94,14 @@ final class TrialsTable {
                 goodput.append(c.goodput());
                 agentTps.append(finiteOrMissing(c.agentOutputTokensPerSecond()));
                 agentTtft.append(finiteOrMissing(c.agentTtft()));
+                warmUpRequests.append(m.warmUpRequests());
+                coolDownRequests.append(m.coolDownRequests());
             }
         }
         return t.addColumns(trial, agents, start, windowStart, windowEnd, end, warmUpCut, cutAtVerdict, measured, failed,
                 outputTps, rps, cached, ttft50, ttft90, ttft99, e2e50, e2e90, e2e99, itl50, itl90, itl99, power, boundary,
-                minTps, maxTtft, pct, judged, passing, share, passed, goodput, agentTps, agentTtft);
+                minTps, maxTtft, pct, judged, passing, share, passed, goodput, agentTps, agentTtft, warmUpRequests,
+                coolDownRequests);
     }
 
     private static boolean cutAtVerdict(Table table, Row row) {
@@ -127,8 +133,11 @@ final class TrialsTable {
                 Trial trial = new Trial(n, row.getInt("agents"), row.getDouble("start_s"),
                         row.getDouble("window_start_s"), row.getDouble("window_end_s"), row.getDouble("end_s"),
                         row.getBoolean("warm_up_cut"), cutAtVerdict(table, row), byTrial.getOrDefault(n, List.of()), power);
+                // Files written before the counts existed kept every request's row: the records count them.
+                TrialMetrics.PhaseCounts phases = !table.containsColumn(WARM_UP_REQUESTS) ? null
+                        : new TrialMetrics.PhaseCounts(row.getInt(WARM_UP_REQUESTS), row.getInt(COOL_DOWN_REQUESTS));
                 trials.put(n, TrialMetrics.of(trial, new TrialMetrics.Percentiles(row.getDouble("itl_p50_s"),
-                        row.getDouble("itl_p90_s"), row.getDouble("itl_p99_s"))));
+                        row.getDouble("itl_p90_s"), row.getDouble("itl_p99_s")), phases));
             } catch (RuntimeException e) {
                 throw new ReplayException(run.dir().resolve(FILE) + " row " + row.getRowNumber()
                         + " (trial " + n + "): " + e.getMessage(), e);

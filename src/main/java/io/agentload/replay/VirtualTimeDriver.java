@@ -62,6 +62,7 @@ final class VirtualTimeDriver implements TrialRunner {
     private final boolean cutAtVerdict;
     private final boolean primeCache;
     private final boolean itlDetail;
+    private final boolean allRequests;
     private final List<PowerSample> power = new ArrayList<>();
     private double clock;
     /**
@@ -78,6 +79,7 @@ final class VirtualTimeDriver implements TrialRunner {
         this.cutAtVerdict = b.cutAtVerdict;
         this.primeCache = b.primeCache;
         this.itlDetail = b.itlDetail;
+        this.allRequests = b.allRequests;
         this.boundary = b.boundary == null ? system : b.boundary;
         if (boundary != Boundary.GPU && boundary != system) {
             throw new IllegalArgumentException(engine.system().name() + " reports power at the GPU or the "
@@ -153,12 +155,15 @@ final class VirtualTimeDriver implements TrialRunner {
 
     /**
      * Places a computed trial where the previous one ended on the run's clock: its times and power samples moved
-     * there, its records handed to {@code sink} in completion order. Trials must be placed in their order.
+     * there, its records handed to {@code sink} in completion order (without {@link Builder#allRequests}, only those
+     * of requests in flight during the window: {@link #inWindow}). Trials must be placed in their order.
      */
     synchronized Trial place(Computed computed, Consumer<RequestRecord> sink) {
         double offset = clock;
         Trial placed = offset == 0 ? computed.trial() : computed.trial().shifted(offset);
-        for (RequestRecord r : placed.records()) sink.accept(r);
+        for (RequestRecord r : placed.records()) {
+            if (allRequests || inWindow(r, placed.windowStart())) sink.accept(r);
+        }
         boolean follows = !power.isEmpty();
         for (PowerSample p : computed.power()) {
             // The trial's opening gap rows mark no gap when it follows the previous trial without a pause.
@@ -169,6 +174,22 @@ final class VirtualTimeDriver implements TrialRunner {
         clock = offset + computed.end();
         lastEngine = computed.engine();
         return placed;
+    }
+
+    /**
+     * True for a request in flight at some moment of a measurement window opening at {@code windowStart} (on the
+     * record's clock): every measured request, and
+     * every warm-up request that had not ended when the window opened (among them the ones that held an agent through
+     * the whole window, which {@link TrialMetrics} judges). These are the records a trial's metrics are rebuilt from;
+     * the warm-up requests that ended before the window and the cool-down requests are counted in
+     * {@code trials.parquet} instead of kept row by row (docs/run-folder.md, "Size of a big search").
+     */
+    static boolean inWindow(RequestRecord r, double windowStart) {
+        return switch (r.phase()) {
+            case MEASURED -> true;
+            case WARM_UP -> !(r.endTime() < windowStart);
+            case COOL_DOWN -> false;
+        };
     }
 
     /**
@@ -225,6 +246,7 @@ final class VirtualTimeDriver implements TrialRunner {
         private boolean cutAtVerdict = true;
         private boolean primeCache = true;
         private boolean itlDetail = true;
+        private boolean allRequests = true;
 
         private Builder(EngineConfig engine, List<Session> sessions) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -272,6 +294,16 @@ final class VirtualTimeDriver implements TrialRunner {
          */
         Builder itlDetail(boolean keep) {
             this.itlDetail = keep;
+            return this;
+        }
+
+        /**
+         * Whether {@link #place} hands the sink every record (default) or only those of requests in flight during the
+         * window ({@link #inWindow}): a simulated run folder needs no more, since a simulated search is rerun rather
+         * than resumed, and the warm-up and cool-down requests are most of a trial's requests.
+         */
+        Builder allRequests(boolean all) {
+            this.allRequests = all;
             return this;
         }
 

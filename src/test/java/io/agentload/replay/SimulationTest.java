@@ -230,15 +230,60 @@ class SimulationTest {
         assertTrue(records.stream().noneMatch(r -> r.interTokenLatencies().length > 0));
         assertTrue(records.stream().filter(r -> r.outputTokens() > 1)
                 .allMatch(r -> r.itl().count() == r.outputTokens() - 1 && r.itl().max() >= r.itl().p99()));
-        assertEquals(Run.open(detail).records().stream().map(RequestRecord::withoutInterTokenLatencies).toList(),
-                records, "the brief folder holds the detailed one's records, less the gaps");
+        List<RequestRecord> every = Run.open(detail).records();
+        assertEquals(every.stream().map(RequestRecord::withoutInterTokenLatencies)
+                        .filter(r -> VirtualTimeDriver.inWindow(r, readDetail.trials().get(r.trial()).windowStart()))
+                        .toList(),
+                records, "the brief folder holds the detailed one's records of the windows, less the gaps");
         long small = Files.size(brief.resolve("requests.parquet"));
         long large = Files.size(detail.resolve("requests.parquet"));
-        String sizes = "requests.parquet of " + records.size() + " requests: " + small + " bytes in brief, " + large
-                + " with every gap";
+        String sizes = "requests.parquet of " + every.size() + " requests: " + small + " bytes in brief (" + records.size()
+                + " rows), " + large + " with every gap";
         assertTrue(small * 2 < large, sizes);
-        assertTrue(small < 100L * records.size(), sizes);
+        assertTrue(small < 100L * every.size(), sizes);
         assertFalse(Files.exists(brief.resolve("requests")), "no emptied parts folder is left behind");
+    }
+
+    @Test
+    void aRunFolderKeepsTheRequestsOfTheWindowsAndCountsTheRest() throws Exception {
+        Path window = dir.resolve("window"), all = dir.resolve("all");
+        Simulation s = seventyB("h100x8");
+        SloResult searched = s.search(window), everyRow = s.withAllRequests(true).search(all);
+        Run windowRun = Run.open(window), allRun = Run.open(all);
+        List<RequestRecord> kept = windowRun.records(), every = allRun.records();
+        SloResult read = windowRun.sloResult(), readAll = allRun.sloResult();
+        assertEquals(searched.trials().size(), read.trials().size());
+        for (int i = 0; i < searched.trials().size(); i++) {
+            TrialMetrics m = searched.trials().get(i);
+            double windowStart = m.windowStart();
+            int trial = m.trial();
+            List<RequestRecord> ofTrial = every.stream().filter(r -> r.trial() == trial).toList();
+            assertEquals(ofTrial.stream().filter(r -> VirtualTimeDriver.inWindow(r, windowStart)).toList(),
+                    kept.stream().filter(r -> r.trial() == trial).toList(), "trial " + trial + ": the window's rows");
+            assertEquals(TrialMetrics.PhaseCounts.of(ofTrial).warmUp(), m.warmUpRequests());
+            assertEquals(TrialMetrics.PhaseCounts.of(ofTrial).coolDown(), m.coolDownRequests());
+            for (TrialMetrics same : List.of(everyRow.trials().get(i), read.trials().get(i), readAll.trials().get(i))) {
+                assertEquals(m.toString(), same.toString());
+                assertEquals(m.agentMetrics(), same.agentMetrics());
+                assertEquals(m.warmUpRequests(), same.warmUpRequests());
+                assertEquals(m.coolDownRequests(), same.coolDownRequests());
+                for (SloTier tier : s.tiers()) assertEquals(m.check(tier), same.check(tier));
+            }
+        }
+        assertEquals(SearchSummary.of(searched), SearchSummary.of(read));
+        assertTrue(kept.size() < every.size(), kept.size() + " of " + every.size() + " rows kept");
+        assertTrue(every.stream().anyMatch(r -> r.phase() == RequestRecord.Phase.COOL_DOWN));
+        assertTrue(kept.stream().anyMatch(r -> r.phase() == RequestRecord.Phase.WARM_UP), "warm-up requests in flight");
+        assertTrue(kept.stream().noneMatch(r -> r.phase() == RequestRecord.Phase.COOL_DOWN));
+
+        // A folder written before trials.parquet counted the phases kept every row: the rows count them.
+        Table trials = allRun.readTable(TrialsTable.FILE);
+        allRun.writeTable(TrialsTable.FILE, trials.removeColumns("warm_up_requests", "cool_down_requests"));
+        SloResult old = Run.open(all).sloResult();
+        for (int i = 0; i < searched.trials().size(); i++) {
+            assertEquals(searched.trials().get(i).warmUpRequests(), old.trials().get(i).warmUpRequests());
+            assertEquals(searched.trials().get(i).coolDownRequests(), old.trials().get(i).coolDownRequests());
+        }
     }
 
     /**
