@@ -51,7 +51,8 @@ final class Calibration {
      * The rows' models that are not built in, defined as a notebook user would from their published config.json:
      * Qwen3-235B-A22B and Qwen3-30B-A3B (huggingface.co/Qwen), Llama 4 Maverick 17B-128E (huggingface.co/meta-llama:
      * 48 layers, hidden 5120, 40 query and 8 KV heads of 128, 128 routed experts with 1 per token plus a shared one,
-     * 400B total / 17B active).
+     * 400B total / 17B active), Llama 4 Scout 17B-16E (the same attention, 16 routed experts with 1 per token plus a
+     * shared one, 109B / 17B) and DeepSeek-R1 in NVIDIA's FP4 (DeepSeek-V3's architecture, FP4 routed experts).
      */
     static ModelProfile model(String name) {
         if (name.equals("qwen3-235b-a22b")) {
@@ -61,6 +62,10 @@ final class Calibration {
         if (name.equals("qwen3-30b-a3b")) {
             return ModelProfile.builder(name).parameters(30.5e9, 3.3e9).layers(48).hiddenSize(2048)
                     .gqa(32, 4, 128).experts(128, 8).maxContextTokens(40_960).build();
+        }
+        if (name.equals("llama-4-scout")) {
+            return ModelProfile.builder(name).parameters(109e9, 17e9).layers(48).hiddenSize(5120)
+                    .gqa(40, 8, 128).experts(16, 1).maxContextTokens(1_048_576).build();
         }
         if (name.equals("deepseek-r1-fp4")) {
             // NVIDIA's NVFP4 checkpoints of DeepSeek-R1 quantise the routed experts to FP4; MLA stays FP8.
