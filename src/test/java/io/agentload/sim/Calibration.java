@@ -13,7 +13,8 @@ import java.util.List;
  * Reruns the published serving benchmarks of {@code calibration.csv} on the simulator. Offline rows submit every
  * request at once and report output tokens per second until the last finishes (trtllm-bench's throughput mode);
  * concurrency rows keep {@code concurrency} requests in flight (AIPerf/genai-perf) and report mean TTFT, mean ITL or
- * output tokens per second over the second half of the run.
+ * output tokens per second over the second half of the run, or for {@code total_tps_gpu} every request's tokens per
+ * GPU over the whole run (vllm bench serve's "total token throughput").
  */
 final class Calibration {
 
