@@ -270,6 +270,23 @@ public record WorkloadShape(
         public String toString() {
             return kind == Kind.FIXED ? "fixed:" + fixed.toMillis() + "ms" : kind.name().toLowerCase(Locale.ROOT);
         }
+
+        /**
+         * The source {@link #toString()} names ({@code recorded}, {@code generated} or {@code fixed:<N>ms}), as a
+         * run folder records it; the command line also takes other durations ({@code fixed:2.5s}).
+         *
+         * @throws IllegalArgumentException for any other text
+         */
+        public static ToolTimes parse(String text) {
+            String s = text.strip().toLowerCase(Locale.ROOT);
+            if (s.equals("recorded")) return RECORDED;
+            if (s.equals("generated")) return GENERATED;
+            if (s.matches("fixed:[0-9]{1,15}ms")) {
+                return fixed(java.time.Duration.ofMillis(Long.parseLong(s.substring(6, s.length() - 2))));
+            }
+            throw new IllegalArgumentException("'" + text + "' is not a tool-time source (recorded, generated or "
+                    + "fixed:<N>ms)");
+        }
     }
 
     /** A value drawn from {@code tail} with probability {@code tailShare}, else from {@code body}. */
