@@ -5,6 +5,7 @@ import io.agentload.sim.EngineConfig;
 import io.agentload.sim.SystemProfile;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Trajectories;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import tech.tablesaw.api.Table;
 
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ public final class Simulation {
         List<SloTier> tiers = SloTier.defaults();
         TrialPlan plan = TrialPlan.defaults();
         double toolTimeScale = 1;
+        ToolTimes toolTimes = ToolTimes.RECORDED;
         int maxAgents = MAX_AGENTS;
         Boundary powerBoundary;
         Consumer<TrialMetrics> onTrial = m -> { };
@@ -71,6 +73,7 @@ public final class Simulation {
             c.tiers = tiers;
             c.plan = plan;
             c.toolTimeScale = toolTimeScale;
+            c.toolTimes = toolTimes;
             c.maxAgents = maxAgents;
             c.powerBoundary = powerBoundary;
             c.onTrial = onTrial;
@@ -161,6 +164,17 @@ public final class Simulation {
             throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
         }
         return with(c -> c.toolTimeScale = scale);
+    }
+
+    /**
+     * Where the agents' tool times come from: {@link ToolTimes#RECORDED} (the trajectories', the default),
+     * {@link ToolTimes#GENERATED} (drawn from {@code WorkloadShape.longTailToolTimeMs()} per session and turn, seeded
+     * by {@link #withSeed}) or {@code ToolTimes.fixed(Duration.ofSeconds(5))}; {@link #withToolTimeScale} applies
+     * after.
+     */
+    public Simulation withToolTimes(ToolTimes toolTimes) {
+        Objects.requireNonNull(toolTimes, "toolTimes");
+        return with(c -> c.toolTimes = toolTimes);
     }
 
     /** The seed that every agent's session order, start turn and salts derive from. */
@@ -357,7 +371,7 @@ public final class Simulation {
                     + "coding-agent-sample.parquet\")) or withSessions(...)");
         }
         VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(settings.engine, settings.sessions).plan(settings.plan)
-                .toolTimeScale(settings.toolTimeScale).cutAtVerdict(settings.cutAtVerdict).itlDetail(settings.itlDetail)
+                .toolTimeScale(settings.toolTimeScale).toolTimes(settings.toolTimes).cutAtVerdict(settings.cutAtVerdict).itlDetail(settings.itlDetail)
                 .primeCache(settings.primedStarts).allRequests(allRequests);
         if (settings.powerBoundary != null) b.powerBoundary(settings.powerBoundary);
         return b.build();
@@ -374,7 +388,7 @@ public final class Simulation {
                 engine.efficiency().toString(), s.trajectories, s.sessions.size(),
                 s.tiers.stream().map(SloTier::label).collect(Collectors.joining("; ")), s.plan.seed(),
                 s.plan.measurementSeconds(), s.plan.minWarmUpSeconds(), s.plan.maxWarmUpSeconds(), s.toolTimeScale,
-                s.maxAgents);
+                s.maxAgents, RunManifest.toolTimes(s.toolTimes));
     }
 
     /** What {@code run.json} records under {@code hardware}: the simulated system's profile. */

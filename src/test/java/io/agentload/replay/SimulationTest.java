@@ -295,12 +295,12 @@ class SimulationTest {
     void theDocumentedDefaultBenchFindsWhatTheDocsSay() {
         Table turns = Trajectories.read("data/coding-agent-sample.parquet");
         SloResult r = Simulation.of("h200x8", "llama-3.1-70b").withTrajectories(turns).withTiers(SloTier.parse("20,60,100")).search();
-        assertEquals(List.of(138, 24, 2), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
-        assertEquals(18_049.4, r.tiers().get(0).agentsPerMegawatt(), 0.5);
-        assertEquals(7_645.7, r.tiers().get(0).meanWatts(), 0.5);
-        assertEquals(3_562.4, r.tiers().get(1).agentsPerMegawatt(), 0.5);
-        assertEquals(339.9, r.tiers().get(2).agentsPerMegawatt(), 0.5);
-        assertEquals(21, r.trials().size());
+        assertEquals(List.of(152, 33, 4), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
+        assertEquals(19_733.8, r.tiers().get(0).agentsPerMegawatt(), 0.5);
+        assertEquals(7_702.5, r.tiers().get(0).meanWatts(), 0.5);
+        assertEquals(4_921.0, r.tiers().get(1).agentsPerMegawatt(), 0.5);
+        assertEquals(682.1, r.tiers().get(2).agentsPerMegawatt(), 0.5);
+        assertEquals(23, r.trials().size());
     }
 
     @Test
