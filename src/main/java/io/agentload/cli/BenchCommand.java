@@ -57,7 +57,7 @@ import java.util.stream.Stream;
                 "agents. The target is the serving simulator, a built-in system (agentload systems) " +
                 "serving a built-in model (agentload models) in virtual time; or, with --endpoint URL " +
                 "--model NAME, a real OpenAI-compatible endpoint in real time. Writes a run folder: " +
-                "run.json, requests.parquet, trials.parquet, power.parquet, summary.json and " +
+                "run.json, requests.parquet, trials.parquet, agents.parquet (simulator), power.parquet, summary.json and " +
                 "report.html. A progress bar goes to standard error. --resume RUNDIR continues a " +
                 "killed endpoint run.")
 final class BenchCommand implements Callable<Integer> {
