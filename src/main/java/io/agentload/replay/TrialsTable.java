@@ -115,11 +115,11 @@ final class TrialsTable {
                 if (kept != null) requestsKept.append(kept.contains(m.trial()));
             }
         }
-        if (kept != null) t.addColumns(requestsKept);
-        return t.addColumns(trial, agents, start, windowStart, windowEnd, end, warmUpCut, cutAtVerdict, measured, failed,
+        t.addColumns(trial, agents, start, windowStart, windowEnd, end, warmUpCut, cutAtVerdict, measured, failed,
                 outputTps, rps, cached, ttft50, ttft90, ttft99, e2e50, e2e90, e2e99, itl50, itl90, itl99, power, boundary,
                 minTps, maxTtft, pct, judged, passing, share, passed, goodput, agentTps, agentTtft, warmUpRequests,
                 coolDownRequests);
+        return kept == null ? t : t.addColumns(requestsKept);
     }
 
     private static boolean cutAtVerdict(Table table, Row row) {
