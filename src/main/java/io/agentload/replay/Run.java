@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * A run folder (docs/design.md, "The run folder"): {@code run.json} (config, versions, hardware, endpoint, never
  * secrets), the request log {@code requests.parquet} appended while the run goes on, and the files the SLO search and
- * the power package add ({@code trials.parquet}, {@code power.parquet}, {@code summary.json}, {@code report.html}).
+ * the power package add ({@code trials.parquet}, a simulated search's {@code agents.parquet}, {@code power.parquet},
+ * {@code summary.json}, {@code report.html}).
  *
  * <pre>{@code
  * try (Run run = Run.builder(Path.of("runs/h200")).config(config).build()) {
