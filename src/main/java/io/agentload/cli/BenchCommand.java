@@ -58,7 +58,7 @@ import java.util.stream.Stream;
                 "agents. The target is the serving simulator, a built-in system (agentload systems) " +
                 "serving a built-in model (agentload models) in virtual time; or, with --endpoint URL " +
                 "--model NAME, a real OpenAI-compatible endpoint in real time. Writes a run folder: " +
-                "run.json, requests.parquet, trials.parquet, power.parquet, summary.json and " +
+                "run.json, requests.parquet, trials.parquet, agents.parquet (simulator), power.parquet, summary.json and " +
                 "report.html. A progress bar goes to standard error. --resume RUNDIR continues a " +
                 "killed endpoint run.")
 final class BenchCommand implements Callable<Integer> {
@@ -187,8 +187,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean itlDetail;
 
     @Option(names = "--all-requests", description = "simulator: keep a row in requests.parquet for every request of "
-            + "every trial, not only those in flight during the window (the warm-up and cool-down ones, about three "
-            + "quarters of a trial's, are counted in trials.parquet instead); implied by --itl-detail")
+            + "every trial, not only those in flight during the windows of the trials the search reports (each tier's "
+            + "at max agents and its smallest failing one; the other trials keep per-agent figures in agents.parquet, "
+            + "and warm-up and cool-down requests are counted in trials.parquet); implied by --itl-detail")
     boolean allRequests;
 
     @Option(names = "--threads", paramLabel = "N",

@@ -227,11 +227,12 @@ public final class Simulation {
     }
 
     /**
-     * Keeps a row in {@code requests.parquet} for every request of every trial; by default (and unless
-     * {@link #withItlDetail(boolean) the gaps are kept}) a run folder keeps only the requests in flight during each
-     * trial's measurement window, every one its metrics are rebuilt from, and counts the warm-up and cool-down
-     * requests in {@code trials.parquet}: those are about three quarters of a trial's requests (docs/run-folder.md,
-     * "Size of a big search"). The trials' results are the same either way.
+     * Keeps a row in {@code requests.parquet} for every request of every trial of {@link #search(Path)}; by default
+     * (and unless {@link #withItlDetail(boolean) the gaps are kept}) a run folder keeps the rows of only the requests
+     * in flight during the windows of the trials the search reports (each tier's trial at max agents and its smallest
+     * failing one), each agent's figures of every trial in {@code agents.parquet}, and counts the warm-up and
+     * cool-down requests in {@code trials.parquet} (docs/run-folder.md, "Size of a big search"). The trials' results
+     * read back from the folder are the same either way.
      */
     public Simulation withAllRequests(boolean keep) {
         return with(c -> c.allRequests = keep);
@@ -321,15 +322,16 @@ public final class Simulation {
     }
 
     /**
-     * Runs the concurrency search recording a new run folder in {@code dir}: {@code run.json}, every request in
-     * flight during a trial's window in {@code requests.parquet} (every request with {@link #withAllRequests} or
-     * {@link #withItlDetail}), {@code trials.parquet}, the modelled {@code power.parquet}, {@code summary.json} and
-     * {@code report.html}. The simulator is deterministic, so a simulated run is rerun rather than resumed.
+     * Runs the concurrency search recording a new run folder in {@code dir}: {@code run.json}, in
+     * {@code requests.parquet} every request in flight during the window of a trial the search reports (every request
+     * of every trial with {@link #withAllRequests} or {@link #withItlDetail}), {@code trials.parquet},
+     * {@code agents.parquet}, the modelled {@code power.parquet}, {@code summary.json} and {@code report.html}. The simulator is deterministic, so a simulated run is rerun rather than resumed.
      */
     public SloResult search(Path dir) {
         VirtualTimeDriver driver = driver();
         try (Run run = newRun(dir)) {
             SloResult result = searchOver(driver).run(run);
+            if (!keepsEveryRow()) SearchFiles.keepReportedRows(run, result);
             driver.power().write(dir.resolve(Run.POWER));
             if (settings.engine.deployment() != null) {
                 SummaryFile.write(run, SearchSummary.of(result).withDeployment(settings.engine.deployment().toString()));
@@ -361,7 +363,12 @@ public final class Simulation {
     }
 
     private VirtualTimeDriver driver() {
-        return driver(settings.itlDetail || settings.allRequests);
+        return driver(keepsEveryRow());
+    }
+
+    /** Whether a search's run folder keeps a row for every request of every trial. */
+    private boolean keepsEveryRow() {
+        return settings.itlDetail || settings.allRequests;
     }
 
     /** The driver of every trial, handing the run folder every record or only those of the windows. */
