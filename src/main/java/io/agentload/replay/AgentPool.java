@@ -270,6 +270,16 @@ final class AgentPool {
         cutAtVerdict = true;
     }
 
+    /** Whether {@link #cutAtVerdict} was called. */
+    synchronized boolean isCutAtVerdict() {
+        return cutAtVerdict;
+    }
+
+    /** The trial's number of agents (top-level; subagents run on lanes of their own). */
+    int agents() {
+        return agents.length;
+    }
+
     /** When the measurement window closes, NaN while warming up. */
     synchronized double windowEnd() {
         return windowStart + plan.measurementSeconds();
