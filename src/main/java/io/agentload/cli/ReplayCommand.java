@@ -178,8 +178,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, Path dir, ReplayResult r) {
         TrialMetrics m = r.trial();
-        out.printf(Locale.ROOT, "%s: trial %d, %,d agents, %.0f s window after %.0f s of warm-up%s%n", dir, m.trial(),
-                m.agents(), m.windowSeconds(), m.windowStart() - m.startTime(), m.warmUpCut() ? " (cut at its maximum)" : "");
+        out.printf(Locale.ROOT, "%s: trial %d, %,d agents, %.0f s window after %.1f s of warm-up%s, then %.1f s of "
+                        + "cool-down%n", dir, m.trial(), m.agents(), m.windowSeconds(), m.windowStart() - m.startTime(),
+                m.warmUpCut() ? " (cut at its maximum)" : "", m.endTime() - m.windowEnd());
         String faults = r.requestsByStatus().entrySet().stream()
                 .filter(e -> !e.getKey().equals(RequestRecord.OK) && !e.getKey().equals(RequestRecord.CUT_AT_GRACE))
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));

@@ -428,6 +428,7 @@ public final class Replay {
                 .itlDetail(run.itlDetail())
                 .coolDownGrace(v.coolDownGrace != null ? v.coolDownGrace
                         : RealTimeDriver.coolDownGrace(v.tiers, v.sessions))
+                .tiers(v.tiers)
                 .primeCache(endpoint.simulated()); // only agentload serve takes the simulator-only priming header
         if (v.progress != null) b.progress(v.progress);
         return b.build();

@@ -172,6 +172,14 @@ final class VerdictWatch {
         return true;
     }
 
+    /**
+     * Whether agent {@code agent} certainly fails every tier, as the last {@link #certain} found: then nothing its
+     * requests in flight go on to do can change its verdict (a real-time cool-down stops waiting for them).
+     */
+    boolean failsEveryTier(int agent) {
+        return agent < failsAll.length && failsAll[agent];
+    }
+
     /** Fixes the judged agents once the window has closed: those with a measured request or held past its end. */
     private void judge(double windowEnd) {
         judged = new boolean[agents];
