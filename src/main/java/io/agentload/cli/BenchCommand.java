@@ -156,8 +156,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--window", paramLabel = "DURATION", defaultValue = CliDefaults.WINDOW,
             converter = DurationConverter.class, description = "measurement window of each trial, e.g. 10m or 90s: "
-                    + "virtual time on the simulator, real time with --endpoint (default: ${DEFAULT-VALUE})")
+                    + "virtual time on the simulator, real time with --endpoint (default: ${DEFAULT-VALUE}; 3m with "
+                    + "--deployment auto, AA-AgentPerf's phase length)")
     Duration window;
+
+    /** {@code --deployment auto}'s window when none is given: AA-AgentPerf's fixed-concurrency phases of 3 minutes. */
+    static final Duration AUTO_WINDOW = Duration.ofMinutes(3);
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -218,7 +222,7 @@ final class BenchCommand implements Callable<Integer> {
         SloResult result = search(simulation, dir);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(dir, simulation.config().prefixCaching()));
+            out.println(json(dir, simulation));
         } else {
             printText(out, simulation, result, dir);
         }
@@ -359,7 +363,8 @@ final class BenchCommand implements Callable<Integer> {
             if (powerBoundary != null) s = s.withPowerBoundary(Boundary.of(powerBoundary));
             if (prefixCache != null) s = s.withPrefixCaching(prefixCache == Switch.on);
             s = s.withToolTimeScale(toolTimeScale)
-                    .withMaxAgents(agentsMax).withWindow(window).withSeed(seed).withTiers(tiers)
+                    .withMaxAgents(agentsMax).withWindow(auto() && !matched("--window") ? AUTO_WINDOW : window)
+                    .withSeed(seed).withTiers(tiers)
                     .withItlDetail(itlDetail).withAllRequests(allRequests);
             if (threads != null) s = s.withThreads(threads);
         } catch (RuntimeException e) {
@@ -383,7 +388,7 @@ final class BenchCommand implements Callable<Integer> {
         err.flush();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(dir, simulation.config().prefixCaching()));
+            out.println(json(dir, simulation));
         } else {
             out.printf("%s serving %s, %s, %d trials over %d layouts:%n", system, model, trajectories, best.trials(),
                     candidates.size());
@@ -438,15 +443,15 @@ final class BenchCommand implements Callable<Integer> {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
-    private String json(Path dir, boolean prefixCaching) throws Exception {
+    private String json(Path dir, Simulation simulation) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("target", "simulator");
         root.put("system", system);
         root.put("model", model);
         root.put("trajectories", trajectories.toString());
-        root.put("prefix_caching", prefixCaching);
-        root.put("window_s", window.toNanos() / 1e9);
+        root.put("prefix_caching", simulation.config().prefixCaching());
+        root.put("window_s", simulation.window().toNanos() / 1e9);
         root.put("seed", seed);
         root.put("run_dir", dir.toString());
         root.setAll(summaryFields(mapper, dir));
