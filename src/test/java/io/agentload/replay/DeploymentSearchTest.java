@@ -32,7 +32,7 @@ class DeploymentSearchTest {
 
     private static Simulation base() {
         return Simulation.of("h100x8", "llama-3.1-70b").withSessions(SESSIONS).withTiers(SloTier.parse("20"))
-                .withWindow(Duration.ofSeconds(30)).withMaxAgents(256).withThreads(1);
+                .withWindow(Duration.ofSeconds(60)).withMaxAgents(256).withThreads(1);
     }
 
     /** Screening, pruning and a full search of the best pick the layout that searching every layout fully picks. */
