@@ -20,9 +20,9 @@ import java.util.Map;
  * <ol>
  *   <li><b>Screening</b>: every candidate layout is searched with short windows ({@value #SCREEN_WINDOW_S} s, or the
  *       search's own when shorter) and a coarse bracket ({@value #SCREEN_TOLERANCE}); each ramp starts at half the
- *       smallest tier answer screened so far (rounded down to a power of two), so a layout that fails there is
- *       bisected down in a few small trials instead of ramping from one agent, and the brackets found on one layout
- *       seed the next.</li>
+ *       smallest tier answer screened so far (rounded down to a power of two), so the brackets found on one layout
+ *       seed the next; a layout whose first trial there fails every tier is pruned at once, since it cannot come
+ *       within the screening's bracket of the best.</li>
  *   <li><b>Full search</b> of every layout whose screened answer comes within the screening's bracket of the best on
  *       some tier (usually one), with the search's own window and tolerance ({@value #FULL_TOLERANCE} when it asks
  *       for the exact answer), its ramp
@@ -47,8 +47,11 @@ final class DeploymentSearch {
     private DeploymentSearch() {
     }
 
-    /** What the search found for each candidate: its screening, and its full search when it was not pruned. */
-    record Found(SearchSummary screened, SearchSummary full) {
+    /**
+     * What the search found for each candidate: its screening (null when its first trial failed every tier), the
+     * agents of that first trial when it did ({@code prunedAt}, else 0), and its full search when it was not pruned.
+     */
+    record Found(SearchSummary screened, int prunedAt, SearchSummary full) {
         SearchSummary best() {
             return full != null ? full : screened;
         }
@@ -78,15 +81,26 @@ final class DeploymentSearch {
                 : Duration.ofSeconds(SCREEN_WINDOW_S);
         Simulation screen = base.withWindow(screenWindow).withTolerance(Math.max(SCREEN_TOLERANCE, base.tolerance()));
         Map<String, SearchSummary> screened = new LinkedHashMap<>();
+        Map<String, Integer> pruned = new LinkedHashMap<>();
         int[] bestScreened = null;
         for (Map.Entry<String, EngineConfig.Deployment> c : candidates.entrySet()) {
-            int start = bestScreened == null ? 1 : Math.max(1, Integer.highestOneBit(Math.max(1, min(bestScreened) / 2)));
-            SearchSummary s = SearchSummary.of(screen.withEngine(e -> e.withDeployment(c.getValue())).withRamp(start, 2)
-                    .search()).withDeployment(c.getValue().toString());
+            Simulation layout = screen.withEngine(e -> e.withDeployment(c.getValue()));
+            if (bestScreened != null && min(bestScreened) >= 2) {
+                // A layout failing every tier at half the smallest best answer cannot come within 25% of it.
+                int start = Integer.highestOneBit(min(bestScreened) / 2);
+                TrialMetrics probe = layout.trial(start);
+                if (base.tiers().stream().noneMatch(t -> probe.check(t).passed())) {
+                    pruned.put(c.getKey(), start);
+                    continue;
+                }
+                layout = layout.withRamp(start, 2);
+            }
+            SearchSummary s = SearchSummary.of(layout.search()).withDeployment(c.getValue().toString());
             screened.put(c.getKey(), s);
             bestScreened = max(bestScreened, s);
         }
         Map<String, Found> found = new LinkedHashMap<>();
+        pruned.forEach((name, at) -> found.put(name, new Found(null, at, null)));
         double fullTolerance = base.tolerance() > 0 ? base.tolerance() : FULL_TOLERANCE;
         for (Map.Entry<String, SearchSummary> e : screened.entrySet()) {
             SearchSummary s = e.getValue();
@@ -98,9 +112,11 @@ final class DeploymentSearch {
                         .withTolerance(fullTolerance);
                 full = SearchSummary.of(f.search(dir.resolve(e.getKey()))).withDeployment(d.toString());
             }
-            found.put(e.getKey(), new Found(s, full));
+            found.put(e.getKey(), new Found(s, 0, full));
         }
-        return found;
+        Map<String, Found> ordered = new LinkedHashMap<>();
+        for (String name : candidates.keySet()) ordered.put(name, found.get(name));
+        return ordered;
     }
 
     /** Whether a screened layout comes within the screening's bracket of the best screened answer on some tier. */
@@ -134,7 +150,9 @@ final class DeploymentSearch {
 
     private static int trials(Map<String, Found> found) {
         int n = 0;
-        for (Found f : found.values()) n += f.screened().trials() + (f.full() == null ? 0 : f.full().trials());
+        for (Found f : found.values()) {
+            n += f.screened() == null ? 1 : f.screened().trials() + (f.full() == null ? 0 : f.full().trials());
+        }
         return n;
     }
 
@@ -174,6 +192,12 @@ final class DeploymentSearch {
         for (SearchSummary.Tier t : best.tiers()) h.append("<th>").append(escape(t.tier().label())).append("</th>");
         h.append("<th>deployment</th></tr>\n");
         for (Map.Entry<String, Found> e : found.entrySet()) {
+            if (e.getValue().screened() == null) {
+                h.append("<tr><td>").append(escape(e.getKey())).append("</td><td>pruned</td><td colspan=\"")
+                        .append(best.tiers().size()).append("\">every tier failed at ").append(e.getValue().prunedAt())
+                        .append(" agents</td><td></td></tr>\n");
+                continue;
+            }
             row(h, e.getKey(), String.format(Locale.ROOT, "screened (%d s windows)", SCREEN_WINDOW_S),
                     e.getValue().screened(), best, false);
             if (e.getValue().full() != null) row(h, e.getKey(), "full", e.getValue().full(), best, true);
