@@ -4,6 +4,7 @@ import io.agentload.endpoint.Endpoint;
 import io.agentload.endpoint.EndpointRequest;
 import io.agentload.internal.MonotonicClock;
 import io.agentload.trajectory.Session;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -75,7 +76,7 @@ final class RealTimeDriver implements TrialRunner {
 
     private RealTimeDriver(Builder b) {
         this.endpoint = b.endpoint;
-        this.sessions = ToolTime.scale(b.sessions, b.toolTimeScale);
+        this.sessions = ToolTime.select(b.sessions, b.toolTimes, b.plan.seed(), b.toolTimeScale);
         this.plan = b.plan;
         this.clock = MonotonicClock.since(b.zero);
         this.power = b.power;
@@ -147,6 +148,7 @@ final class RealTimeDriver implements TrialRunner {
         private PowerMeter power = PowerMeter.NONE;
         private PrintWriter progress;
         private double toolTimeScale = 1;
+        private ToolTimes toolTimes = ToolTimes.RECORDED;
         private Duration coolDownGrace;
         private boolean primeCache;
         private boolean itlDetail = true;
@@ -181,6 +183,12 @@ final class RealTimeDriver implements TrialRunner {
         /** Multiplies every turn's tool time, as the simulator's driver does (2.0: tools twice as slow). */
         public Builder toolTimeScale(double scale) {
             this.toolTimeScale = ToolTime.checkedScale(scale);
+            return this;
+        }
+
+        /** Where turns' tool times come from (default {@link ToolTimes#RECORDED}); the scale applies after. */
+        public Builder toolTimes(ToolTimes toolTimes) {
+            this.toolTimes = Objects.requireNonNull(toolTimes, "toolTimes");
             return this;
         }
 
