@@ -136,8 +136,9 @@ final class BenchCommand implements Callable<Integer> {
                     "(default: one replica per 8-GPU node, as --tensor-parallel says)"})
     String deployment;
 
-    @Option(names = "--prefix-cache", paramLabel = "on|off", defaultValue = "on",
-            description = "the engine's prefix cache (default: ${DEFAULT-VALUE})")
+    @Option(names = "--prefix-cache", paramLabel = "on|off",
+            description = "the engine's prefix cache (default: on, but off for DeepSeek V4 on Hopper, as its engines "
+                    + "ran there; docs/simulator.md, Launch engines)")
     Switch prefixCache;
 
     @Option(names = "--trajectories", paramLabel = "FILE", defaultValue = DEFAULT_TRAJECTORIES,
@@ -163,8 +164,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--window", paramLabel = "DURATION", defaultValue = CliDefaults.WINDOW,
             converter = DurationConverter.class, description = "measurement window of each trial, e.g. 10m or 90s: "
-                    + "virtual time on the simulator, real time with --endpoint (default: ${DEFAULT-VALUE})")
+                    + "virtual time on the simulator, real time with --endpoint (default: ${DEFAULT-VALUE}; 3m with "
+                    + "--deployment auto, AA-AgentPerf's phase length)")
     Duration window;
+
+    /** {@code --deployment auto}'s window when none is given: AA-AgentPerf's fixed-concurrency phases of 3 minutes. */
+    static final Duration AUTO_WINDOW = Duration.ofMinutes(3);
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -226,7 +231,7 @@ final class BenchCommand implements Callable<Integer> {
         SloResult result = search(simulation, dir);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(dir));
+            out.println(json(dir, simulation));
         } else {
             printText(out, simulation, result, dir);
         }
@@ -365,8 +370,9 @@ final class BenchCommand implements Callable<Integer> {
             if (tensorParallel != null) s = s.withEngine(c -> c.withTensorParallel(tensorParallel));
             s.config().kvBlocksPerReplica();   // weights that leave no room for KV cache fail here, not in a trial
             if (powerBoundary != null) s = s.withPowerBoundary(Boundary.of(powerBoundary));
-            s = s.withPrefixCaching(prefixCache == Switch.on).withToolTimeScale(toolTimeScale)
-                    .withToolTimes(toolTimes).withMaxAgents(agentsMax).withWindow(window).withSeed(seed).withTiers(tiers)
+            if (prefixCache != null) s = s.withPrefixCaching(prefixCache == Switch.on);
+            s = s.withToolTimeScale(toolTimeScale).withToolTimes(toolTimes).withMaxAgents(agentsMax)
+                    .withWindow(auto() && !matched("--window") ? AUTO_WINDOW : window).withSeed(seed).withTiers(tiers)
                     .withItlDetail(itlDetail).withAllRequests(allRequests);
             if (threads != null) s = s.withThreads(threads);
         } catch (RuntimeException e) {
@@ -390,7 +396,7 @@ final class BenchCommand implements Callable<Integer> {
         err.flush();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(dir));
+            out.println(json(dir, simulation));
         } else {
             out.printf("%s serving %s, %s, %d trials over %d layouts:%n", system, model, trajectories, best.trials(),
                     candidates.size());
@@ -445,29 +451,33 @@ final class BenchCommand implements Callable<Integer> {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
-    private String json(Path dir) throws Exception {
+    private String json(Path dir, Simulation simulation) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("target", "simulator");
         root.put("system", system);
         root.put("model", model);
         root.put("trajectories", trajectories.toString());
-        root.put("prefix_caching", prefixCache == Switch.on);
-        root.put("window_s", window.toNanos() / 1e9);
+        root.put("prefix_caching", simulation.config().prefixCaching());
+        root.put("window_s", simulation.window().toNanos() / 1e9);
         root.put("seed", seed);
         root.put("run_dir", dir.toString());
         root.setAll(summaryFields(mapper, dir));
         return mapper.writeValueAsString(root);
     }
 
+    private static String onOff(boolean on) {
+        return on ? "on" : "off";
+    }
+
     private void printText(PrintWriter out, Simulation simulation, SloResult result, Path dir) {
         EngineConfig c = simulation.config();
         if (c.deployment() != null) {
             out.printf("%s serving %s (deployment %s, prefix cache %s), %s, %d trials%n", system, model, c.deployment(),
-                    prefixCache, trajectories, result.trials().size());
+                    onOff(c.prefixCaching()), trajectories, result.trials().size());
         } else {
             out.printf("%s serving %s (%d replica%s at TP%d, prefix cache %s), %s, %d trials%n", system, model,
-                    c.replicas(), c.replicas() == 1 ? "" : "s", c.tensorParallel(), prefixCache, trajectories,
+                    c.replicas(), c.replicas() == 1 ? "" : "s", c.tensorParallel(), onOff(c.prefixCaching()), trajectories,
                     result.trials().size());
         }
         printTiers(out, result);

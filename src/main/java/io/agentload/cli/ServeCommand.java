@@ -41,8 +41,9 @@ final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--prefix-cache", arity = "1", paramLabel = "on|off", converter = OnOff.class,
-            description = "prefix caching (default: on)")
-    boolean prefixCache = true;
+            description = "prefix caching (default: on, but off for DeepSeek V4 on Hopper, as its engines ran there; "
+                    + "docs/simulator.md, Launch engines)")
+    Boolean prefixCache;
 
     @Option(names = "--first-token-log", paramLabel = "FILE",
             description = "append a JSON line per request: arrival, first-token write and last write instants")
@@ -71,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
         if (replicas != null) config = config.withReplicas(replicas);
         if (maxBatchTokens != null) config = config.withMaxBatchTokens(maxBatchTokens);
         if (maxRunningSequences != null) config = config.withMaxRunningSequences(maxRunningSequences);
-        config = config.withPrefixCaching(prefixCache);
+        if (prefixCache != null) config = config.withPrefixCaching(prefixCache);
         SimServer.Builder builder = SimServer.builder(config).host(host).port(port).firstTokenLog(firstTokenLog);
         if (servedModelName != null) builder.modelName(servedModelName);
         PrintWriter out = spec.commandLine().getOut();
@@ -88,7 +89,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "agentload-serve-shutdown"));
         out.printf("agentload serve: %s on %s (%d x TP%d%s) at %s%n", server.modelName(), config.system().name(),
-                config.replicas(), config.tensorParallel(), prefixCache ? "" : ", no prefix cache", server.baseUrl());
+                config.replicas(), config.tensorParallel(), config.prefixCaching() ? "" : ", no prefix cache", server.baseUrl());
         out.flush();
         stopped.await();
         return 0;

@@ -62,6 +62,8 @@ public final class Simulation {
         boolean allRequests;
         int threads = Runtime.getRuntime().availableProcessors();
         double tolerance;
+        int rampStart = 1;
+        double rampGrowth = 2;
         boolean cutAtVerdict = true;
         boolean primedStarts = true;
 
@@ -80,6 +82,8 @@ public final class Simulation {
             c.itlDetail = itlDetail;
             c.allRequests = allRequests;
             c.threads = threads;
+            c.rampStart = rampStart;
+            c.rampGrowth = rampGrowth;
             c.tolerance = tolerance;
             c.cutAtVerdict = cutAtVerdict;
             c.primedStarts = primedStarts;
@@ -277,6 +281,19 @@ public final class Simulation {
         return with(c -> c.primedStarts = primed);
     }
 
+    /**
+     * A search whose ramp starts at {@code start} agents and grows by {@code growth} (default 1 and 2): a search that
+     * already knows roughly where its answer lies, as {@link DeploymentSearch} does from its screening. A start that
+     * fails is bisected down from, so it changes the trials, not the answer's meaning.
+     */
+    Simulation withRamp(int start, double growth) {
+        if (start < 1 || !(growth > 1)) throw new IllegalArgumentException("ramp from " + start + " by " + growth);
+        return with(c -> {
+            c.rampStart = start;
+            c.rampGrowth = growth;
+        });
+    }
+
     /** The engine configuration every trial runs. */
     public EngineConfig config() {
         return settings.engine;
@@ -290,6 +307,11 @@ public final class Simulation {
     /** The measurement window of each trial. */
     public Duration window() {
         return settings.plan.window();
+    }
+
+    /** The bracket a search stops bisecting at ({@link #withTolerance}). */
+    double tolerance() {
+        return settings.tolerance;
     }
 
     /** The tiers searched. */
@@ -358,8 +380,8 @@ public final class Simulation {
 
     private SloSearch searchOver(TrialRunner runner) {
         Settings s = settings;
-        return SloSearch.over(runner).withTiers(s.tiers).withGpus(s.engine.system().gpus()).withAgents(1, s.maxAgents)
-                .withThreads(s.threads).withTolerance(s.tolerance).withTrialListener(s.onTrial);
+        return SloSearch.over(runner).withTiers(s.tiers).withGpus(s.engine.system().gpus())
+                .withAgents(Math.min(s.rampStart, s.maxAgents), s.maxAgents).withGrowth(s.rampGrowth).withThreads(s.threads).withTolerance(s.tolerance).withTrialListener(s.onTrial);
     }
 
     private VirtualTimeDriver driver() {

@@ -170,7 +170,7 @@ final class CostModel {
         this.expertParallel = c.expertParallel();
         expertExcess = expertParallel ? eff.expertImbalance(layout.expertParallel(), model.experts()) : 0;
         nonExpertFlopRate = tp * matrixRate(model.weightPrecision(), eff.mfu());
-        expertRatePerGpu = matrixRate(model.expertPrecision(), eff.expertMfu());
+        expertRatePerGpu = expertRate();
         attentionFlopRate = tp * gpu.flops(Precision.BF16) * eff.mfu();
         bandwidth = tp * gpu.hbmBytesPerSecond() * eff.mbu();
         attention = new AttentionCost(model);
@@ -185,6 +185,15 @@ final class CostModel {
     private double matrixRate(Precision p, double share) {
         boolean nativeFp4 = p == Precision.FP4 && gpu.fp4Flops() > 0;
         return gpu.flops(p) * (nativeFp4 ? share * eff.fp4Mfu() / eff.mfu() : share);
+    }
+
+    /**
+     * FLOP/s one GPU's routed-expert GEMMs reach: {@link #matrixRate} in the experts' format, or where the engines
+     * serving the model on this GPU run FP4 experts weight-only (W4A16, {@link LaunchStack}), the BF16 rate.
+     */
+    private double expertRate() {
+        if (LaunchStack.weightOnlyFp4Experts(gpu, model)) return gpu.flops(Precision.BF16) * eff.expertMfu();
+        return matrixRate(model.expertPrecision(), eff.expertMfu());
     }
 
     Load newLoad() {

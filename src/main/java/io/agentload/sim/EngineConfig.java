@@ -408,12 +408,14 @@ public record EngineConfig(
 
     /**
      * Defaults: one replica per eight GPUs of a scale-up domain (see {@link #defaultTensorParallel}); vLLM's scheduler
-     * limits; prefix caching on; 90% of HBM.
+     * limits; prefix caching on, except where the engines that serve the model on this GPU lose long sessions'
+     * prefixes (DeepSeek V4 on Hopper: docs/simulator.md, "Launch engines"); 90% of HBM.
      */
     public static EngineConfig of(SystemProfile system, ModelProfile model) {
         int tp = defaultTensorParallel(system, model);
         return new EngineConfig(system, model, tp, system.gpus() / tp, DEFAULT_BATCH_TOKENS, DEFAULT_RUNNING_SEQUENCES,
-                true, 0.9, reserve(model, DEFAULT_BATCH_TOKENS), Efficiency.DEFAULT, Speculation.NONE, null, null);
+                LaunchStack.prefixCacheKeepsSessions(system.gpu(), model), 0.9, reserve(model, DEFAULT_BATCH_TOKENS),
+                Efficiency.DEFAULT, Speculation.NONE, null, null);
     }
 
     /**
@@ -424,7 +426,8 @@ public record EngineConfig(
      */
     public static EngineConfig of(SystemProfile system, ModelProfile model, Deployment deployment) {
         EngineConfig provisional = new EngineConfig(system, model, 1, 1, DEFAULT_BATCH_TOKENS, DEFAULT_RUNNING_SEQUENCES,
-                true, 0.9, reserve(model, DEFAULT_BATCH_TOKENS), Efficiency.DEFAULT, Speculation.NONE, null, null);
+                LaunchStack.prefixCacheKeepsSessions(system.gpu(), model), 0.9, reserve(model, DEFAULT_BATCH_TOKENS),
+                Efficiency.DEFAULT, Speculation.NONE, null, null);
         return provisional.withDeployment(deployment);
     }
 
