@@ -3,6 +3,7 @@ package io.agentload.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentload.endpoint.Endpoint;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import io.agentload.power.Boundary;
 import io.agentload.power.Power;
 import io.agentload.power.PowerException;
@@ -57,7 +58,7 @@ import java.util.stream.Stream;
                 "agents. The target is the serving simulator, a built-in system (agentload systems) " +
                 "serving a built-in model (agentload models) in virtual time; or, with --endpoint URL " +
                 "--model NAME, a real OpenAI-compatible endpoint in real time. Writes a run folder: " +
-                "run.json, requests.parquet, trials.parquet, power.parquet, summary.json and " +
+                "run.json, requests.parquet, trials.parquet, agents.parquet (simulator), power.parquet, summary.json and " +
                 "report.html. A progress bar goes to standard error. --resume RUNDIR continues a " +
                 "killed endpoint run.")
 final class BenchCommand implements Callable<Integer> {
@@ -147,6 +148,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "multiply every turn's tool time (default: ${DEFAULT-VALUE})")
     double toolTimeScale;
 
+    @Option(names = "--tool-time", paramLabel = "SOURCE", converter = ToolTimeConverter.class,
+            defaultValue = "recorded",
+            description = "the agents' tool times: recorded (default: the trajectories'), generated (the long tail "
+                    + "of builds and tests, drawn per session and turn from --seed; WorkloadShape.longTailToolTimeMs) "
+                    + "or fixed:DURATION (e.g. fixed:5s)")
+    ToolTimes toolTimes;
+
     @Option(names = "--tiers", paramLabel = "SPEC", defaultValue = CliDefaults.TIERS, converter = TiersConverter.class,
             description = {"tiers by minimum tok/s (default: ${DEFAULT-VALUE}); SPEED:MAX_TTFT_S[:SHARE] sets",
                     "a TTFT limit and a share of agents, e.g. 30:4,60:3:0.95; aa is AA-AgentPerf's 20 tok/s",
@@ -179,8 +187,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean itlDetail;
 
     @Option(names = "--all-requests", description = "simulator: keep a row in requests.parquet for every request of "
-            + "every trial, not only those in flight during the window (the warm-up and cool-down ones, about three "
-            + "quarters of a trial's, are counted in trials.parquet instead); implied by --itl-detail")
+            + "every trial, not only those in flight during the windows of the trials the search reports (each tier's "
+            + "at max agents and its smallest failing one; the other trials keep per-agent figures in agents.parquet, "
+            + "and warm-up and cool-down requests are counted in trials.parquet); implied by --itl-detail")
     boolean allRequests;
 
     @Option(names = "--threads", paramLabel = "N",
@@ -276,7 +285,7 @@ final class BenchCommand implements Callable<Integer> {
     private Replay replay(Endpoint e) {
         try {
             Replay r = Replay.against(e).withTrajectories(trajectories).withTiers(tiers).withSeed(seed)
-                    .withWindow(window).withToolTimeScale(toolTimeScale).withMaxAgents(agentsMax)
+                    .withWindow(window).withToolTimeScale(toolTimeScale).withToolTimes(toolTimes).withMaxAgents(agentsMax)
                     .withGpus(gpus == null ? 1 : gpus).withItlDetail(itlDetail);
             r = timeouts.applyTo(r);
             return progress(power == null ? r : r.withPower(Power.source(power)));
@@ -357,7 +366,7 @@ final class BenchCommand implements Callable<Integer> {
             s.config().kvBlocksPerReplica();   // weights that leave no room for KV cache fail here, not in a trial
             if (powerBoundary != null) s = s.withPowerBoundary(Boundary.of(powerBoundary));
             s = s.withPrefixCaching(prefixCache == Switch.on).withToolTimeScale(toolTimeScale)
-                    .withMaxAgents(agentsMax).withWindow(window).withSeed(seed).withTiers(tiers)
+                    .withToolTimes(toolTimes).withMaxAgents(agentsMax).withWindow(window).withSeed(seed).withTiers(tiers)
                     .withItlDetail(itlDetail).withAllRequests(allRequests);
             if (threads != null) s = s.withThreads(threads);
         } catch (RuntimeException e) {

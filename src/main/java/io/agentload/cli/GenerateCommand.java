@@ -4,22 +4,28 @@ import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.WorkloadShape;
 import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 import tech.tablesaw.api.Table;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * {@code agentload generate --sessions N --seed S [--context-limit 1M] [--tool-time generated]
- * [--compaction-threshold 0.835] [--subagents 0.05] -o FILE}: a synthetic coding-agent workload.
+ * {@code agentload generate --sessions N --seed S [--context-limit 1M] [--tool-time recorded|generated|fixed:D]
+ * [--compaction-threshold 0.835|off] [--subagents 0.05] -o FILE}: a synthetic coding-agent workload, by default
+ * {@link WorkloadShape#codingAgent()} with its rhythm on; {@code --tool-time recorded --compaction-threshold off
+ * --subagents 0} gives {@link WorkloadShape#aaAgentPerf()}.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate synthetic coding-agent sessions with the published shape (inputs ~5K-131K tokens, " +
-                "mean ~27K; up to ~200 turns; output median ~150, p95 ~2K; 15 languages). The same seed always " +
+                "mean ~27K; up to ~200 turns; output median ~150, p95 ~2K; 15 languages) and the agent's rhythm " +
+                "(long-tailed tool times, compaction at 83.5% of the window, 0.05 subagents per turn; each can be " +
+                "turned off). The same seed always " +
                 "gives the same file. A longer --context-limit scales the sessions to fill it " +
                 "(docs/design.md, \"Longer contexts\").")
 final class GenerateCommand implements Callable<Integer> {
@@ -49,20 +55,21 @@ final class GenerateCommand implements Callable<Integer> {
     Integer contextLimitTokens;
 
     @Option(names = "--tool-time", paramLabel = "SOURCE", converter = ToolTimeConverter.class,
-            defaultValue = "recorded",
-            description = {"tool time between calls: recorded (default: the fit to the recorded AA-AgentPerf traces, "
-                    + "median ~124 ms, p90 ~210 ms), generated (the long tail of builds and tests: median ~0.3 s, "
-                    + "p90 ~1.5 s, p99 ~29 s; WorkloadShape.longTailToolTimeMs) or fixed:DURATION (e.g. fixed:5s)."})
+            description = {"tool time between calls: generated (default: the long tail of builds and tests, median "
+                    + "~0.3 s, p90 ~1.5 s, p99 ~29 s; WorkloadShape.longTailToolTimeMs), recorded (the fit to the "
+                    + "recorded AA-AgentPerf traces, median ~124 ms, p90 ~210 ms) or fixed:DURATION (e.g. fixed:5s)."})
     ToolTimes toolTimes;
 
-    @Option(names = "--compaction-threshold", paramLabel = "SHARE",
-            description = "share of the context limit past which the agent compacts (default 1.0, the published "
-                    + "~131K maximum input; Claude Code compacts near 0.835, Codex CLI at 0.9)")
+    @Option(names = "--compaction-threshold", paramLabel = "SHARE", converter = CompactionThresholdConverter.class,
+            description = "share of the context limit past which the agent compacts (default 0.835, Claude Code's "
+                    + "point; Codex CLI compacts at 0.9); off or 1 runs the window full, as the published ~131K "
+                    + "maximum input does")
     Double compactionThreshold;
 
     @Option(names = "--subagents", paramLabel = "RATE",
-            description = "mean subagent sessions spawned after each turn (default 0): each runs its own session "
-                    + "beside the waiting parent, which its next turn joins (WorkloadShape.Subagents)")
+            description = "mean subagent sessions spawned after each turn (default 0.05, an assumption; 0 turns "
+                    + "them off): each runs its own session beside the waiting parent, which its next turn joins "
+                    + "(WorkloadShape.Subagents)")
     Double subagentsPerTurn;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
@@ -78,7 +85,7 @@ final class GenerateCommand implements Callable<Integer> {
         try {
             if (contextLimitTokens != null) shape = shape.withScaledContextLimit(contextLimitTokens);
             if (meanInputTokens != null) shape = shape.withMeanInputTokens(meanInputTokens);
-            shape = toolTimes.applyTo(shape);
+            if (toolTimes != null) shape = toolTimes.applyTo(shape);
             if (compactionThreshold != null) shape = shape.withCompactionThreshold(compactionThreshold);
             if (subagentsPerTurn != null) {
                 shape = shape.withSubagents(WorkloadShape.Subagents.spawning(subagentsPerTurn));
@@ -96,5 +103,20 @@ final class GenerateCommand implements Callable<Integer> {
                 sessions, subagentSessions == 0 ? "" : String.format(" and %,d subagent sessions", subagentSessions),
                 seed);
         return 0;
+    }
+
+    /** {@code --compaction-threshold SHARE|off}: off is 1.0, the window run full. */
+    static final class CompactionThresholdConverter implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String text) {
+            String s = text.strip();
+            if (s.equalsIgnoreCase("off")) return 1.0;
+            try {
+                return Double.valueOf(s);
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + text + "' is not a share of the window (write e.g. 0.835, "
+                        + "or off)");
+            }
+        }
     }
 }

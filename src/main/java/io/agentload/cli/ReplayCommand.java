@@ -1,6 +1,7 @@
 package io.agentload.cli;
 
 import io.agentload.endpoint.Endpoint;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import io.agentload.power.Power;
 import io.agentload.power.PowerException;
 import io.agentload.power.PowerSummary;
@@ -90,6 +91,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--tool-time", paramLabel = "SOURCE", converter = ToolTimeConverter.class,
+            defaultValue = "recorded",
+            description = "the agents' tool times: recorded (default: the trajectories'), generated (the long tail "
+                    + "of builds and tests, drawn per session and turn from --seed; WorkloadShape.longTailToolTimeMs) "
+                    + "or fixed:DURATION (e.g. fixed:5s)")
+    ToolTimes toolTimes;
+
     @Option(names = "--itl-detail", description = "keep every request's inter-token gaps, in memory and in "
             + "requests.parquet (itl_s), not only their count, mean, p50, p90, p99 and max")
     boolean itlDetail;
@@ -133,7 +141,8 @@ final class ReplayCommand implements Callable<Integer> {
                 Replay replay;
                 try {
                     replay = Replay.against(e).withTrajectories(trajectories).withAgents(agents).withWindow(window)
-                            .withWarmUp(warmUp, maxWarmUp).withSeed(seed).withTiers(tiers).withItlDetail(itlDetail);
+                            .withWarmUp(warmUp, maxWarmUp).withSeed(seed).withTiers(tiers).withItlDetail(itlDetail)
+                            .withToolTimes(toolTimes);
                     replay = timeouts.applyTo(replay);
                     if (power != null) replay = replay.withPower(Power.source(power));
                 } catch (IllegalArgumentException | PowerException bad) {
@@ -169,8 +178,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, Path dir, ReplayResult r) {
         TrialMetrics m = r.trial();
-        out.printf(Locale.ROOT, "%s: trial %d, %,d agents, %.0f s window after %.0f s of warm-up%s%n", dir, m.trial(),
-                m.agents(), m.windowSeconds(), m.windowStart() - m.startTime(), m.warmUpCut() ? " (cut at its maximum)" : "");
+        out.printf(Locale.ROOT, "%s: trial %d, %,d agents, %.0f s window after %.1f s of warm-up%s, then %.1f s of "
+                        + "cool-down%n", dir, m.trial(), m.agents(), m.windowSeconds(), m.windowStart() - m.startTime(),
+                m.warmUpCut() ? " (cut at its maximum)" : "", m.endTime() - m.windowEnd());
         String faults = r.requestsByStatus().entrySet().stream()
                 .filter(e -> !e.getKey().equals(RequestRecord.OK) && !e.getKey().equals(RequestRecord.CUT_AT_GRACE))
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));

@@ -7,7 +7,10 @@ import picocli.CommandLine.TypeConversionException;
 import java.time.Duration;
 import java.util.Locale;
 
-/** {@code --tool-time recorded|generated|fixed:DURATION}, the duration as {@link DurationConverter} reads it. */
+/**
+ * {@code --tool-time recorded|generated|fixed:DURATION|DURATION} for generate, bench and replay: a bare duration
+ * ({@code 5s}) is fixed, read as {@link DurationConverter} reads it.
+ */
 final class ToolTimeConverter implements ITypeConverter<ToolTimes> {
 
     @Override
@@ -19,7 +22,12 @@ final class ToolTimeConverter implements ITypeConverter<ToolTimes> {
             Duration d = new DurationConverter().convert(text.strip().substring("fixed:".length()));
             return ToolTimes.fixed(d);
         }
-        throw new TypeConversionException("'" + text + "' is not a tool-time source (write recorded, generated or "
-                + "fixed:DURATION, e.g. fixed:5s)");
+        try {
+            return ToolTimes.fixed(new DurationConverter().convert(text.strip()));
+        } catch (TypeConversionException notADuration) {
+            // fall through: name every form
+        }
+        throw new TypeConversionException("'" + text + "' is not a tool-time source (write recorded, generated, "
+                + "fixed:DURATION or a duration, e.g. 5s)");
     }
 }

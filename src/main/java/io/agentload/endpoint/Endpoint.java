@@ -198,6 +198,30 @@ public final class Endpoint implements AutoCloseable {
         r.exchange().stop(Objects.requireNonNull(why, "why"));
     }
 
+    /**
+     * What a request {@link #send} returned has received so far, read while it streams: when its first output chunk
+     * came ({@link CompletionResult#NOT_REACHED} before it) and how many output chunks have come. A replay's cool-down
+     * ends once the requests it waits for have streamed enough (docs/design.md, "Bounded cool-down").
+     *
+     * @throws IllegalArgumentException for a future that this endpoint's {@link #send} did not return
+     */
+    public Progress progress(CompletableFuture<CompletionResult> request) {
+        if (!(request instanceof Exchange.Result r)) {
+            throw new IllegalArgumentException("not a request of this endpoint: " + request);
+        }
+        return r.exchange().progress();
+    }
+
+    /**
+     * A request's stream so far ({@link #progress}).
+     *
+     * @param firstTokenNanos when the first output chunk arrived, on {@link System#nanoTime()}, or
+     *                        {@link CompletionResult#NOT_REACHED}
+     * @param outputChunks    output chunks received
+     */
+    public record Progress(long firstTokenNanos, int outputChunks) {
+    }
+
     /** The HTTP call of one request, its body streamed from the prompt's layout. */
     private Call call(EndpointRequest request, Exchange exchange) {
         PromptTokens tokens = new PromptTokens(request.layout(), request.salt(), options.tokenIds());

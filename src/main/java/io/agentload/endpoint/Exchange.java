@@ -59,6 +59,9 @@ final class Exchange extends EventListener {
     private long firstByteNanos = NOT_REACHED;
     private long[] chunkNanos = new long[64];
     private int chunks;
+    /** The first output chunk's arrival and the chunks so far, for a caller watching the stream from another thread. */
+    private volatile long firstChunkNanos = NOT_REACHED;
+    private volatile int chunksSeen;
     private String finishReason = "";
     private Chunk.Usage usage;
     private String streamError;
@@ -123,6 +126,12 @@ final class Exchange extends EventListener {
         } catch (RejectedExecutionException e) {
             respond(response); // the endpoint is closing: read what there is here
         }
+    }
+
+    /** What the stream has received so far; any thread. */
+    Endpoint.Progress progress() {
+        int seen = chunksSeen; // before firstChunkNanos: see the field's writes
+        return new Endpoint.Progress(seen == 0 ? NOT_REACHED : firstChunkNanos, seen);
     }
 
     /** Ends an exchange that was never sent: {@code why} the client could not send it. */
@@ -247,9 +256,11 @@ final class Exchange extends EventListener {
             if (chunks == 0) {
                 firstTokenDeadline.cancel(false);
                 stallDeadline = watchStall(settings.stallTimeout().toNanos());
+                firstChunkNanos = arrivalNanos;
             }
             if (chunks == chunkNanos.length) chunkNanos = Arrays.copyOf(chunkNanos, chunks * 2);
             chunkNanos[chunks++] = arrivalNanos;
+            chunksSeen = chunks; // after firstChunkNanos, so a reader that sees a chunk sees its time
         }
         if (chunk.finishReason() != null) finishReason = chunk.finishReason();
         if (chunk.usage() != null) usage = chunk.usage();

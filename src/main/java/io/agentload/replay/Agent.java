@@ -1,6 +1,5 @@
 package io.agentload.replay;
 
-import io.agentload.trajectory.PromptLayout;
 import io.agentload.trajectory.Session;
 
 import java.util.List;
@@ -19,39 +18,31 @@ import java.util.SplittableRandom;
  * so an agent is deterministic; each (agent, session) replay draws a new salt, so two agents replaying one session
  * (or one agent replaying it twice) never share cache that real agents would not share.
  *
- * <p>The agent holds the prompt layout of its current turn only, built from the previous one as it goes.
+ * <p>The agent holds the prompt layout of its current turn only, built from the previous one as it goes ({@link Lane}).
  */
-final class Agent {
+final class Agent extends Lane {
 
-    private final int id;
     private final List<Session> sessions;
-    private final SplittableRandom random;
     private final long saltBase;
     private final int[] order;
     private int nextInOrder;
     private int replays;
-    private Session session;
-    private PromptLayout layout;
-    private int turn;
-    private long salt;
     private final double startDelay;
-    private boolean inFlight;
 
     /**
      * @param order a shuffled order of session indices, shared by the trial's agents and never modified
      */
     Agent(int id, List<Session> sessions, int[] order, long seed) {
-        this.id = id;
+        super(id, -1);
         this.sessions = sessions;
         this.order = order;
-        this.random = new SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(seed);
         this.saltBase = random.nextLong();
         this.nextInOrder = random.nextInt(order.length);
         startSession();
-        int start = random.nextInt(session.turns().size());
-        for (int k = 1; k <= start; k++) layout = layout.next(session.turns().get(k));
-        this.turn = start;
-        this.startDelay = turn == 0 ? 0 : random.nextDouble() * session.turns().get(turn - 1).toolTimeMs() / 1000.0;
+        int start = random.nextInt(session().turns().size());
+        skipTo(start);
+        this.startDelay = start == 0 ? 0 : random.nextDouble() * session().turns().get(start - 1).toolTimeMs() / 1000.0;
     }
 
     /** Seconds after the trial's start at which the agent sends its first request. */
@@ -59,63 +50,22 @@ final class Agent {
         return startDelay;
     }
 
-    /** The session the agent replays now. */
-    Session session() {
-        return session;
-    }
-
-    /** The turn to send next, or the last one sent while it is in flight. */
-    int turn() {
-        return turn;
-    }
-
-    /** The current session replay's salt. */
-    long salt() {
-        return salt;
-    }
-
-    /**
-     * How many leading tokens of the current turn's prompt existed before it (the shared prefix and what it reuses of
-     * the session so far): what a fleet mid-session would hold cached when the agent sends it.
-     */
-    int contextTokens() {
-        List<PromptLayout.Segment> segments = layout.segments();
-        PromptLayout.Segment last = segments.get(segments.size() - 1);
-        return last.birthTurn() == turn ? last.start() : layout.inputTokens();
-    }
-
-    /** The request for the agent's current turn, sent at {@code now}. */
-    TurnRequest send(int trial, double now, RequestRecord.Phase phase) {
-        if (inFlight) throw new IllegalStateException("agent " + id + " already has a request in flight");
-        inFlight = true;
-        return new TurnRequest(trial, id, session.turns().get(turn), layout, salt,
-                Math.max(1, session.turns().get(turn).outputTokens()), phase, now);
-    }
-
-    /**
-     * The in-flight request ended (successfully or not) at {@code endTime}: the agent moves to its next turn and
-     * returns when it will send it, after the tool time. A failed turn is not retried: the next turn's prompt does
-     * not depend on what the server answered.
-     */
-    double completed(double endTime) {
-        if (!inFlight) throw new IllegalStateException("agent " + id + " has no request in flight");
-        inFlight = false;
-        double toolTime = session.turns().get(turn).toolTimeMs() / 1000.0;
-        turn++;
-        if (turn == session.turns().size()) {
-            startSession();
-        } else {
-            layout = layout.next(session.turns().get(turn));
-        }
-        return endTime + toolTime;
+    /** The session ended: the agent takes the next one in its order, from its first turn, after the tool time. */
+    @Override
+    double sessionEnded(double wake) {
+        startSession();
+        return wake;
     }
 
     private void startSession() {
-        session = sessions.get(order[nextInOrder]);
+        Session session = sessions.get(order[nextInOrder]);
         nextInOrder = (nextInOrder + 1) % order.length;
-        turn = 0;
-        layout = PromptLayout.first(session.turns().get(0));
-        salt = mix(saltBase + 0x9E3779B97F4A7C15L * ++replays);
+        start(session, mix(saltBase + 0x9E3779B97F4A7C15L * ++replays));
+    }
+
+    @Override
+    public String toString() {
+        return "agent " + agent;
     }
 
     /** A shuffled order of {@code n} session indices (Fisher-Yates). */

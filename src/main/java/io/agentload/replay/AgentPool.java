@@ -4,7 +4,6 @@ import io.agentload.trajectory.Session;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -39,8 +38,8 @@ import java.util.function.Consumer;
  * {@code agents} up, reused once free), starting when the spawning turn's response has ended; the parent's next turn
  * is due once its tool time is over and every subagent it spawned has returned (fork/join). A subagent's requests
  * are its agent's: recorded with the agent's number and judged with it, and the trial's N counts top-level agents
- * only. Drivers key requests in flight and wake-ups by lane; {@link #completed(int, RequestRecord, Wakes)} tells
- * them which lanes are due next.
+ * only. The pool moves every lane alike ({@link Lane}). Drivers key requests in flight and wake-ups by lane;
+ * {@link #completed(int, RequestRecord, Wakes)} tells them which lanes are due next.
  *
  * <p>Thread-safe: a real-time driver may report completions from many threads.
  */
@@ -52,17 +51,12 @@ final class AgentPool {
     private final BooleanSupplier targetWarm;
     private final Consumer<RequestRecord> sink;
     private final Agent[] agents;
+    /** Every lane by number: the agents' own (0 to agents - 1), then the subagents', null while free. */
+    private final List<Lane> lanes = new ArrayList<>();
     private final boolean[] finishedTurn;
-    private TurnRequest[] inFlight;
     private final Subagents subagents;
-    /** The subagent running on lane {@code agents.length + i}, null when that lane is free. */
-    private final List<SubagentRun> subagentRuns = new ArrayList<>();
     private final ArrayDeque<Integer> freeLanes = new ArrayDeque<>();
-    /** Per lane: subagents spawned by its last turn still running, and when the lane is due once they return. */
-    private int[] openSubagents;
-    private double[] joinWake;
     private boolean prime;
-    private boolean[] sentFirst;
     private final List<RequestRecord> records = new ArrayList<>();
     private final GapCounts measuredGaps = new GapCounts();
     private boolean keepGaps = true;
@@ -95,16 +89,13 @@ final class AgentPool {
         this.sink = sink;
         this.agents = new Agent[agents];
         this.finishedTurn = new boolean[agents];
-        this.inFlight = new TurnRequest[agents];
-        this.openSubagents = new int[agents];
-        this.joinWake = new double[agents];
-        this.sentFirst = new boolean[agents];
         this.subagents = new Subagents(sessions);
         List<Session> frozen = subagents.topLevel();
         long trialSeed = Agent.mix(Agent.mix(plan.seed()) + trial);
         int[] order = Agent.shuffledOrder(frozen.size(), new SplittableRandom(trialSeed));
         for (int a = 0; a < agents; a++) {
             this.agents[a] = new Agent(a, frozen, order, Agent.mix(trialSeed + 0x9E3779B97F4A7C15L * (a + 1)));
+            lanes.add(this.agents[a]);
         }
     }
 
@@ -120,6 +111,7 @@ final class AgentPool {
      */
     synchronized void primeFirstTurns() {
         prime = true;
+        for (Agent agent : agents) agent.primeNextRequest();
     }
 
     /** The request lane {@code lane} sends at {@code now} (an agent's own lane, or a subagent's), or empty when the trial is over. */
@@ -127,17 +119,7 @@ final class AgentPool {
         if (done(now)) return Optional.empty();
         RequestRecord.Phase phase = Double.isNaN(windowStart) ? RequestRecord.Phase.WARM_UP
                 : now < windowEnd() ? RequestRecord.Phase.MEASURED : RequestRecord.Phase.COOL_DOWN;
-        TurnRequest request;
-        if (lane < agents.length) {
-            request = agents[lane].send(trial, now, phase);
-            if (prime && !sentFirst[lane]) {
-                sentFirst[lane] = true;
-                request = request.withPrimedTokens(agents[lane].contextTokens());
-            }
-        } else {
-            request = subagentRuns.get(lane - agents.length).send(trial, lane, now, phase);
-        }
-        inFlight[lane] = request;
+        TurnRequest request = lanes.get(lane).send(trial, lane, now, phase);
         if (phase != RequestRecord.Phase.COOL_DOWN) pending++;
         return Optional.of(request);
     }
@@ -166,14 +148,14 @@ final class AgentPool {
                 everyGapCounted &= record.interTokenLatenciesKept();
             }
             if (!keepGaps) record = record.withoutInterTokenLatencies();
-            TurnRequest request = lane >= 0 && lane < inFlight.length ? inFlight[lane] : null;
+            Lane sender = lane >= 0 && lane < lanes.size() ? lanes.get(lane) : null;
+            TurnRequest request = sender == null ? null : sender.inFlight();
             if (request == null || record.trial() != trial || record.agent() != request.agent()
                     || request.turn().turn() != record.turn()
                     || !request.turn().sessionId().equals(record.sessionId()) || request.phase() != record.phase()) {
                 throw new IllegalStateException("no request in flight on lane " + lane + " for " + record);
             }
             int a = request.agent();
-            inFlight[lane] = null;
             double now = record.endTime();
             forceWindowAtMaxWarmUp(now);
             records.add(record);
@@ -205,32 +187,19 @@ final class AgentPool {
 
     /** Moves {@code lane} past its turn that ended at {@code now}: spawns its subagents, or makes it due. */
     private void advance(int lane, double now, Wakes wakes) {
-        Session session;
-        int turn;
-        long salt;
-        double next;
-        if (lane < agents.length) {
-            Agent agent = agents[lane];
-            session = agent.session();
-            turn = agent.turn();
-            salt = agent.salt();
-            next = agent.completed(now);
-        } else {
-            SubagentRun run = subagentRuns.get(lane - agents.length);
-            session = run.session();
-            turn = run.turn();
-            salt = run.salt();
-            next = run.completed(now);
-        }
+        Lane sender = lanes.get(lane);
+        Session session = sender.session();
+        int turn = sender.turn();
+        long salt = sender.salt();
+        double next = sender.completed(now);
         List<Session> spawned = subagents.of(session.sessionId(), turn);
         if (spawned.isEmpty()) {
             resume(lane, next, now, wakes);
             return;
         }
-        openSubagents[lane] = spawned.size();
-        joinWake[lane] = next;
-        int agent = lane < agents.length ? lane : subagentRuns.get(lane - agents.length).agent;
-        for (Session child : spawned) wakes.at(openLane(new SubagentRun(agent, lane, child, salt)), now);
+        sender.openSubagents = spawned.size();
+        sender.joinWake = next;
+        for (Session child : spawned) wakes.at(openLane(new SubagentRun(sender.agent, lane, child, salt)), now);
     }
 
     /**
@@ -243,28 +212,21 @@ final class AgentPool {
             wakes.at(lane, next);
             return;
         }
-        SubagentRun run = subagentRuns.set(lane - agents.length, null);
+        Lane returned = lanes.set(lane, null);
         freeLanes.push(lane);
-        int parent = run.parentLane;
-        if (--openSubagents[parent] == 0) resume(parent, Math.max(joinWake[parent], now), now, wakes);
+        Lane parent = lanes.get(returned.parentLane);
+        if (--parent.openSubagents == 0) resume(returned.parentLane, Math.max(parent.joinWake, now), now, wakes);
     }
 
     /** A lane for {@code run}: a free one, or a new one past the last. */
     private int openLane(SubagentRun run) {
         Integer free = freeLanes.poll();
         if (free != null) {
-            subagentRuns.set(free - agents.length, run);
+            lanes.set(free, run);
             return free;
         }
-        subagentRuns.add(run);
-        int lane = agents.length + subagentRuns.size() - 1;
-        if (lane >= inFlight.length) {
-            int size = Math.max(lane + 1, 2 * inFlight.length);
-            inFlight = Arrays.copyOf(inFlight, size);
-            openSubagents = Arrays.copyOf(openSubagents, size);
-            joinWake = Arrays.copyOf(joinWake, size);
-        }
-        return lane;
+        lanes.add(run);
+        return lanes.size() - 1;
     }
 
     /**
@@ -306,6 +268,16 @@ final class AgentPool {
      */
     synchronized void cutAtVerdict() {
         cutAtVerdict = true;
+    }
+
+    /** Whether {@link #cutAtVerdict} was called. */
+    synchronized boolean isCutAtVerdict() {
+        return cutAtVerdict;
+    }
+
+    /** The trial's number of agents (top-level; subagents run on lanes of their own). */
+    int agents() {
+        return agents.length;
     }
 
     /** When the measurement window closes, NaN while warming up. */

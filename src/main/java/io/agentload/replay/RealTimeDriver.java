@@ -4,6 +4,7 @@ import io.agentload.endpoint.Endpoint;
 import io.agentload.endpoint.EndpointRequest;
 import io.agentload.internal.MonotonicClock;
 import io.agentload.trajectory.Session;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -38,8 +39,10 @@ import java.util.function.Consumer;
  * <p><b>Phases.</b> The {@link AgentPool} decides them as for the simulator: warm-up until every agent has finished a
  * turn, the plan's minimum warm-up has passed and, when the endpoint reports {@code cached_tokens}, the cached-token
  * ratio has settled (the simulator's rule, so the two drivers warm up alike); then the plan's measurement window,
- * then cool-down until the last measured request ends, or until the cool-down grace ({@link Builder#coolDownGrace})
- * runs out, so that neither a long answer nor a hung request holds the run. Requests still in flight then are stopped
+ * then cool-down until the last measured request ends, or until none still in flight can change a verdict (each has
+ * streamed {@link #SPEED_SAMPLE_TOKENS} tokens, or its agent certainly fails every {@link Builder#tiers tier}), or until
+ * the cool-down grace ({@link Builder#coolDownGrace}) runs out, so that neither a long answer nor a hung request holds
+ * the run. Requests still in flight then are stopped
  * and recorded with what they had received: measured ones that had their first token as
  * {@link RequestRecord#CUT_AT_GRACE} (judged on what they received), the others as {@link RequestRecord#CUT_AT_END}
  * (counted as failed when they were measured). Trials
@@ -72,16 +75,18 @@ final class RealTimeDriver implements TrialRunner {
     private final boolean primeCache;
     private final SendLagRecorder lag = new SendLagRecorder();
     private final boolean itlDetail;
+    private final List<SloTier> tiers;
 
     private RealTimeDriver(Builder b) {
         this.endpoint = b.endpoint;
-        this.sessions = ToolTime.scale(b.sessions, b.toolTimeScale);
+        this.sessions = ToolTime.select(b.sessions, b.toolTimes, b.plan.seed(), b.toolTimeScale);
         this.plan = b.plan;
         this.clock = MonotonicClock.since(b.zero);
         this.power = b.power;
         this.progress = b.progress;
         this.primeCache = b.primeCache;
         this.itlDetail = b.itlDetail;
+        this.tiers = b.tiers;
         this.coolDownGrace = TrialPlan.seconds(b.coolDownGrace != null ? b.coolDownGrace
                 : coolDownGrace(SloTier.defaults(), this.sessions));
     }
@@ -93,8 +98,9 @@ final class RealTimeDriver implements TrialRunner {
 
     /**
      * Runs trial {@code trial} with {@code agents} agents from now, handing every record to {@code sink} as its
-     * request completes, and returns when the trial is over. The whole trial: a real endpoint's verdict is not
-     * bounded early, so {@code open} is not used.
+     * request completes, and returns when the trial is over. After the window it stops as soon as its verdict on
+     * every {@code open} tier is certainly a failure ({@link Trial#cutAtVerdict()}), or when every measured request in
+     * flight is settled ({@link RealTimeTrial}); with no tier open, only the latter.
      *
      * @throws ReplayException when the client itself fails (the sink cannot write), after the records so far
      *                         reached the sink
@@ -102,7 +108,7 @@ final class RealTimeDriver implements TrialRunner {
     @Override
     public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
         return new RealTimeTrial(trial, agents, endpoint, sessions, plan, coolDownGrace, primeCache, clock, lag, sink)
-                .keepGaps(itlDetail).run(agents, power, progress);
+                .keepGaps(itlDetail).judgedBy(tiers, open).run(agents, power, progress);
     }
 
     /**
@@ -147,9 +153,11 @@ final class RealTimeDriver implements TrialRunner {
         private PowerMeter power = PowerMeter.NONE;
         private PrintWriter progress;
         private double toolTimeScale = 1;
+        private ToolTimes toolTimes = ToolTimes.RECORDED;
         private Duration coolDownGrace;
         private boolean primeCache;
         private boolean itlDetail = true;
+        private List<SloTier> tiers = SloTier.defaults();
 
         private Builder(Endpoint endpoint, List<Session> sessions) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -184,6 +192,12 @@ final class RealTimeDriver implements TrialRunner {
             return this;
         }
 
+        /** Where turns' tool times come from (default {@link ToolTimes#RECORDED}); the scale applies after. */
+        public Builder toolTimes(ToolTimes toolTimes) {
+            this.toolTimes = Objects.requireNonNull(toolTimes, "toolTimes");
+            return this;
+        }
+
         /**
          * How long after the window closes the cool-down waits for requests sent before it (default:
          * {@link #coolDownGrace(List, List)} for the default tiers); those still in flight then are cut.
@@ -211,6 +225,16 @@ final class RealTimeDriver implements TrialRunner {
          */
         Builder itlDetail(boolean keep) {
             this.itlDetail = keep;
+            return this;
+        }
+
+        /**
+         * The tiers trials are judged by (default {@link SloTier#defaults()}): the cool-down stops waiting for a
+         * measured request whose agent certainly fails every one of them.
+         */
+        Builder tiers(List<SloTier> tiers) {
+            if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers");
+            this.tiers = List.copyOf(tiers);
             return this;
         }
 

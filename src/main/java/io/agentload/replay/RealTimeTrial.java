@@ -9,6 +9,7 @@ import io.agentload.trajectory.Session;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +48,8 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
  *
  * <p>Every send's lag behind its agent's due time is recorded ({@link SendLagRecorder}). A tick every 100 ms ends the
  * trial once the pool says it is over (also when the maximum warm-up passes with no completion at all, or when the
- * cool-down grace runs out with requests still in flight) and draws the progress bar.
+ * cool-down grace runs out with requests still in flight), or once the requests still in flight after the window can
+ * no longer change a verdict ({@link #settled}), and draws the progress bar.
  *
  * <p>The end. Whatever is still in flight when the trial ends (cool-down traffic, and measured requests the grace
  * gave up on) is stopped ({@link Endpoint#stop}), so that it loads neither the next trial nor its records, and
@@ -82,6 +84,12 @@ final class RealTimeTrial {
     private final double startTime;
     private final CacheWarmth warmth;
     private boolean reportsCache;
+    /** Per agent, whether it certainly fails every tier the run is judged by ({@link #settled}). */
+    private VerdictWatch agentVerdicts;
+    /** The trial's verdict on the tiers still open, or null when none is: the trial may stop once it is certain. */
+    private VerdictWatch openVerdict;
+    /** Why the trial ended before its cool-down grace ran out, for the records it cut; empty when it did not. */
+    private String endReason = "";
     /** When the trial ended, on the run's clock: what in-flight requests had received by then is what they keep. */
     private double endTime = Double.NaN;
     private volatile Throwable failure;
@@ -106,6 +114,7 @@ final class RealTimeTrial {
         this.sink = sink;
         this.startTime = clock.now();
         this.warmth = new CacheWarmth(agents);
+        this.agentVerdicts = new VerdictWatch(SloTier.defaults(), agents);
         this.pool = new AgentPool(sessions, plan, trial, agents, startTime, this::warm, recorded::add);
         pool.endCoolDownAfter(coolDownGraceSeconds);
         if (prime) pool.primeFirstTurns();
@@ -117,6 +126,16 @@ final class RealTimeTrial {
     /** Whether records keep every inter-token gap or only their summary ({@link AgentPool#keepGaps}). */
     RealTimeTrial keepGaps(boolean keep) {
         pool.keepGaps(keep);
+        return this;
+    }
+
+    /**
+     * Judges the trial's agents by {@code tiers} after the window, so the cool-down stops waiting for requests that can
+     * no longer change a verdict ({@link #settled}), and stops the trial once every {@code open} tier certainly fails.
+     */
+    RealTimeTrial judgedBy(List<SloTier> tiers, List<SloTier> open) {
+        agentVerdicts = new VerdictWatch(tiers, pool.agents());
+        openVerdict = open.isEmpty() ? null : new VerdictWatch(open, pool.agents());
         return this;
     }
 
@@ -214,6 +233,8 @@ final class RealTimeTrial {
                     warmth.add(record.cachedTokens(), record.inputTokens());
                 }
                 pool.completed(lane, record, (next, time) -> due.add(new Due(next, time)));
+                agentVerdicts.completed(record);
+                if (openVerdict != null) openVerdict.completed(record);
             }
             count(sent, result, record);
             if (pool.done(record.endTime())) finish(record.endTime());
@@ -261,7 +282,8 @@ final class RealTimeTrial {
         double sent = clock.seconds(Math.min(r.sendNanos(), endNanos));
         String detail = String.format(Locale.ROOT, "in flight when trial %d ended, %.1f s after its window closed%s "
                         + "(%d output chunks received) [POST %s, agent %d, session %s, turn %d, request %s]",
-                trial, endTime - pool.windowEnd(), endTime >= pool.windowEnd() + coolDownGraceSeconds
+                trial, endTime - pool.windowEnd(), !endReason.isEmpty() ? endReason
+                        : endTime >= pool.windowEnd() + coolDownGraceSeconds
                         ? String.format(Locale.ROOT, ": the cool-down grace of %.1f s ran out", coolDownGraceSeconds) : "",
                 kept, endpoint.url(), request.agent(), request.turn().sessionId(), request.turn().turn(),
                 request.record().build().requestId());
@@ -273,9 +295,19 @@ final class RealTimeTrial {
                         kept == 0 ? Double.NaN : clock.seconds(chunks[kept - 1]))
                 .endTime(Math.max(sent, endTime))
                 .tokens(r.inputTokens(), r.usageReported() ? r.cachedTokens() : -1, kept)
-                .failed(request.phase() == RequestRecord.Phase.MEASURED && kept > 0 ? RequestRecord.CUT_AT_GRACE
-                        : RequestRecord.CUT_AT_END, detail)
+                .failed(cutStatus(request, kept), detail)
                 .build();
+    }
+
+    /**
+     * A cut request's status: {@link RequestRecord#CUT_AT_VERDICT} when the trial stopped at its verdict (as in
+     * virtual time), else {@link RequestRecord#CUT_AT_GRACE} for a measured request that had its first token, else
+     * {@link RequestRecord#CUT_AT_END}.
+     */
+    private String cutStatus(TurnRequest request, int chunks) {
+        if (pool.isCutAtVerdict()) return RequestRecord.CUT_AT_VERDICT;
+        return request.phase() == RequestRecord.Phase.MEASURED && chunks > 0 ? RequestRecord.CUT_AT_GRACE
+                : RequestRecord.CUT_AT_END;
     }
 
     /** A record builder with the request's identity, send, upload and first-byte times and the gaps of {@code chunks}. */
@@ -295,12 +327,49 @@ final class RealTimeTrial {
 
     private void tick(TrialProgress bar) {
         double now = clock.now();
-        if (pool.done(now)) finish(now);
+        if (pool.done(now) || settled(now)) finish(now);
         if (bar != null) {
             double windowEnd = pool.windowEnd();
             bar.show(startTime, windowEnd - plan.measurementSeconds(), plan.measurementSeconds(), now,
                     completed.get(), failed.get(), inFlight.size(), lag.p99Millis());
         }
+    }
+
+    /**
+     * Whether the cool-down can end at {@code now}, looked at once a second after the window: when the trial's verdict
+     * on every open tier is certainly a failure ({@link VerdictWatch}), or when every measured request in flight is
+     * settled, that is, its agent certainly fails every tier (nothing the request does can change that), or it has
+     * streamed {@link RealTimeDriver#SPEED_SAMPLE_TOKENS} output chunks, enough to judge its speed to within 0.5% (the
+     * grace's own sample, docs/design.md "Bounded cool-down"). Warm-up requests still in flight hold no verdict: their
+     * agents, judged without a measured request, fail whatever they do.
+     */
+    private synchronized boolean settled(double now) {
+        double windowEnd = pool.windowEnd();
+        if (isOver() || !agentVerdicts.due(now, windowEnd)) return false;
+        if (openVerdict != null) openVerdict.due(now, windowEnd);
+        Map<Sent, Endpoint.Progress> progress = new IdentityHashMap<>();
+        for (Sent s : inFlight.values()) {
+            Endpoint.Progress p = endpoint.progress(s.future());
+            progress.put(s, p);
+            double first = time(p.firstTokenNanos());
+            agentVerdicts.inFlight(s.request(), first, p.outputChunks());
+            if (openVerdict != null) openVerdict.inFlight(s.request(), first, p.outputChunks());
+        }
+        agentVerdicts.certain(now, windowEnd);
+        if (openVerdict != null && openVerdict.certain(now, windowEnd)) {
+            pool.cutAtVerdict();
+            endReason = ": its verdict on every open tier was certain";
+            return true;
+        }
+        for (Map.Entry<Sent, Endpoint.Progress> e : progress.entrySet()) {
+            TurnRequest r = e.getKey().request();
+            if (r.phase() == RequestRecord.Phase.MEASURED && !agentVerdicts.failsEveryTier(r.agent())
+                    && e.getValue().outputChunks() < Math.min(RealTimeDriver.SPEED_SAMPLE_TOKENS, r.maxTokens())) {
+                return false;
+            }
+        }
+        endReason = ": every measured request in flight was settled";
+        return true;
     }
 
     /** Ends the trial at {@code time} on the run's clock: no more sends, no more completions. */

@@ -8,6 +8,7 @@ import io.agentload.power.PowerSource;
 import io.agentload.power.PowerSummary;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Trajectories;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import io.agentload.trajectory.Turn;
 import org.jspecify.annotations.Nullable;
 import tech.tablesaw.api.Table;
@@ -79,6 +80,7 @@ public final class Replay {
         PrintWriter progress;
         Consumer<TrialMetrics> onTrial = m -> { };
         double toolTimeScale = 1;
+        ToolTimes toolTimes = ToolTimes.RECORDED;
         boolean itlDetail;
         @Nullable Duration coolDownGrace;
 
@@ -95,6 +97,7 @@ public final class Replay {
             c.progress = progress;
             c.onTrial = onTrial;
             c.toolTimeScale = toolTimeScale;
+            c.toolTimes = toolTimes;
             c.itlDetail = itlDetail;
             c.coolDownGrace = coolDownGrace;
             return c;
@@ -145,7 +148,8 @@ public final class Replay {
                 .withWarmUp(seconds(config.warmUpMinS(), "warm_up_min_s", file),
                         seconds(config.warmUpMaxS(), "warm_up_max_s", file))
                 .withTiers(SloTier.parse(required(config.tiers(), "tiers", file)))
-                .withToolTimeScale(config.toolTimeScale() == null ? 1 : config.toolTimeScale());
+                .withToolTimeScale(config.toolTimeScale() == null ? 1 : config.toolTimeScale())
+                .withToolTimes(RunManifest.toolTimes(config.toolTimes(), file));
         if (!power.equals(NO_POWER)) {
             try {
                 r = r.withPower(Power.source(power));
@@ -241,6 +245,16 @@ public final class Replay {
             throw new IllegalArgumentException("tool-time scale " + scale + " is not a finite number >= 0");
         }
         return with(c -> c.toolTimeScale = scale);
+    }
+
+    /**
+     * Where the agents' tool times come from: {@link ToolTimes#RECORDED} (the trajectories', the default),
+     * {@link ToolTimes#GENERATED} (drawn per session and turn, seeded by {@link #withSeed}) or a fixed duration;
+     * {@link #withToolTimeScale} applies after.
+     */
+    public Replay withToolTimes(ToolTimes toolTimes) {
+        Objects.requireNonNull(toolTimes, "toolTimes");
+        return with(c -> c.toolTimes = toolTimes);
     }
 
     /**
@@ -410,9 +424,11 @@ public final class Replay {
 
     private RealTimeDriver driver(Run run, MeasuredPower power) {
         RealTimeDriver.Builder b = RealTimeDriver.builder(endpoint, v.sessions).plan(v.plan).clock(run.startedAt())
-                .power(power.meter()).toolTimeScale(v.toolTimeScale).itlDetail(run.itlDetail())
+                .power(power.meter()).toolTimeScale(v.toolTimeScale).toolTimes(v.toolTimes)
+                .itlDetail(run.itlDetail())
                 .coolDownGrace(v.coolDownGrace != null ? v.coolDownGrace
                         : RealTimeDriver.coolDownGrace(v.tiers, v.sessions))
+                .tiers(v.tiers)
                 .primeCache(endpoint.simulated()); // only agentload serve takes the simulator-only priming header
         if (v.progress != null) b.progress(v.progress);
         return b.build();
@@ -459,7 +475,7 @@ public final class Replay {
                         .collect(Collectors.joining(",")),
                 v.plan.seed(), v.plan.measurementSeconds(), v.plan.minWarmUpSeconds(), v.plan.maxWarmUpSeconds(),
                 powerSpec(), v.toolTimeScale, bench ? v.gpus : null,
-                bench ? v.maxAgents : null);
+                bench ? v.maxAgents : null, RunManifest.toolTimes(v.toolTimes));
     }
 
     /** What {@code run.json} records under {@code hardware}: only what the user stated, nothing guessed. */

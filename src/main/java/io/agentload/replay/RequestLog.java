@@ -1,6 +1,7 @@
 package io.agentload.replay;
 
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +47,8 @@ final class RequestLog implements AutoCloseable {
     static final String FILE = "requests.parquet";
     static final String PARTS = "requests";
     static final String COMPACTED_THROUGH = "agentload.compacted_through_part";
+    /** A part's footer field: the first and last trial of its records, {@code "3:5"}. */
+    static final String TRIALS = "agentload.trials";
     private static final Pattern PART = Pattern.compile("part-(\\d+)(\\.parquet|\\.journal)");
 
     private final Path runDir;
@@ -59,6 +63,7 @@ final class RequestLog implements AutoCloseable {
     private int nextPart;
     private long lastFlush = System.nanoTime();
     private boolean closed;
+    private @Nullable Set<Integer> keptTrials;
 
     RequestLog(Path runDir, int maxBufferedRows, long flushIntervalNanos, boolean keepGaps) {
         this.runDir = runDir;
@@ -136,7 +141,7 @@ final class RequestLog implements AutoCloseable {
     private void write(Batch batch) {
         try {
             synchronized (writeLock) {
-                RequestsFile.write(partPath(runDir, batch.part()), batch.records(), Map.of(),
+                RequestsFile.write(partPath(runDir, batch.part()), batch.records(), trialRange(batch.records()),
                         CompressionCodecName.UNCOMPRESSED, keepGaps);
             }
             deleteParts(batch.journals());
@@ -154,20 +159,41 @@ final class RequestLog implements AutoCloseable {
         }
     }
 
+    /** The footer field {@value #TRIALS} of a part holding {@code records}. */
+    private static Map<String, String> trialRange(List<RequestRecord> records) {
+        int first = Integer.MAX_VALUE, last = Integer.MIN_VALUE;
+        for (RequestRecord r : records) {
+            first = Math.min(first, r.trial());
+            last = Math.max(last, r.trial());
+        }
+        return Map.of(TRIALS, first + ":" + last);
+    }
+
     /**
-     * Flushes, then compacts {@code requests.parquet} and every part into {@code requests.parquet} and removes the
-     * emptied {@code requests/} folder.
+     * Makes {@link #close()} keep only the records of {@code trials}, dropping every other trial's from the log (a
+     * simulated search's trials it does not report, docs/run-folder.md "Size of a big search"). Until then the
+     * records stay on disk, so a run killed before closing keeps them all.
+     */
+    synchronized void keepOnly(Set<Integer> trials) {
+        keptTrials = Set.copyOf(trials);
+    }
+
+    /**
+     * Flushes, then compacts {@code requests.parquet} and every part into {@code requests.parquet} (only the records
+     * of the trials {@link #keepOnly kept}, if so asked) and removes the emptied {@code requests/} folder.
      */
     @Override
     public void close() {
+        Set<Integer> kept;
         synchronized (this) {
             if (closed) return;
             closed = true;
+            kept = keptTrials;
         }
         flush();
         State state = State.of(runDir);
-        if (!state.parts().isEmpty() || !Files.exists(runDir.resolve(FILE))) {
-            List<RequestRecord> all = read(runDir);
+        if (kept != null || !state.parts().isEmpty() || !Files.exists(runDir.resolve(FILE))) {
+            List<RequestRecord> all = kept == null ? read(runDir) : read(runDir, kept);
             int through = state.parts().isEmpty() ? state.compactedThrough() : state.parts().lastKey();
             RequestsFile.write(runDir.resolve(FILE), all, Map.of(COMPACTED_THROUGH, Integer.toString(through)),
                     CompressionCodecName.ZSTD, keepGaps);
@@ -205,6 +231,37 @@ final class RequestLog implements AutoCloseable {
                     ? RequestJournal.read(p) : RequestsFile.read(p));
         }
         return records;
+    }
+
+    /** As {@link #read(Path)}, only the records of {@code trials}; parts of none of them are not read at all. */
+    private static List<RequestRecord> read(Path runDir, Set<Integer> trials) {
+        State state = State.of(runDir);
+        List<RequestRecord> records = new ArrayList<>();
+        Path file = runDir.resolve(FILE);
+        if (Files.exists(file)) records.addAll(ofTrials(RequestsFile.read(file), trials));
+        TreeMap<Integer, Path> pending = new TreeMap<>(state.parts());
+        pending.putAll(state.journals());
+        for (Path p : pending.values()) {
+            if (p.getFileName().toString().endsWith(RequestJournal.SUFFIX)) {
+                records.addAll(ofTrials(RequestJournal.read(p), trials));
+            } else if (mayHold(p, trials)) {
+                records.addAll(ofTrials(RequestsFile.read(p), trials));
+            }
+        }
+        return records;
+    }
+
+    private static List<RequestRecord> ofTrials(List<RequestRecord> records, Set<Integer> trials) {
+        return records.stream().filter(r -> trials.contains(r.trial())).toList();
+    }
+
+    /** False when the part's footer says its records are of trials outside {@code trials}. */
+    private static boolean mayHold(Path part, Set<Integer> trials) {
+        String range = ParquetFiles.footer(part).get(TRIALS);
+        if (range == null) return true;
+        String[] ends = range.split(":", 2);
+        int first = Integer.parseInt(ends[0]), last = Integer.parseInt(ends[1]);
+        return trials.stream().anyMatch(t -> t >= first && t <= last);
     }
 
     private static Path partPath(Path runDir, int part) {

@@ -10,11 +10,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A run folder (docs/design.md, "The run folder"): {@code run.json} (config, versions, hardware, endpoint, never
  * secrets), the request log {@code requests.parquet} appended while the run goes on, and the files the SLO search and
- * the power package add ({@code trials.parquet}, {@code power.parquet}, {@code summary.json}, {@code report.html}).
+ * the power package add ({@code trials.parquet}, a simulated search's {@code agents.parquet}, {@code power.parquet},
+ * {@code summary.json}, {@code report.html}).
  *
  * <pre>{@code
  * try (Run run = Run.builder(Path.of("runs/h200")).config(config).build()) {
@@ -99,7 +101,8 @@ public final class Run implements AutoCloseable {
 
     /**
      * The result of the search this run recorded: the tiers of {@code summary.json} and every trial, rebuilt from
-     * {@code trials.parquet} and the recorded requests, so that analyses of a run folder see what the search saw.
+     * {@code trials.parquet} and the recorded requests (or, for a trial whose requests' rows a simulated search did
+     * not keep, from {@code agents.parquet}), so that analyses of a run folder see what the search saw.
      *
      * @throws ReplayException when the search has not finished (no {@code summary.json}: resume it), or a file does
      *                         not read, naming the file and field
@@ -131,10 +134,21 @@ public final class Run implements AutoCloseable {
         writableLog().flush();
     }
 
-    /** Every record of the run, in the order they were appended; on a run being written, flushes first. */
+    /**
+     * Every record of the run, in the order they were appended; on a run being written, flushes first. A finished
+     * simulated search keeps only some (docs/run-folder.md, "Size of a big search").
+     */
     public List<RequestRecord> records() {
         if (log != null) log.flush();
         return RequestLog.read(dir);
+    }
+
+    /**
+     * Makes {@link #close()} keep in {@code requests.parquet} only the records of {@code trials} (see
+     * {@link RequestLog#keepOnly}); a run killed before then keeps every record.
+     */
+    void keepRecordsOf(Set<Integer> trials) {
+        writableLog().keepOnly(trials);
     }
 
     /** Writes a table as a plain Parquet file {@code fileName} in the run folder (int, long, double, boolean, string columns). */

@@ -1,7 +1,9 @@
 package io.agentload.replay;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -164,13 +166,15 @@ public record RunManifest(String format, String startedAt, Versions versions, Cl
      * @param warmUpMaxS          the warm-up's maximum
      * @param toolTimeScale       the tool times' multiplier
      * @param maxAgents           the largest N searched
+     * @param toolTimes           where tool times came from ({@code ToolTimes.toString()}); null for recorded
      */
     public record SimulatorConfig(String target, String system, String model, Integer tensorParallel,
                                   Integer replicas, Boolean prefixCaching, Integer maxBatchTokens,
                                   Integer maxRunningSequences, Double memoryUtilisation, Integer kvBlocksPerReplica,
                                   String speculation, String disaggregation, String efficiency, String trajectories,
                                   Integer sessions, String tiers, Long seed, Double windowS, Double warmUpMinS,
-                                  Double warmUpMaxS, Double toolTimeScale, Integer maxAgents) implements Config {
+                                  Double warmUpMaxS, Double toolTimeScale, Integer maxAgents, String toolTimes)
+            implements Config {
 
         static final String TARGET = "simulator";
     }
@@ -193,11 +197,12 @@ public record RunManifest(String format, String startedAt, Versions versions, Cl
      * @param toolTimeScale       the tool times' multiplier
      * @param gpus                GPUs for agents per GPU (a search; null for a replay)
      * @param maxAgents           the largest N searched (a search; null for a replay)
+     * @param toolTimes           where tool times came from ({@code ToolTimes.toString()}); null for recorded
      */
     public record EndpointConfig(String target, String mode, String trajectories, Integer sessions,
                                  String sessionsFingerprint, Integer agents, String tiers, Long seed, Double windowS,
                                  Double warmUpMinS, Double warmUpMaxS, String power, Double toolTimeScale,
-                                 Integer gpus, Integer maxAgents) implements Config {
+                                 Integer gpus, Integer maxAgents, String toolTimes) implements Config {
 
         static final String TARGET = "endpoint";
         static final String REPLAY = "replay";
@@ -214,6 +219,20 @@ public record RunManifest(String format, String startedAt, Versions versions, Cl
 
         public Fields {
             fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        }
+    }
+
+    /** A tool-time source as {@code run.json} records it: null for recorded, so older folders read the same. */
+    static String toolTimes(ToolTimes source) {
+        return source.kind() == ToolTimes.Kind.RECORDED ? null : source.toString();
+    }
+
+    /** The tool-time source a {@code run.json} records ({@code null}: recorded). */
+    static ToolTimes toolTimes(String recorded, Path file) {
+        try {
+            return recorded == null ? ToolTimes.RECORDED : ToolTimes.parse(recorded);
+        } catch (IllegalArgumentException e) {
+            throw new ReplayException(file + ": tool_times: " + e.getMessage(), e);
         }
     }
 }

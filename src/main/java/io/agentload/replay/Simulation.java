@@ -5,6 +5,7 @@ import io.agentload.sim.EngineConfig;
 import io.agentload.sim.SystemProfile;
 import io.agentload.trajectory.Session;
 import io.agentload.trajectory.Trajectories;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import tech.tablesaw.api.Table;
 
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ public final class Simulation {
         List<SloTier> tiers = SloTier.defaults();
         TrialPlan plan = TrialPlan.defaults();
         double toolTimeScale = 1;
+        ToolTimes toolTimes = ToolTimes.RECORDED;
         int maxAgents = MAX_AGENTS;
         Boundary powerBoundary;
         Consumer<TrialMetrics> onTrial = m -> { };
@@ -71,6 +73,7 @@ public final class Simulation {
             c.tiers = tiers;
             c.plan = plan;
             c.toolTimeScale = toolTimeScale;
+            c.toolTimes = toolTimes;
             c.maxAgents = maxAgents;
             c.powerBoundary = powerBoundary;
             c.onTrial = onTrial;
@@ -163,6 +166,17 @@ public final class Simulation {
         return with(c -> c.toolTimeScale = scale);
     }
 
+    /**
+     * Where the agents' tool times come from: {@link ToolTimes#RECORDED} (the trajectories', the default),
+     * {@link ToolTimes#GENERATED} (drawn from {@code WorkloadShape.longTailToolTimeMs()} per session and turn, seeded
+     * by {@link #withSeed}) or {@code ToolTimes.fixed(Duration.ofSeconds(5))}; {@link #withToolTimeScale} applies
+     * after.
+     */
+    public Simulation withToolTimes(ToolTimes toolTimes) {
+        Objects.requireNonNull(toolTimes, "toolTimes");
+        return with(c -> c.toolTimes = toolTimes);
+    }
+
     /** The seed that every agent's session order, start turn and salts derive from. */
     public Simulation withSeed(long seed) {
         return with(c -> c.plan = c.plan.withSeed(seed));
@@ -213,11 +227,12 @@ public final class Simulation {
     }
 
     /**
-     * Keeps a row in {@code requests.parquet} for every request of every trial; by default (and unless
-     * {@link #withItlDetail(boolean) the gaps are kept}) a run folder keeps only the requests in flight during each
-     * trial's measurement window, every one its metrics are rebuilt from, and counts the warm-up and cool-down
-     * requests in {@code trials.parquet}: those are about three quarters of a trial's requests (docs/run-folder.md,
-     * "Size of a big search"). The trials' results are the same either way.
+     * Keeps a row in {@code requests.parquet} for every request of every trial of {@link #search(Path)}; by default
+     * (and unless {@link #withItlDetail(boolean) the gaps are kept}) a run folder keeps the rows of only the requests
+     * in flight during the windows of the trials the search reports (each tier's trial at max agents and its smallest
+     * failing one), each agent's figures of every trial in {@code agents.parquet}, and counts the warm-up and
+     * cool-down requests in {@code trials.parquet} (docs/run-folder.md, "Size of a big search"). The trials' results
+     * read back from the folder are the same either way.
      */
     public Simulation withAllRequests(boolean keep) {
         return with(c -> c.allRequests = keep);
@@ -307,15 +322,16 @@ public final class Simulation {
     }
 
     /**
-     * Runs the concurrency search recording a new run folder in {@code dir}: {@code run.json}, every request in
-     * flight during a trial's window in {@code requests.parquet} (every request with {@link #withAllRequests} or
-     * {@link #withItlDetail}), {@code trials.parquet}, the modelled {@code power.parquet}, {@code summary.json} and
-     * {@code report.html}. The simulator is deterministic, so a simulated run is rerun rather than resumed.
+     * Runs the concurrency search recording a new run folder in {@code dir}: {@code run.json}, in
+     * {@code requests.parquet} every request in flight during the window of a trial the search reports (every request
+     * of every trial with {@link #withAllRequests} or {@link #withItlDetail}), {@code trials.parquet},
+     * {@code agents.parquet}, the modelled {@code power.parquet}, {@code summary.json} and {@code report.html}. The simulator is deterministic, so a simulated run is rerun rather than resumed.
      */
     public SloResult search(Path dir) {
         VirtualTimeDriver driver = driver();
         try (Run run = newRun(dir)) {
             SloResult result = searchOver(driver).run(run);
+            if (!keepsEveryRow()) SearchFiles.keepReportedRows(run, result);
             driver.power().write(dir.resolve(Run.POWER));
             if (settings.engine.deployment() != null) {
                 SummaryFile.write(run, SearchSummary.of(result).withDeployment(settings.engine.deployment().toString()));
@@ -347,7 +363,12 @@ public final class Simulation {
     }
 
     private VirtualTimeDriver driver() {
-        return driver(settings.itlDetail || settings.allRequests);
+        return driver(keepsEveryRow());
+    }
+
+    /** Whether a search's run folder keeps a row for every request of every trial. */
+    private boolean keepsEveryRow() {
+        return settings.itlDetail || settings.allRequests;
     }
 
     /** The driver of every trial, handing the run folder every record or only those of the windows. */
@@ -357,7 +378,7 @@ public final class Simulation {
                     + "coding-agent-sample.parquet\")) or withSessions(...)");
         }
         VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(settings.engine, settings.sessions).plan(settings.plan)
-                .toolTimeScale(settings.toolTimeScale).cutAtVerdict(settings.cutAtVerdict).itlDetail(settings.itlDetail)
+                .toolTimeScale(settings.toolTimeScale).toolTimes(settings.toolTimes).cutAtVerdict(settings.cutAtVerdict).itlDetail(settings.itlDetail)
                 .primeCache(settings.primedStarts).allRequests(allRequests);
         if (settings.powerBoundary != null) b.powerBoundary(settings.powerBoundary);
         return b.build();
@@ -374,7 +395,7 @@ public final class Simulation {
                 engine.efficiency().toString(), s.trajectories, s.sessions.size(),
                 s.tiers.stream().map(SloTier::label).collect(Collectors.joining("; ")), s.plan.seed(),
                 s.plan.measurementSeconds(), s.plan.minWarmUpSeconds(), s.plan.maxWarmUpSeconds(), s.toolTimeScale,
-                s.maxAgents);
+                s.maxAgents, RunManifest.toolTimes(s.toolTimes));
     }
 
     /** What {@code run.json} records under {@code hardware}: the simulated system's profile. */

@@ -1,10 +1,12 @@
 package io.agentload.replay;
 
 import io.agentload.internal.ExactPercentiles;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -93,7 +95,8 @@ public final class TrialMetrics {
      * @param agentsPassing        judged agents that met it
      * @param sharePassing         passing over judged agents (0 when none was judged)
      * @param passed               whether the share reached the tier's percentile of agents
-     * @param goodput              measured requests per second that each met the tier
+     * @param goodput              measured requests per second that each met the tier (NaN for a trial read back
+     *                             without its requests' rows, by a tier the search did not judge it by)
      * @param agentOutputTokensPerSecond the per-agent speed that the tier's share of judged agents reach (agents
      *                             that failed a request count as 0)
      * @param agentTtft            the per-agent TTFT within which the tier's share of judged agents stay (agents
@@ -148,9 +151,11 @@ public final class TrialMetrics {
     private final Percentiles interTokenLatency;
     private final List<AgentMetrics> agentMetrics;
     private final Optional<MeanPower> power;
-    // Per answered measured request, for goodput.
-    private final double[] requestTtft;
-    private final double[] requestSpeed;
+    // Per answered measured request, for goodput; null for a trial rebuilt from its summaries, which instead has
+    // the goodput of each tier it was judged by when recorded.
+    private final double @Nullable [] requestTtft;
+    private final double @Nullable [] requestSpeed;
+    private final Map<SloTier, Double> recordedGoodput;
 
     private TrialMetrics(Trial t, Percentiles recordedItl, PhaseCounts recordedPhases) {
         trial = t.trial();
@@ -189,6 +194,37 @@ public final class TrialMetrics {
                 : answered.stream().allMatch(RequestRecord::interTokenLatenciesKept) ? gapPercentiles(answered)
                 : recordedItl;
         agentMetrics = perAgent(t, measured);
+        recordedGoodput = Map.of();
+    }
+
+    private TrialMetrics(Trial t, Summary s) {
+        trial = t.trial();
+        agents = t.agents();
+        startTime = t.startTime();
+        windowStart = t.windowStart();
+        windowEnd = t.windowEnd();
+        endTime = t.endTime();
+        warmUpCut = t.warmUpCut();
+        cutAtVerdict = t.cutAtVerdict();
+        power = t.power();
+        measuredRequests = s.measuredRequests();
+        failedRequests = s.failedRequests();
+        warmUpRequests = s.phases().warmUp();
+        coolDownRequests = s.phases().coolDown();
+        outputTokensPerSecond = s.outputTokensPerSecond();
+        requestsPerSecond = s.requestsPerSecond();
+        cachedTokenRatio = s.cachedTokenRatio();
+        ttft = s.ttft();
+        e2eLatency = s.e2eLatency();
+        interTokenLatency = s.interTokenLatency();
+        if (s.agents().size() != agents) {
+            throw new IllegalArgumentException("trial " + trial + " has " + agents + " agents but figures for "
+                    + s.agents().size());
+        }
+        agentMetrics = List.copyOf(s.agents());
+        requestTtft = null;
+        requestSpeed = null;
+        recordedGoodput = Map.copyOf(s.goodput());
     }
 
     /** By selection over one single-precision array: the figures of a sort, in linear time over millions of gaps. */
@@ -270,6 +306,26 @@ public final class TrialMetrics {
         return new TrialMetrics(trial, recordedItl, recordedPhases);
     }
 
+    /**
+     * A trial rebuilt from what a run folder keeps of it when it dropped its requests' rows
+     * (docs/run-folder.md, "Size of a big search"): {@code trial}'s timeline and power (its records are not used) and
+     * the recorded figures. Every figure and verdict is the recorded trial's, except the goodput of a tier it was not
+     * judged by, which needs its requests: NaN.
+     */
+    static TrialMetrics of(Trial trial, Summary summary) {
+        return new TrialMetrics(trial, summary);
+    }
+
+    /**
+     * A trial's figures as {@code trials.parquet} and {@code agents.parquet} record them.
+     *
+     * @param goodput the goodput of each tier the trial was judged by
+     */
+    record Summary(int measuredRequests, int failedRequests, PhaseCounts phases, double outputTokensPerSecond,
+                   double requestsPerSecond, double cachedTokenRatio, Percentiles ttft, Percentiles e2eLatency,
+                   Percentiles interTokenLatency, List<AgentMetrics> agents, Map<SloTier, Double> goodput) {
+    }
+
     /** How many requests of a trial were sent in its warm-up and in its cool-down. */
     record PhaseCounts(int warmUp, int coolDown) {
 
@@ -297,14 +353,20 @@ public final class TrialMetrics {
             ttfts.add(served ? a.ttft() : Double.POSITIVE_INFINITY);
         }
         double share = judged == 0 ? 0 : (double) passing / judged;
+        double p = tier.percentileOfAgents();
+        return new TierCheck(tier, judged, passing, share, judged > 0 && share >= p, goodput(tier),
+                ExactPercentiles.of(speeds.stream().mapToDouble(d -> d).toArray(), 1 - p),
+                ExactPercentiles.of(ttfts.stream().mapToDouble(d -> d).toArray(), p));
+    }
+
+    /** Answered measured requests per second of window that each met {@code tier}. */
+    private double goodput(SloTier tier) {
+        if (requestTtft == null || requestSpeed == null) return recordedGoodput.getOrDefault(tier, Double.NaN);
         int good = 0;
         for (int i = 0; i < requestTtft.length; i++) {
             if (requestTtft[i] <= tier.maxTtftSeconds() && !(requestSpeed[i] < tier.minOutputTokensPerSecond())) good++;
         }
-        double p = tier.percentileOfAgents();
-        return new TierCheck(tier, judged, passing, share, judged > 0 && share >= p, good / windowSeconds(),
-                ExactPercentiles.of(speeds.stream().mapToDouble(d -> d).toArray(), 1 - p),
-                ExactPercentiles.of(ttfts.stream().mapToDouble(d -> d).toArray(), p));
+        return good / windowSeconds();
     }
 
     /** The trial's number. */

@@ -1,5 +1,6 @@
 package io.agentload.replay;
 
+import org.jspecify.annotations.Nullable;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -13,12 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code trials.parquet}: one row per (trial, tier) with the trial's timeline, metrics and power and the tier's
  * verdict, so that {@code SELECT agents, share_passing FROM 'trials.parquet' WHERE min_output_tps = 60} draws an
  * SLO curve. It is also how a resumed search recovers its finished trials, and where their exact ITL percentiles
- * live when the request log kept only each request's summary of its gaps.
+ * live when the request log kept only each request's summary of its gaps; with {@link AgentsFile}, it holds every
+ * figure of a trial whose requests' rows the log did not keep.
  */
 final class TrialsTable {
 
@@ -27,11 +30,24 @@ final class TrialsTable {
     private static final String CUT_AT_VERDICT = "cut_at_verdict";
     /** Requests sent in the warm-up and in the cool-down; absent from files written before 2026-12-07's evening. */
     private static final String WARM_UP_REQUESTS = "warm_up_requests", COOL_DOWN_REQUESTS = "cool_down_requests";
+    /**
+     * Whether {@code requests.parquet} keeps the trial's rows; written only by a search that dropped some
+     * (docs/run-folder.md, "Size of a big search"): absent, every trial's rows are kept.
+     */
+    private static final String REQUESTS_KEPT = "requests_kept";
 
     private TrialsTable() {
     }
 
     static Table of(List<TrialMetrics> trials, List<SloTier> tiers) {
+        return of(trials, tiers, null);
+    }
+
+    /**
+     * As {@link #of(List, List)}, with the column {@value #REQUESTS_KEPT} saying whether {@code requests.parquet}
+     * keeps each trial's rows ({@code kept} holds the trial numbers whose rows it keeps; null: no such column).
+     */
+    static Table of(List<TrialMetrics> trials, List<SloTier> tiers, @Nullable Set<Integer> kept) {
         Table t = Table.create("trials");
         IntColumn trial = IntColumn.create("trial"), agents = IntColumn.create("agents");
         DoubleColumn start = DoubleColumn.create("start_s"), windowStart = DoubleColumn.create("window_start_s"),
@@ -53,7 +69,7 @@ final class TrialsTable {
                 pct = DoubleColumn.create("percentile_of_agents");
         IntColumn judged = IntColumn.create("agents_judged"), passing = IntColumn.create("agents_passing");
         DoubleColumn share = DoubleColumn.create("share_passing");
-        BooleanColumn passed = BooleanColumn.create("passed");
+        BooleanColumn passed = BooleanColumn.create("passed"), requestsKept = BooleanColumn.create(REQUESTS_KEPT);
         DoubleColumn goodput = DoubleColumn.create("goodput_rps"), agentTps = DoubleColumn.create("agent_output_tps"),
                 agentTtft = DoubleColumn.create("agent_ttft_s");
         for (TrialMetrics m : trials) {
@@ -96,12 +112,14 @@ final class TrialsTable {
                 agentTtft.append(finiteOrMissing(c.agentTtft()));
                 warmUpRequests.append(m.warmUpRequests());
                 coolDownRequests.append(m.coolDownRequests());
+                if (kept != null) requestsKept.append(kept.contains(m.trial()));
             }
         }
-        return t.addColumns(trial, agents, start, windowStart, windowEnd, end, warmUpCut, cutAtVerdict, measured, failed,
+        t.addColumns(trial, agents, start, windowStart, windowEnd, end, warmUpCut, cutAtVerdict, measured, failed,
                 outputTps, rps, cached, ttft50, ttft90, ttft99, e2e50, e2e90, e2e99, itl50, itl90, itl99, power, boundary,
                 minTps, maxTtft, pct, judged, passing, share, passed, goodput, agentTps, agentTtft, warmUpRequests,
                 coolDownRequests);
+        return kept == null ? t : t.addColumns(requestsKept);
     }
 
     private static boolean cutAtVerdict(Table table, Row row) {
@@ -122,27 +140,68 @@ final class TrialsTable {
         Table table = run.readTable(FILE);
         Map<Integer, List<RequestRecord>> byTrial = new HashMap<>();
         for (RequestRecord r : recorded) byTrial.computeIfAbsent(r.trial(), k -> new ArrayList<>()).add(r);
+        Map<Integer, List<TrialMetrics.AgentMetrics>> agents = table.containsColumn(REQUESTS_KEPT)
+                ? AgentsFile.read(run) : Map.of();
         Map<Integer, TrialMetrics> trials = new LinkedHashMap<>();
         for (Row row : table) {
             int n = row.getInt("trial");
             if (trials.containsKey(n)) continue;
             try {
-                double watts = row.getDouble("mean_power_w");
-                Optional<TrialMetrics.MeanPower> power = TrialMetrics.MeanPower.of(watts,
-                        row.getString("power_boundary"));
-                Trial trial = new Trial(n, row.getInt("agents"), row.getDouble("start_s"),
-                        row.getDouble("window_start_s"), row.getDouble("window_end_s"), row.getDouble("end_s"),
-                        row.getBoolean("warm_up_cut"), cutAtVerdict(table, row), byTrial.getOrDefault(n, List.of()), power);
-                // Files written before the counts existed kept every request's row: the records count them.
-                TrialMetrics.PhaseCounts phases = !table.containsColumn(WARM_UP_REQUESTS) ? null
-                        : new TrialMetrics.PhaseCounts(row.getInt(WARM_UP_REQUESTS), row.getInt(COOL_DOWN_REQUESTS));
-                trials.put(n, TrialMetrics.of(trial, new TrialMetrics.Percentiles(row.getDouble("itl_p50_s"),
-                        row.getDouble("itl_p90_s"), row.getDouble("itl_p99_s")), phases));
+                if (table.containsColumn(REQUESTS_KEPT) && !row.getBoolean(REQUESTS_KEPT)) {
+                    trials.put(n, summarised(table, row, agents.get(n)));
+                    continue;
+                }
+                trials.put(n, TrialMetrics.of(timeline(table, row, byTrial.getOrDefault(n, List.of())),
+                        percentiles(row, "itl"), phases(table, row)));
             } catch (RuntimeException e) {
                 throw new ReplayException(run.dir().resolve(FILE) + " row " + row.getRowNumber()
                         + " (trial " + n + "): " + e.getMessage(), e);
             }
         }
         return List.copyOf(trials.values());
+    }
+
+    /** The trial of {@code row} with {@code records}: its timeline and power as recorded. */
+    private static Trial timeline(Table table, Row row, List<RequestRecord> records) {
+        Optional<TrialMetrics.MeanPower> power = TrialMetrics.MeanPower.of(row.getDouble("mean_power_w"),
+                row.getString("power_boundary"));
+        return new Trial(row.getInt("trial"), row.getInt("agents"), row.getDouble("start_s"),
+                row.getDouble("window_start_s"), row.getDouble("window_end_s"), row.getDouble("end_s"),
+                row.getBoolean("warm_up_cut"), cutAtVerdict(table, row), records, power);
+    }
+
+    /** The phases' counts of {@code row}; null in files written before the counts existed, which kept every row. */
+    private static TrialMetrics.@Nullable PhaseCounts phases(Table table, Row row) {
+        return !table.containsColumn(WARM_UP_REQUESTS) ? null
+                : new TrialMetrics.PhaseCounts(row.getInt(WARM_UP_REQUESTS), row.getInt(COOL_DOWN_REQUESTS));
+    }
+
+    /**
+     * The trial of {@code row} rebuilt from its rows of {@code table} (one per tier: the goodput of each) and its
+     * agents' figures, its requests' rows not kept.
+     */
+    private static TrialMetrics summarised(Table table, Row row, @Nullable List<TrialMetrics.AgentMetrics> agents) {
+        if (agents == null) {
+            throw new ReplayException("its requests' rows were not kept and " + AgentsFile.FILE + " has none of its agents");
+        }
+        int n = row.getInt("trial");
+        Map<SloTier, Double> goodput = new HashMap<>();
+        for (int i = 0; i < table.rowCount(); i++) {
+            if (table.intColumn("trial").getInt(i) != n) continue;
+            goodput.put(new SloTier(table.doubleColumn("min_output_tps").getDouble(i),
+                    table.doubleColumn("max_ttft_s").getDouble(i), table.doubleColumn("percentile_of_agents").getDouble(i)),
+                    table.doubleColumn("goodput_rps").getDouble(i));
+        }
+        TrialMetrics.PhaseCounts phases = phases(table, row);
+        if (phases == null) throw new ReplayException("its requests' rows were not kept and it has no phase counts");
+        return TrialMetrics.of(timeline(table, row, List.of()), new TrialMetrics.Summary(row.getInt("measured_requests"),
+                row.getInt("failed_requests"), phases, row.getDouble("output_tps"), row.getDouble("requests_per_s"),
+                row.getDouble("cached_token_ratio"), percentiles(row, "ttft"), percentiles(row, "e2e"),
+                percentiles(row, "itl"), agents, goodput));
+    }
+
+    private static TrialMetrics.Percentiles percentiles(Row row, String name) {
+        return new TrialMetrics.Percentiles(row.getDouble(name + "_p50_s"), row.getDouble(name + "_p90_s"),
+                row.getDouble(name + "_p99_s"));
     }
 }

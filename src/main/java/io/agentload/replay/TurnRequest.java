@@ -26,13 +26,7 @@ import io.agentload.trajectory.Turn;
 record TurnRequest(int trial, int agent, int lane, Turn turn, PromptLayout layout, long salt, int maxTokens,
                    RequestRecord.Phase phase, double sendTime, int primedTokens) {
 
-    /** A request of an agent's top-level session: its lane is the agent's number. */
-    TurnRequest(int trial, int agent, Turn turn, PromptLayout layout, long salt, int maxTokens,
-                RequestRecord.Phase phase, double sendTime) {
-        this(trial, agent, agent, turn, layout, salt, maxTokens, phase, sendTime, 0);
-    }
-
-    /** A subagent's request, sent on its own lane. */
+    /** A request the target is not asked to prime ({@link #withPrimedTokens}). */
     TurnRequest(int trial, int agent, int lane, Turn turn, PromptLayout layout, long salt, int maxTokens,
                 RequestRecord.Phase phase, double sendTime) {
         this(trial, agent, lane, turn, layout, salt, maxTokens, phase, sendTime, 0);

@@ -25,7 +25,7 @@ import java.util.List;
  * figures are final, and it passes a tier or not as {@link TrialMetrics} will find (with the same margins taken
  * against it). A tier certainly passes when its settled passing agents alone reach its percentile: a cut then records
  * the requests in flight as failures, which fails their agents and leaves the share at least that high, and the whole
- * trial, whatever those agents do, passes too. So a trial below capacity stops once enough of its agents have
+ * trial, whatever those agents do, passes too ({@link #decidingPasses}: virtual time only). So a trial below capacity stops once enough of its agents have
  * finished their measured requests, instead of waiting for the few longest answers of the cool-down.
  *
  * <p>The bounds hold only if every token due by {@code now} has been reported: a first token the engine produced but
@@ -73,6 +73,8 @@ final class VerdictWatch {
     /** Agents whose figures are final: judged, no judged request in flight after the window. */
     private final boolean[] settled;
     private final int[] passingCount;
+    /** Whether a certain pass ends the trial too ({@link #decidingPasses}), not only a certain failure. */
+    private boolean decidesPasses;
     private long checks;
     private double nextCheck = Double.NEGATIVE_INFINITY;
 
@@ -100,6 +102,16 @@ final class VerdictWatch {
         holding = new long[n];
         settled = new boolean[n];
         passingCount = new int[tiers.size()];
+    }
+
+    /**
+     * Lets {@link #certain} also answer true when a tier certainly passes: for a virtual-time trial, whose completions
+     * and requests in flight this watch sees at the same instant, so an agent with nothing in flight has every record
+     * counted. Returns this watch.
+     */
+    VerdictWatch decidingPasses() {
+        decidesPasses = true;
+        return this;
     }
 
     /** A request ended; its record, in the order the trial keeps them. */
@@ -142,8 +154,8 @@ final class VerdictWatch {
     }
 
     /**
-     * Whether, at {@code now} with the requests in flight just reported, every open tier certainly fails or certainly
-     * passes. Call after {@link #due} said to look.
+     * Whether, at {@code now} with the requests in flight just reported, every open tier certainly fails or (when
+     * {@link #decidingPasses}) certainly passes. Call after {@link #due} said to look.
      */
     boolean certain(double now, double windowEnd) {
         if (judged == null) judge(windowEnd);
@@ -189,7 +201,7 @@ final class VerdictWatch {
             double p = tiers.get(t).percentileOfAgents();
             int mayPass = judgedCount - failingCount[t];
             boolean fails = !(judgedCount > 0 && (double) mayPass / judgedCount >= p);
-            boolean passes = judgedCount > 0 && (double) passingCount[t] / judgedCount >= p;
+            boolean passes = decidesPasses && judgedCount > 0 && (double) passingCount[t] / judgedCount >= p;
             if (!fails && !passes) return false;
         }
         return true;
@@ -209,6 +221,14 @@ final class VerdictWatch {
             boolean fast = Double.isNaN(speed) || speed >= min + min * SPEED_MARGIN;
             if (fast && ttft <= tier.maxTtftSeconds() - TTFT_MARGIN_SECONDS) passingCount[t]++;
         }
+    }
+
+    /**
+     * Whether agent {@code agent} certainly fails every tier, as the last {@link #certain} found: then nothing its
+     * requests in flight go on to do can change its verdict (a real-time cool-down stops waiting for them).
+     */
+    boolean failsEveryTier(int agent) {
+        return agent < failsAll.length && failsAll[agent];
     }
 
     /** Fixes the judged agents once the window has closed: those with a measured request or held past its end. */

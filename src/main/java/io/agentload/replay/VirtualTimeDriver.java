@@ -8,6 +8,7 @@ import io.agentload.power.PowerSamples;
 import io.agentload.sim.Engine;
 import io.agentload.sim.EngineConfig;
 import io.agentload.trajectory.Session;
+import io.agentload.trajectory.WorkloadShape.ToolTimes;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ final class VirtualTimeDriver implements TrialRunner {
 
     private VirtualTimeDriver(Builder b) {
         this.engine = b.engine;
-        this.sessions = ToolTime.scale(b.sessions, b.toolTimeScale);
+        this.sessions = ToolTime.select(b.sessions, b.toolTimes, b.plan.seed(), b.toolTimeScale);
         this.plan = b.plan;
         this.system = systemBoundary(engine);
         this.cutAtVerdict = b.cutAtVerdict;
@@ -138,7 +139,7 @@ final class VirtualTimeDriver implements TrialRunner {
      */
     Computed computeApart(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> live) {
         CacheWarmth warmth = new CacheWarmth(agents);
-        VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents);
+        VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents).decidingPasses();
         AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, live.andThen(verdict::completed));
         if (primeCache) pool.primeFirstTurns();
         pool.keepGaps(itlDetail);
@@ -242,6 +243,7 @@ final class VirtualTimeDriver implements TrialRunner {
         private final List<Session> sessions;
         private TrialPlan plan = TrialPlan.defaults();
         private double toolTimeScale = 1;
+        private ToolTimes toolTimes = ToolTimes.RECORDED;
         private Boundary boundary;
         private boolean cutAtVerdict = true;
         private boolean primeCache = true;
@@ -263,6 +265,12 @@ final class VirtualTimeDriver implements TrialRunner {
         /** Multiplies every turn's tool time (2.0: tools twice as slow, so each agent asks less often). */
         public Builder toolTimeScale(double scale) {
             this.toolTimeScale = ToolTime.checkedScale(scale);
+            return this;
+        }
+
+        /** Where turns' tool times come from (default {@link ToolTimes#RECORDED}); the scale applies after. */
+        public Builder toolTimes(ToolTimes toolTimes) {
+            this.toolTimes = Objects.requireNonNull(toolTimes, "toolTimes");
             return this;
         }
 

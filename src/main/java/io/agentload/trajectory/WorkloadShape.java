@@ -11,9 +11,10 @@ import static java.util.Collections.unmodifiableSortedMap;
 
 /**
  * Every parameter of the synthetic coding-agent workload: what {@link WorkloadGenerator} draws sessions from.
- * {@link #codingAgent()} is the published shape of AA-AgentPerf's OpenCode trajectories; a notebook copies it and
- * changes what it needs with the {@code with*} methods, e.g.
- * {@code WorkloadShape.codingAgent().withMeanInputTokens(40_000).withMaxTurns(100)}.
+ * {@link #codingAgent()} is the published shape of AA-AgentPerf's OpenCode trajectories with the agent's rhythm
+ * (long-tailed tool times, compaction before the window, subagents); {@link #aaAgentPerf()} is that shape without the
+ * rhythm, as the AA traces record it. A notebook copies one and changes what it needs with the {@code with*} methods,
+ * e.g. {@code WorkloadShape.codingAgent().withMeanInputTokens(40_000).withMaxTurns(100)}.
  *
  * <p>Token counts are per model call. Distributions are log-normal ({@link LogNormal}), or a mixture of two
  * ({@link Mixture}), because request sizes, tool outputs and tool times in the real traces are spread over orders of
@@ -22,9 +23,10 @@ import static java.util.Collections.unmodifiableSortedMap;
  * <p>Where the defaults come from ("AA" is Artificial Analysis; "AA traces" are the 8 real replay traces of
  * {@code ArtificialAnalysis/aa-agentperf-local}, 168 model calls, Apache-2.0):
  *
- * @param meanInputTokens         mean of {@code input_tokens} over all turns of all sessions, the figure buyers
- *                                quote. Default 27,000: AA-AgentPerf's published mean. The generator meets it by
- *                                solving for the typical tool output per turn (see {@link WorkloadGenerator}).
+ * @param meanInputTokens         mean of {@code input_tokens} over all turns of the top-level sessions, the figure
+ *                                buyers quote. Default 27,000: AA-AgentPerf's published mean. The generator meets it
+ *                                by solving for the typical tool output per turn (see {@link WorkloadGenerator});
+ *                                subagent sessions are shorter and lower the mean over all sessions.
  * @param contextLimitTokens      the largest prompt; a turn that would exceed it compacts the context instead.
  *                                Default 131,072: AA-AgentPerf's published maximum input (~131K, a 128 Ki context).
  *                                {@link #withScaledContextLimit} scales the sessions with a longer limit.
@@ -54,11 +56,11 @@ import static java.util.Collections.unmodifiableSortedMap;
  *                                traces ran with reasoning on; the public AA traces store no reasoning, median 73).
  * @param maxOutputTokens         cap on output tokens per call. Default 32,000: OpenCode's {@code OUTPUT_TOKEN_MAX}.
  * @param toolTimeMs              time between a call's last token and the next call (tool execution and harness);
- *                                0 after a session's last turn. Default body median 123 ms, sigma 0.32 (quick
- *                                commands), tail share 5.4%, tail median 1,373 ms, sigma 0.63 (test and build runs):
- *                                a fit to the AA traces' {@code simulated_tool_delay_ms_after} (53/214/4,312 ms
- *                                min/mean/max; the fit's mean is 213 ms). SWE-agent's recorded
- *                                {@code execution_time} is similar (median 240 ms, max 2 s over 40 steps).
+ *                                0 after a session's last turn. Default {@link #longTailToolTimeMs()}: quick
+ *                                commands fitted to SWE-agent's recorded {@code execution_time} and a 10% tail of
+ *                                builds and tests (median ~0.3 s, p90 ~1.5 s, p99 ~29 s; sources there).
+ *                                {@link #aaAgentPerf()} uses {@link #aaTracesToolTimeMs()}, the fit to the AA
+ *                                traces' simulated delays (median ~124 ms, p90 ~210 ms), which have no long tail.
  * @param compactionSummaryTokens the summary that replaces the context when it would exceed the limit. Default
  *                                median 2,000, sigma 0.4: OpenCode's compaction asks for what was done, what is in
  *                                progress, which files and what comes next; an assumption, no trace records it.
@@ -68,17 +70,21 @@ import static java.util.Collections.unmodifiableSortedMap;
  *                                {@code src/data/gh-pull-request.json}, its newest quarter) for 15 languages, as a
  *                                proxy for where issue-resolving agents work; AA's own mix is not published.
  * @param compactionThreshold     the share of {@code contextLimitTokens} past which the harness compacts instead of
- *                                growing the prompt. Default 1.0: AA-AgentPerf's published maximum input (~131K) is
- *                                its context limit, so its harness runs the window full. Harnesses compact earlier:
- *                                Claude Code at the window less min(max output, 20K) less 13K, about 0.835 of 200K
+ *                                growing the prompt. Default {@link #CLAUDE_CODE_COMPACTION_THRESHOLD}, 0.835:
+ *                                harnesses compact before the window is full. {@link #aaAgentPerf()} uses 1.0:
+ *                                AA-AgentPerf's published maximum input (~131K) is its context limit, so its harness
+ *                                runs the window full. Claude Code at the window less min(max output, 20K) less 13K, about 0.835 of 200K
  *                                (anthropics/claude-code issue 31806), Codex CLI at 0.9 of the window (openai/codex
  *                                pull request 5292, {@code auto_compact_token_limit}), OpenCode at the window less
  *                                min(output limit, 32K), about 0.76 of 128K ({@code SessionCompaction.isOverflow} in
  *                                sst/opencode); {@link #CLAUDE_CODE_COMPACTION_THRESHOLD} and
  *                                {@link #CODEX_COMPACTION_THRESHOLD} name two.
  * @param subagents               the subagent sessions a turn spawns (fork/join, as Claude Code's Task tool does).
- *                                Default {@link Subagents#NONE}: no public per-turn spawn rate was found; see
- *                                {@link Subagents} for the shape once a rate is set.
+ *                                Default {@code Subagents.spawning(}{@link #SUBAGENTS_PER_TURN}{@code )}, one
+ *                                subagent after one turn in 20: an assumption, as no public per-turn spawn rate was
+ *                                found (the AgentX "with-subagents" corpus, SemiAnalysis cc-traces-weka as replayed
+ *                                by ai-dynamo/aiperf, records them and is the data to fit it to).
+ *                                {@link #aaAgentPerf()} uses {@link Subagents#NONE}: the AA traces have none.
  */
 public record WorkloadShape(
         int meanInputTokens,
@@ -124,6 +130,8 @@ public record WorkloadShape(
     public static final double CLAUDE_CODE_COMPACTION_THRESHOLD = 0.835;
     /** Codex CLI's default auto-compaction point: 90% of the window (see compactionThreshold). */
     public static final double CODEX_COMPACTION_THRESHOLD = 0.9;
+    /** {@link #codingAgent()}'s mean subagents spawned per turn, an assumption (see subagents). */
+    public static final double SUBAGENTS_PER_TURN = 0.05;
 
     /**
      * How a turn spawns subagent sessions: after each turn but the last, a Poisson number of subagents with mean
@@ -178,8 +186,18 @@ public record WorkloadShape(
     }
 
     /**
+     * Tool times as the AA traces record them, {@link #aaAgentPerf()}'s: a body median 123 ms, sigma 0.32 (quick
+     * commands), tail share 5.4%, tail median 1,373 ms, sigma 0.63: a fit to the AA traces'
+     * {@code simulated_tool_delay_ms_after} (53/214/4,312 ms min/mean/max; the fit's mean is 213 ms). SWE-agent's
+     * recorded {@code execution_time} is similar (median 240 ms, max 2 s over 40 steps); neither has real builds.
+     */
+    public static Mixture aaTracesToolTimeMs() {
+        return new Mixture(new LogNormal(123, 0.32), 0.054, new LogNormal(1_373, 0.63));
+    }
+
+    /**
      * Where tool times come from, as {@code --tool-time} names them: {@code recorded} (as the trajectory holds them;
-     * for a generated workload, the shape's own distribution, by default the fit to the recorded AA traces),
+     * for a generated workload, {@link #aaTracesToolTimeMs()}, the fit to the recorded AA traces),
      * {@code generated} (drawn from {@link #longTailToolTimeMs()}) or {@code fixed:DURATION} (every tool call takes
      * that long). Nothing follows a session's last call, so its tool time stays 0.
      *
@@ -191,7 +209,7 @@ public record WorkloadShape(
         /** The three sources. */
         public enum Kind { RECORDED, GENERATED, FIXED }
 
-        /** Tool times as recorded (or as the shape draws them). */
+        /** Tool times as recorded (for a generated workload, as the AA traces record them). */
         public static final ToolTimes RECORDED = new ToolTimes(Kind.RECORDED, java.time.Duration.ZERO);
         /** Tool times drawn from {@link #longTailToolTimeMs()}. */
         public static final ToolTimes GENERATED = new ToolTimes(Kind.GENERATED, java.time.Duration.ZERO);
@@ -216,7 +234,7 @@ public record WorkloadShape(
         /** {@code shape} with its tool times from this source. */
         public WorkloadShape applyTo(WorkloadShape shape) {
             return switch (kind) {
-                case RECORDED -> shape;
+                case RECORDED -> shape.withToolTimeMs(aaTracesToolTimeMs());
                 case GENERATED -> shape.withToolTimeMs(longTailToolTimeMs());
                 case FIXED -> {
                     // a log-normal of sigma 0 is its median; the smallest positive median rounds to 0 ms
@@ -251,6 +269,23 @@ public record WorkloadShape(
         @Override
         public String toString() {
             return kind == Kind.FIXED ? "fixed:" + fixed.toMillis() + "ms" : kind.name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * The source {@link #toString()} names ({@code recorded}, {@code generated} or {@code fixed:<N>ms}), as a
+         * run folder records it; the command line also takes other durations ({@code fixed:2.5s}).
+         *
+         * @throws IllegalArgumentException for any other text
+         */
+        public static ToolTimes parse(String text) {
+            String s = text.strip().toLowerCase(Locale.ROOT);
+            if (s.equals("recorded")) return RECORDED;
+            if (s.equals("generated")) return GENERATED;
+            if (s.matches("fixed:[0-9]{1,15}ms")) {
+                return fixed(java.time.Duration.ofMillis(Long.parseLong(s.substring(6, s.length() - 2))));
+            }
+            throw new IllegalArgumentException("'" + text + "' is not a tool-time source (recorded, generated or "
+                    + "fixed:<N>ms)");
         }
     }
 
@@ -306,8 +341,25 @@ public record WorkloadShape(
         languageWeights = unmodifiableSortedMap(weights);
     }
 
-    /** The published shape of AA-AgentPerf's coding-agent workload; each default's source is on its parameter. */
+    /**
+     * The published shape of AA-AgentPerf's coding-agent workload with the agent's rhythm: tool times with the long
+     * tail of builds and tests, compaction at Claude Code's point, subagents at {@link #SUBAGENTS_PER_TURN} per turn.
+     * Each default's source is on its parameter. {@code agentload generate --sessions 300 --seed 42} makes the
+     * shipped {@code data/coding-agent-sample.parquet} from it.
+     */
     public static WorkloadShape codingAgent() {
+        return aaAgentPerf().withToolTimeMs(longTailToolTimeMs())
+                .withCompactionThreshold(CLAUDE_CODE_COMPACTION_THRESHOLD)
+                .withSubagents(Subagents.spawning(SUBAGENTS_PER_TURN));
+    }
+
+    /**
+     * The published shape of AA-AgentPerf's coding-agent workload as its traces record it, without the rhythm
+     * {@link #codingAgent()} adds: tool times {@link #aaTracesToolTimeMs()}, the window run full (threshold 1.0), no
+     * subagents. The sample shipped before the rhythm was {@code generate --sessions 300 --seed 42 --tool-time
+     * recorded --compaction-threshold 1 --subagents 0}, this shape's 300 sessions of seed 42.
+     */
+    public static WorkloadShape aaAgentPerf() {
         TreeMap<String, Double> languages = new TreeMap<>();
         languages.put("python", 123_399.0);
         languages.put("java", 81_045.0);
@@ -337,7 +389,7 @@ public record WorkloadShape(
                 12_800,
                 new Mixture(new LogNormal(134, 0.8), 0.10, new LogNormal(2_000, 0.6)),
                 32_000,
-                new Mixture(new LogNormal(123, 0.32), 0.054, new LogNormal(1_373, 0.63)),
+                aaTracesToolTimeMs(),
                 new LogNormal(2_000, 0.4),
                 languages,
                 1.0,

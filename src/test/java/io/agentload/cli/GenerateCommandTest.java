@@ -4,6 +4,7 @@ import io.agentload.trajectory.Trajectories;
 import io.agentload.trajectory.TrajectoryStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ class GenerateCommandTest {
         assertEquals(0, CliRunner.run("generate", "--sessions", "20", "--seed", "7", "-o", a.toString()).exitCode());
         assertEquals(0, CliRunner.run("generate", "--sessions", "20", "--seed", "7", "-o", b.toString()).exitCode());
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
-        assertEquals(20, TrajectoryStats.of(Trajectories.read(a)).sessions());
+        TrajectoryStats stats = TrajectoryStats.of(Trajectories.read(a));
+        assertEquals(20, stats.sessions() - stats.subagentSessions());
     }
 
     @Test
@@ -32,10 +34,33 @@ class GenerateCommandTest {
         Path low = dir.resolve("low.parquet"), high = dir.resolve("high.parquet");
         CliRunner.run("generate", "--sessions", "300", "--mean-input", "20000", "-o", low.toString());
         CliRunner.run("generate", "--sessions", "300", "--mean-input", "45000", "-o", high.toString());
-        double lowMean = TrajectoryStats.of(Trajectories.read(low)).inputTokens().mean();
-        double highMean = TrajectoryStats.of(Trajectories.read(high)).inputTokens().mean();
+        double lowMean = topLevelMeanInput(low), highMean = topLevelMeanInput(high);
         assertEquals(20_000, lowMean, 2_500);
         assertEquals(45_000, highMean, 5_000);
+    }
+
+    /** The mean input the generator meets: over the top-level sessions' turns (WorkloadShape.meanInputTokens). */
+    private static double topLevelMeanInput(Path file) {
+        Table turns = Trajectories.read(file);
+        return turns.where(turns.stringColumn(Trajectories.PARENT_SESSION_ID).isEqualTo(""))
+                .intColumn(Trajectories.INPUT_TOKENS).mean();
+    }
+
+    /** The shipped sample's command (data/README.md), and the old sample's with the rhythm's switches off. */
+    @Test
+    void theDocumentedCommandsMakeTheShippedAndTheOldSample() {
+        Path sample = dir.resolve("sample.parquet"), old = dir.resolve("old.parquet");
+        assertEquals(0, CliRunner.run("generate", "--sessions", "300", "--seed", "42", "-o", sample.toString())
+                .exitCode());
+        assertEquals(Trajectories.turns(Trajectories.read("data/coding-agent-sample.parquet")),
+                Trajectories.turns(Trajectories.read(sample)));
+        CliRunner off = CliRunner.run("generate", "--sessions", "300", "--seed", "42", "--tool-time", "recorded",
+                "--compaction-threshold", "off", "--subagents", "0", "-o", old.toString());
+        assertEquals(0, off.exitCode(), off.err());
+        assertEquals(Trajectories.turns(
+                        Trajectories.read("src/test/resources/trajectory/coding-agent-sample-before-rhythm.parquet")),
+                Trajectories.turns(Trajectories.read(old)));
+        assertTrue(off.err().contains("8,278 turns of 300 sessions (seed 42)"), off.err());
     }
 
     @Test
@@ -55,11 +80,13 @@ class GenerateCommandTest {
 
     @Test
     void toolTimeSelectsRecordedGeneratedOrFixed() throws Exception {
-        Path plain = dir.resolve("plain.jsonl"), recorded = dir.resolve("recorded.jsonl");
-        CliRunner.run("generate", "--sessions", "30", "-o", plain.toString());
+        Path plain = dir.resolve("plain.jsonl"), generatedByDefault = dir.resolve("default.jsonl");
+        Path recorded = dir.resolve("recorded.jsonl");
+        CliRunner.run("generate", "--sessions", "30", "--tool-time", "generated", "-o", plain.toString());
+        CliRunner.run("generate", "--sessions", "30", "-o", generatedByDefault.toString());
+        assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(generatedByDefault));
         assertEquals(0, CliRunner.run("generate", "--sessions", "30", "--tool-time", "recorded", "-o",
                 recorded.toString()).exitCode());
-        assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(recorded));
 
         Path fixed = dir.resolve("fixed.csv");
         assertEquals(0, CliRunner.run("generate", "--sessions", "30", "--tool-time", "fixed:2.5s", "-o",
@@ -72,7 +99,7 @@ class GenerateCommandTest {
         assertEquals(0, CliRunner.run("generate", "--sessions", "200", "--tool-time", "generated", "-o",
                 generated.toString()).exitCode());
         TrajectoryStats longTail = TrajectoryStats.of(Trajectories.read(generated));
-        TrajectoryStats published = TrajectoryStats.of(Trajectories.read(plain));
+        TrajectoryStats published = TrajectoryStats.of(Trajectories.read(recorded));
         assertTrue(longTail.toolTimeMs().p99() > 10_000, "p99 " + longTail.toolTimeMs().p99());
         assertTrue(published.toolTimeMs().max() < 10_000, "max " + published.toolTimeMs().max());
 

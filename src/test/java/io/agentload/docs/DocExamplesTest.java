@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * child JVM whose working directory is a fresh folder holding a link to the repository's {@code data/}, so examples
  * read {@code data/...} and write where they like. A {@code <!-- java ... -->} comment is hidden setup run in its
  * place; a block marked {@code ```java no-run: reason} is compiled in its place and never run, and listed. Files run
- * two at a time, and a file whose examples open another's runs only there. Tagged slow: the examples cost about
+ * two at a time. Tagged slow: the examples cost about
  * 3 minutes of CPU (the README's first screen alone searches three systems), about 2 minutes on two idle cores;
  * {@code ./mvnw -B verify} runs it, {@code -Dgroups='!slow'} skips it.
  */
@@ -52,43 +52,15 @@ class DocExamplesTest {
                 .toList();
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().unstarted(r));
         Map<Path, Future<?>> runs = new LinkedHashMap<>();
-        Map<Path, Path> coveredBy = new LinkedHashMap<>();
-        for (Path file : files) {
-            Path other = runWithin(file, files);
-            if (other != null) coveredBy.put(file, other);
-            else runs.put(file, pool.submit(() -> runExamplesOf(file)));
-        }
+        for (Path file : files) runs.put(file, pool.submit(() -> runExamplesOf(file)));
         pool.shutdown();
         return files.stream().map(file -> DynamicTest.dynamicTest(file.toString(), () -> {
-            if (coveredBy.containsKey(file)) {
-                System.out.println(file + ": its examples are the first of " + coveredBy.get(file) + ", run there");
-                return;
-            }
             try {
                 runs.get(file).get();
             } catch (ExecutionException e) {
                 throw e.getCause();
             }
         }));
-    }
-
-    /**
-     * Another file whose examples begin with exactly {@code file}'s (the same code after the same setup), so running
-     * that file runs these too; null if none. docs/readme-notebooks.md repeats the README's first screen, a 40 s cell.
-     */
-    private static Path runWithin(Path file, List<Path> files) {
-        List<String> mine = code(file);
-        for (Path other : files) {
-            List<String> theirs = code(other);
-            boolean longer = theirs.size() > mine.size() || theirs.size() == mine.size() && files.indexOf(other)
-                    < files.indexOf(file);
-            if (!other.equals(file) && longer && theirs.subList(0, mine.size()).equals(mine)) return other;
-        }
-        return null;
-    }
-
-    private static List<String> code(Path file) {
-        return DocExample.in(ROOT, file).stream().map(e -> e.kind() + "\n" + e.code().strip()).toList();
     }
 
     private static int searches(Path file) {

@@ -92,6 +92,13 @@ class FaultDrillTest {
                     assertTrue(r.phase() == RequestRecord.Phase.COOL_DOWN, "only cool-down traffic is cut: " + r);
                     continue;
                 }
+                if (r.status().equals(RequestRecord.CUT_AT_GRACE)) {
+                    // A measured request still streaming after the window whose agent's verdict was already settled
+                    // (a failed request fails it): the cool-down does not wait for it.
+                    assertTrue(r.measured() && r.errorDetail().contains("every measured request in flight was settled"),
+                            r.errorDetail());
+                    continue;
+                }
                 assertEquals(k.status(), r.status(), k.name() + ": " + r.errorDetail());
                 switch (k.status()) {
                     case "ok" -> assertEquals(asked.get(r.requestId()), r.outputTokens(), k.name());
@@ -113,12 +120,13 @@ class FaultDrillTest {
             Set<String> faults = new TreeSet<>(result.requestsByStatus().keySet());
             faults.remove(RequestRecord.OK);
             faults.remove(RequestRecord.CUT_AT_END);
+            faults.remove(RequestRecord.CUT_AT_GRACE);
             assertEquals(Set.of("http_429", "http_500", "malformed_sse", "missing_usage", "stream_cut", "timeout"), faults,
                     "each fault has its own status");
             assertTrue(statusesByKind.get("CRLF and comments").getOrDefault(RequestRecord.OK, 0) > 0,
                     "CRLF-framed ones count as good: " + statusesByKind);
             assertTrue(m.measuredRequests() > 100, "the agents went on through every fault: " + m);
-            assertEquals(records.stream().filter(r -> r.measured() && !r.ok()).count(), m.failedRequests());
+            assertEquals(records.stream().filter(r -> r.measured() && !r.answered()).count(), m.failedRequests());
         }
     }
 }

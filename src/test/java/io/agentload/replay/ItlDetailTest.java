@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ItlDetailTest {
 
-    private static final List<Session> SAMPLE =
-            Trajectories.sessions(Trajectories.read(Path.of("data/coding-agent-sample.parquet")));
+    /** The sample shipped before the agent's rhythm, kept as a fixture so that this test follows the simulator only. */
+    private static final List<Session> SAMPLE = Trajectories.sessions(
+            Trajectories.read(Path.of("src/test/resources/trajectory/coding-agent-sample-before-rhythm.parquet")));
     private static final TrialPlan PLAN = TrialPlan.defaults().withSeed(11).withWarmUpSeconds(0, 60)
             .withMeasurementSeconds(60);
 

@@ -143,13 +143,16 @@ class RealTimeDriverTest {
             for (String fault : List.of("http_429", "http_500", "stream_cut", "malformed_sse", "missing_usage", "timeout")) {
                 assertEquals(1, statuses.get(fault), fault + " in " + statuses);
             }
-            assertEquals(7, Sessions.withoutCoolDownCuts(ReplayResult.byStatus(t.records()), t.records()).size(),
-                    statuses.toString());
+            // An agent with a failed request fails every tier: its measured request still streaming after the window
+            // is cut (cut_at_grace) at the cool-down's first look instead of being waited for.
+            Map<String, Long> byStatus = new TreeMap<>(ReplayResult.byStatus(t.records()));
+            byStatus.remove(RequestRecord.CUT_AT_GRACE);
+            assertEquals(7, Sessions.withoutCoolDownCuts(byStatus, t.records()).size(), statuses.toString());
             assertTrue(t.measured().stream().anyMatch(RequestRecord::ok), "the trial went on to a measured window");
             for (RequestRecord r : t.records()) {
                 if (r.ok()) continue;
                 assertTrue(r.errorDetail().contains("request " + r.requestId()), r.errorDetail());
-                if (r.status().equals(RequestRecord.CUT_AT_END)) continue; // the trial's end: nothing comes after it
+                if (r.status().startsWith("cut_at_")) continue; // the trial's end: nothing comes after it
                 assertTrue(t.records().stream().anyMatch(later -> later.agent() == r.agent()
                         && later.sendTime() > r.endTime()), "agent " + r.agent() + " went on after " + r.status());
             }
@@ -184,16 +187,16 @@ class RealTimeDriverTest {
     }
 
     @Test
-    void theCoolDownGraceCutsHungRequestsKeepingWhatTheyReceived() throws IOException {
+    void hungWarmUpRequestsAreCutAtTheFirstLookAfterTheWindowKeepingWhatTheyReceived() throws IOException {
         try (FakeOpenAiServer server = FakeOpenAiServer.start(Reply.stream().stallAfter(3), true);
              Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("fake").noApiKey()
                      .stallTimeout(Duration.ofMinutes(5)).build()) {
             TrialPlan plan = PLAN.withWarmUpSeconds(0, 0.5).withMeasurementSeconds(0.5);
-            Trial t = RealTimeDriver.builder(endpoint, SESSIONS).plan(plan).coolDownGrace(Duration.ofMillis(400)).build()
+            Trial t = RealTimeDriver.builder(endpoint, SESSIONS).plan(plan).coolDownGrace(Duration.ofSeconds(20)).build()
                     .run(0, 3, r -> { });
 
             assertTrue(t.warmUpCut(), "no agent ever finished a turn");
-            assertEquals(0.4, t.endTime() - t.windowEnd(), 0.2, "ended by the grace (ticks every 100 ms)");
+            assertTrue(t.endTime() - t.windowEnd() < 20, "warm-up requests hold no verdict: not held to the grace");
             assertEquals(3, t.records().size(), "each agent's one hung request, recorded once");
             assertEquals(3, server.requests());
             for (RequestRecord r : t.records()) {
@@ -203,10 +206,75 @@ class RealTimeDriverTest {
                 assertEquals(2, r.interTokenLatencyCount());
                 assertEquals(t.endTime(), r.endTime());
                 assertTrue(r.firstTokenTime() < r.endTime() && r.ttft() > 0, r.toString());
-                assertTrue(r.errorDetail().startsWith("in flight when trial 0 ended, 0.")
-                        && r.errorDetail().contains("s after its window closed: the cool-down grace of 0.4 s ran out "
-                        + "(3 output chunks received) [POST " + server.baseUrl() + "/completions, agent " + r.agent())
+                assertTrue(r.errorDetail().startsWith("in flight when trial 0 ended, ")
+                        && r.errorDetail().contains("s after its window closed: every measured request in flight was "
+                        + "settled (3 output chunks received) [POST " + server.baseUrl() + "/completions, agent " + r.agent())
                         && r.errorDetail().endsWith("request " + r.requestId() + "]"), r.errorDetail());
+            }
+        }
+    }
+
+    @Test
+    void theCoolDownEndsOnceEveryMeasuredRequestInFlightHasStreamedItsSpeedSample() throws IOException {
+        // 1,000 tokens at 2 ms: each answer streams for 2 s, its 300-token speed sample after 0.6 s; a 20 s grace.
+        // Warm-up answers end at 2 s, so the answers sent then, in the window, are mid-stream when it closes at 3 s.
+        Reply longAnswers = Reply.stream().withFirstTokenDelay(Duration.ofMillis(5)).withInterval(Duration.ofMillis(2));
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(longAnswers, true);
+             Endpoint endpoint = endpoint(server.baseUrl())) {
+            TrialPlan plan = PLAN.withWarmUpSeconds(0, 1).withMeasurementSeconds(2);
+            Trial t = RealTimeDriver.builder(endpoint, longSessions(4, 1000)).plan(plan)
+                    .coolDownGrace(Duration.ofSeconds(20)).build().run(0, 4, r -> { });
+
+            List<RequestRecord> cut = t.measured().stream().filter(r -> !r.ok()).toList();
+            assertFalse(cut.isEmpty(), "answers still streaming when the cool-down ended: " + statuses(t));
+            for (RequestRecord r : cut) {
+                assertEquals(RequestRecord.CUT_AT_GRACE, r.status(), r.toString());
+                assertTrue(r.outputTokens() >= RealTimeDriver.SPEED_SAMPLE_TOKENS && r.outputTokens() < 1000, r.toString());
+                assertTrue(r.errorDetail().contains("every measured request in flight was settled"), r.errorDetail());
+            }
+            assertEquals(0, TrialMetrics.of(t).failedRequests());
+        }
+    }
+
+    @Test
+    void theCoolDownStopsWaitingForAnAgentThatCertainlyFailsEveryTier() throws IOException {
+        // First tokens take 3 s against a 1 s TTFT limit: a measured request in flight fails its agent once it has
+        // waited 1 s, so the cool-down does not wait for it (nor for the 20 s grace). The warm-up is cut at 2.5 s, so
+        // the agents' second requests, sent at about 3 s, are measured.
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(Reply.stream().withFirstTokenDelay(Duration.ofSeconds(3)), true);
+             Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("fake").noApiKey().build()) {
+            TrialPlan plan = PLAN.withWarmUpSeconds(0, 2.5).withMeasurementSeconds(2);
+            Trial t = RealTimeDriver.builder(endpoint, evenSessions(4, 4)).plan(plan).tiers(List.of(new SloTier(1, 1)))
+                    .coolDownGrace(Duration.ofSeconds(20)).build().run(0, 4, r -> { });
+
+            assertFalse(t.cutAtVerdict(), "no tier was open: the whole trial, only its cool-down shorter");
+            List<RequestRecord> waiting = t.measured().stream().filter(r -> !r.ok()).toList();
+            assertFalse(waiting.isEmpty(), statuses(t).toString());
+            for (RequestRecord r : waiting) {
+                assertEquals(RequestRecord.CUT_AT_END, r.status(), r.toString());
+                assertTrue(t.endTime() - r.sendTime() >= 1, "waited past the TTFT limit: " + r);
+                assertTrue(r.errorDetail().contains("every measured request in flight was settled"), r.errorDetail());
+            }
+            assertTrue(t.endTime() - t.windowEnd() < 3, "before the requests' first tokens, let alone the grace");
+        }
+    }
+
+    @Test
+    void aTrialOfASearchStopsAfterItsWindowOnceEveryOpenTierCertainlyFails() throws IOException {
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(Reply.stream().withFirstTokenDelay(Duration.ofSeconds(3)), true);
+             Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("fake").noApiKey().build()) {
+            TrialPlan plan = PLAN.withWarmUpSeconds(0, 2.5).withMeasurementSeconds(2);
+            List<SloTier> open = List.of(new SloTier(1, 1));
+            Trial t = RealTimeDriver.builder(endpoint, evenSessions(4, 4)).plan(plan).tiers(open)
+                    .coolDownGrace(Duration.ofSeconds(20)).build().run(0, 4, open, r -> { });
+
+            assertTrue(t.cutAtVerdict());
+            assertFalse(TrialMetrics.of(t).check(open.get(0)).passed());
+            List<RequestRecord> cut = t.records().stream().filter(r -> !r.ok()).toList();
+            assertFalse(cut.isEmpty());
+            for (RequestRecord r : cut) {
+                assertEquals(RequestRecord.CUT_AT_VERDICT, r.status(), r.toString());
+                assertTrue(r.errorDetail().contains("its verdict on every open tier was certain"), r.errorDetail());
             }
         }
     }
@@ -221,6 +289,20 @@ class RealTimeDriverTest {
                         output, 30, List.of()));
             }
             sessions.add(new Session("e" + i, "java", turns));
+        }
+        return sessions;
+    }
+
+    /** {@code count} sessions of five turns, each with {@code output} output tokens that the next turn reuses. */
+    private static List<Session> longSessions(int count, int output) {
+        List<Session> sessions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            List<Turn> turns = new ArrayList<>();
+            for (int k = 0; k < 5; k++) {
+                int input = 300 + (100 + output) * k;
+                turns.add(new Turn("l" + i, k, "java", input, k == 0 ? 0 : input - 100, "sys", 64, output, 30, List.of()));
+            }
+            sessions.add(new Session("l" + i, "java", turns));
         }
         return sessions;
     }

@@ -50,7 +50,7 @@ class RunFolderGoldenTest {
                 "KnownSystem");
         RunManifest.SimulatorConfig config = new RunManifest.SimulatorConfig("simulator", "known", "known-model", 8, 1,
                 true, 8192, 1024, 0.9, 1000, "none", "null", "default", "KnownSystem", 100, "20; 60", 1L, 60.0, 10.0,
-                600.0, 1.0, 65536);
+                600.0, 1.0, 65536, null);
         try (Run run = Run.builder(dir).hardware(hardware).endpoint(endpoint).config(config).build()) {
             result = new KnownSystem(2000, true).search(TIERS, 8, run);
         }

@@ -157,6 +157,29 @@ class RunTest {
         assertEquals(all, Run.open(dir).records(), "a second compaction keeps the first one's records");
     }
 
+    /** A simulated search drops the rows of the trials it does not report when its run closes, not before. */
+    @Test
+    void closingKeepsTheRecordsOfOnlyTheTrialsAskedFor() throws IOException {
+        Path dir = tmp.resolve("kept");
+        List<RequestRecord> zero = records(0, 5), one = records(1, 4), two = records(2, 3);
+        List<RequestRecord> all = new ArrayList<>();
+        try (Run run = Run.builder(dir).flushEvery(100, Duration.ofHours(1)).build()) {
+            for (List<RequestRecord> trial : List.of(zero, one, two)) {
+                trial.forEach(run::append);
+                all.addAll(brief(trial));
+                if (trial != two) run.flush();
+            }
+            run.keepRecordsOf(java.util.Set.of(1, 2));
+            // Killed here, the folder keeps every trial's records: parts of trials 0 and 1, trial 2's journal.
+            assertEquals(List.of("part-00000.parquet", "part-00001.parquet", "part-00002.journal"), names(parts(dir)));
+            assertEquals(all, Run.open(dir).records());
+        }
+        List<RequestRecord> kept = new ArrayList<>(brief(one));
+        kept.addAll(brief(two));
+        assertEquals(kept, Run.open(dir).records());
+        assertFalse(Files.exists(dir.resolve("requests")));
+    }
+
     @Test
     void aJournalLineCutByAKillIsLeftOutAndABrokenLineIsNamed() throws IOException {
         Path dir = tmp.resolve("cut");

@@ -136,8 +136,8 @@ class SimulationTest {
         Path run = dir.resolve("run");
         SloResult r = seventyB("h100x8").withTrialListener(seen::add).search(run);
 
-        for (String f : List.of("run.json", "requests.parquet", "trials.parquet", "power.parquet", "summary.json",
-                "report.html")) {
+        for (String f : List.of("run.json", "requests.parquet", "trials.parquet", "agents.parquet", "power.parquet",
+                "summary.json", "report.html")) {
             assertTrue(Files.exists(run.resolve(f)), f);
         }
         assertEquals(r.trials().size(), seen.size());
@@ -154,7 +154,8 @@ class SimulationTest {
         assertEquals(r.trials().stream().map(TrialMetrics::cutAtVerdict).toList(),
                 Run.open(run).sloResult().trials().stream().map(TrialMetrics::cutAtVerdict).toList());
         List<RequestRecord> records = Run.open(run).records();
-        assertEquals(r.trials().size(), records.stream().mapToInt(RequestRecord::trial).distinct().count());
+        assertEquals(SearchFiles.reported(r), records.stream().map(RequestRecord::trial).collect(
+                java.util.stream.Collectors.toSet()), "the rows of the reported trials");
         // Only trials cut at their verdict leave requests that did not finish, and they record them.
         Set<Integer> cut = new HashSet<>();
         for (TrialMetrics m : r.trials()) {
@@ -197,7 +198,7 @@ class SimulationTest {
         SloResult a = s.withThreads(1).search(one);
         SloResult b = s.withThreads(16).search(sixteen);
         assertEquals(SearchSummary.of(a), SearchSummary.of(b));
-        for (String f : List.of("requests.parquet", "trials.parquet", "power.parquet", "summary.json")) {
+        for (String f : List.of("requests.parquet", "trials.parquet", "agents.parquet", "power.parquet", "summary.json")) {
             assertTrue(java.util.Arrays.equals(Files.readAllBytes(one.resolve(f)), Files.readAllBytes(sixteen.resolve(f))), f);
         }
         List<RequestRecord> records = Run.open(one).records();
@@ -231,10 +232,12 @@ class SimulationTest {
         assertTrue(records.stream().filter(r -> r.outputTokens() > 1)
                 .allMatch(r -> r.itl().count() == r.outputTokens() - 1 && r.itl().max() >= r.itl().p99()));
         List<RequestRecord> every = Run.open(detail).records();
+        Set<Integer> reported = SearchFiles.reported(searched);
         assertEquals(every.stream().map(RequestRecord::withoutInterTokenLatencies)
+                        .filter(r -> reported.contains(r.trial()))
                         .filter(r -> VirtualTimeDriver.inWindow(r, readDetail.trials().get(r.trial()).windowStart()))
                         .toList(),
-                records, "the brief folder holds the detailed one's records of the windows, less the gaps");
+                records, "the brief folder holds the detailed one's records of the reported trials' windows, less the gaps");
         long small = Files.size(brief.resolve("requests.parquet"));
         long large = Files.size(detail.resolve("requests.parquet"));
         String sizes = "requests.parquet of " + every.size() + " requests: " + small + " bytes in brief (" + records.size()
@@ -244,37 +247,46 @@ class SimulationTest {
         assertFalse(Files.exists(brief.resolve("requests")), "no emptied parts folder is left behind");
     }
 
+    /**
+     * Issue #13: by default a search's folder keeps the window's rows of only the trials it reports and rebuilds the
+     * others from agents.parquet and trials.parquet; every reader gets the same figures as from a folder of every row.
+     */
     @Test
-    void aRunFolderKeepsTheRequestsOfTheWindowsAndCountsTheRest() throws Exception {
+    void aRunFolderKeepsTheReportedTrialsRowsAndSummarisesTheRest() throws Exception {
         Path window = dir.resolve("window"), all = dir.resolve("all");
-        Simulation s = seventyB("h100x8");
+        Simulation s = seventyB("h100x8").withTiers(SloTier.parse("20:6,40:6"));
         SloResult searched = s.search(window), everyRow = s.withAllRequests(true).search(all);
         Run windowRun = Run.open(window), allRun = Run.open(all);
         List<RequestRecord> kept = windowRun.records(), every = allRun.records();
         SloResult read = windowRun.sloResult(), readAll = allRun.sloResult();
+        Set<Integer> reported = SearchFiles.reported(searched);
+        assertTrue(reported.size() >= 2 && reported.size() < searched.trials().size(), reported + " reported of "
+                + searched.trials().size());
         assertEquals(searched.trials().size(), read.trials().size());
+        SloTier unsearched = new SloTier(30, 5);
         for (int i = 0; i < searched.trials().size(); i++) {
             TrialMetrics m = searched.trials().get(i);
             double windowStart = m.windowStart();
             int trial = m.trial();
             List<RequestRecord> ofTrial = every.stream().filter(r -> r.trial() == trial).toList();
-            assertEquals(ofTrial.stream().filter(r -> VirtualTimeDriver.inWindow(r, windowStart)).toList(),
+            assertEquals(reported.contains(trial) ? ofTrial.stream().filter(r -> VirtualTimeDriver.inWindow(r, windowStart))
+                            .toList() : List.of(),
                     kept.stream().filter(r -> r.trial() == trial).toList(), "trial " + trial + ": the window's rows");
             assertEquals(TrialMetrics.PhaseCounts.of(ofTrial).warmUp(), m.warmUpRequests());
             assertEquals(TrialMetrics.PhaseCounts.of(ofTrial).coolDown(), m.coolDownRequests());
             for (TrialMetrics same : List.of(everyRow.trials().get(i), read.trials().get(i), readAll.trials().get(i))) {
-                assertEquals(m.toString(), same.toString());
-                assertEquals(m.agentMetrics(), same.agentMetrics());
-                assertEquals(m.warmUpRequests(), same.warmUpRequests());
-                assertEquals(m.coolDownRequests(), same.coolDownRequests());
+                sameFigures(m, same);
                 for (SloTier tier : s.tiers()) assertEquals(m.check(tier), same.check(tier));
             }
+            // A tier the search did not judge: the same verdict; its goodput needs the requests' rows.
+            TrialMetrics.TierCheck other = m.check(unsearched), otherRead = read.trials().get(i).check(unsearched);
+            assertEquals(reported.contains(trial) ? other : withGoodput(other, Double.NaN), otherRead);
         }
         assertEquals(SearchSummary.of(searched), SearchSummary.of(read));
-        assertTrue(kept.size() < every.size(), kept.size() + " of " + every.size() + " rows kept");
-        assertTrue(every.stream().anyMatch(r -> r.phase() == RequestRecord.Phase.COOL_DOWN));
         assertTrue(kept.stream().anyMatch(r -> r.phase() == RequestRecord.Phase.WARM_UP), "warm-up requests in flight");
         assertTrue(kept.stream().noneMatch(r -> r.phase() == RequestRecord.Phase.COOL_DOWN));
+        assertTrue(every.stream().anyMatch(r -> r.phase() == RequestRecord.Phase.COOL_DOWN));
+        assertFalse(Files.exists(all.resolve(AgentsFile.FILE)), "a folder of every row needs no agents' figures");
 
         // A folder written before trials.parquet counted the phases kept every row: the rows count them.
         Table trials = allRun.readTable(TrialsTable.FILE);
@@ -287,6 +299,61 @@ class SimulationTest {
     }
 
     /**
+     * A search killed once its summaries were written but before its rows were dropped reads the same, and so does
+     * one killed midway: its folder keeps every window row of the trials it finished (more than a finished search).
+     */
+    @Test
+    void aKilledSearchsFolderStillReads() throws Exception {
+        Path whole = dir.resolve("whole"), late = dir.resolve("late"), early = dir.resolve("early");
+        Simulation s = seventyB("h100x8").withTiers(SloTier.parse("20:6,40:6"));
+        SloResult searched = s.withAllRequests(true).search(whole);
+        copy(whole, late);
+        Run unclosed = Run.resume(late);
+        SearchFiles.keepReportedRows(unclosed, searched);
+        SloResult read = Run.open(late).sloResult();
+        for (int i = 0; i < searched.trials().size(); i++) sameFigures(searched.trials().get(i), read.trials().get(i));
+        assertEquals(SearchSummary.of(searched), SearchSummary.of(read));
+        assertEquals(Run.open(whole).records(), Run.open(late).records(), "every row still there");
+
+        RuntimeException kill = new RuntimeException("killed");
+        assertThrows(RuntimeException.class, () -> s.withTrialListener(m -> {
+            if (m.trial() == 3) throw kill;
+        }).search(early));
+        Run killed = Run.open(early);
+        assertEquals(Set.of(0, 1, 2, 3), killed.records().stream().map(RequestRecord::trial).collect(
+                java.util.stream.Collectors.toSet()), "the rows of every trial it finished");
+        assertThrows(ReplayException.class, killed::sloResult, "not finished: no summary");
+    }
+
+    private static void sameFigures(TrialMetrics m, TrialMetrics same) {
+        assertEquals(m.toString(), same.toString());
+        assertEquals(m.agentMetrics(), same.agentMetrics());
+        assertEquals(m.warmUpRequests(), same.warmUpRequests());
+        assertEquals(m.coolDownRequests(), same.coolDownRequests());
+        assertEquals(m.ttft(), same.ttft());
+        assertEquals(m.e2eLatency(), same.e2eLatency());
+        assertEquals(m.interTokenLatency(), same.interTokenLatency());
+        assertEquals(m.outputTokensPerSecond(), same.outputTokensPerSecond());
+        assertEquals(m.requestsPerSecond(), same.requestsPerSecond());
+        assertEquals(m.cachedTokenRatio(), same.cachedTokenRatio());
+        assertEquals(m.failedRequests(), same.failedRequests());
+        assertEquals(m.power(), same.power());
+        assertEquals(m.cutAtVerdict(), same.cutAtVerdict());
+    }
+
+    private static TrialMetrics.TierCheck withGoodput(TrialMetrics.TierCheck c, double goodput) {
+        return new TrialMetrics.TierCheck(c.tier(), c.agentsJudged(), c.agentsPassing(), c.sharePassing(), c.passed(),
+                goodput, c.agentOutputTokensPerSecond(), c.agentTtft());
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName()));
+        }
+    }
+
+    /**
      * The Javadoc's example is the default {@code agentload bench}: its answer is the table in docs/simulator.md,
      * so that page cannot drift from the code.
      */
@@ -295,12 +362,12 @@ class SimulationTest {
     void theDocumentedDefaultBenchFindsWhatTheDocsSay() {
         Table turns = Trajectories.read("data/coding-agent-sample.parquet");
         SloResult r = Simulation.of("h200x8", "llama-3.1-70b").withTrajectories(turns).withTiers(SloTier.parse("20,60,100")).search();
-        assertEquals(List.of(138, 24, 2), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
-        assertEquals(18_049.4, r.tiers().get(0).agentsPerMegawatt(), 0.5);
-        assertEquals(7_645.7, r.tiers().get(0).meanWatts(), 0.5);
-        assertEquals(3_562.4, r.tiers().get(1).agentsPerMegawatt(), 0.5);
-        assertEquals(339.9, r.tiers().get(2).agentsPerMegawatt(), 0.5);
-        assertEquals(21, r.trials().size());
+        assertEquals(List.of(152, 33, 4), r.tiers().stream().map(SloResult.TierResult::maxAgents).toList());
+        assertEquals(19_733.8, r.tiers().get(0).agentsPerMegawatt(), 0.5);
+        assertEquals(7_702.5, r.tiers().get(0).meanWatts(), 0.5);
+        assertEquals(4_921.0, r.tiers().get(1).agentsPerMegawatt(), 0.5);
+        assertEquals(682.1, r.tiers().get(2).agentsPerMegawatt(), 0.5);
+        assertEquals(23, r.trials().size());
     }
 
     @Test

@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class VerdictCutTest {
 
-    private static final List<Session> SAMPLE =
-            Trajectories.sessions(Trajectories.read(Path.of("data/coding-agent-sample.parquet")));
+    /** The sample shipped before the agent's rhythm, kept as a fixture so that this test follows the simulator only. */
+    private static final List<Session> SAMPLE = Trajectories.sessions(
+            Trajectories.read(Path.of("src/test/resources/trajectory/coding-agent-sample-before-rhythm.parquet")));
 
     /** A trial as the search ran it: the tiers open for it and what it gave. */
     private record Ran(List<SloTier> open, Trial trial) {

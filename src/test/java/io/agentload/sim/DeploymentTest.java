@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.agentload.sim.EngineFixtures.uniqueHashes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,7 +49,7 @@ class DeploymentTest {
         assertEquals(1, c.disaggregation().decodeReplicas());
         assertEquals(131_072, c.maxSequenceTokens());
         Engine engine = Engine.create(c);
-        Engine.Request r = new Engine.Request("r", 20_000, hashes(20_000, 1), 50, "agent 0 session a");
+        Engine.Request r = new Engine.Request("r", 20_000, uniqueHashes(20_000, 1), 50, "agent 0 session a");
         engine.submit(r, 0);
         EngineTest.Recorder rec = new EngineTest.Recorder();
         engine.drain(0, rec);
@@ -65,7 +66,7 @@ class DeploymentTest {
         assertEquals(8, c.gpusUsed());
         assertTrue(c.kvBlocksPerReplica() > 0);
         Engine engine = Engine.create(c);
-        Engine.Request r = new Engine.Request("r", 30_000, hashes(30_000, 2), 20, "agent 0 session v4");
+        Engine.Request r = new Engine.Request("r", 30_000, uniqueHashes(30_000, 2), 20, "agent 0 session v4");
         engine.submit(r, 0);
         EngineTest.Recorder rec = new EngineTest.Recorder();
         engine.drain(0, rec);
@@ -218,7 +219,7 @@ class DeploymentTest {
 
     private static double decodeSeconds(EngineConfig c, int output) {
         Engine engine = Engine.create(c);
-        Engine.Request r = new Engine.Request("r", 1_000, hashes(1_000, 3), output);
+        Engine.Request r = new Engine.Request("r", 1_000, uniqueHashes(1_000, 3), output);
         engine.submit(r, 0);
         EngineTest.Recorder rec = new EngineTest.Recorder();
         double end = engine.drain(0, rec);
@@ -236,12 +237,12 @@ class DeploymentTest {
                     .withDeployment(EngineConfig.Deployment.parse("unified=4x(tp2)")).withRouting(routing);
             Engine engine = Engine.create(c);
             EngineTest.Recorder rec = new EngineTest.Recorder();
-            long[] second = hashes(10_000, 7);
+            long[] second = uniqueHashes(10_000, 7);
             Engine.Request first = new Engine.Request("a1", 4_000, java.util.Arrays.copyOf(second, 250), 16, "a");
             engine.submit(first, 0);
             double t = engine.drain(0, rec);
             // Other conversations keep a's worker the busiest when a's next turn arrives.
-            for (int i = 0; i < 3; i++) engine.submit(new Engine.Request("b" + i, 2_000, hashes(2_000, 20 + i), 400, "b" + i), t);
+            for (int i = 0; i < 3; i++) engine.submit(new Engine.Request("b" + i, 2_000, uniqueHashes(2_000, 20 + i), 400, "b" + i), t);
             engine.step(t, rec);
             Engine.Request next = new Engine.Request("a2", 10_000, second, 16, "a");
             engine.submit(next, t);
@@ -262,18 +263,13 @@ class DeploymentTest {
         assertEquals("unified=4x(tp2),route=affinity", c.deployment().toString());
         Engine engine = Engine.create(c);
         EngineTest.Recorder rec = new EngineTest.Recorder();
-        Engine.Request a = new Engine.Request("a", 4_000, hashes(4_000, 9), 16);
+        Engine.Request a = new Engine.Request("a", 4_000, uniqueHashes(4_000, 9), 16);
         engine.submit(a, 0);
         double t = engine.drain(0, rec);
-        Engine.Request b = new Engine.Request("b", 4_000, hashes(4_000, 9), 16);
+        Engine.Request b = new Engine.Request("b", 4_000, uniqueHashes(4_000, 9), 16);
         engine.submit(b, t);
         engine.drain(t, rec);
         assertEquals(3_984, rec.usage.get(b).cachedTokens());
     }
 
-    private static long[] hashes(int tokens, long seed) {
-        long[] h = new long[tokens / KvBlocks.BLOCK_TOKENS];
-        for (int i = 0; i < h.length; i++) h[i] = seed * 1_000_003L + i * 7919L + 1;
-        return h;
-    }
 }

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.agentload.sim.EngineFixtures.smallCache;
+import static io.agentload.sim.EngineFixtures.uniqueHashes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,18 +49,7 @@ class EngineTest {
         }
     }
 
-    private static long[] uniqueHashes(int tokens, long seed) {
-        long[] h = new long[tokens / KvBlocks.BLOCK_TOKENS];
-        for (int i = 0; i < h.length; i++) h[i] = seed * 1_000_003L + i * 7919L + 1;
-        return h;
-    }
 
-    /** An engine on one H100 serving Llama-3.1-8B with about {@code blocks} KV blocks. */
-    private static EngineConfig smallCache(int blocks) {
-        EngineConfig base = EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1);
-        double needed = base.model().weightBytes() + base.activationReserveBytes() + blocks * 16 * 131072.0;
-        return base.withMemoryUtilisation(needed / base.system().gpu().hbmBytes());
-    }
 
     @Test
     void aSingleRequestDecodesAtTheCostModelsStepTime() {

@@ -2,30 +2,21 @@ package io.agentload.sim;
 
 import org.junit.jupiter.api.Test;
 
+import static io.agentload.sim.EngineFixtures.smallCache;
+import static io.agentload.sim.EngineFixtures.uniqueHashes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link Engine#submitPrimed}: a request whose context a fleet mid-session would hold finds it cached, for free. */
 class PrimedCacheTest {
 
-    private static long[] hashes(int tokens, long seed) {
-        long[] h = new long[tokens / KvBlocks.BLOCK_TOKENS];
-        for (int i = 0; i < h.length; i++) h[i] = seed * 1_000_003L + i * 7919L + 1;
-        return h;
-    }
 
-    /** One H100 serving Llama-3.1-8B with about {@code blocks} KV blocks. */
-    private static EngineConfig smallCache(int blocks) {
-        EngineConfig base = EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1);
-        double needed = base.model().weightBytes() + base.activationReserveBytes() + blocks * 16 * 131072.0;
-        return base.withMemoryUtilisation(needed / base.system().gpu().hbmBytes());
-    }
 
     @Test
     void aPrimedPrefixIsAHitAndCostsNoPrefill() {
         Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1));
         EngineTest.Recorder rec = new EngineTest.Recorder();
-        Engine.Request r = new Engine.Request("r", 20_000, hashes(20_000, 1), 10);
+        Engine.Request r = new Engine.Request("r", 20_000, uniqueHashes(20_000, 1), 10);
         assertEquals(19_200, engine.submitPrimed(r, 0, 19_210), "whole blocks of the primed tokens");
         engine.drain(0, rec);
         assertEquals(19_200, rec.usage.get(r).cachedTokens());
@@ -33,7 +24,7 @@ class PrimedCacheTest {
         assertEquals(19_200, engine.counters().cacheHitTokens());
 
         Engine cold = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1));
-        Engine.Request same = new Engine.Request("r", 20_000, hashes(20_000, 1), 10);
+        Engine.Request same = new Engine.Request("r", 20_000, uniqueHashes(20_000, 1), 10);
         cold.submit(same, 0);
         cold.drain(0, rec);
         assertEquals(0, rec.usage.get(same).cachedTokens());
@@ -44,7 +35,7 @@ class PrimedCacheTest {
     void aFullyPrimedPromptStillComputesItsLastBlock() {
         Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1));
         EngineTest.Recorder rec = new EngineTest.Recorder();
-        Engine.Request r = new Engine.Request("r", 1600, hashes(1600, 2), 1);
+        Engine.Request r = new Engine.Request("r", 1600, uniqueHashes(1600, 2), 1);
         assertEquals(1584, engine.submitPrimed(r, 0, 1600));
         engine.drain(0, rec);
         assertEquals(1584, rec.usage.get(r).cachedTokens());
@@ -59,12 +50,12 @@ class PrimedCacheTest {
         assertTrue(capacity >= 300 && capacity < 400, "capacity " + capacity);
         double t = 0;
         for (int i = 0; i < 4; i++) {
-            engine.submitPrimed(new Engine.Request("p" + i, 1600, hashes(1600, i), 1), t, 1600);
+            engine.submitPrimed(new Engine.Request("p" + i, 1600, uniqueHashes(1600, i), 1), t, 1600);
             t = engine.drain(t, rec);
         }
         assertTrue(engine.counters().kvBlocksCached() <= capacity);
-        Engine.Request again0 = new Engine.Request("again0", 1600, hashes(1600, 0), 1);
-        Engine.Request again3 = new Engine.Request("again3", 1600, hashes(1600, 3), 1);
+        Engine.Request again0 = new Engine.Request("again0", 1600, uniqueHashes(1600, 0), 1);
+        Engine.Request again3 = new Engine.Request("again3", 1600, uniqueHashes(1600, 3), 1);
         engine.submit(again3, t);
         t = engine.drain(t, rec);
         engine.submit(again0, t);
@@ -78,7 +69,7 @@ class PrimedCacheTest {
         Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(1)
                 .withPrefixCaching(false));
         EngineTest.Recorder rec = new EngineTest.Recorder();
-        Engine.Request r = new Engine.Request("r", 3200, hashes(3200, 3), 1);
+        Engine.Request r = new Engine.Request("r", 3200, uniqueHashes(3200, 3), 1);
         assertEquals(0, engine.submitPrimed(r, 0, 3200));
         engine.drain(0, rec);
         assertEquals(0, rec.usage.get(r).cachedTokens());

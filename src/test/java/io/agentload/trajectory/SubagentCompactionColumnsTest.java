@@ -108,10 +108,11 @@ class SubagentCompactionColumnsTest {
         }
     }
 
-    /** The shipped sample was written before the new columns: it reads as it did, without subagents. */
+    /** The sample shipped before the new columns (a fixture now): it reads as it did, without subagents. */
     @Test
-    void theShippedSampleReadsAsAnOldParquetFile() {
-        List<Turn> turns = Trajectories.turns(Trajectories.read("data/coding-agent-sample.parquet"));
+    void theOldSampleReadsAsAnOldParquetFile() {
+        List<Turn> turns = Trajectories.turns(
+                Trajectories.read("src/test/resources/trajectory/coding-agent-sample-before-rhythm.parquet"));
         assertEquals(8_278, turns.size());
         assertEquals(turns.stream().filter(t -> t.turn() > 0 && t.reusedTokens() == 0).count(),
                 turns.stream().filter(Turn::compaction).count());

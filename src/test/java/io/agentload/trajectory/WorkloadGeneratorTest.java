@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WorkloadGeneratorTest {
 
-    private static final WorkloadShape SHAPE = WorkloadShape.codingAgent();
+    /** The published shape without the rhythm (WorkloadRhythmTest tests that part). */
+    private static final WorkloadShape SHAPE = WorkloadShape.aaAgentPerf();
     private static final WorkloadGenerator GENERATOR = WorkloadGenerator.of(SHAPE);
     private static final List<Session> SESSIONS = GENERATOR.sessions(2_000, 2026);
     private static final List<Turn> TURNS = SESSIONS.stream().flatMap(s -> s.turns().stream()).toList();
@@ -30,7 +31,7 @@ class WorkloadGeneratorTest {
         WorkloadGenerator generator = WorkloadGenerator.of(WorkloadShape.codingAgent().withMeanInputTokens(40_000));
         List<Session> sessions = generator.sessions(100, 42);
         assertEquals(40_000, generator.shape().meanInputTokens());
-        assertEquals(100, sessions.size());
+        assertEquals(100, sessions.stream().filter(s -> !s.subagent()).count());
         assertEquals("gen-42-0", sessions.get(0).sessionId());
     }
 
@@ -203,7 +204,7 @@ class WorkloadGeneratorTest {
 
     @Test
     void sameSeedSameSessionsAcrossGenerators() {
-        assertEquals(GENERATOR.sessions(50, 99), WorkloadGenerator.of(WorkloadShape.codingAgent()).sessions(50, 99));
+        assertEquals(GENERATOR.sessions(50, 99), WorkloadGenerator.of(WorkloadShape.aaAgentPerf()).sessions(50, 99));
         assertNotEquals(GENERATOR.sessions(50, 99), GENERATOR.sessions(50, 100));
         assertNotEquals(GENERATOR.session(0, 99).turns().get(0).inputTokens(), GENERATOR.session(1, 99).turns().get(0).inputTokens());
     }

@@ -26,13 +26,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The generator's subagents, compaction threshold and long-tailed tool times, against their parameters. */
 class WorkloadRhythmTest {
 
-    private static final WorkloadShape SHAPE = WorkloadShape.codingAgent();
+    /** The shape without the rhythm, so that each test turns one part of it on. */
+    private static final WorkloadShape SHAPE = WorkloadShape.aaAgentPerf();
 
-    /** The new parameters are off by default: the shipped sample is exactly what the generator still makes. */
+    /** The rhythm is on by default: the shipped sample is what the default shape makes, as data/README.md says. */
     @Test
-    void theDefaultShapeStillMakesTheShippedSample() {
+    void theDefaultShapeMakesTheShippedSample() {
         List<Turn> shipped = Trajectories.turns(Trajectories.read("data/coding-agent-sample.parquet"));
-        assertEquals(shipped, WorkloadGenerator.of(SHAPE).turns(300, 42));
+        assertEquals(shipped, WorkloadGenerator.of(WorkloadShape.codingAgent()).turns(300, 42));
+        assertEquals(SHAPE.withToolTimeMs(WorkloadShape.longTailToolTimeMs())
+                        .withCompactionThreshold(WorkloadShape.CLAUDE_CODE_COMPACTION_THRESHOLD)
+                        .withSubagents(Subagents.spawning(0.05)), WorkloadShape.codingAgent());
+    }
+
+    /** With the rhythm off, the generator still makes the sample shipped before it (kept as a test fixture). */
+    @Test
+    void theShapeWithoutTheRhythmMakesTheOldSample() {
+        List<Turn> old = Trajectories.turns(
+                Trajectories.read("src/test/resources/trajectory/coding-agent-sample-before-rhythm.parquet"));
+        assertEquals(old, WorkloadGenerator.of(SHAPE).turns(300, 42));
+        assertEquals(SHAPE, ToolTimes.RECORDED.applyTo(WorkloadShape.codingAgent()).withCompactionThreshold(1)
+                .withSubagents(Subagents.NONE));
     }
 
     @Test

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class WorkloadShapeTest {
 
-    private static final WorkloadShape SHAPE = WorkloadShape.codingAgent();
+    /** The published shape as the AA traces record it; codingAgent() adds the rhythm (WorkloadRhythmTest). */
+    private static final WorkloadShape SHAPE = WorkloadShape.aaAgentPerf();
 
     @Test
     void codingAgentCarriesThePublishedFigures() {
@@ -38,7 +39,7 @@ class WorkloadShapeTest {
         assertEquals(100, changed.maxTurns());
         assertEquals(27_000, SHAPE.meanInputTokens());
         assertEquals(SHAPE, changed.withMeanInputTokens(27_000).withMaxTurns(200));
-        assertEquals(SHAPE, WorkloadShape.codingAgent());
+        assertEquals(SHAPE, WorkloadShape.aaAgentPerf());
 
         LogNormal turns = new LogNormal(30, 0.5);
         assertEquals(turns, SHAPE.withSessionTurns(turns).sessionTurns());
