@@ -3,7 +3,6 @@ package io.agentload.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentload.endpoint.Endpoint;
-import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import io.agentload.power.Boundary;
 import io.agentload.power.Power;
 import io.agentload.power.PowerException;
@@ -149,12 +148,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "multiply every turn's tool time (default: ${DEFAULT-VALUE})")
     double toolTimeScale;
 
-    @Option(names = "--tool-time", paramLabel = "SOURCE", converter = ToolTimeConverter.class,
-            defaultValue = "recorded",
-            description = "the agents' tool times: recorded (default: the trajectories'), generated (the long tail "
-                    + "of builds and tests, drawn per session and turn from --seed; WorkloadShape.longTailToolTimeMs) "
-                    + "or fixed:DURATION (e.g. fixed:5s)")
-    ToolTimes toolTimes;
+    @Mixin
+    ToolTimeOption toolTime;
 
     @Option(names = "--tiers", paramLabel = "SPEC", defaultValue = CliDefaults.TIERS, converter = TiersConverter.class,
             description = {"tiers by minimum tok/s (default: ${DEFAULT-VALUE}); SPEED:MAX_TTFT_S[:SHARE] sets",
@@ -290,7 +285,7 @@ final class BenchCommand implements Callable<Integer> {
     private Replay replay(Endpoint e) {
         try {
             Replay r = Replay.against(e).withTrajectories(trajectories).withTiers(tiers).withSeed(seed)
-                    .withWindow(window).withToolTimeScale(toolTimeScale).withToolTimes(toolTimes).withMaxAgents(agentsMax)
+                    .withWindow(window).withToolTimeScale(toolTimeScale).withToolTimes(toolTime.toolTimes).withMaxAgents(agentsMax)
                     .withGpus(gpus == null ? 1 : gpus).withItlDetail(itlDetail);
             r = timeouts.applyTo(r);
             return progress(power == null ? r : r.withPower(Power.source(power)));
@@ -371,7 +366,7 @@ final class BenchCommand implements Callable<Integer> {
             s.config().kvBlocksPerReplica();   // weights that leave no room for KV cache fail here, not in a trial
             if (powerBoundary != null) s = s.withPowerBoundary(Boundary.of(powerBoundary));
             if (prefixCache != null) s = s.withPrefixCaching(prefixCache == Switch.on);
-            s = s.withToolTimeScale(toolTimeScale).withToolTimes(toolTimes).withMaxAgents(agentsMax)
+            s = s.withToolTimeScale(toolTimeScale).withToolTimes(toolTime.toolTimes).withMaxAgents(agentsMax)
                     .withWindow(auto() && !matched("--window") ? AUTO_WINDOW : window).withSeed(seed).withTiers(tiers)
                     .withItlDetail(itlDetail).withAllRequests(allRequests);
             if (threads != null) s = s.withThreads(threads);

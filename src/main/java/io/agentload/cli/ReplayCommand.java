@@ -1,7 +1,6 @@
 package io.agentload.cli;
 
 import io.agentload.endpoint.Endpoint;
-import io.agentload.trajectory.WorkloadShape.ToolTimes;
 import io.agentload.power.Power;
 import io.agentload.power.PowerException;
 import io.agentload.power.PowerSummary;
@@ -91,12 +90,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--tool-time", paramLabel = "SOURCE", converter = ToolTimeConverter.class,
-            defaultValue = "recorded",
-            description = "the agents' tool times: recorded (default: the trajectories'), generated (the long tail "
-                    + "of builds and tests, drawn per session and turn from --seed; WorkloadShape.longTailToolTimeMs) "
-                    + "or fixed:DURATION (e.g. fixed:5s)")
-    ToolTimes toolTimes;
+    @Mixin
+    ToolTimeOption toolTime;
 
     @Option(names = "--itl-detail", description = "keep every request's inter-token gaps, in memory and in "
             + "requests.parquet (itl_s), not only their count, mean, p50, p90, p99 and max")
@@ -142,7 +137,7 @@ final class ReplayCommand implements Callable<Integer> {
                 try {
                     replay = Replay.against(e).withTrajectories(trajectories).withAgents(agents).withWindow(window)
                             .withWarmUp(warmUp, maxWarmUp).withSeed(seed).withTiers(tiers).withItlDetail(itlDetail)
-                            .withToolTimes(toolTimes);
+                            .withToolTimes(toolTime.toolTimes);
                     replay = timeouts.applyTo(replay);
                     if (power != null) replay = replay.withPower(Power.source(power));
                 } catch (IllegalArgumentException | PowerException bad) {

@@ -93,6 +93,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void toolTimeChoosesTheAgentsToolTimesAndRunJsonRecordsIt() throws Exception {
+        Path run = dir.resolve("run");
+        CliRunner r = smallBench("--tool-time", "5s", "-o", run.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode manifest = new ObjectMapper().readTree(run.resolve("run.json").toFile());
+        assertEquals(new ToolTimeConverter().convert("5s").toString(), manifest.findValue("tool_times").textValue());
+    }
+
+    @Test
     void textShowsTheTierTableAndTheRunFolder() {
         Path run = dir.resolve("text-run");
         CliRunner r = smallBench("--prefix-cache", "off", "--power-boundary", "gpu", "--tensor-parallel", "2",
