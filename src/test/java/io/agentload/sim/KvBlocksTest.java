@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.LongSupplier;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -189,36 +191,30 @@ class KvBlocksTest {
 
     @Test
     void hashIndexAgreesWithAHashMapUnderRandomInsertsAndRemovals() {
-        Map<Integer, Long> keys = new HashMap<>();
-        HashIndex index = new HashIndex(keys::get);
-        Map<Long, Integer> reference = new HashMap<>();
         Random random = new Random(3);
-        for (int i = 0; i < 200_000; i++) {
-            long key = random.nextInt(5000); // small keys collide in probe runs, exercising backward shifts
-            if (random.nextInt(3) == 0) {
-                Integer id = reference.remove(key);
-                if (id != null) index.remove(key, id);
-            } else {
-                boolean stored = index.putIfAbsent(key, i);
-                assertEquals(!reference.containsKey(key), stored);
-                if (stored) keys.put(i, key);
-                reference.putIfAbsent(key, i);
-            }
-        }
-        assertEquals(reference.size(), index.size());
-        for (long k = 0; k < 5000; k++) assertEquals(reference.getOrDefault(k, -1), index.get(k));
+        // Small keys collide in probe runs, exercising backward shifts.
+        agreesWithAHashMap(random, 200_000, () -> random.nextInt(5000), LongStream.range(0, 5000).toArray());
     }
+
     @Test
     void hashIndexTellsApartKeysThatShareATag() {
         // Keys whose spread hashes share their high 32 bits (the tag and the home slot): only the owner's keys tell them apart.
-        Map<Integer, Long> keys = new HashMap<>();
-        HashIndex index = new HashIndex(keys::get);
-        Map<Long, Integer> reference = new HashMap<>();
         Random random = new Random(5);
         long[] pool = new long[600];
         for (int k = 0; k < pool.length; k++) pool[k] = unspread((long) (k % 3) << 32 | random.nextInt() & 0xFFFF_FFFFL);
-        for (int i = 0; i < 50_000; i++) {
-            long key = pool[random.nextInt(pool.length)];
+        agreesWithAHashMap(random, 50_000, () -> pool[random.nextInt(pool.length)], pool);
+    }
+
+    /**
+     * {@code rounds} random inserts (two in three, id = the round) and removals of {@code nextKey}'s keys into a
+     * {@link HashIndex}, each checked against a HashMap, then every key of {@code probes} looked up in both.
+     */
+    private static void agreesWithAHashMap(Random random, int rounds, LongSupplier nextKey, long[] probes) {
+        Map<Integer, Long> keys = new HashMap<>();
+        HashIndex index = new HashIndex(keys::get);
+        Map<Long, Integer> reference = new HashMap<>();
+        for (int i = 0; i < rounds; i++) {
+            long key = nextKey.getAsLong();
             if (random.nextInt(3) == 0) {
                 Integer id = reference.remove(key);
                 if (id != null) index.remove(key, id);
@@ -230,7 +226,7 @@ class KvBlocksTest {
             }
         }
         assertEquals(reference.size(), index.size());
-        for (long k : pool) assertEquals(reference.getOrDefault(k, -1), index.get(k));
+        for (long k : probes) assertEquals(reference.getOrDefault(k, -1), index.get(k));
     }
 
     /** The key whose Murmur3-finalised hash is {@code z} (the finaliser's inverse). */
