@@ -19,4 +19,19 @@ final class EngineFixtures {
         double needed = base.model().weightBytes() + base.activationReserveBytes() + blocks * 16 * 131072.0;
         return base.withMemoryUtilisation(needed / base.system().gpu().hbmBytes());
     }
+
+    /**
+     * Sends the 1,600-token contexts of seeds 3 and then 0 again from {@code t}, one after the other, and returns the
+     * tokens each found cached: after four contexts (seeds 0 to 3) in a cache with room for about three, the most
+     * recent is still there and the oldest is not.
+     */
+    static int[] cachedOnResendingNewestThenOldest(Engine engine, EngineTest.Recorder rec, double t) {
+        Engine.Request again0 = new Engine.Request("again0", 1600, uniqueHashes(1600, 0), 1);
+        Engine.Request again3 = new Engine.Request("again3", 1600, uniqueHashes(1600, 3), 1);
+        engine.submit(again3, t);
+        t = engine.drain(t, rec);
+        engine.submit(again0, t);
+        engine.drain(t, rec);
+        return new int[] {rec.usage.get(again3).cachedTokens(), rec.usage.get(again0).cachedTokens()};
+    }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.agentload.sim.EngineFixtures.cachedOnResendingNewestThenOldest;
 import static io.agentload.sim.EngineFixtures.smallCache;
 import static io.agentload.sim.EngineFixtures.uniqueHashes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,14 +131,9 @@ class EngineTest {
             engine.submit(new Engine.Request("p" + i, 1600, uniqueHashes(1600, i), 1), t);
             t = engine.drain(t, rec);
         }
-        Engine.Request again0 = new Engine.Request("again0", 1600, uniqueHashes(1600, 0), 1);
-        Engine.Request again3 = new Engine.Request("again3", 1600, uniqueHashes(1600, 3), 1);
-        engine.submit(again3, t);
-        t = engine.drain(t, rec);
-        engine.submit(again0, t);
-        engine.drain(t, rec);
-        assertEquals(1584, rec.usage.get(again3).cachedTokens());
-        assertTrue(rec.usage.get(again0).cachedTokens() < 1584, "the oldest prefix was evicted");
+        int[] cached = cachedOnResendingNewestThenOldest(engine, rec, t);
+        assertEquals(1584, cached[0]);
+        assertTrue(cached[1] < 1584, "the oldest prefix was evicted");
         assertTrue(engine.counters().evictions() > 0);
     }
 

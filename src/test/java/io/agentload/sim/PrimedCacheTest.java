@@ -2,6 +2,7 @@ package io.agentload.sim;
 
 import org.junit.jupiter.api.Test;
 
+import static io.agentload.sim.EngineFixtures.cachedOnResendingNewestThenOldest;
 import static io.agentload.sim.EngineFixtures.smallCache;
 import static io.agentload.sim.EngineFixtures.uniqueHashes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,14 +55,9 @@ class PrimedCacheTest {
             t = engine.drain(t, rec);
         }
         assertTrue(engine.counters().kvBlocksCached() <= capacity);
-        Engine.Request again0 = new Engine.Request("again0", 1600, uniqueHashes(1600, 0), 1);
-        Engine.Request again3 = new Engine.Request("again3", 1600, uniqueHashes(1600, 3), 1);
-        engine.submit(again3, t);
-        t = engine.drain(t, rec);
-        engine.submit(again0, t);
-        engine.drain(t, rec);
-        assertEquals(1584, rec.usage.get(again3).cachedTokens());
-        assertTrue(rec.usage.get(again0).cachedTokens() < 1584, "the oldest primed context was evicted");
+        int[] cached = cachedOnResendingNewestThenOldest(engine, rec, t);
+        assertEquals(1584, cached[0]);
+        assertTrue(cached[1] < 1584, "the oldest primed context was evicted");
     }
 
     @Test
