@@ -285,6 +285,32 @@ final class AgentPool {
         return windowStart + plan.measurementSeconds();
     }
 
+    /** When the measurement window opened, NaN while warming up. */
+    synchronized double windowStart() {
+        return windowStart;
+    }
+
+    /**
+     * A count of the window's output tokens for a driver to feed: one that drops the tokens reported while the window
+     * is not yet known at or before the latest it can open ({@code inTimeOrder}: the driver reports tokens and
+     * completions in the order of their times, so the window, opened at the completion being reported, follows every
+     * token reported before it) or else the earliest ({@link WindowTokens}).
+     */
+    WindowTokens windowTokens(boolean inTimeOrder) {
+        return new WindowTokens(startTime + (inTimeOrder ? plan.maxWarmUpSeconds() : plan.minWarmUpSeconds()));
+    }
+
+    /**
+     * The finished trial, with the window's mean power from {@code meter} and its output tokens from {@code tokens}
+     * (opened here if the driver has not).
+     */
+    synchronized Trial trial(PowerMeter meter, WindowTokens tokens) {
+        if (!Double.isNaN(windowStart) && !tokens.isOpen()) tokens.open(windowStart, windowEnd());
+        Trial t = trial(meter);
+        return new Trial(t.trial(), t.agents(), t.startTime(), t.windowStart(), t.windowEnd(), t.endTime(),
+                t.warmUpCut(), t.cutAtVerdict(), t.records(), t.power(), t.interTokenLatency(), tokens.tokens());
+    }
+
     /** The finished trial, with the window's mean power from {@code meter}. */
     synchronized Trial trial(PowerMeter meter) {
         if (Double.isNaN(windowStart) || pending > 0) {
@@ -293,7 +319,7 @@ final class AgentPool {
         double end = Math.max(windowEnd(), lastPendingEnd);
         return new Trial(trial, agents.length, startTime, windowStart, windowEnd(), end, warmUpCut, cutAtVerdict,
                 records, meter.meanPower(windowStart, windowEnd()),
-                everyGapCounted ? measuredGaps.percentiles() : null);
+                everyGapCounted ? measuredGaps.percentiles() : null, -1);
     }
 
     private void forceWindowAtMaxWarmUp(double now) {

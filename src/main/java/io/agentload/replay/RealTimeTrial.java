@@ -83,6 +83,8 @@ final class RealTimeTrial {
     private final AtomicLong failed = new AtomicLong();
     private final double startTime;
     private final CacheWarmth warmth;
+    /** Output tokens by their chunks' arrival within the window; fed under this trial's lock. */
+    private final WindowTokens windowTokens;
     private boolean reportsCache;
     /** Per agent, whether it certainly fails every tier the run is judged by ({@link #settled}). */
     private VerdictWatch agentVerdicts;
@@ -116,6 +118,7 @@ final class RealTimeTrial {
         this.warmth = new CacheWarmth(agents);
         this.agentVerdicts = new VerdictWatch(SloTier.defaults(), agents);
         this.pool = new AgentPool(sessions, plan, trial, agents, startTime, this::warm, recorded::add);
+        this.windowTokens = pool.windowTokens(false); // completions come from many threads, not in time order
         pool.endCoolDownAfter(coolDownGraceSeconds);
         if (prime) pool.primeFirstTurns();
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
@@ -161,7 +164,9 @@ final class RealTimeTrial {
         if (failure != null) {
             throw new ReplayException("trial " + trial + " stopped: " + failure.getMessage(), failure);
         }
-        return pool.trial(meter);
+        synchronized (this) {
+            return pool.trial(meter, windowTokens);
+        }
     }
 
     private void awaitEnd() {
@@ -233,6 +238,7 @@ final class RealTimeTrial {
                     warmth.add(record.cachedTokens(), record.inputTokens());
                 }
                 pool.completed(lane, record, (next, time) -> due.add(new Due(next, time)));
+                countWindowTokens(result);
                 agentVerdicts.completed(record);
                 if (openVerdict != null) openVerdict.completed(record);
             }
@@ -242,6 +248,20 @@ final class RealTimeTrial {
         } catch (RuntimeException e) {
             fail(e);
         }
+    }
+
+    /**
+     * Counts {@code r}'s output tokens by when their chunks arrived against the window (the chunks after the trial's
+     * end fall after the window too); under this trial's lock.
+     */
+    private void countWindowTokens(CompletionResult r) {
+        if (!windowTokens.isOpen() && !Double.isNaN(pool.windowStart())) {
+            windowTokens.open(pool.windowStart(), pool.windowEnd());
+        }
+        long[] chunks = r.chunkNanos();
+        double[] times = new double[chunks.length];
+        for (int i = 0; i < chunks.length; i++) times[i] = clock.seconds(chunks[i]);
+        windowTokens.add(times, r.outputTokens());
     }
 
     private void count(Sent sent, CompletionResult result, RequestRecord record) {
@@ -400,6 +420,9 @@ final class RealTimeTrial {
             }
             RequestRecord record = r.endNanos() <= endNanos ? record(s.request(), r) : cutRecord(s.request(), r, endNanos);
             pool.completed(s.request().lane(), record, AgentPool.Wakes.NONE);
+            synchronized (this) {
+                countWindowTokens(r);
+            }
             count(s, r, record);
         }
     }

@@ -26,10 +26,14 @@ import java.util.Optional;
  *                    completed ({@link GapCounts}), so that records need not keep their gaps; null when not counted
  *                    (a trial rebuilt from a run folder): then {@link TrialMetrics} computes them from the records'
  *                    gaps, when they were kept
+ * @param windowOutputTokens output tokens of every request generated within the window, as the driver counted them
+ *                    ({@link WindowTokens}) or a run folder recorded them; -1 when not counted (a trial assembled
+ *                    from records): then they are found from the records' token times
  */
 record Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
                     boolean warmUpCut, boolean cutAtVerdict, List<RequestRecord> records,
-                    Optional<TrialMetrics.MeanPower> power, TrialMetrics.@Nullable Percentiles interTokenLatency) {
+                    Optional<TrialMetrics.MeanPower> power, TrialMetrics.@Nullable Percentiles interTokenLatency,
+                    long windowOutputTokens) {
 
     public Trial {
         records = List.copyOf(records);
@@ -40,10 +44,13 @@ record Trial(int trial, int agents, double startTime, double windowStart, double
         }
     }
 
-    /** A trial whose gaps were not counted: its ITL percentiles come from its records' gaps. */
+    /**
+     * A trial whose gaps and tokens were not counted: its ITL percentiles come from its records' gaps, its window's
+     * output tokens from their token times.
+     */
     Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
           boolean warmUpCut, boolean cutAtVerdict, List<RequestRecord> records, Optional<TrialMetrics.MeanPower> power) {
-        this(trial, agents, startTime, windowStart, windowEnd, endTime, warmUpCut, cutAtVerdict, records, power, null);
+        this(trial, agents, startTime, windowStart, windowEnd, endTime, warmUpCut, cutAtVerdict, records, power, null, -1);
     }
 
     /** The measurement window's length in seconds. */
@@ -55,7 +62,12 @@ record Trial(int trial, int agents, double startTime, double windowStart, double
     Trial shifted(double seconds) {
         return new Trial(trial, agents, startTime + seconds, windowStart + seconds, windowEnd + seconds,
                 endTime + seconds, warmUpCut, cutAtVerdict, records.stream().map(r -> r.shifted(seconds)).toList(), power,
-                interTokenLatency);
+                interTokenLatency, windowOutputTokens);
+    }
+
+    /** The output tokens generated within the window: as counted, else from the records' token times. */
+    long outputTokensInWindow() {
+        return windowOutputTokens >= 0 ? windowOutputTokens : WindowTokens.ofRecords(records, windowStart, windowEnd);
     }
 
     /** The records of requests sent inside the measurement window. */

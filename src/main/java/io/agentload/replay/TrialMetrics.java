@@ -23,8 +23,8 @@ import java.util.Optional;
  * <p>Definitions. A measured request is <em>answered</em> when it succeeded or when a real-time trial's cool-down
  * grace cut it after its first token ({@value RequestRecord#CUT_AT_GRACE}): its TTFT is exact and its output speed
  * is measured over the time from its first token to the cut; every other measured request failed. Output tokens per
- * second count answered measured requests' tokens over the window's length, requests per second the successful
- * ones. The cached-token ratio is cached over input tokens of successful measured requests that reported cached
+ * second count the tokens generated within the window by every request, warm-up, measured or cool-down, over the
+ * window's length ({@link #outputTokensPerSecond()}); requests per second count the successful measured ones. The cached-token ratio is cached over input tokens of successful measured requests that reported cached
  * tokens. TTFT percentiles are over answered measured requests, end-to-end latency percentiles over successful ones
  * (a cut request's end is unknown); inter-token latency percentiles over every recorded gap of answered measured
  * requests, counted as the requests completed (records keep only each request's summary of its gaps unless asked, so
@@ -177,7 +177,7 @@ public final class TrialMetrics {
         warmUpRequests = phases.warmUp();
         coolDownRequests = phases.coolDown();
         double window = t.windowSeconds();
-        outputTokensPerSecond = answered.stream().mapToLong(RequestRecord::outputTokens).sum() / window;
+        outputTokensPerSecond = t.outputTokensInWindow() / window;
         requestsPerSecond = ok.size() / window;
         long cached = 0, input = 0;
         for (RequestRecord r : ok) {
@@ -441,7 +441,17 @@ public final class TrialMetrics {
         return coolDownRequests;
     }
 
-    /** Output tokens per second of answered measured requests over the window. */
+    /**
+     * The system's output throughput: output tokens generated within the window, by any request, over the window's
+     * length. A token counts when it was generated (the engine step that produced it ended, or in real time the chunk
+     * carrying it arrived) after the window opened and no later than it closed, whichever phase its request belongs
+     * to: the window is a stretch of steady load, and the tokens it produced are what the server's energy over the
+     * same stretch bought (tokens per joule: this over {@link #meanWatts()}). It is the windowed form of what serving
+     * benchmarks call output throughput (vLLM's {@code bench serve} and InferenceMAX: every request's output tokens
+     * over the benchmark's duration; Artificial Analysis' load test: a fixed-concurrency phase), and unlike a sum over
+     * measured requests it does not depend on whether a request was still streaming when the trial ended: a trial cut
+     * after its window (at its verdict, or at a real-time cool-down's end) and the whole trial give the same figure.
+     */
     public double outputTokensPerSecond() {
         return outputTokensPerSecond;
     }

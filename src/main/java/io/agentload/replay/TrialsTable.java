@@ -161,13 +161,17 @@ final class TrialsTable {
         return List.copyOf(trials.values());
     }
 
-    /** The trial of {@code row} with {@code records}: its timeline and power as recorded. */
+    /**
+     * The trial of {@code row} with {@code records}: its timeline, power and output throughput as recorded (the
+     * window's tokens of every request, which the records of a simulated folder no longer hold).
+     */
     private static Trial timeline(Table table, Row row, List<RequestRecord> records) {
         Optional<TrialMetrics.MeanPower> power = TrialMetrics.MeanPower.of(row.getDouble("mean_power_w"),
                 row.getString("power_boundary"));
-        return new Trial(row.getInt("trial"), row.getInt("agents"), row.getDouble("start_s"),
-                row.getDouble("window_start_s"), row.getDouble("window_end_s"), row.getDouble("end_s"),
-                row.getBoolean("warm_up_cut"), cutAtVerdict(table, row), records, power);
+        double windowStart = row.getDouble("window_start_s"), windowEnd = row.getDouble("window_end_s");
+        return new Trial(row.getInt("trial"), row.getInt("agents"), row.getDouble("start_s"), windowStart, windowEnd,
+                row.getDouble("end_s"), row.getBoolean("warm_up_cut"), cutAtVerdict(table, row), records, power, null,
+                Math.round(row.getDouble("output_tps") * (windowEnd - windowStart)));
     }
 
     /** The phases' counts of {@code row}; null in files written before the counts existed, which kept every row. */

@@ -147,10 +147,11 @@ final class VirtualTimeDriver implements TrialRunner {
         lastEngine = e;
         PowerSampler sampler = Power.source(system == Boundary.RACK ? "model@rack" : "model").sampler()
                 .interval(POWER_INTERVAL).build();
-        double end = new VirtualTrial(e, pool, warmth, sampler.modelFeed(), verdict).run(agents, 0);
+        VirtualTrial loop = new VirtualTrial(e, pool, warmth, sampler.modelFeed(), verdict);
+        double end = loop.run(agents, 0);
         PowerSamples samples = sampler.samples();
         Trial t = pool.trial((from, to) -> TrialMetrics.MeanPower.of(samples.summary(from, to, boundary).meanWatts(),
-                boundary.label() + ", modelled (simulator)"));
+                boundary.label() + ", modelled (simulator)"), loop.windowTokens());
         return new Computed(t, end, e, samples.samples());
     }
 

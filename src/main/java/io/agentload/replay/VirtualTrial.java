@@ -34,6 +34,9 @@ import java.util.concurrent.CancellationException;
  * engine's bulk tokens flushed first, so that each stream holds what a client would have received); when it finds the
  * verdict certain, the trial stops there: each request in flight is cancelled in the engine and recorded once, as
  * {@value RequestRecord#CUT_AT_VERDICT}, with what it had received.
+ *
+ * <p>Every token the engine reports is also counted by its time against the window ({@link WindowTokens}): the
+ * trial's output throughput, the same whether the trial ran whole or was cut after its window.
  */
 final class VirtualTrial implements Engine.BulkListener {
 
@@ -83,6 +86,7 @@ final class VirtualTrial implements Engine.BulkListener {
             ? Double.compare(a.time, b.time) : Long.compare(a.sequence, b.sequence));
     private final Map<Engine.Request, Stream> inFlight = new IdentityHashMap<>();
     private final BlockChains chains = new BlockChains();
+    private final WindowTokens windowTokens;
     private long sequence;
 
     VirtualTrial(Engine engine, AgentPool pool, CacheWarmth warmth, PowerSampler.ModelFeed power,
@@ -93,6 +97,21 @@ final class VirtualTrial implements Engine.BulkListener {
         this.power = power;
         this.verdict = verdict;
         this.contextTokens = engine.config().model().maxContextTokens();
+        this.windowTokens = pool.windowTokens(true); // the engine reports events in time order
+    }
+
+    /** The output tokens generated within the window, counted as the engine reported them. */
+    WindowTokens windowTokens() {
+        return windowTokens;
+    }
+
+    /** The window count, opened as soon as the pool has opened the window. */
+    private WindowTokens window() {
+        if (!windowTokens.isOpen()) {
+            double start = pool.windowStart();
+            if (!Double.isNaN(start)) windowTokens.open(start, pool.windowEnd());
+        }
+        return windowTokens;
     }
 
     /**
@@ -200,12 +219,14 @@ final class VirtualTrial implements Engine.BulkListener {
     @Override
     public void tokens(Engine.Request request, int count, double time) {
         inFlight.get(request).token(time, count);
+        window().add(time, count);
     }
 
     @Override
     public void tokens(Engine.Request request, double[] times, int from, int to) {
         Stream s = inFlight.get(request);
         for (int i = from; i < to; i++) s.token(times[i], 1);
+        window().add(times, from, to);
     }
 
     @Override

@@ -327,6 +327,9 @@ class RealTimeDriverTest {
             }
             TrialMetrics m = TrialMetrics.of(t);
             assertEquals(cut.size() - streaming.size(), m.failedRequests());
+            long byChunks = WindowTokens.ofRecords(t.records(), t.windowStart(), t.windowEnd());
+            assertEquals(byChunks / t.windowSeconds(), m.outputTokensPerSecond(), 2 / t.windowSeconds(),
+                    "the chunks of every request that arrived within the window, not the measured answers' tokens");
             for (RequestRecord r : streaming) {
                 assertTrue(r.outputTokens() >= 1 && r.outputTokens() < 60, "the tokens received by the cut: " + r);
                 assertEquals(r.outputTokens() - 1, r.interTokenLatencyCount(), "every gap received is kept");

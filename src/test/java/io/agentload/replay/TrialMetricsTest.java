@@ -24,7 +24,8 @@ class TrialMetricsTest {
     /**
      * Window [100, 110). Agent 0: two good requests (100 tokens in 2 s, 50 in 0.5 s: 60 tok/s; TTFT 0.5 and 1.0).
      * Agent 1: one good request (10 tokens in 1 s, TTFT 2) and one timeout. Agent 2: held by a warm-up request for
-     * the whole window. Agent 3: in tool time through the window. Warm-up and cool-down requests do not count.
+     * the whole window. Agent 3: in tool time through the window. Warm-up and cool-down requests are not judged; none
+     * of them generated a token within the window, so the throughput is the measured answers' tokens.
      */
     static Trial trial() {
         return new Trial(4, 4, 0, 100, 110, 113, false, false, List.of(
@@ -141,7 +142,9 @@ class TrialMetricsTest {
         assertEquals(6, m.measuredRequests());
         assertEquals(2, m.failedRequests(), "the request without a first token and the old cut_at_end");
         assertEquals(0.3, m.requestsPerSecond(), 1e-12, "requests that ended");
-        assertEquals((3 * 101 + 301) / 10.0, m.outputTokensPerSecond(), 1e-12, "tokens received count");
+        assertEquals((3 * 101 + 2) / 10.0, m.outputTokensPerSecond(), 1e-12,
+                "tokens generated in the window: three answers and, of each 301-token stream, its first (at 110.0, "
+                        + "the window's close; the rest came after it)");
         assertEquals(new TrialMetrics.Percentiles(0.5, 0.85, 0.985), rounded(m.ttft()), "TTFT [0.5, 0.5, 0.5, 1.0]");
         assertEquals(2.5, m.e2eLatency().p99(), 1e-12, "a cut request's end is unknown: left out");
 

@@ -55,6 +55,8 @@ class VerdictCutTest {
             assertEquals(whole.get(i).open(), cut.get(i).open());
             if (c.cutAtVerdict()) cuts++;
             TrialMetrics mw = TrialMetrics.of(w), mc = TrialMetrics.of(c);
+            assertEquals(mw.outputTokensPerSecond(), mc.outputTokensPerSecond(), 1 / w.windowSeconds(),
+                    "trial " + i + ": the window's tokens, to within one, whether or not the trial was cut");
             for (SloTier tier : cut.get(i).open()) {
                 assertEquals(mw.check(tier).passed(), mc.check(tier).passed(),
                         "trial " + i + " at " + w.agents() + " agents, " + tier.label());
@@ -96,6 +98,8 @@ class VerdictCutTest {
         assertFalse(TrialMetrics.of(t).check(open.get(0)).passed());
         assertTrue(t.endTime() < whole.endTime(), t.endTime() + " vs " + whole.endTime());
         assertEquals(t.records(), sunk, "every record reached the sink, in order");
+        assertEquals(TrialMetrics.of(whole).outputTokensPerSecond(), TrialMetrics.of(t).outputTokensPerSecond(),
+                1 / t.windowSeconds(), "the output throughput of the whole trial, to within a token");
 
         Engine.Counters c = driver.lastEngine().counters();
         List<RequestRecord> cut = t.records().stream()
