@@ -72,7 +72,7 @@ final class HtmlReport {
         }
         h.append("</table>\n");
         if (result.trials().stream().anyMatch(TrialMetrics::cutAtVerdict)) {
-            h.append("<p>* Cut at its verdict: the trial stopped once every tier it was run for certainly failed; ")
+            h.append("<p>* Cut at its verdict: the trial stopped once its verdict on every tier it was run for was certain; ")
                     .append("requests still in flight count as failed, and its latency figures leave them out.</p>\n");
         }
         return h.append("</body></html>\n").toString();

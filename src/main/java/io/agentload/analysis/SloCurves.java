@@ -33,9 +33,10 @@ import java.util.function.ToDoubleFunction;
  * the plot's edge and marked ({@link OffScale}).
  *
  * <p>A trial cut at its verdict ({@link TrialMetrics#cutAtVerdict()}, the tables' {@code cut_at_verdict}) stopped once
- * every tier it was run for certainly failed: its agents with a request then in flight count as failed, and its
- * figures are what was known at the cut, the failing side of the whole trial's (speeds no higher, TTFTs no lower
- * for the agents that failed; the request TTFT percentiles leave out the requests that had not finished).
+ * its verdict on every tier it was run for was certain (each failed, or enough agents had finished and passed): its
+ * agents with a request then in flight count as failed, and its figures are what was known at the cut, the failing
+ * side of the whole trial's (speeds no higher, TTFTs no lower for the agents that failed; the request TTFT
+ * percentiles leave out the requests that had not finished).
  */
 final class SloCurves {
 

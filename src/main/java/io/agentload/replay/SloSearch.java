@@ -36,8 +36,8 @@ import java.util.function.Consumer;
  * far fewer than three searches. Every trial is kept: the SLO curves are the search's by-product.
  *
  * <p>Each trial is told its open tiers, those that no trial at its N or fewer agents has failed: the only ones whose
- * verdict there can move a result. A runner may stop the trial once all of them certainly fail (the simulator does,
- * {@link Trial#cutAtVerdict()}), which leaves every result as the whole trial would.
+ * verdict there can move a result. A runner may stop the trial once each of them certainly fails or passes (the
+ * simulator does, {@link Trial#cutAtVerdict()}), which leaves every result as the whole trial would.
  *
  * <p>Threads ({@link #withThreads}): when the runner's trials are independent (the simulator's), the trial the search
  * needs next runs beside the trials it would need after it for the likeliest verdicts (see {@code speculate}); a guess

@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param windowEnd   when the measurement window closed
  * @param endTime     when the last request sent before the window's end completed, or when the trial was cut
  * @param warmUpCut    true when warm-up hit its maximum before every agent finished a turn and the target was warm
- * @param cutAtVerdict true when the trial stopped once every tier it was run for certainly failed, before its
+ * @param cutAtVerdict true when the trial stopped once its verdict on every tier it was run for was certain, before its
  *                     measured requests had all completed: the requests then in flight are recorded as
  *                     {@value RequestRecord#CUT_AT_VERDICT} (failed), so its latency figures leave out the slowest
  *                     requests and understate the whole trial's (docs/design.md, "Cut at the verdict")

@@ -410,7 +410,7 @@ public final class TrialMetrics {
     }
 
     /**
-     * True when the trial stopped once its verdict on every tier it was run for was a certain failure: requests then
+     * True when the trial stopped once its verdict on every tier it was run for was certain: requests then
      * in flight count as failed ({@value RequestRecord#CUT_AT_VERDICT}), and the request latency percentiles, over
      * the requests that completed before the cut, understate the whole trial's.
      */

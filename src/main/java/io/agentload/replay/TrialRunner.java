@@ -18,7 +18,8 @@ interface TrialRunner {
      *
      * <p>{@code open} are the tiers whose verdict on this trial the caller still needs (the search's tiers that no
      * trial at this N or fewer agents has failed). A runner may end the trial early, {@link Trial#cutAtVerdict() cut
-     * at its verdict}, once every one of them certainly fails; with none open it runs the whole trial. The verdict
+     * at its verdict}, once every one of them certainly fails or certainly passes; with none open it runs the whole
+     * trial. The verdict
      * on a tier that was not open may then be a failure where the whole trial would have passed.
      */
     Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink);

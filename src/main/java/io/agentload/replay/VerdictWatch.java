@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Tells a virtual-time trial when its verdict is certain: once its window has closed, whether every tier still open
- * (see {@link TrialRunner}) fails whatever the requests in flight go on to do, so the trial can stop instead of
- * draining its backlog (docs/design.md, "Cut at the verdict").
+ * (see {@link TrialRunner}) fails, or passes, whatever the requests in flight go on to do, so the trial can stop
+ * instead of draining its backlog or waiting for the longest answers of its cool-down (docs/design.md, "Cut at the
+ * verdict").
  *
  * <p>It applies {@link TrialMetrics}' rules to bounds that no request in flight can beat. After the window the
  * measured requests are fixed, each agent has at most one of them in flight, and the judged agents are known (those
@@ -19,6 +20,13 @@ import java.util.List;
  * an agent with a failed measured request, or judged without a measured request, fails every tier. A tier certainly fails when its passing share cannot reach its
  * percentile even if every agent not certainly failing passes. The bounds only tighten as time goes on, so an agent
  * found failing stays failing and is not looked at again.
+ *
+ * <p>An agent with no judged request in flight after the window (none measured, none of the warm-up) is settled: its
+ * figures are final, and it passes a tier or not as {@link TrialMetrics} will find (with the same margins taken
+ * against it). A tier certainly passes when its settled passing agents alone reach its percentile: a cut then records
+ * the requests in flight as failures, which fails their agents and leaves the share at least that high, and the whole
+ * trial, whatever those agents do, passes too ({@link #decidingPasses}: virtual time only). So a trial below capacity stops once enough of its agents have
+ * finished their measured requests, instead of waiting for the few longest answers of the cool-down.
  *
  * <p>The bounds hold only if every token due by {@code now} has been reported: a first token the engine produced but
  * has not yet told would leave {@code now - send} above the request's TTFT. The driver looks after stepping the
@@ -37,6 +45,8 @@ final class VerdictWatch {
     static final double CHECK_SECONDS = 1;
     /** Covers the rounding of a percentile's interpolation, far below any TTFT limit. */
     private static final double TTFT_MARGIN_SECONDS = 1e-9;
+    /** A relative margin on a settled agent's speed (its sum is TrialMetrics' own, in the same order). */
+    private static final double SPEED_MARGIN = 1e-12;
 
     private final List<SloTier> tiers;
     private final int agents;
@@ -58,6 +68,13 @@ final class VerdictWatch {
     private final boolean[][] failing;
     private final int[] failingCount;
     private final boolean[] failsAll;
+    /** The look at which an agent had a judged (measured or warm-up) request in flight. */
+    private final long[] holding;
+    /** Agents whose figures are final: judged, no judged request in flight after the window. */
+    private final boolean[] settled;
+    private final int[] passingCount;
+    /** Whether a certain pass ends the trial too ({@link #decidingPasses}), not only a certain failure. */
+    private boolean decidesPasses;
     private long checks;
     private double nextCheck = Double.NEGATIVE_INFINITY;
 
@@ -82,6 +99,19 @@ final class VerdictWatch {
         failing = new boolean[tiers.size()][n];
         failingCount = new int[tiers.size()];
         failsAll = new boolean[n];
+        holding = new long[n];
+        settled = new boolean[n];
+        passingCount = new int[tiers.size()];
+    }
+
+    /**
+     * Lets {@link #certain} also answer true when a tier certainly passes: for a virtual-time trial, whose completions
+     * and requests in flight this watch sees at the same instant, so an agent with nothing in flight has every record
+     * counted. Returns this watch.
+     */
+    VerdictWatch decidingPasses() {
+        decidesPasses = true;
+        return this;
     }
 
     /** A request ended; its record, in the order the trial keeps them. */
@@ -120,16 +150,17 @@ final class VerdictWatch {
         firstToken[a] = first;
         received[a] = tokens;
         seen[a] = checks;
+        if (request.phase() != RequestRecord.Phase.COOL_DOWN) holding[a] = checks;
     }
 
     /**
-     * Whether, at {@code now} with the requests in flight just reported, every open tier certainly fails. Call after
-     * {@link #due} said to look.
+     * Whether, at {@code now} with the requests in flight just reported, every open tier certainly fails or (when
+     * {@link #decidingPasses}) certainly passes. Call after {@link #due} said to look.
      */
     boolean certain(double now, double windowEnd) {
         if (judged == null) judge(windowEnd);
         for (int a = 0; a < agents; a++) {
-            if (!judged[a] || failsAll[a]) continue;
+            if (!judged[a] || failsAll[a] || settled[a]) continue;
             // The bound below holds for one pending request; an agent with subagents in flight may have several.
             if (crowded[a] == checks && !failed[a]) continue;
             boolean pending = seen[a] == checks && inFlight[a].phase() == RequestRecord.Phase.MEASURED;
@@ -164,12 +195,32 @@ final class VerdictWatch {
                 }
             }
             failsAll[a] = every;
+            if (holding[a] != checks) settle(a, all, speed, ttft);
         }
         for (int t = 0; t < tiers.size(); t++) {
+            double p = tiers.get(t).percentileOfAgents();
             int mayPass = judgedCount - failingCount[t];
-            if (judgedCount > 0 && (double) mayPass / judgedCount >= tiers.get(t).percentileOfAgents()) return false;
+            boolean fails = !(judgedCount > 0 && (double) mayPass / judgedCount >= p);
+            boolean passes = decidesPasses && judgedCount > 0 && (double) passingCount[t] / judgedCount >= p;
+            if (!fails && !passes) return false;
         }
         return true;
+    }
+
+    /**
+     * Agent {@code a}'s figures are final ({@code all}: it fails every tier): counts the tiers it passes, each with a
+     * margin against it beyond the rounding in which this watch and {@link TrialMetrics} may differ.
+     */
+    private void settle(int a, boolean all, double speed, double ttft) {
+        settled[a] = true;
+        if (all) return;
+        for (int t = 0; t < tiers.size(); t++) {
+            SloTier tier = tiers.get(t);
+            if (failing[t][a]) continue;
+            double min = tier.minOutputTokensPerSecond();
+            boolean fast = Double.isNaN(speed) || speed >= min + min * SPEED_MARGIN;
+            if (fast && ttft <= tier.maxTtftSeconds() - TTFT_MARGIN_SECONDS) passingCount[t]++;
+        }
     }
 
     /**

@@ -96,8 +96,8 @@ final class VirtualTimeDriver implements TrialRunner {
     /**
      * Runs trial {@code trial} with {@code agents} agents from where the previous trial ended, handing every record
      * to {@code sink} once the trial is over, in completion order; stops once the window has closed and every
-     * {@code open} tier certainly fails ({@link VerdictWatch}), the trial then {@link Trial#cutAtVerdict() cut at its
-     * verdict}.
+     * {@code open} tier certainly fails or passes ({@link VerdictWatch}), the trial then
+     * {@link Trial#cutAtVerdict() cut at its verdict}.
      */
     @Override
     public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
@@ -119,7 +119,7 @@ final class VirtualTimeDriver implements TrialRunner {
      * Runs a trial on a clock of its own, from 0, sharing nothing with other trials, so several may run at once on
      * different threads; {@link #place} then puts it on the run's clock. A trial depends only on the plan's seed,
      * its number, its agents and its {@code open} tiers, never on the trials before it. It stops once the window has
-     * closed and every open tier certainly fails ({@link VerdictWatch}).
+     * closed and every open tier certainly fails or passes ({@link VerdictWatch}).
      *
      * @throws java.util.concurrent.CancellationException if the calling thread is interrupted meanwhile
      */
@@ -139,7 +139,7 @@ final class VirtualTimeDriver implements TrialRunner {
      */
     Computed computeApart(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> live) {
         CacheWarmth warmth = new CacheWarmth(agents);
-        VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents);
+        VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents).decidingPasses();
         AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, live.andThen(verdict::completed));
         if (primeCache) pool.primeFirstTurns();
         pool.keepGaps(itlDetail);

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Timeout;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.management.GarbageCollectorMXBean;
@@ -56,6 +57,7 @@ import java.util.function.Consumer;
 @Fork(1)
 @Warmup(iterations = 0)
 @Measurement(iterations = 1)
+@Timeout(time = 2, timeUnit = TimeUnit.HOURS) // JMH's default 10 minutes interrupt a rack trial on a loaded machine
 @State(Scope.Benchmark)
 public class SimulationSpeedBench {
 
@@ -86,6 +88,14 @@ public class SimulationSpeedBench {
     /** Longest warm-up of every trial (an overloaded trial warms up this long). */
     @Param("120")
     public double maxWarmUpSeconds;
+
+    /**
+     * Tiers each trial is run for, as the search runs it ({@link SloTier#parse}, with slashes for its commas, which
+     * JMH splits at): the trial stops once its verdict on all of them is certain ({@link VerdictWatch}); empty: the
+     * whole trial.
+     */
+    @Param("")
+    public String tiers;
 
     /** Thread CPU after which a trial is cut and extrapolated. */
     @Param("300")
@@ -170,7 +180,8 @@ public class SimulationSpeedBench {
         boolean cut = false;
         double warmUp = Double.NaN;
         try {
-            Trial t = driver.computeApart(0, agentCount, List.of(), budget).trial();
+            List<SloTier> open = tiers.isEmpty() ? List.of() : SloTier.parse(tiers.replace('/', ','));
+            Trial t = driver.computeApart(0, agentCount, open, budget).trial();
             warmUp = t.windowStart() - t.startTime();
         } catch (Budget.Spent e) {
             cut = true;

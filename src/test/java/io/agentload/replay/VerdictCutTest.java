@@ -124,6 +124,32 @@ class VerdictCutTest {
         assertTrue(cut.stream().anyMatch(r -> r.measured()), "measured requests were still in flight");
     }
 
+    /**
+     * 64 agents are well within one H200 node's 20 tok/s capacity: once nine in ten of them have their measured
+     * requests answered and pass, the pass is certain and the trial stops without waiting for the longest answers.
+     */
+    @Test
+    void aTrialBelowCapacityStopsOnceItsPassIsCertain() {
+        EngineConfig h200 = EngineConfig.of("h200x8", "llama-3.1-70b");
+        TrialPlan plan = TrialPlan.defaults().withMeasurementSeconds(60);
+        SloTier tier = SloTier.parse("20").get(0);
+        Trial t = VirtualTimeDriver.builder(h200, SAMPLE).plan(plan).build().run(0, 64, List.of(tier), r -> { });
+        Trial whole = VirtualTimeDriver.builder(h200, SAMPLE).plan(plan).build().run(0, 64, r -> { });
+
+        assertTrue(t.cutAtVerdict());
+        assertTrue(TrialMetrics.of(whole).check(tier).passed());
+        assertTrue(TrialMetrics.of(t).check(tier).passed());
+        assertTrue(t.endTime() < whole.endTime(), t.endTime() + " vs " + whole.endTime());
+        assertEquals(t.windowEnd(), whole.windowEnd(), 0, "the same trial up to the cut");
+        TrialMetrics.TierCheck cut = TrialMetrics.of(t).check(tier), full = TrialMetrics.of(whole).check(tier);
+        assertEquals(full.agentsJudged(), cut.agentsJudged());
+        assertTrue(cut.agentsPassing() <= full.agentsPassing(), "agents cut in flight count as failing");
+        TrialMetrics mt = TrialMetrics.of(t), mw = TrialMetrics.of(whole);
+        assertEquals(mw.outputTokensPerSecond(), mt.outputTokensPerSecond(), 1 / t.windowSeconds(),
+                "the whole trial's output throughput, to within a token");
+        assertEquals(mw.meanWatts(), mt.meanWatts(), 0, "and its window's power, so its tokens per joule");
+    }
+
     @Test
     void h200SearchGivesTheSameVerdicts() {
         sameVerdicts(EngineConfig.of("h200x8", "llama-3.1-70b"), TrialPlan.defaults().withMeasurementSeconds(60),
