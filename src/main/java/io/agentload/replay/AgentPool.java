@@ -262,7 +262,7 @@ final class AgentPool {
     }
 
     /**
-     * The trial stops now, its verdict on every tier it was run for certainly a failure (see {@link VerdictWatch}):
+     * The trial stops now, its verdict on every tier it was run for certain (see {@link VerdictWatch}):
      * the driver then reports each request in flight as {@value RequestRecord#CUT_AT_VERDICT}, and the trial is
      * marked cut.
      */

@@ -263,10 +263,12 @@ public final class Simulation {
     }
 
     /**
-     * Whether a search's trial stops once its verdict on every tier it is run for is certainly a failure (default
-     * true: an overloaded trial then skips the drain of its backlog, docs/design.md "Cut at the verdict"). A cut
-     * trial counts its unfinished requests as failed, so its speed and latency figures read as a failure rather than
-     * as how badly it failed; false runs every trial whole, for SLO curves that show the overload's real figures.
+     * Whether a search's trial stops once its verdict on every tier it is run for is certain, a failure or a pass
+     * (default true: an overloaded trial then skips the drain of its backlog, and one below capacity the longest
+     * answers of its cool-down, docs/design.md "Cut at the verdict"). A cut trial counts its unfinished requests as
+     * failed, so its agents' speed and latency figures read as what was known at the cut (a failing trial's as a
+     * failure rather than as how badly it failed), while its output throughput and power, over the window, are the
+     * whole trial's; false runs every trial whole, for SLO curves that show the overload's real figures.
      */
     public Simulation withCutAtVerdict(boolean cut) {
         return with(c -> c.cutAtVerdict = cut);

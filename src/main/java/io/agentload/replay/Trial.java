@@ -50,7 +50,8 @@ record Trial(int trial, int agents, double startTime, double windowStart, double
      */
     Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
           boolean warmUpCut, boolean cutAtVerdict, List<RequestRecord> records, Optional<TrialMetrics.MeanPower> power) {
-        this(trial, agents, startTime, windowStart, windowEnd, endTime, warmUpCut, cutAtVerdict, records, power, null, -1);
+        this(trial, agents, startTime, windowStart, windowEnd, endTime, warmUpCut, cutAtVerdict, records, power, null,
+                -1);
     }
 
     /** The measurement window's length in seconds. */

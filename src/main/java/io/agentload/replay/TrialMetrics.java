@@ -24,8 +24,8 @@ import java.util.Optional;
  * grace cut it after its first token ({@value RequestRecord#CUT_AT_GRACE}): its TTFT is exact and its output speed
  * is measured over the time from its first token to the cut; every other measured request failed. Output tokens per
  * second count the tokens generated within the window by every request, warm-up, measured or cool-down, over the
- * window's length ({@link #outputTokensPerSecond()}); requests per second count the successful measured ones. The cached-token ratio is cached over input tokens of successful measured requests that reported cached
- * tokens. TTFT percentiles are over answered measured requests, end-to-end latency percentiles over successful ones
+ * window's length ({@link #outputTokensPerSecond()}); requests per second count the successful measured ones. The
+ * cached-token ratio is cached over input tokens of successful measured requests that reported cached tokens. TTFT percentiles are over answered measured requests, end-to-end latency percentiles over successful ones
  * (a cut request's end is unknown); inter-token latency percentiles over every recorded gap of answered measured
  * requests, counted as the requests completed (records keep only each request's summary of its gaps unless asked, so
  * a trial rebuilt from a run folder without them takes the percentiles from {@code trials.parquet}). All percentiles

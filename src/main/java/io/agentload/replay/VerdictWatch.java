@@ -25,8 +25,9 @@ import java.util.List;
  * figures are final, and it passes a tier or not as {@link TrialMetrics} will find (with the same margins taken
  * against it). A tier certainly passes when its settled passing agents alone reach its percentile: a cut then records
  * the requests in flight as failures, which fails their agents and leaves the share at least that high, and the whole
- * trial, whatever those agents do, passes too ({@link #decidingPasses}: virtual time only). So a trial below capacity stops once enough of its agents have
- * finished their measured requests, instead of waiting for the few longest answers of the cool-down.
+ * trial, whatever those agents do, passes too ({@link #decidingPasses}: virtual time only). So a trial below capacity
+ * stops once enough of its agents have finished their measured requests, instead of waiting for the few longest
+ * answers of the cool-down.
  *
  * <p>The bounds hold only if every token due by {@code now} has been reported: a first token the engine produced but
  * has not yet told would leave {@code now - send} above the request's TTFT. The driver looks after stepping the

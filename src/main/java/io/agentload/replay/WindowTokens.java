@@ -14,10 +14,10 @@ import java.util.List;
  *
  * <p>Tokens may be reported before the window is known (the pool opens it at a completion, or at its maximum warm-up
  * once that has passed). Those at or before {@code holdAfter} are dropped: the caller vouches that none of them can
- * fall inside the window. Later ones are held until {@link #open}. A virtual-time trial reports tokens in time order of
- * the events that report them, so its window, opened at the completion being reported or at its latest start, follows
- * every token reported before: its {@code holdAfter} is the latest start. A real-time trial's completions come from many
- * threads, so it holds everything after the earliest start.
+ * fall inside the window. Later ones are held until {@link #open}. A virtual-time trial reports tokens in time order
+ * of the events that report them, so its window, opened at the completion being reported or at its latest start,
+ * follows every token reported before: its {@code holdAfter} is the latest start. A real-time trial's completions
+ * come from many threads, so it holds everything after the earliest start.
  *
  * <p>Not thread-safe: a real-time trial calls it under its own lock.
  */
@@ -77,7 +77,9 @@ final class WindowTokens {
 
     /** The window is {@code (start, end]}: counts the tokens held so far that fall in it. */
     void open(double start, double end) {
-        if (isOpen()) throw new IllegalStateException("the window is open already: (" + this.start + ", " + this.end + "]");
+        if (isOpen()) {
+            throw new IllegalStateException("the window is open already: (" + this.start + ", " + this.end + "]");
+        }
         if (!(start < end)) throw new IllegalArgumentException("window (" + start + ", " + end + "] is empty");
         this.start = start;
         this.end = end;
