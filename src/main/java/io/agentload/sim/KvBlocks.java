@@ -15,6 +15,11 @@ import java.util.Arrays;
  * acquiring an 1,100-block context and releasing it cost a few operations per run rather than per block, and every
  * count, hit and eviction comes out block for block as with one LRU entry per block. Per-block state lives in
  * primitive arrays grown on first use, so memory follows the blocks actually touched, never the configured capacity.
+ *
+ * <p>The index holds each run's first block only. Hashes are chained (a block's hash names its whole prefix, as
+ * {@link Engine.Request} requires) and each is cached at most once, so a chain can enter a run only at its start and
+ * every other cached block is found by walking on from the block before it: registering a turn's hundred new blocks
+ * adds one index entry, and the index stays a hundredth of the blocks, small enough to stay in the CPU's caches.
  */
 final class KvBlocks {
     /** Tokens per block, as vLLM's default. */
@@ -104,15 +109,26 @@ final class KvBlocks {
         return evictions;
     }
 
-    /** The block registered under {@code hash}, or -1. */
-    int lookup(long hash) {
-        return index.get(hash);
+    /**
+     * How many of {@code chain}'s leading hashes are cached, in order up to the first one not cached (at most {@code
+     * limit}): what {@link #acquirePrefix} would acquire, without acquiring anything. One index look-up per run.
+     */
+    int cachedPrefix(long[] chain, int limit) {
+        int n = Math.min(limit, chain.length);
+        int i = 0;
+        while (i < n) {
+            int id = index.get(chain[i]);
+            if (id < 0) break;
+            i += matched(run(id), id, chain, i, n);
+        }
+        return i;
     }
 
     /**
      * Acquires the cached blocks of {@code chain}'s leading hashes, in order up to the first one not cached (at most
-     * {@code limit}), writing their ids to {@code ids} from index 0; returns how many. One index look-up per run: a
-     * run's further blocks are matched by comparing its stored hashes with the chain's.
+     * {@code limit}), writing their ids to {@code ids} from index 0; returns how many. One index look-up per run: the
+     * index holds runs' first blocks (a chain enters a run at its start), and a run's further blocks are matched by
+     * comparing its stored hashes with the chain's.
      */
     int acquirePrefix(long[] chain, int limit, int[] ids) {
         int n = Math.min(limit, chain.length);
@@ -122,11 +138,7 @@ final class KvBlocks {
             if (id < 0) break;
             Run r = run(id);
             int from = offsetOf[id];
-            long[] hashes = r.storage.hashes;
-            int to = from + 1, stop = Math.min(r.end, from + n - i);
-            while (to < stop && hashes[to] == chain[i + to - from]) to++;
-            if (from > r.start) split(r, from);
-            r = run(id);
+            int to = from + matched(r, id, chain, i, n);
             if (to < r.end) split(r, to);
             r = run(id);
             System.arraycopy(r.storage.ids, from, ids, i, to - from);
@@ -138,6 +150,15 @@ final class KvBlocks {
             i += to - from;
         }
         return i;
+    }
+
+    /** How many of run {@code r}'s blocks from {@code id}'s on match {@code chain} from {@code i} on, below {@code n}. */
+    private int matched(Run r, int id, long[] chain, int i, int n) {
+        int from = offsetOf[id];
+        long[] hashes = r.storage.hashes;
+        int to = from + 1, stop = Math.min(r.end, from + n - i);
+        while (to < stop && hashes[to] == chain[i + to - from]) to++;
+        return to - from;
     }
 
     /** A block for new tokens: a free one, a never-used one, or the least recently used cached one; -1 if none. */
@@ -152,9 +173,9 @@ final class KvBlocks {
             Run r = lruHead;
             int last = --r.end;
             id = r.storage.ids[last];
-            index.remove(r.storage.hashes[last], id);
             runOf[id] = 0;
             if (r.start == r.end) {
+                index.remove(r.storage.hashes[last], id);
                 unlink(r);
                 dropRun(r);
             }
@@ -195,24 +216,68 @@ final class KvBlocks {
     /**
      * Registers a sequence's full blocks {@code ids[from, to)} under {@code chain}'s hashes at the same positions; a
      * hash already cached by another block leaves that block unregistered. A block continuing the sequence's own last
-     * run (held by it alone) joins that run.
+     * run (held by it alone) joins that run; one starting a run is indexed.
      */
     void register(int[] ids, int from, int to, long[] chain) {
+        int before = from == 0 ? -1 : holder(ids, from - 1, chain);
         for (int p = from; p < to; p++) {
             int id = ids[p];
-            if (runOf[id] != 0 || !index.putIfAbsent(chain[p], id)) continue;
-            Run tail = p > 0 ? run(ids[p - 1]) : null;
-            if (tail == null || tail.refs != 1 || tail.end != tail.storage.fill || tail.end == tail.storage.ids.length
-                    || tail.storage.ids[tail.end - 1] != ids[p - 1]) {
-                tail = newRun(new Storage(chain.length - p), 0, 0, 1);
+            if (runOf[id] == 0) {
+                int held = next(chain, p, before);
+                if (held >= 0) {
+                    before = held;
+                    continue;
+                }
+                Run tail = p > 0 ? run(ids[p - 1]) : null;
+                if (tail == null || tail.refs != 1 || tail.end != tail.storage.fill
+                        || tail.end == tail.storage.ids.length || tail.storage.ids[tail.end - 1] != ids[p - 1]) {
+                    tail = newRun(new Storage(chain.length - p), 0, 0, 1);
+                    index.putIfAbsent(chain[p], id);
+                }
+                Storage s = tail.storage;
+                s.ids[s.fill] = id;
+                s.hashes[s.fill] = chain[p];
+                runOf[id] = tail.number + 1;
+                offsetOf[id] = s.fill++;
+                tail.end++;
             }
-            Storage s = tail.storage;
-            s.ids[s.fill] = id;
-            s.hashes[s.fill] = chain[p];
-            runOf[id] = tail.number + 1;
-            offsetOf[id] = s.fill++;
-            tail.end++;
+            before = id;
         }
+    }
+
+    /**
+     * The block cached under {@code chain[p]}, or -1, given {@code before}, the one cached under {@code chain[p - 1]}
+     * (-1 if none). Hashes are chained (a hash names its whole prefix) and each is cached at most once, so a cached
+     * block is either a run's first, which the index holds, or the next in the run of the block before it.
+     */
+    private int next(long[] chain, int p, int before) {
+        if (before >= 0) {
+            Run r = run(before);
+            int o = offsetOf[before] + 1;
+            if (o < r.end && r.storage.hashes[o] == chain[p]) return r.storage.ids[o];
+        }
+        return index.get(chain[p]);
+    }
+
+    /**
+     * The block cached under {@code chain[p]}, or -1, where the sequence holds blocks {@code ids}: its own block if
+     * registered, else found from its last registered block before {@code p} (a duplicate's twin, rarely needed).
+     */
+    private int holder(int[] ids, int p, long[] chain) {
+        int q = p;
+        while (q >= 0 && runOf[ids[q]] == 0) q--;
+        return walk(chain, q, q < 0 ? -1 : ids[q], p);
+    }
+
+    /** The block cached under {@code chain[p]}, or -1, whether or not every block before it is cached. */
+    int find(long[] chain, int p) {
+        return walk(chain, -1, -1, p);
+    }
+
+    /** The block cached under {@code chain[p]} from {@code held}, the one cached under {@code chain[q]}, q < p. */
+    private int walk(long[] chain, int q, int held, int p) {
+        for (int k = q + 1; k <= p; k++) held = next(chain, k, held);
+        return held;
     }
 
     /**
@@ -239,7 +304,8 @@ final class KvBlocks {
 
     /**
      * Splits a run at storage position {@code at} into two with the same holders; the new one takes the shorter part
-     * (its blocks relabelled) and, when the run is on the LRU list, the place of its blocks there (deeper part first).
+     * (its blocks relabelled) and, when the run is on the LRU list, the place of its blocks there (deeper part first);
+     * the block at {@code at} now starts a run, so it joins the index.
      */
     private void split(Run r, int at) {
         Run part;
@@ -253,6 +319,7 @@ final class KvBlocks {
             if (r.refs == 0) insertAfter(part, r.prev, r);
         }
         for (int j = part.start; j < part.end; j++) runOf[part.storage.ids[j]] = part.number + 1;
+        index.putIfAbsent(r.storage.hashes[at], r.storage.ids[at]);
     }
 
     /** Puts {@code part} right after {@code r} on the LRU list. */

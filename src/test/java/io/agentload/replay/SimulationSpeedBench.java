@@ -87,6 +87,13 @@ public class SimulationSpeedBench {
     @Param("120")
     public double maxWarmUpSeconds;
 
+    /**
+     * Tiers open in every trial, as {@code --tiers} takes them ({@code 20:10}; several separated by {@code ;}), so that
+     * a trial stops at its certain verdict as a search's does; empty: none, the whole trial.
+     */
+    @Param("")
+    public String openTiers;
+
     /** Thread CPU after which a trial is cut and extrapolated. */
     @Param("300")
     public double cpuBudgetSeconds;
@@ -170,7 +177,7 @@ public class SimulationSpeedBench {
         boolean cut = false;
         double warmUp = Double.NaN;
         try {
-            Trial t = driver.computeApart(0, agentCount, List.of(), budget).trial();
+            Trial t = driver.computeApart(0, agentCount, tiers(), budget).trial();
             warmUp = t.windowStart() - t.startTime();
         } catch (Budget.Spent e) {
             cut = true;
@@ -273,6 +280,10 @@ public class SimulationSpeedBench {
         }
         if (out.isEmpty()) throw new IllegalArgumentException("no session starts under " + cap + " tokens");
         return out;
+    }
+
+    private List<SloTier> tiers() {
+        return openTiers.isBlank() ? List.of() : SloTier.parse(openTiers.replace(';', ','));
     }
 
     private static int[] ints(String list) {
