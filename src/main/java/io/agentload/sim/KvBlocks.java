@@ -45,6 +45,10 @@ final class KvBlocks {
         int start;
         int end;
         int refs;
+        /** Some sequence other than its registering one has acquired it, and may have started runs after its blocks. */
+        boolean shared;
+        /** Its first block's registering sequence did not hold the block cached under the hash before it. */
+        boolean foreign;
         Run prev;
         Run next;
 
@@ -72,6 +76,12 @@ final class KvBlocks {
     private int[] freeRuns = new int[16];
     private int freeRunCount;
     private int runsMinted;
+    /**
+     * Runs now cached that are {@link Run#foreign}. Every other run's first block follows a block its registering
+     * sequence held, which is released after the run and so outlives it on the LRU list; a foreign one's may be
+     * evicted first, leaving a cached run after an uncached hash.
+     */
+    private int foreignRuns;
     /** A registered block's position in its run's storage. */
     private int[] offsetOf = new int[0];
     private Run lruHead;
@@ -141,6 +151,7 @@ final class KvBlocks {
             int to = from + matched(r, id, chain, i, n);
             if (to < r.end) split(r, to);
             r = run(id);
+            r.shared = true;
             System.arraycopy(r.storage.ids, from, ids, i, to - from);
             if (r.refs++ == 0) {
                 unlink(r);
@@ -223,15 +234,20 @@ final class KvBlocks {
         for (int p = from; p < to; p++) {
             int id = ids[p];
             if (runOf[id] == 0) {
-                int held = next(chain, p, before);
+                Run tail = p > 0 ? run(ids[p - 1]) : null;
+                // After the sequence's own block in a run no one else took, and with no foreign run cached, no run
+                // can start here: the hash is not cached, and the index need not be asked.
+                int held = tail != null && !tail.shared && foreignRuns == 0 ? -1 : next(chain, p, before);
                 if (held >= 0) {
                     before = held;
                     continue;
                 }
-                Run tail = p > 0 ? run(ids[p - 1]) : null;
                 if (tail == null || tail.refs != 1 || tail.end != tail.storage.fill
                         || tail.end == tail.storage.ids.length || tail.storage.ids[tail.end - 1] != ids[p - 1]) {
+                    boolean foreign = p > 0 && tail == null;
                     tail = newRun(new Storage(chain.length - p), 0, 0, 1);
+                    tail.foreign = foreign;
+                    if (foreign) foreignRuns++;
                     index.putIfAbsent(chain[p], id);
                 }
                 Storage s = tail.storage;
@@ -312,6 +328,8 @@ final class KvBlocks {
         if (at - r.start <= r.end - at) {
             part = newRun(r.storage, r.start, at, r.refs);
             r.start = at;
+            part.foreign = r.foreign;
+            r.foreign = false;
             if (r.refs == 0) insertAfter(r, part);
         } else {
             part = newRun(r.storage, at, r.end, r.refs);
@@ -319,6 +337,7 @@ final class KvBlocks {
             if (r.refs == 0) insertAfter(part, r.prev, r);
         }
         for (int j = part.start; j < part.end; j++) runOf[part.storage.ids[j]] = part.number + 1;
+        part.shared = r.shared = true;
         index.putIfAbsent(r.storage.hashes[at], r.storage.ids[at]);
     }
 
@@ -367,6 +386,7 @@ final class KvBlocks {
 
     /** A run whose last block was evicted: its number is free again. */
     private void dropRun(Run r) {
+        if (r.foreign) foreignRuns--;
         runs[r.number] = null;
         if (freeRunCount == freeRuns.length) freeRuns = Arrays.copyOf(freeRuns, freeRuns.length * 2);
         freeRuns[freeRunCount++] = r.number;

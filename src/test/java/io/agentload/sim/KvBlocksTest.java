@@ -183,7 +183,7 @@ class KvBlocksTest {
                         int depth = 0;
                         while (depth < chain.length && reference.lookup(chain[depth]) >= 0) depth++;
                         assertEquals(depth, pool.cachedPrefix(chain, chain.length), at);
-                        for (int p = 0; p < chain.length; p++) {
+                        for (int p = 0; step % 500 == 0 && p < chain.length; p++) {
                             assertEquals(reference.lookup(chain[p]) >= 0, pool.find(chain, p) >= 0, at);
                         }
                     }
