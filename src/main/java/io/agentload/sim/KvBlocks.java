@@ -65,12 +65,14 @@ final class KvBlocks {
     private final HashIndex index = new HashIndex(this::keyOf);
     private int minted;
     /**
-     * The run of a registered block as its number plus one, 0 for a free or unregistered one. Numbers rather than
-     * references: this array of a million entries lives in the old generation, and writing young {@code Run}s into it
-     * at every registration made each young collection scan most of it (the card scanning took nearly all of the
+     * Per block, at {@code 2 * id}: its run's number plus one, 0 for a free or unregistered block; at {@code 2 * id +
+     * 1}: a registered block's position in its run's storage. One array, so that a block's run and position are one
+     * memory access (block ids are scattered over a million-entry array, far larger than the CPU's caches). Numbers
+     * rather than references: this array lives in the old generation, and writing young {@code Run}s into it at every
+     * registration made each young collection scan most of it (the card scanning took nearly all of the
      * 10,000-agent rack trial's GC pauses).
      */
-    private int[] runOf = new int[0];
+    private int[] place = new int[0];
     /** Runs by number; null where a number is free. */
     private Run[] runs = new Run[16];
     private int[] freeRuns = new int[16];
@@ -82,8 +84,6 @@ final class KvBlocks {
      * evicted first, leaving a cached run after an uncached hash.
      */
     private int foreignRuns;
-    /** A registered block's position in its run's storage. */
-    private int[] offsetOf = new int[0];
     private Run lruHead;
     private Run lruTail;
     private int cached;
@@ -147,7 +147,7 @@ final class KvBlocks {
             int id = index.get(chain[i]);
             if (id < 0) break;
             Run r = run(id);
-            int from = offsetOf[id];
+            int from = offsetOf(id);
             int to = from + matched(r, id, chain, i, n);
             if (to < r.end) split(r, to);
             r = run(id);
@@ -165,11 +165,15 @@ final class KvBlocks {
 
     /** How many of run {@code r}'s blocks from {@code id}'s on match {@code chain} from {@code i} on, below {@code n}. */
     private int matched(Run r, int id, long[] chain, int i, int n) {
-        int from = offsetOf[id];
+        int from = offsetOf(id);
         long[] hashes = r.storage.hashes;
-        int to = from + 1, stop = Math.min(r.end, from + n - i);
-        while (to < stop && hashes[to] == chain[i + to - from]) to++;
-        return to - from;
+        // Chained hashes: one equal pair means equal prefixes, so matches lead and mismatches follow; bisect.
+        int lo = from + 1, hi = Math.min(r.end, from + n - i);
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (hashes[mid] == chain[i + mid - from]) lo = mid + 1; else hi = mid;
+        }
+        return lo - from;
     }
 
     /** A block for new tokens: a free one, a never-used one, or the least recently used cached one; -1 if none. */
@@ -179,12 +183,12 @@ final class KvBlocks {
             id = free[--freeCount];
         } else if (minted < capacity) {
             id = minted++;
-            if (id >= runOf.length) grow();
+            if (2 * id >= place.length) grow();
         } else if (lruHead != null) {
             Run r = lruHead;
             int last = --r.end;
             id = r.storage.ids[last];
-            runOf[id] = 0;
+            place[2 * id] = 0;
             if (r.start == r.end) {
                 index.remove(r.storage.hashes[last], id);
                 unlink(r);
@@ -215,7 +219,7 @@ final class KvBlocks {
                 i--;
                 continue;
             }
-            i -= offsetOf[id] - r.start + 1;
+            i -= offsetOf(id) - r.start + 1;
             if (--r.refs == 0) {
                 append(r);
                 referenced -= r.end - r.start;
@@ -233,7 +237,7 @@ final class KvBlocks {
         int before = from == 0 ? -1 : holder(ids, from - 1, chain);
         for (int p = from; p < to; p++) {
             int id = ids[p];
-            if (runOf[id] == 0) {
+            if (place[2 * id] == 0) {
                 Run tail = p > 0 ? run(ids[p - 1]) : null;
                 // After the sequence's own block in a run no one else took, and with no foreign run cached, no run
                 // can start here: the hash is not cached, and the index need not be asked.
@@ -253,8 +257,8 @@ final class KvBlocks {
                 Storage s = tail.storage;
                 s.ids[s.fill] = id;
                 s.hashes[s.fill] = chain[p];
-                runOf[id] = tail.number + 1;
-                offsetOf[id] = s.fill++;
+                place[2 * id] = tail.number + 1;
+                place[2 * id + 1] = s.fill++;
                 tail.end++;
             }
             before = id;
@@ -269,7 +273,7 @@ final class KvBlocks {
     private int next(long[] chain, int p, int before) {
         if (before >= 0) {
             Run r = run(before);
-            int o = offsetOf[before] + 1;
+            int o = offsetOf(before) + 1;
             if (o < r.end && r.storage.hashes[o] == chain[p]) return r.storage.ids[o];
         }
         return index.get(chain[p]);
@@ -281,7 +285,7 @@ final class KvBlocks {
      */
     private int holder(int[] ids, int p, long[] chain) {
         int q = p;
-        while (q >= 0 && runOf[ids[q]] == 0) q--;
+        while (q >= 0 && place[2 * ids[q]] == 0) q--;
         return walk(chain, q, q < 0 ? -1 : ids[q], p);
     }
 
@@ -336,7 +340,7 @@ final class KvBlocks {
             r.end = at;
             if (r.refs == 0) insertAfter(part, r.prev, r);
         }
-        for (int j = part.start; j < part.end; j++) runOf[part.storage.ids[j]] = part.number + 1;
+        for (int j = part.start; j < part.end; j++) place[2 * part.storage.ids[j]] = part.number + 1;
         part.shared = r.shared = true;
         index.putIfAbsent(r.storage.hashes[at], r.storage.ids[at]);
     }
@@ -367,12 +371,17 @@ final class KvBlocks {
 
     /** The hash a registered block is indexed under. */
     private long keyOf(int id) {
-        return run(id).storage.hashes[offsetOf[id]];
+        return run(id).storage.hashes[offsetOf(id)];
+    }
+
+    /** A registered block's position in its run's storage. */
+    private int offsetOf(int id) {
+        return place[2 * id + 1];
     }
 
     /** The run of a registered block, null for a free or unregistered one. */
     private Run run(int id) {
-        int n = runOf[id];
+        int n = place[2 * id];
         return n == 0 ? null : runs[n - 1];
     }
 
@@ -393,8 +402,7 @@ final class KvBlocks {
     }
 
     private void grow() {
-        int size = (int) Math.min(capacity, Math.max(1024L, runOf.length * 2L));
-        runOf = Arrays.copyOf(runOf, size);
-        offsetOf = Arrays.copyOf(offsetOf, size);
+        int size = (int) Math.min(capacity, Math.max(1024L, place.length));
+        place = Arrays.copyOf(place, 2 * size);
     }
 }
