@@ -33,8 +33,9 @@ public final class Engine {
     /**
      * One request. {@code blockHashes} are the chained hashes of the prompt's full blocks of
      * {@value KvBlocks#BLOCK_TOKENS} tokens (see {@code PromptLayout.blockHashes(16, salt)}), optionally continued over
-     * the output's full blocks so that the generated tokens are cached too, as vLLM caches them. The array is not
-     * copied: do not change it after submitting.
+     * the output's full blocks so that the generated tokens are cached too, as vLLM caches them. Chained means a hash
+     * names its whole prefix: two chains that share a hash at a position share every hash before it (the prefix cache
+     * relies on it). The array is not copied: do not change it after submitting.
      *
      * @param id           names the request in errors; the engine does not require it to be unique
      * @param promptTokens prompt length

@@ -97,6 +97,32 @@ class KvBlocksTest {
         assertEquals(a[0], pool.find(new long[] {5}, 0));
     }
 
+    @Test
+    void aRunLeftAfterAnUncachedHashIsStillFoundAndNotCachedTwice() {
+        KvBlocks pool = new KvBlocks(5);
+        int[] a = {pool.allocate(), pool.allocate()};
+        pool.register(a, 0, 2, new long[] {1, 2});
+        // b computes the same two blocks (duplicates, left uncached) and a third after them, run by itself.
+        int[] b = {pool.allocate(), pool.allocate(), pool.allocate()};
+        pool.register(b, 0, 3, new long[] {1, 2, 3});
+        pool.releaseAll(a, 2);
+        pool.releaseAll(b, 3);
+        // c takes b's two free blocks, then evicts a's run: block 3 stays cached after uncached hashes 1 and 2.
+        long[] chain = {1, 2, 3, 4};
+        int[] c = new int[4];
+        for (int i = 0; i < 4; i++) c[i] = pool.allocate();
+        assertEquals(2, pool.evictions());
+        assertEquals(0, pool.acquirePrefix(chain, 4, new int[4]));
+        assertEquals(b[2], pool.find(chain, 2));
+        pool.register(c, 0, 4, chain);
+        assertEquals(b[2], pool.find(chain, 2), "c's third block is a duplicate of b's");
+        assertEquals(c[3], pool.find(chain, 3));
+        assertEquals(4, pool.cachedPrefix(chain, 4));
+        pool.releaseAll(c, 4);
+        assertEquals(4, pool.cached());
+        assertEquals(1, pool.available() - pool.cached());
+    }
+
     /** One sequence of the random replay: its chain and its blocks in both pools, position for position. */
     private static final class Seq {
         final long[] chain;
