@@ -33,8 +33,9 @@ public final class Engine {
     /**
      * One request. {@code blockHashes} are the chained hashes of the prompt's full blocks of
      * {@value KvBlocks#BLOCK_TOKENS} tokens (see {@code PromptLayout.blockHashes(16, salt)}), optionally continued over
-     * the output's full blocks so that the generated tokens are cached too, as vLLM caches them. The array is not
-     * copied: do not change it after submitting.
+     * the output's full blocks so that the generated tokens are cached too, as vLLM caches them. Chained means a hash
+     * names its whole prefix: two chains that share a hash at a position share every hash before it (the prefix cache
+     * relies on it). The array is not copied: do not change it after submitting.
      *
      * @param id           names the request in errors; the engine does not require it to be unique
      * @param promptTokens prompt length
@@ -343,8 +344,8 @@ public final class Engine {
 
     /**
      * Cache-aware routing as SGLang's router does it: the replica holding the longest cached prefix when that covers
-     * at least half of the prompt, else the least loaded one. The prefix depth is found by bisection over the chain,
-     * which is exact while a replica's cached prefixes are unbroken (LRU frees tails first, so they almost always are).
+     * at least half of the prompt, else the least loaded one. The prefix depth is the one admission would hit there,
+     * found run by run as SGLang's radix tree matches it.
      */
     private Replica route(List<Replica> pool, Map<String, Replica> affinity, Request request) {
         if (pool.size() == 1) return pool.get(0);
@@ -362,15 +363,11 @@ public final class Engine {
         int bestDepth = 0;
         if (config.prefixCaching() && half > 0) {
             for (Replica r : pool) {
-                if (r.blocks.lookup(chain[half - 1]) < 0) continue;
-                int lo = half, hi = usable;
-                while (lo < hi) {
-                    int mid = (lo + hi + 1) >>> 1;
-                    if (r.blocks.lookup(chain[mid - 1]) >= 0) lo = mid; else hi = mid - 1;
-                }
-                if (best == null || lo > bestDepth || lo == bestDepth && r.load() < best.load()) {
+                int depth = r.blocks.cachedPrefix(chain, usable);
+                if (depth < half) continue;
+                if (best == null || depth > bestDepth || depth == bestDepth && r.load() < best.load()) {
                     best = r;
-                    bestDepth = lo;
+                    bestDepth = depth;
                 }
             }
         }

@@ -15,6 +15,11 @@ import java.util.Arrays;
  * acquiring an 1,100-block context and releasing it cost a few operations per run rather than per block, and every
  * count, hit and eviction comes out block for block as with one LRU entry per block. Per-block state lives in
  * primitive arrays grown on first use, so memory follows the blocks actually touched, never the configured capacity.
+ *
+ * <p>The index holds each run's first block only. Hashes are chained (a block's hash names its whole prefix, as
+ * {@link Engine.Request} requires) and each is cached at most once, so a chain can enter a run only at its start and
+ * every other cached block is found by walking on from the block before it: registering a turn's hundred new blocks
+ * adds one index entry, and the index stays a hundredth of the blocks, small enough to stay in the CPU's caches.
  */
 final class KvBlocks {
     /** Tokens per block, as vLLM's default. */
@@ -40,6 +45,10 @@ final class KvBlocks {
         int start;
         int end;
         int refs;
+        /** Some sequence other than its registering one has acquired it, and may have started runs after its blocks. */
+        boolean shared;
+        /** Its first block's registering sequence did not hold the block cached under the hash before it. */
+        boolean foreign;
         Run prev;
         Run next;
 
@@ -56,19 +65,25 @@ final class KvBlocks {
     private final HashIndex index = new HashIndex(this::keyOf);
     private int minted;
     /**
-     * The run of a registered block as its number plus one, 0 for a free or unregistered one. Numbers rather than
-     * references: this array of a million entries lives in the old generation, and writing young {@code Run}s into it
-     * at every registration made each young collection scan most of it (the card scanning took nearly all of the
+     * Per block, at {@code 2 * id}: its run's number plus one, 0 for a free or unregistered block; at {@code 2 * id +
+     * 1}: a registered block's position in its run's storage. One array, so that a block's run and position are one
+     * memory access (block ids are scattered over a million-entry array, far larger than the CPU's caches). Numbers
+     * rather than references: this array lives in the old generation, and writing young {@code Run}s into it at every
+     * registration made each young collection scan most of it (the card scanning took nearly all of the
      * 10,000-agent rack trial's GC pauses).
      */
-    private int[] runOf = new int[0];
+    private int[] place = new int[0];
     /** Runs by number; null where a number is free. */
     private Run[] runs = new Run[16];
     private int[] freeRuns = new int[16];
     private int freeRunCount;
     private int runsMinted;
-    /** A registered block's position in its run's storage. */
-    private int[] offsetOf = new int[0];
+    /**
+     * Runs now cached that are {@link Run#foreign}. Every other run's first block follows a block its registering
+     * sequence held, which is released after the run and so outlives it on the LRU list; a foreign one's may be
+     * evicted first, leaving a cached run after an uncached hash.
+     */
+    private int foreignRuns;
     private Run lruHead;
     private Run lruTail;
     private int cached;
@@ -104,15 +119,26 @@ final class KvBlocks {
         return evictions;
     }
 
-    /** The block registered under {@code hash}, or -1. */
-    int lookup(long hash) {
-        return index.get(hash);
+    /**
+     * How many of {@code chain}'s leading hashes are cached, in order up to the first one not cached (at most {@code
+     * limit}): what {@link #acquirePrefix} would acquire, without acquiring anything. One index look-up per run.
+     */
+    int cachedPrefix(long[] chain, int limit) {
+        int n = Math.min(limit, chain.length);
+        int i = 0;
+        while (i < n) {
+            int id = index.get(chain[i]);
+            if (id < 0) break;
+            i += matched(run(id), id, chain, i, n);
+        }
+        return i;
     }
 
     /**
      * Acquires the cached blocks of {@code chain}'s leading hashes, in order up to the first one not cached (at most
-     * {@code limit}), writing their ids to {@code ids} from index 0; returns how many. One index look-up per run: a
-     * run's further blocks are matched by comparing its stored hashes with the chain's.
+     * {@code limit}), writing their ids to {@code ids} from index 0; returns how many. One index look-up per run: the
+     * index holds runs' first blocks (a chain enters a run at its start), and a run's further blocks are matched by
+     * comparing its stored hashes with the chain's.
      */
     int acquirePrefix(long[] chain, int limit, int[] ids) {
         int n = Math.min(limit, chain.length);
@@ -121,14 +147,11 @@ final class KvBlocks {
             int id = index.get(chain[i]);
             if (id < 0) break;
             Run r = run(id);
-            int from = offsetOf[id];
-            long[] hashes = r.storage.hashes;
-            int to = from + 1, stop = Math.min(r.end, from + n - i);
-            while (to < stop && hashes[to] == chain[i + to - from]) to++;
-            if (from > r.start) split(r, from);
-            r = run(id);
+            int from = offsetOf(id);
+            int to = from + matched(r, id, chain, i, n);
             if (to < r.end) split(r, to);
             r = run(id);
+            r.shared = true;
             System.arraycopy(r.storage.ids, from, ids, i, to - from);
             if (r.refs++ == 0) {
                 unlink(r);
@@ -140,6 +163,19 @@ final class KvBlocks {
         return i;
     }
 
+    /** How many of run {@code r}'s blocks from {@code id}'s on match {@code chain} from {@code i} on, below {@code n}. */
+    private int matched(Run r, int id, long[] chain, int i, int n) {
+        int from = offsetOf(id);
+        long[] hashes = r.storage.hashes;
+        // Chained hashes: one equal pair means equal prefixes, so matches lead and mismatches follow; bisect.
+        int lo = from + 1, hi = Math.min(r.end, from + n - i);
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (hashes[mid] == chain[i + mid - from]) lo = mid + 1; else hi = mid;
+        }
+        return lo - from;
+    }
+
     /** A block for new tokens: a free one, a never-used one, or the least recently used cached one; -1 if none. */
     int allocate() {
         int id;
@@ -147,14 +183,14 @@ final class KvBlocks {
             id = free[--freeCount];
         } else if (minted < capacity) {
             id = minted++;
-            if (id >= runOf.length) grow();
+            if (2 * id >= place.length) grow();
         } else if (lruHead != null) {
             Run r = lruHead;
             int last = --r.end;
             id = r.storage.ids[last];
-            index.remove(r.storage.hashes[last], id);
-            runOf[id] = 0;
+            place[2 * id] = 0;
             if (r.start == r.end) {
+                index.remove(r.storage.hashes[last], id);
                 unlink(r);
                 dropRun(r);
             }
@@ -183,7 +219,7 @@ final class KvBlocks {
                 i--;
                 continue;
             }
-            i -= offsetOf[id] - r.start + 1;
+            i -= offsetOf(id) - r.start + 1;
             if (--r.refs == 0) {
                 append(r);
                 referenced -= r.end - r.start;
@@ -195,24 +231,73 @@ final class KvBlocks {
     /**
      * Registers a sequence's full blocks {@code ids[from, to)} under {@code chain}'s hashes at the same positions; a
      * hash already cached by another block leaves that block unregistered. A block continuing the sequence's own last
-     * run (held by it alone) joins that run.
+     * run (held by it alone) joins that run; one starting a run is indexed.
      */
     void register(int[] ids, int from, int to, long[] chain) {
+        int before = from == 0 ? -1 : holder(ids, from - 1, chain);
         for (int p = from; p < to; p++) {
             int id = ids[p];
-            if (runOf[id] != 0 || !index.putIfAbsent(chain[p], id)) continue;
-            Run tail = p > 0 ? run(ids[p - 1]) : null;
-            if (tail == null || tail.refs != 1 || tail.end != tail.storage.fill || tail.end == tail.storage.ids.length
-                    || tail.storage.ids[tail.end - 1] != ids[p - 1]) {
-                tail = newRun(new Storage(chain.length - p), 0, 0, 1);
+            if (place[2 * id] == 0) {
+                Run tail = p > 0 ? run(ids[p - 1]) : null;
+                // After the sequence's own block in a run no one else took, and with no foreign run cached, no run
+                // can start here: the hash is not cached, and the index need not be asked.
+                int held = tail != null && !tail.shared && foreignRuns == 0 ? -1 : next(chain, p, before);
+                if (held >= 0) {
+                    before = held;
+                    continue;
+                }
+                if (tail == null || tail.refs != 1 || tail.end != tail.storage.fill
+                        || tail.end == tail.storage.ids.length || tail.storage.ids[tail.end - 1] != ids[p - 1]) {
+                    boolean foreign = p > 0 && tail == null;
+                    tail = newRun(new Storage(chain.length - p), 0, 0, 1);
+                    tail.foreign = foreign;
+                    if (foreign) foreignRuns++;
+                    index.putIfAbsent(chain[p], id);
+                }
+                Storage s = tail.storage;
+                s.ids[s.fill] = id;
+                s.hashes[s.fill] = chain[p];
+                place[2 * id] = tail.number + 1;
+                place[2 * id + 1] = s.fill++;
+                tail.end++;
             }
-            Storage s = tail.storage;
-            s.ids[s.fill] = id;
-            s.hashes[s.fill] = chain[p];
-            runOf[id] = tail.number + 1;
-            offsetOf[id] = s.fill++;
-            tail.end++;
+            before = id;
         }
+    }
+
+    /**
+     * The block cached under {@code chain[p]}, or -1, given {@code before}, the one cached under {@code chain[p - 1]}
+     * (-1 if none). Hashes are chained (a hash names its whole prefix) and each is cached at most once, so a cached
+     * block is either a run's first, which the index holds, or the next in the run of the block before it.
+     */
+    private int next(long[] chain, int p, int before) {
+        if (before >= 0) {
+            Run r = run(before);
+            int o = offsetOf(before) + 1;
+            if (o < r.end && r.storage.hashes[o] == chain[p]) return r.storage.ids[o];
+        }
+        return index.get(chain[p]);
+    }
+
+    /**
+     * The block cached under {@code chain[p]}, or -1, where the sequence holds blocks {@code ids}: its own block if
+     * registered, else found from its last registered block before {@code p} (a duplicate's twin, rarely needed).
+     */
+    private int holder(int[] ids, int p, long[] chain) {
+        int q = p;
+        while (q >= 0 && place[2 * ids[q]] == 0) q--;
+        return walk(chain, q, q < 0 ? -1 : ids[q], p);
+    }
+
+    /** The block cached under {@code chain[p]}, or -1, whether or not every block before it is cached. */
+    int find(long[] chain, int p) {
+        return walk(chain, -1, -1, p);
+    }
+
+    /** The block cached under {@code chain[p]} from {@code held}, the one cached under {@code chain[q]}, q < p. */
+    private int walk(long[] chain, int q, int held, int p) {
+        for (int k = q + 1; k <= p; k++) held = next(chain, k, held);
+        return held;
     }
 
     /**
@@ -239,20 +324,25 @@ final class KvBlocks {
 
     /**
      * Splits a run at storage position {@code at} into two with the same holders; the new one takes the shorter part
-     * (its blocks relabelled) and, when the run is on the LRU list, the place of its blocks there (deeper part first).
+     * (its blocks relabelled) and, when the run is on the LRU list, the place of its blocks there (deeper part first);
+     * the block at {@code at} now starts a run, so it joins the index.
      */
     private void split(Run r, int at) {
         Run part;
         if (at - r.start <= r.end - at) {
             part = newRun(r.storage, r.start, at, r.refs);
             r.start = at;
+            part.foreign = r.foreign;
+            r.foreign = false;
             if (r.refs == 0) insertAfter(r, part);
         } else {
             part = newRun(r.storage, at, r.end, r.refs);
             r.end = at;
             if (r.refs == 0) insertAfter(part, r.prev, r);
         }
-        for (int j = part.start; j < part.end; j++) runOf[part.storage.ids[j]] = part.number + 1;
+        for (int j = part.start; j < part.end; j++) place[2 * part.storage.ids[j]] = part.number + 1;
+        part.shared = r.shared = true;
+        index.putIfAbsent(r.storage.hashes[at], r.storage.ids[at]);
     }
 
     /** Puts {@code part} right after {@code r} on the LRU list. */
@@ -281,12 +371,17 @@ final class KvBlocks {
 
     /** The hash a registered block is indexed under. */
     private long keyOf(int id) {
-        return run(id).storage.hashes[offsetOf[id]];
+        return run(id).storage.hashes[offsetOf(id)];
+    }
+
+    /** A registered block's position in its run's storage. */
+    private int offsetOf(int id) {
+        return place[2 * id + 1];
     }
 
     /** The run of a registered block, null for a free or unregistered one. */
     private Run run(int id) {
-        int n = runOf[id];
+        int n = place[2 * id];
         return n == 0 ? null : runs[n - 1];
     }
 
@@ -300,14 +395,14 @@ final class KvBlocks {
 
     /** A run whose last block was evicted: its number is free again. */
     private void dropRun(Run r) {
+        if (r.foreign) foreignRuns--;
         runs[r.number] = null;
         if (freeRunCount == freeRuns.length) freeRuns = Arrays.copyOf(freeRuns, freeRuns.length * 2);
         freeRuns[freeRunCount++] = r.number;
     }
 
     private void grow() {
-        int size = (int) Math.min(capacity, Math.max(1024L, runOf.length * 2L));
-        runOf = Arrays.copyOf(runOf, size);
-        offsetOf = Arrays.copyOf(offsetOf, size);
+        int size = (int) Math.min(capacity, Math.max(1024L, place.length));
+        place = Arrays.copyOf(place, 2 * size);
     }
 }

@@ -90,12 +90,11 @@ public class SimulationSpeedBench {
     public double maxWarmUpSeconds;
 
     /**
-     * Tiers each trial is run for, as the search runs it ({@link SloTier#parse}, with slashes for its commas, which
-     * JMH splits at): the trial stops once its verdict on all of them is certain ({@link VerdictWatch}); empty: the
-     * whole trial.
+     * Tiers open in every trial, as {@code --tiers} takes them ({@code 20:10}; several separated by {@code ;}), so that
+     * a trial stops at its certain verdict as a search's does; empty: none, the whole trial.
      */
     @Param("")
-    public String tiers;
+    public String openTiers;
 
     /** Thread CPU after which a trial is cut and extrapolated. */
     @Param("300")
@@ -180,8 +179,7 @@ public class SimulationSpeedBench {
         boolean cut = false;
         double warmUp = Double.NaN;
         try {
-            List<SloTier> open = tiers.isEmpty() ? List.of() : SloTier.parse(tiers.replace('/', ','));
-            Trial t = driver.computeApart(0, agentCount, open, budget).trial();
+            Trial t = driver.computeApart(0, agentCount, tiers(), budget).trial();
             warmUp = t.windowStart() - t.startTime();
         } catch (Budget.Spent e) {
             cut = true;
@@ -284,6 +282,10 @@ public class SimulationSpeedBench {
         }
         if (out.isEmpty()) throw new IllegalArgumentException("no session starts under " + cap + " tokens");
         return out;
+    }
+
+    private List<SloTier> tiers() {
+        return openTiers.isBlank() ? List.of() : SloTier.parse(openTiers.replace(';', ','));
     }
 
     private static int[] ints(String list) {
