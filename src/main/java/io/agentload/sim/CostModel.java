@@ -153,6 +153,8 @@ final class CostModel {
     private final AttentionCost attention;
     private final double expertRatePerGpu;
     private final double expertCollectiveBandwidth;
+    /** Copies of the KV cache the worker's GPUs each read their share of (MLA on an attention tensor-parallel group). */
+    private final double kvCopies;
 
     /**
      * The cost of one worker of {@code c}'s {@link EngineConfig#layout()}: its GPUs ({@code tp}) share every rate;
@@ -176,6 +178,7 @@ final class CostModel {
         attention = new AttentionCost(model);
         double fabric = tp <= c.system().scaleUpDomain() ? gpu.scaleUpBytesPerSecond() : c.system().scaleOutBytesPerSecondPerGpu();
         expertCollectiveBandwidth = fabric * eff.expertCollectiveShare();
+        kvCopies = c.kvCopies();
     }
 
     /**
@@ -211,7 +214,7 @@ final class CostModel {
     StepCost estimate(Load l) {
         int t = l.tokens;
         double compute = matrixSeconds(t) + attention.flops(l) / attentionFlopRate;
-        double memory = weightSeconds(t) + attention.kvBytes(l) / bandwidth;
+        double memory = weightSeconds(t) + kvCopies * attention.kvBytes(l) / bandwidth;
         Experts experts = experts(t);
         double seconds = Math.max(compute, memory) + experts.seconds() + collectives(t) + eff.stepOverheadSeconds()
                 + draft(l.decodeSequences);

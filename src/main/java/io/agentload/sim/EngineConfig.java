@@ -602,17 +602,30 @@ public record EngineConfig(
         return model.weightBytes() + replicated;
     }
 
-    /** KV cache blocks of {@value KvBlocks#BLOCK_TOKENS} tokens one replica holds: HBM left after weights and reserve. */
+    /**
+     * KV cache blocks of {@value KvBlocks#BLOCK_TOKENS} tokens one replica holds: HBM left after weights and reserve,
+     * over the bytes a block takes on all its GPUs ({@link #kvCopies()} copies of it).
+     */
     public int kvBlocksPerReplica() {
         double bytes = tensorParallel * (memoryUtilisation * system.gpu().hbmBytes() - activationReserveBytes)
                 - weightBytesPerReplica();
-        double blockBytes = KvBlocks.BLOCK_TOKENS * model.kvBytesPerContextToken();
+        double blockBytes = KvBlocks.BLOCK_TOKENS * model.kvBytesPerContextToken() * kvCopies();
         long blocks = (long) Math.floor(bytes / blockBytes);
         if (blocks <= 0) {
             throw new IllegalArgumentException("serving " + model.name() + " on " + system.name() + " at TP"
                     + tensorParallel + ": weights leave no room for KV cache");
         }
         return (int) Math.min(Integer.MAX_VALUE, blocks);
+    }
+
+    /**
+     * Copies of each KV entry a worker caches: its attention runs on tensorParallel / attentionDataParallel GPUs per
+     * data-parallel replica, which shard the KV heads and duplicate them beyond the model's KV heads
+     * ({@link ModelProfile#kvCopies}).
+     */
+    double kvCopies() {
+        Pool p = layout();
+        return model.kvCopies(p.tensorParallel() / p.attentionDataParallel());
     }
 
     /** Another model; tensor parallelism and replicas go back to that model's defaults on this system. */
