@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import java.util.List;
+
 /**
  * Time and power of one engine step from its batch shape (docs/simulator.md, "The model, step by step"): time =
  * max(compute, memory) + the routed experts' max(compute, memory) + collectives + per-step overhead + draft passes;
@@ -218,6 +220,39 @@ final class CostModel {
         Experts experts = experts(t);
         double seconds = Math.max(compute, memory) + experts.seconds() + collectives(t) + eff.stepOverheadSeconds()
                 + draft(l.decodeSequences);
+        double busy = compute + experts.compute();
+        double streaming = memory + experts.memory();
+        double activity = Math.min(1, Math.max(busy / seconds, MEMORY_BOUND_ACTIVITY * streaming / seconds));
+        return new StepCost(seconds, activity, watts(activity));
+    }
+
+    /**
+     * The joint step of a worker's attention data-parallel ranks, one load each (docs/simulator.md, "The model, step by
+     * step"): each rank computes its own tokens' attention and attention projections on its share of the GPUs and
+     * reads its own KV; the step waits for the slowest rank, then runs the dense layers, the routed experts and the
+     * collectives over every rank's tokens. Balanced loads cost what one load of their sum costs in
+     * {@link #estimate(Load)}.
+     */
+    StepCost estimate(List<Load> ranks) {
+        int n = ranks.size();
+        int t = 0, decodes = 0;
+        for (Load l : ranks) {
+            t += l.tokens;
+            decodes += l.decodeSequences;
+        }
+        double projections = 2 * model.attentionParameters() * n / nonExpertFlopRate;
+        double dense = 2 * (model.nonExpertParameters() - model.attentionParameters()) * t / nonExpertFlopRate;
+        double weights = weightSeconds(t);
+        double slowest = 0, compute = 0, memory = 0;
+        for (Load l : ranks) {
+            double c = dense + projections * l.tokens + n * attention.flops(l) / attentionFlopRate;
+            double m = weights + n * kvCopies * attention.kvBytes(l) / bandwidth;
+            slowest = Math.max(slowest, Math.max(c, m));
+            compute += c / n;
+            memory += m / n;
+        }
+        Experts experts = experts(t);
+        double seconds = slowest + experts.seconds() + collectives(t) + eff.stepOverheadSeconds() + draft(decodes);
         double busy = compute + experts.compute();
         double streaming = memory + experts.memory();
         double activity = Math.min(1, Math.max(busy / seconds, MEMORY_BOUND_ACTIVITY * streaming / seconds));
