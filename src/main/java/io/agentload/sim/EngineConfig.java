@@ -227,7 +227,8 @@ public record EngineConfig(
      * {@code --enable-dp-attention}): its GPUs split the experts {@code expertParallel} ways (each expert shard then
      * split over the remaining factor), and run attention as {@code attentionDataParallel} replicas of
      * {@code tensorParallel / attentionDataParallel} GPUs each. With attention data-parallel every replica holds the
-     * attention weights and its own sequences' KV cache (taken as balanced: one pool of blocks per worker).
+     * attention weights and its own sequences' KV cache: each is a rank with its share of the worker's KV blocks and
+     * limits, scheduled apart, the ranks stepping together ({@link AttentionRanks}).
      *
      * @param workers               identical workers in the pool
      * @param tensorParallel        GPUs per worker
