@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import java.util.List;
+
 /**
  * Time and power of one engine step from its batch shape (docs/simulator.md, "The model, step by step"): time =
  * max(compute, memory) + the routed experts' max(compute, memory) + collectives + per-step overhead + draft passes;
@@ -153,6 +155,8 @@ final class CostModel {
     private final AttentionCost attention;
     private final double expertRatePerGpu;
     private final double expertCollectiveBandwidth;
+    /** Copies of the KV cache the worker's GPUs each read their share of (MLA on an attention tensor-parallel group). */
+    private final double kvCopies;
 
     /**
      * The cost of one worker of {@code c}'s {@link EngineConfig#layout()}: its GPUs ({@code tp}) share every rate;
@@ -176,6 +180,7 @@ final class CostModel {
         attention = new AttentionCost(model);
         double fabric = tp <= c.system().scaleUpDomain() ? gpu.scaleUpBytesPerSecond() : c.system().scaleOutBytesPerSecondPerGpu();
         expertCollectiveBandwidth = fabric * eff.expertCollectiveShare();
+        kvCopies = c.kvCopies();
     }
 
     /**
@@ -211,10 +216,43 @@ final class CostModel {
     StepCost estimate(Load l) {
         int t = l.tokens;
         double compute = matrixSeconds(t) + attention.flops(l) / attentionFlopRate;
-        double memory = weightSeconds(t) + attention.kvBytes(l) / bandwidth;
+        double memory = weightSeconds(t) + kvCopies * attention.kvBytes(l) / bandwidth;
         Experts experts = experts(t);
         double seconds = Math.max(compute, memory) + experts.seconds() + collectives(t) + eff.stepOverheadSeconds()
                 + draft(l.decodeSequences);
+        double busy = compute + experts.compute();
+        double streaming = memory + experts.memory();
+        double activity = Math.min(1, Math.max(busy / seconds, MEMORY_BOUND_ACTIVITY * streaming / seconds));
+        return new StepCost(seconds, activity, watts(activity));
+    }
+
+    /**
+     * The joint step of a worker's attention data-parallel ranks, one load each (docs/simulator.md, "The model, step by
+     * step"): each rank computes its own tokens' attention and attention projections on its share of the GPUs and
+     * reads its own KV; the step waits for the slowest rank, then runs the dense layers, the routed experts and the
+     * collectives over every rank's tokens. Balanced loads cost what one load of their sum costs in
+     * {@link #estimate(Load)}.
+     */
+    StepCost estimate(List<Load> ranks) {
+        int n = ranks.size();
+        int t = 0, decodes = 0;
+        for (Load l : ranks) {
+            t += l.tokens;
+            decodes += l.decodeSequences;
+        }
+        double projections = 2 * model.attentionParameters() * n / nonExpertFlopRate;
+        double dense = 2 * (model.nonExpertParameters() - model.attentionParameters()) * t / nonExpertFlopRate;
+        double weights = weightSeconds(t);
+        double slowest = 0, compute = 0, memory = 0;
+        for (Load l : ranks) {
+            double c = dense + projections * l.tokens + n * attention.flops(l) / attentionFlopRate;
+            double m = weights + n * kvCopies * attention.kvBytes(l) / bandwidth;
+            slowest = Math.max(slowest, Math.max(c, m));
+            compute += c / n;
+            memory += m / n;
+        }
+        Experts experts = experts(t);
+        double seconds = slowest + experts.seconds() + collectives(t) + eff.stepOverheadSeconds() + draft(decodes);
         double busy = compute + experts.compute();
         double streaming = memory + experts.memory();
         double activity = Math.min(1, Math.max(busy / seconds, MEMORY_BOUND_ACTIVITY * streaming / seconds));

@@ -158,10 +158,10 @@ public final class Engine {
         } else if (deployment != null) {
             addWorkers(entry, Replica.Role.MIXED, config.pool(deployment.unified()));
         } else if (d == null) {
-            for (int i = 0; i < config.replicas(); i++) entry.add(new Replica(Replica.Role.MIXED, config, cost, tally));
+            for (int i = 0; i < config.replicas(); i++) entry.addAll(AttentionRanks.worker(Replica.Role.MIXED, config, cost, tally));
         } else {
-            for (int i = 0; i < d.prefillReplicas(); i++) entry.add(new Replica(Replica.Role.PREFILL, config, cost, tally));
-            for (int i = 0; i < d.decodeReplicas(); i++) decode.add(new Replica(Replica.Role.DECODE, config, cost, tally));
+            for (int i = 0; i < d.prefillReplicas(); i++) entry.addAll(AttentionRanks.worker(Replica.Role.PREFILL, config, cost, tally));
+            for (int i = 0; i < d.decodeReplicas(); i++) decode.addAll(AttentionRanks.worker(Replica.Role.DECODE, config, cost, tally));
         }
         replicas.addAll(entry);
         replicas.addAll(decode);
@@ -170,7 +170,7 @@ public final class Engine {
     /** One pool's workers, each a replica of the pool's view of the configuration with its own cost model. */
     private void addWorkers(List<Replica> pool, Replica.Role role, EngineConfig workers) {
         CostModel cost = new CostModel(workers);
-        for (int i = 0; i < workers.replicas(); i++) pool.add(new Replica(role, workers, cost, tally));
+        for (int i = 0; i < workers.replicas(); i++) pool.addAll(AttentionRanks.worker(role, workers, cost, tally));
     }
 
     /** An idle engine at time 0. */

@@ -227,7 +227,8 @@ public record EngineConfig(
      * {@code --enable-dp-attention}): its GPUs split the experts {@code expertParallel} ways (each expert shard then
      * split over the remaining factor), and run attention as {@code attentionDataParallel} replicas of
      * {@code tensorParallel / attentionDataParallel} GPUs each. With attention data-parallel every replica holds the
-     * attention weights and its own sequences' KV cache (taken as balanced: one pool of blocks per worker).
+     * attention weights and its own sequences' KV cache: each is a rank with its share of the worker's KV blocks and
+     * limits, scheduled apart, the ranks stepping together ({@link AttentionRanks}).
      *
      * @param workers               identical workers in the pool
      * @param tensorParallel        GPUs per worker
@@ -602,17 +603,30 @@ public record EngineConfig(
         return model.weightBytes() + replicated;
     }
 
-    /** KV cache blocks of {@value KvBlocks#BLOCK_TOKENS} tokens one replica holds: HBM left after weights and reserve. */
+    /**
+     * KV cache blocks of {@value KvBlocks#BLOCK_TOKENS} tokens one replica holds: HBM left after weights and reserve,
+     * over the bytes a block takes on all its GPUs ({@link #kvCopies()} copies of it).
+     */
     public int kvBlocksPerReplica() {
         double bytes = tensorParallel * (memoryUtilisation * system.gpu().hbmBytes() - activationReserveBytes)
                 - weightBytesPerReplica();
-        double blockBytes = KvBlocks.BLOCK_TOKENS * model.kvBytesPerContextToken();
+        double blockBytes = KvBlocks.BLOCK_TOKENS * model.kvBytesPerContextToken() * kvCopies();
         long blocks = (long) Math.floor(bytes / blockBytes);
         if (blocks <= 0) {
             throw new IllegalArgumentException("serving " + model.name() + " on " + system.name() + " at TP"
                     + tensorParallel + ": weights leave no room for KV cache");
         }
         return (int) Math.min(Integer.MAX_VALUE, blocks);
+    }
+
+    /**
+     * Copies of each KV entry a worker caches: its attention runs on tensorParallel / attentionDataParallel GPUs per
+     * data-parallel replica, which shard the KV heads and duplicate them beyond the model's KV heads
+     * ({@link ModelProfile#kvCopies}).
+     */
+    double kvCopies() {
+        Pool p = layout();
+        return model.kvCopies(p.tensorParallel() / p.attentionDataParallel());
     }
 
     /** Another model; tensor parallelism and replicas go back to that model's defaults on this system. */

@@ -37,6 +37,9 @@ import java.util.TreeMap;
  * @param kvEntryBytes        bytes of one cached KV entry in one layer (a token's, or a compressed group of tokens');
  *                            with compressed attention {@code kvBytesPerToken} is what one more token of context adds
  *                            over all layers: its share of the compressed entries and of the indexer's keys
+ * @param kvHeads             KV heads per layer: tensor parallelism shards the KV cache over at most this many GPUs
+ *                            and caches a copy on each GPU beyond (1 for MLA's latent and V4's shared entry); 0 when
+ *                            not said, taken as sharding over any degree
  */
 public record ModelProfile(
         String name,
@@ -57,7 +60,8 @@ public record ModelProfile(
         int maxContextTokens,
         String source,
         List<AttentionLayers> attention,
-        double kvEntryBytes) {
+        double kvEntryBytes,
+        int kvHeads) {
 
     /** How a group of layers attends (docs/simulator.md, "Attention kinds"). */
     public enum AttentionKind {
@@ -133,7 +137,7 @@ public record ModelProfile(
         this(name, totalParameters, activeParameters, layers, hiddenSize, attentionWidth, attentionParameters,
                 kvBytesPerToken, kvPrecision, slidingWindowLayers, slidingWindow, experts, expertsPerToken,
                 weightPrecision, expertPrecision, maxContextTokens, source,
-                uncompressed(layers, slidingWindowLayers, slidingWindow), (double) kvBytesPerToken / layers);
+                uncompressed(layers, slidingWindowLayers, slidingWindow), (double) kvBytesPerToken / layers, 0);
     }
 
     private static List<AttentionLayers> uncompressed(int layers, int slidingLayers, int window) {
@@ -165,6 +169,7 @@ public record ModelProfile(
         if (experts > 0 && experts == expertsPerToken) {
             throw new IllegalArgumentException(m + "every expert active per token: describe it as dense");
         }
+        if (kvHeads < 0) throw new IllegalArgumentException(m + "negative KV heads");
         attention = List.copyOf(attention);
         checkAttention(m, layers, slidingWindowLayers, slidingWindow, attention, kvEntryBytes);
     }
@@ -258,6 +263,16 @@ public record ModelProfile(
         return compressedAttention() ? kvBytesPerToken : kvBytesPerTokenPerLayer() * fullAttentionLayers();
     }
 
+    /**
+     * Copies of the KV cache that {@code attentionTensorParallel} GPUs sharing one attention computation hold: each
+     * GPU caches whole KV heads, so beyond {@link #kvHeads} GPUs the heads repeat (vLLM replicates KV heads when the
+     * tensor-parallel degree exceeds them; MLA's single latent head is cached whole on every GPU of the group, which
+     * is why SGLang and TensorRT-LLM serve DeepSeek with data-parallel attention). 1 when {@code kvHeads} is not said.
+     */
+    public double kvCopies(int attentionTensorParallel) {
+        return kvHeads == 0 || attentionTensorParallel <= kvHeads ? 1 : (double) attentionTensorParallel / kvHeads;
+    }
+
     /** KV bytes a sequence holds for its sliding windows once they are full (its compressed layers' too). */
     public double kvWindowBytes() {
         double bytes = 0;
@@ -276,7 +291,7 @@ public record ModelProfile(
         return new ModelProfile(name + "-" + precision.name().toLowerCase(), totalParameters, activeParameters, layers,
                 hiddenSize, attentionWidth, attentionParameters, kvBytesPerToken, kvPrecision, slidingWindowLayers,
                 slidingWindow, experts,
-                expertsPerToken, precision, precision, maxContextTokens, source, attention, kvEntryBytes);
+                expertsPerToken, precision, precision, maxContextTokens, source, attention, kvEntryBytes, kvHeads);
     }
 
     /** The same model with its KV cache in another format (e.g. FP8 KV cache). */
@@ -286,7 +301,7 @@ public record ModelProfile(
         return new ModelProfile(name + "-kv" + precision.name().toLowerCase(), totalParameters, activeParameters,
                 layers, hiddenSize, attentionWidth, attentionParameters, bytes, precision, slidingWindowLayers,
                 slidingWindow, experts,
-                expertsPerToken, weightPrecision, expertPrecision, maxContextTokens, source, attention, entry);
+                expertsPerToken, weightPrecision, expertPrecision, maxContextTokens, source, attention, entry, kvHeads);
     }
 
     /**
@@ -297,7 +312,7 @@ public record ModelProfile(
     public ModelProfile withMaxContextTokens(int tokens) {
         return new ModelProfile(name, totalParameters, activeParameters, layers, hiddenSize, attentionWidth,
                 attentionParameters, kvBytesPerToken, kvPrecision, slidingWindowLayers, slidingWindow, experts,
-                expertsPerToken, weightPrecision, expertPrecision, tokens, source, attention, kvEntryBytes);
+                expertsPerToken, weightPrecision, expertPrecision, tokens, source, attention, kvEntryBytes, kvHeads);
     }
 
     /** Builds a {@link ModelProfile} from architecture figures (a model's {@code config.json}). */
@@ -309,6 +324,7 @@ public record ModelProfile(
         private int hidden;
         private int attentionWidth;
         private int kvValuesPerTokenPerLayer;
+        private int kvHeads;
         private int attentionInnerWidth;
         private double attentionFixedPerLayer;
         private int slidingLayers;
@@ -354,6 +370,7 @@ public record ModelProfile(
         public Builder gqa(int queryHeads, int kvHeads, int headDim) {
             this.attentionWidth = queryHeads * headDim;
             this.kvValuesPerTokenPerLayer = 2 * kvHeads * headDim;
+            this.kvHeads = kvHeads;
             // q and output projections of hidden x query width, k and v of hidden x KV width.
             this.attentionInnerWidth = 2 * queryHeads * headDim + 2 * kvHeads * headDim;
             this.attentionFixedPerLayer = 0;
@@ -368,6 +385,7 @@ public record ModelProfile(
         public Builder mla(int queryHeads, int qLoraRank, int qkHeadDim, int vHeadDim, int kvLoraRank, int ropeDim) {
             this.attentionWidth = queryHeads * (qkHeadDim + vHeadDim) / 2;
             this.kvValuesPerTokenPerLayer = kvLoraRank + ropeDim;
+            this.kvHeads = 1;
             // Per layer, beside hidden x (q LoRA rank + KV down) and the output's heads x v x hidden: the q up and KV up
             // projections, which do not scale with the hidden size.
             this.attentionInnerWidth = qLoraRank + kvLoraRank + ropeDim + queryHeads * vHeadDim;
@@ -385,6 +403,7 @@ public record ModelProfile(
         public Builder compressedAttention(int queryHeads, int headDim, int qLoraRank, int oLoraRank, int oGroups) {
             this.attentionWidth = queryHeads * headDim;
             this.kvValuesPerTokenPerLayer = headDim;
+            this.kvHeads = 1;
             // wq_a (hidden x q LoRA), wkv (hidden x head dim) and wo_b (o groups x o LoRA x hidden) scale with the
             // hidden size; wq_b (q LoRA x heads x head dim) and the grouped wo_a (heads x head dim x o LoRA) do not.
             this.attentionInnerWidth = qLoraRank + headDim + oGroups * oLoraRank;
@@ -465,8 +484,9 @@ public record ModelProfile(
             double attention = layers * ((double) hidden * attentionInnerWidth + attentionFixedPerLayer);
             if (compressRatios != null) return buildCompressed(attention);
             long kvBytes = Math.round((double) layers * kvValuesPerTokenPerLayer * kv.bytes());
-            return new ModelProfile(name, total, active, layers, hidden, attentionWidth, attention, kvBytes, kv, slidingLayers,
-                    window, experts, perToken, weights, expertWeights == null ? weights : expertWeights, context, source);
+            return new ModelProfile(name, total, active, layers, hidden, attentionWidth, attention, kvBytes, kv,
+                    slidingLayers, window, experts, perToken, weights, expertWeights == null ? weights : expertWeights,
+                    context, source, uncompressed(layers, slidingLayers, window), (double) kvBytes / layers, kvHeads);
         }
 
         /**
@@ -497,7 +517,7 @@ public record ModelProfile(
             }
             return new ModelProfile(name, total, active, layers, hidden, attentionWidth, attention,
                     Math.round(bytesPerToken), kv, 0, 0, experts, perToken, weights, expertWeights == null ? weights : expertWeights, context,
-                    source, groups, entry);
+                    source, groups, entry, kvHeads);
         }
     }
 

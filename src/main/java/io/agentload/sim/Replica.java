@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,9 @@ import java.util.List;
  * and its block, as it can unless the budget or the blocks run short, costs O(1) plus the few it changes. When one
  * cannot, the cohort is dissolved first and the step is planned sequence by sequence, exactly as without it;
  * decoding sequences rejoin at the end of the step. {@code running} holds the sequences after the cohort.
+ *
+ * <p>With attention data parallelism a worker is several replicas, its ranks ({@link AttentionRanks}), each with its
+ * share of the worker's blocks, limits and GPUs, that plan their batches separately and step together.
  */
 final class Replica {
     enum Role { MIXED, PREFILL, DECODE }
@@ -27,6 +32,12 @@ final class Replica {
     private final CostModel.Load load;
     private final Tally tally;
     private final int windowBlocks;
+    /** The worker's ranks this replica is one of, or {@code null} for a whole worker. */
+    private final @Nullable AttentionRanks ranks;
+    private final int maxTokens;
+    private final int maxSequences;
+    private final int gpus;
+    private final double linkBytesPerSecond;
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     private final ArrayList<Sequence> running = new ArrayList<>();
     private final ArrayList<Sequence> batch = new ArrayList<>();
@@ -42,12 +53,23 @@ final class Replica {
     private double accountedUntil;
 
     Replica(Role role, EngineConfig config, CostModel cost, Tally tally) {
+        this(role, config, cost, tally, null);
+    }
+
+    /** One of a worker's {@code ranks}: its share of the worker's KV blocks, limits, GPUs and KV link. */
+    Replica(Role role, EngineConfig config, CostModel cost, Tally tally, @Nullable AttentionRanks ranks) {
         this.role = role;
         this.config = config;
         this.cost = cost;
         this.load = cost.newLoad();
         this.tally = tally;
-        this.blocks = new KvBlocks(config.kvBlocksPerReplica());
+        this.ranks = ranks;
+        int n = ranks == null ? 1 : ranks.size();
+        this.blocks = new KvBlocks(config.kvBlocksPerReplica() / n);
+        this.maxTokens = Math.max(KvBlocks.BLOCK_TOKENS, config.maxBatchTokens() / n);
+        this.maxSequences = Math.max(1, config.maxRunningSequences() / n);
+        this.gpus = config.tensorParallel() / n;
+        this.linkBytesPerSecond = config.disaggregation() == null ? 0 : config.disaggregation().transferBytesPerSecond() / n;
         this.windowBlocks = windowBlocks(config.model());
         this.cohort = new DecodeCohort(load.threshold());
     }
@@ -87,7 +109,7 @@ final class Replica {
 
     /** GPUs of this worker. */
     int gpus() {
-        return config.tensorParallel();
+        return gpus;
     }
 
     int running() {
@@ -127,8 +149,8 @@ final class Replica {
         double busyUntil = busy ? Math.min(now, stepEnd) : from;
         double busySeconds = Math.max(0, busyUntil - from);
         double perGpu = busySeconds * (busy ? stepCost.gpuWatts() : 0) + (now - from - busySeconds) * cost.idleWatts();
-        joulesAndActivity[0] += perGpu * config.tensorParallel();
-        joulesAndActivity[1] += busySeconds * (busy ? stepCost.activity() : 0) * config.tensorParallel();
+        joulesAndActivity[0] += perGpu * gpus;
+        joulesAndActivity[1] += busySeconds * (busy ? stepCost.activity() : 0) * gpus;
         accountedUntil = now;
     }
 
@@ -186,7 +208,8 @@ final class Replica {
      */
     boolean plan(double now, Engine.Listener listener, boolean lockstep) {
         if (busy) return false;
-        int budget = config.maxBatchTokens();
+        if (ranks != null && !ranks.planning()) return ranks.leads(this) && ranks.plan(now, listener, lockstep);
+        int budget = maxTokens;
         int speculative = config.speculation().draftTokens();
         boolean preempted = false;
         if (!cohort.isEmpty() && !(lockstep && budget >= cohort.size() && blocks.available() >= cohort.blocksNeeded())) {
@@ -216,7 +239,7 @@ final class Replica {
             schedule(s, n);
             budget -= n;
         }
-        while (!preempted && budget > 0 && running() + transfers.size() < config.maxRunningSequences()
+        while (!preempted && budget > 0 && running() + transfers.size() < maxSequences
                 && !waiting.isEmpty()) {
             Sequence s = waiting.peekFirst();
             if (s.awaitingKv ? !startTransfer(s, now) : !admit(s, budget)) break;
@@ -230,11 +253,22 @@ final class Replica {
         load.clear();
         if (cohortStep) cohort.addTo(load);
         for (Sequence s : batch) load.add(s.computed, s.scheduled, !s.prefilling);
-        stepCost = cost.estimate(load);
-        stepEnd = now + stepCost.seconds();
-        busy = true;
+        if (ranks != null) return true;
+        start(cost.estimate(load), now);
         tally.steps++;
         return true;
+    }
+
+    /** The batch shape of the step just planned. */
+    CostModel.Load stepLoad() {
+        return load;
+    }
+
+    /** Starts the planned step (for a rank, its worker's joint step) at {@code now}. */
+    void start(CostModel.StepCost step, double now) {
+        stepCost = step;
+        stepEnd = now + step.seconds();
+        busy = true;
     }
 
     private void append(Sequence s) {
@@ -341,7 +375,7 @@ final class Replica {
         double bytes = m.kvBytesPerTokenPerLayer() * ((prompt - hitBlocks * KvBlocks.BLOCK_TOKENS) * m.fullAttentionLayers()
                 + Math.min(prompt, m.slidingWindow()) * m.slidingWindowLayers());
         double start = Math.max(now, linkFreeAt);
-        s.transferEnd = start + bytes / config.disaggregation().transferBytesPerSecond();
+        s.transferEnd = start + bytes / linkBytesPerSecond;
         linkFreeAt = s.transferEnd;
         tally.transferredBytes += bytes;
         transfers.add(s);

@@ -46,7 +46,7 @@
  * <h2>Where it is knowingly wrong</h2>
  * No kernel-level effects beyond the documented MoE factors (attention kernel choice, CUDA graph padding, MoE
  * workspace memory, per-layer launch costs of small MoE models); communication never overlaps compute; data-parallel
- * attention is assumed balanced across GPUs; FP4 matrix products are costed at the datasheet rate x MFU, which
+ * attention ranks are scheduled apart but without TensorRT-LLM's attention-DP balancing; FP4 matrix products are costed at the datasheet rate x MFU, which
  * published B200 figures do not reach; speculative acceptance is a constant rate; the KV link has no latency; power is a linear function of a utilisation
  * estimate, not a measurement. Calibration against published figures is in {@code docs/calibration.md}.
  */

@@ -69,9 +69,10 @@ class SimulationIdentityTest {
         check("h200x8 llama-3.1-70b, 60% memory, 400 agents", -7390004297516946259L, o);
     }
 
+    /** Moved when data-parallel attention ranks got their own schedulers and stepped as the slowest (AttentionRanks). */
     @Test
     void rackDeepSeek() {
-        check("gb300-nvl72 deepseek-v3, 200 agents", -4612521425976928891L, trial(EngineConfig.of("gb300-nvl72", "deepseek-v3"), 200));
+        check("gb300-nvl72 deepseek-v3, 200 agents", 701692961510312060L, trial(EngineConfig.of("gb300-nvl72", "deepseek-v3"), 200));
     }
 
     @Test

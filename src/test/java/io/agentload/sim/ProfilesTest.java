@@ -125,6 +125,29 @@ class ProfilesTest {
     }
 
     @Test
+    void mlaKvIsCachedWholeOnEveryGpuOfAnAttentionTensorParallelGroup() {
+        // MLA's one latent KV head cannot be split by heads: attention split over 8 GPUs (dp1) caches it 8 times.
+        ModelProfile v3 = ModelProfile.named("deepseek-v3");
+        EngineConfig dp1 = EngineConfig.of(SystemProfile.named("h200x8"), v3,
+                EngineConfig.Deployment.parse("unified=1x(tp8,ep8,dp1)"));
+        double free = 8 * (dp1.memoryUtilisation() * dp1.system().gpu().hbmBytes() - dp1.activationReserveBytes())
+                - dp1.weightBytesPerReplica();
+        assertEquals((long) Math.floor(free / (8 * 16 * v3.kvBytesPerContextToken())), dp1.kvBlocksPerReplica());
+        EngineConfig dp8 = EngineConfig.of(SystemProfile.named("h200x8"), v3,
+                EngineConfig.Deployment.parse("unified=1x(tp8,ep8,dp8)"));
+        assertTrue(dp1.kvBlocksPerReplica() < dp8.kvBlocksPerReplica(), "data-parallel attention caches each entry once");
+        assertEquals(1, ModelProfile.named("deepseek-v4-pro").kvHeads());
+        assertEquals(1, ModelProfile.named("deepseek-v4-flash").kvCopies(1));
+        assertEquals(4.0, ModelProfile.named("deepseek-v4-flash").kvCopies(4));
+        // Grouped-query attention shards its KV heads over up to that many GPUs and repeats them beyond.
+        assertEquals(1.0, ModelProfile.named("llama-3.1-70b").kvCopies(8));
+        ModelProfile fourKvHeads = ModelProfile.builder("m").parameters(1e9, 1e9).layers(10).hiddenSize(1024)
+                .gqa(32, 4, 64).maxContextTokens(8192).build();
+        assertEquals(1.0, fourKvHeads.kvCopies(4));
+        assertEquals(2.0, fourKvHeads.kvCopies(8));
+    }
+
+    @Test
     void withCopiesChangeOneThingEach() {
         EngineConfig c = EngineConfig.of("h200x8", "llama-3.1-70b");
         assertEquals(8, c.withModel(ModelProfile.named("llama-3.1-8b")).tensorParallel());
