@@ -134,6 +134,7 @@ final class RealTimeTrial {
      * no longer change a verdict ({@link #settled}), and stops the trial once every {@code open} tier certainly fails.
      */
     RealTimeTrial judgedBy(List<SloTier> tiers, List<SloTier> open) {
+        pool.judgeFirstBurstBy(tiers);
         agentVerdicts = new VerdictWatch(tiers, pool.agents());
         openVerdict = open.isEmpty() ? null : new VerdictWatch(open, pool.agents());
         return this;

@@ -64,6 +64,7 @@ final class VirtualTimeDriver implements TrialRunner {
     private final boolean primeCache;
     private final boolean itlDetail;
     private final boolean allRequests;
+    private final List<SloTier> tiers;
     private final List<PowerSample> power = new ArrayList<>();
     private double clock;
     /**
@@ -81,6 +82,7 @@ final class VirtualTimeDriver implements TrialRunner {
         this.primeCache = b.primeCache;
         this.itlDetail = b.itlDetail;
         this.allRequests = b.allRequests;
+        this.tiers = b.tiers;
         this.boundary = b.boundary == null ? system : b.boundary;
         if (boundary != Boundary.GPU && boundary != system) {
             throw new IllegalArgumentException(engine.system().name() + " reports power at the GPU or the "
@@ -142,6 +144,7 @@ final class VirtualTimeDriver implements TrialRunner {
         VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents);
         AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, live.andThen(verdict::completed));
         if (primeCache) pool.primeFirstTurns();
+        pool.judgeFirstBurstBy(tiers);
         pool.keepGaps(itlDetail);
         Engine e = Engine.create(engine);
         lastEngine = e;
@@ -249,6 +252,7 @@ final class VirtualTimeDriver implements TrialRunner {
         private boolean primeCache = true;
         private boolean itlDetail = true;
         private boolean allRequests = true;
+        private List<SloTier> tiers = SloTier.defaults();
 
         private Builder(EngineConfig engine, List<Session> sessions) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -312,6 +316,16 @@ final class VirtualTimeDriver implements TrialRunner {
          */
         Builder allRequests(boolean all) {
             this.allRequests = all;
+            return this;
+        }
+
+        /**
+         * The tiers the run is judged by (default {@link SloTier#defaults()}): a primed trial's warm-up ends once its
+         * first burst certainly fails every one of them ({@link AgentPool#judgeFirstBurstBy}), as in real time.
+         */
+        Builder tiers(List<SloTier> tiers) {
+            if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers");
+            this.tiers = List.copyOf(tiers);
             return this;
         }
 
