@@ -30,8 +30,8 @@ import java.util.function.Consumer;
  * must not hold the warm-up), the minimum warm-up has passed and {@code targetWarm} holds, or at the maximum
  * warm-up. In a primed trial ({@link #primeFirstTurns}) each agent's first request asks the target to hold its
  * context cached, as a fleet mid-session would, so no first turn is cold and the warm-up waits only until half of
- * the agents have finished a turn, or until the target is certainly behind that first burst ({@link #judgeFirstBurstBy})
- * (docs/design.md, "Mid-session starts"). A request's phase is fixed at its send time. Agents keep
+ * the agents have finished a turn, or until the target is certainly behind that first burst
+ * ({@link #judgeFirstBurstBy}; docs/design.md, "Mid-session starts"). A request's phase is fixed at its send time. Agents keep
  * sending after the window closes (cool-down), so the load stays constant until the last measured request ends.
  *
  * <p><b>Lanes.</b> An agent sends its top-level session's requests on lane {@code agent} (0 to agents - 1). When a
@@ -121,9 +121,9 @@ final class AgentPool {
      * {@link #done(double)}) at which the target is certainly behind the first burst by {@code tiers}: more agents
      * than the loosest share allows have a first request still running past the time it would have ended within the
      * loosest limits ({@link FirstBurst}), even if half of the agents have not finished a turn. The burst then
-     * certainly fails every tier, and past capacity its queue is the closed loop's steady one, which waiting for half of
-     * the agents would only wait out: about one response time, growing with the agents (docs/design.md, "Mid-session
-     * starts"). Without priming it has no effect. Call before the first send.
+     * certainly fails every tier, and past capacity its queue is the closed loop's steady one, which waiting for half
+     * of the agents would only wait out: about one response time, growing with the agents (docs/design.md,
+     * "Mid-session starts"). Without priming it has no effect. Call before the first send.
      */
     synchronized void judgeFirstBurstBy(List<SloTier> tiers) {
         burst = new FirstBurst(tiers, agents.length);

@@ -44,7 +44,7 @@ final class FirstBurst {
         this.overdue = new boolean[agents];
     }
 
-    /** Agent {@code agent} sent a request at {@code time} asking for {@code maxTokens}: its first one, or a later one. */
+    /** Agent {@code agent} sent a request at {@code time} for {@code maxTokens}: its first one, or a later one. */
     void sent(int agent, double time, int maxTokens) {
         if (sent[agent]) return;
         sent[agent] = running[agent] = true;

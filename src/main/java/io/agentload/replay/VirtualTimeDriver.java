@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * output cached, as a production agent that sends the output back verbatim does.
  *
  * <p><b>Phases.</b> The {@link AgentPool} decides them: warm-up until half of the agents have finished a turn, each
- * agent's first request having found its context primed in the cache (unprimed, {@link Builder#primeCache}: until
+ * agent's first request having found its context primed in the cache, or until the engine is certainly behind those
+ * first requests by the run's {@link Builder#tiers tiers} (unprimed, {@link Builder#primeCache}: until
  * every agent has finished a turn and the engine's prefix cache is warm, the cached-token ratio of one turn per agent
  * agreeing with the one before within two points, see {@link CacheWarmth}), then the plan's measurement window, then cool-down until the last measured
  * request ends. Each trial starts a fresh engine (a cold cache, as a real server's would be for the new trial's

@@ -111,7 +111,7 @@ class MidSessionStartTest {
                 .mapToInt(RequestRecord::agent).distinct().count();
         assertTrue(finishedBefore < 150, finishedBefore + " first turns ended before the window opened");
         assertTrue(behind.windowStart() < 15, "window opened at " + behind.windowStart() + " s");
-        assertTrue(half.windowStart() > 2 * behind.windowStart(), "the half rule opened it at " + half.windowStart() + " s");
+        assertTrue(half.windowStart() > 2 * behind.windowStart(), "by the half rule at " + half.windowStart() + " s");
         for (SloTier tier : SloTier.defaults()) {
             assertFalse(TrialMetrics.of(behind).check(tier).passed(), tier + " fails either way");
             assertFalse(TrialMetrics.of(half).check(tier).passed(), tier + " fails either way");
