@@ -71,7 +71,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
             description = "the shortest warm-up; it lasts at least until every agent has finished a turn "
-                    + "(against agentload serve, which is primed, until half of them have) (default: ${DEFAULT-VALUE})")
+                    + "(against agentload serve, which is primed, until half of them have, or until it is certainly "
+                    + "behind their first requests) (default: ${DEFAULT-VALUE})")
     Duration warmUp;
 
     @Option(names = "--max-warmup", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,

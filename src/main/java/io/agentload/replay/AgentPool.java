@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * must not hold the warm-up), the minimum warm-up has passed and {@code targetWarm} holds, or at the maximum
  * warm-up. In a primed trial ({@link #primeFirstTurns}) each agent's first request asks the target to hold its
  * context cached, as a fleet mid-session would, so no first turn is cold and the warm-up waits only until half of
- * the agents have finished a turn (docs/design.md, "Mid-session starts"). A request's phase is fixed at its send time. Agents keep
+ * the agents have finished a turn, or until the target is certainly behind that first burst
+ * ({@link #judgeFirstBurstBy}; docs/design.md, "Mid-session starts"). A request's phase is fixed at its send time. Agents keep
  * sending after the window closes (cool-down), so the load stays constant until the last measured request ends.
  *
  * <p><b>Lanes.</b> An agent sends its top-level session's requests on lane {@code agent} (0 to agents - 1). When a
@@ -57,6 +58,7 @@ final class AgentPool {
     private final Subagents subagents;
     private final ArrayDeque<Integer> freeLanes = new ArrayDeque<>();
     private boolean prime;
+    private FirstBurst burst;
     private final List<RequestRecord> records = new ArrayList<>();
     private final GapCounts measuredGaps = new GapCounts();
     private boolean keepGaps = true;
@@ -114,6 +116,19 @@ final class AgentPool {
         for (Agent agent : agents) agent.primeNextRequest();
     }
 
+    /**
+     * In a primed trial, the warm-up also ends at the first look (a send, a completion or the driver's
+     * {@link #done(double)}) at which the target is certainly behind the first burst by {@code tiers}: more agents
+     * than the loosest share allows have a first request still running past the time it would have ended within the
+     * loosest limits ({@link FirstBurst}), even if half of the agents have not finished a turn. The burst then
+     * certainly fails every tier, and past capacity its queue is the closed loop's steady one, which waiting for half
+     * of the agents would only wait out: about one response time, growing with the agents (docs/design.md,
+     * "Mid-session starts"). Without priming it has no effect. Call before the first send.
+     */
+    synchronized void judgeFirstBurstBy(List<SloTier> tiers) {
+        burst = new FirstBurst(tiers, agents.length);
+    }
+
     /** The request lane {@code lane} sends at {@code now} (an agent's own lane, or a subagent's), or empty when the trial is over. */
     synchronized Optional<TurnRequest> send(int lane, double now) {
         if (done(now)) return Optional.empty();
@@ -121,6 +136,7 @@ final class AgentPool {
                 : now < windowEnd() ? RequestRecord.Phase.MEASURED : RequestRecord.Phase.COOL_DOWN;
         TurnRequest request = lanes.get(lane).send(trial, lane, now, phase);
         if (phase != RequestRecord.Phase.COOL_DOWN) pending++;
+        if (burst != null && lane < agents.length) burst.sent(lane, now, request.maxTokens());
         return Optional.of(request);
     }
 
@@ -157,7 +173,8 @@ final class AgentPool {
             }
             int a = request.agent();
             double now = record.endTime();
-            forceWindowAtMaxWarmUp(now);
+            openWindowIfDue(now);
+            if (burst != null && lane < agents.length) burst.ended(lane);
             records.add(record);
             if (request.phase() != RequestRecord.Phase.COOL_DOWN) {
                 pending--;
@@ -243,7 +260,7 @@ final class AgentPool {
      * to {@link #completed} as cut, before it asks for the {@link #trial}.
      */
     synchronized boolean done(double now) {
-        forceWindowAtMaxWarmUp(now);
+        openWindowIfDue(now);
         return !Double.isNaN(windowStart) && now >= windowEnd() && (pending == 0 || graceOver(now));
     }
 
@@ -322,10 +339,22 @@ final class AgentPool {
                 everyGapCounted ? measuredGaps.percentiles() : null, -1);
     }
 
-    private void forceWindowAtMaxWarmUp(double now) {
-        if (Double.isNaN(windowStart) && now >= startTime + plan.maxWarmUpSeconds()) {
+    /**
+     * Opens the window when the clock alone ends the warm-up: at the maximum warm-up (at exactly that time, and the
+     * trial says so), or at the first look at which a primed trial's target is certainly behind its first burst
+     * ({@link #judgeFirstBurstBy}).
+     */
+    private void openWindowIfDue(double now) {
+        if (!Double.isNaN(windowStart)) return;
+        if (now >= startTime + plan.maxWarmUpSeconds()) {
             windowStart = startTime + plan.maxWarmUpSeconds();
             warmUpCut = true;
+        } else if (now - startTime >= plan.minWarmUpSeconds() && burstBehind(now)) {
+            windowStart = now;
         }
+    }
+
+    private boolean burstBehind(double now) {
+        return prime && burst != null && burst.behind(now);
     }
 }

@@ -230,7 +230,8 @@ final class RealTimeDriver implements TrialRunner {
 
         /**
          * The tiers trials are judged by (default {@link SloTier#defaults()}): the cool-down stops waiting for a
-         * measured request whose agent certainly fails every one of them.
+         * measured request whose agent certainly fails every one of them, and a primed warm-up ends once the endpoint
+         * is certainly behind the agents' first requests by them ({@link AgentPool#judgeFirstBurstBy}).
          */
         Builder tiers(List<SloTier> tiers) {
             if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers");

@@ -43,7 +43,8 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
  *
  * <p>Warm-up ends as for the simulator: every agent has finished a turn, the plan's minimum has passed and, when
  * the endpoint reports {@code cached_tokens}, its prefix cache is warm ({@link CacheWarmth}); in a primed trial, once
- * half of the agents have finished a turn and the minimum has passed. A primed trial asks {@code agentload serve} to cache each agent's context before its first
+ * half of the agents have finished a turn, or the endpoint is certainly behind their first requests by the run's tiers
+ * ({@link AgentPool#judgeFirstBurstBy}), and the minimum has passed. A primed trial asks {@code agentload serve} to cache each agent's context before its first
  * request ({@link EndpointRequest#primedTokens()}).
  *
  * <p>Every send's lag behind its agent's due time is recorded ({@link SendLagRecorder}). A tick every 100 ms ends the
@@ -137,6 +138,7 @@ final class RealTimeTrial {
      * no longer change a verdict ({@link #settled}), and stops the trial once every {@code open} tier certainly fails.
      */
     RealTimeTrial judgedBy(List<SloTier> tiers, List<SloTier> open) {
+        pool.judgeFirstBurstBy(tiers);
         agentVerdicts = new VerdictWatch(tiers, pool.agents());
         openVerdict = open.isEmpty() ? null : new VerdictWatch(open, pool.agents());
         return this;

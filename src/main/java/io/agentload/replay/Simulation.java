@@ -403,7 +403,7 @@ public final class Simulation {
         }
         VirtualTimeDriver.Builder b = VirtualTimeDriver.builder(settings.engine, settings.sessions).plan(settings.plan)
                 .toolTimeScale(settings.toolTimeScale).toolTimes(settings.toolTimes).cutAtVerdict(settings.cutAtVerdict).itlDetail(settings.itlDetail)
-                .primeCache(settings.primedStarts).allRequests(allRequests);
+                .primeCache(settings.primedStarts).allRequests(allRequests).tiers(settings.tiers);
         if (settings.powerBoundary != null) b.powerBoundary(settings.powerBoundary);
         return b.build();
     }

@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * <p>Warm-up ends at the first completed request at which every agent has finished a turn, at least
  * {@code minWarmUpSeconds} have passed and the target reports itself warm (the simulator: its prefix cache), or, in a
- * trial that primes each agent's context, at which half of the agents have finished a turn ({@link AgentPool}); it
+ * trial that primes each agent's context, at which half of the agents have finished a turn or the target is certainly
+ * behind their first requests ({@link AgentPool}); it
  * ends at {@code maxWarmUpSeconds} regardless, and the trial says so. The measurement window follows for
  * {@code measurementSeconds}. Defaults, the same for the simulator and an endpoint: no minimum warm-up, at most 10
  * minutes of it, and a {@link #DEFAULT_WINDOW} measurement window.

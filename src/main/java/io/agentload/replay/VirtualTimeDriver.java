@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * output cached, as a production agent that sends the output back verbatim does.
  *
  * <p><b>Phases.</b> The {@link AgentPool} decides them: warm-up until half of the agents have finished a turn, each
- * agent's first request having found its context primed in the cache (unprimed, {@link Builder#primeCache}: until
+ * agent's first request having found its context primed in the cache, or until the engine is certainly behind those
+ * first requests by the run's {@link Builder#tiers tiers} (unprimed, {@link Builder#primeCache}: until
  * every agent has finished a turn and the engine's prefix cache is warm, the cached-token ratio of one turn per agent
  * agreeing with the one before within two points, see {@link CacheWarmth}), then the plan's measurement window, then cool-down until the last measured
  * request ends. Each trial starts a fresh engine (a cold cache, as a real server's would be for the new trial's
@@ -64,6 +65,7 @@ final class VirtualTimeDriver implements TrialRunner {
     private final boolean primeCache;
     private final boolean itlDetail;
     private final boolean allRequests;
+    private final List<SloTier> tiers;
     private final List<PowerSample> power = new ArrayList<>();
     private double clock;
     /**
@@ -81,6 +83,7 @@ final class VirtualTimeDriver implements TrialRunner {
         this.primeCache = b.primeCache;
         this.itlDetail = b.itlDetail;
         this.allRequests = b.allRequests;
+        this.tiers = b.tiers;
         this.boundary = b.boundary == null ? system : b.boundary;
         if (boundary != Boundary.GPU && boundary != system) {
             throw new IllegalArgumentException(engine.system().name() + " reports power at the GPU or the "
@@ -142,6 +145,7 @@ final class VirtualTimeDriver implements TrialRunner {
         VerdictWatch verdict = new VerdictWatch(cutAtVerdict ? open : List.of(), agents).decidingPasses();
         AgentPool pool = new AgentPool(sessions, plan, trial, agents, 0, warmth, live.andThen(verdict::completed));
         if (primeCache) pool.primeFirstTurns();
+        pool.judgeFirstBurstBy(tiers);
         pool.keepGaps(itlDetail);
         Engine e = Engine.create(engine);
         lastEngine = e;
@@ -250,6 +254,7 @@ final class VirtualTimeDriver implements TrialRunner {
         private boolean primeCache = true;
         private boolean itlDetail = true;
         private boolean allRequests = true;
+        private List<SloTier> tiers = SloTier.defaults();
 
         private Builder(EngineConfig engine, List<Session> sessions) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -313,6 +318,16 @@ final class VirtualTimeDriver implements TrialRunner {
          */
         Builder allRequests(boolean all) {
             this.allRequests = all;
+            return this;
+        }
+
+        /**
+         * The tiers the run is judged by (default {@link SloTier#defaults()}): a primed trial's warm-up ends once its
+         * first burst certainly fails every one of them ({@link AgentPool#judgeFirstBurstBy}), as in real time.
+         */
+        Builder tiers(List<SloTier> tiers) {
+            if (tiers.isEmpty()) throw new IllegalArgumentException("no tiers");
+            this.tiers = List.copyOf(tiers);
             return this;
         }
 

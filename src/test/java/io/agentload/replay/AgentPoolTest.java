@@ -5,6 +5,8 @@ import io.agentload.trajectory.Turn;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -141,6 +143,58 @@ class AgentPoolTest {
         TurnRequest late = cold.send(1, 125).orElseThrow();
         assertEquals(RequestRecord.Phase.MEASURED, late.phase());
         assertEquals(180, cold.windowEnd(), 0, "window forced open at 100 + 20 s");
+    }
+
+    @Test
+    void aPrimedWarmUpEndsOnceMoreFirstRequestsRunPastTheirDeadlinesThanTheLoosestTierAllows() {
+        // Tiers 60 tok/s within 3 s and 20 tok/s within 6 s, 90% of agents: a first request asking for n tokens is
+        // certainly out of both once it runs 6 + (n - 1) / 20 s after its send. Of 10 agents, 2 overdue leave only
+        // 80% that may pass: the window opens at the second deadline, long before half of the agents finish a turn.
+        List<SloTier> tiers = List.of(new SloTier(60, 3), new SloTier(20, 6));
+        for (boolean primed : new boolean[] {true, false}) {
+            AgentPool pool = new AgentPool(SESSIONS, PLAN, 0, 10, 0, () -> true, r -> { });
+            if (primed) pool.primeFirstTurns();
+            pool.judgeFirstBurstBy(tiers);
+            double[] deadlines = new double[10];
+            for (int a = 0; a < 10; a++) {
+                double sent = pool.firstSendTime(a);
+                deadlines[a] = sent + 6 + (pool.send(a, sent).orElseThrow().maxTokens() - 1) / 20.0;
+            }
+            Arrays.sort(deadlines);
+            assertFalse(pool.done(Math.nextDown(deadlines[1])));
+            assertTrue(Double.isNaN(pool.windowEnd()), "one request overdue of 10: 90% may still pass");
+            assertFalse(pool.done(deadlines[1]));
+            if (primed) {
+                assertEquals(deadlines[1] + 60, pool.windowEnd(), 0, "window opens at the second deadline");
+            } else {
+                assertTrue(Double.isNaN(pool.windowEnd()), "unprimed, the warm-up waits for every agent's first turn");
+            }
+        }
+    }
+
+    @Test
+    void firstRequestsThatEndedDoNotHoldTheTargetBehindHoweverLateTheyWere() {
+        // Every first request ends half a second before its deadline, out of the tier (TTFT 6.2 s): the target kept
+        // up, so the window opens as before, when half of the agents have finished a turn.
+        AgentPool pool = new AgentPool(SESSIONS, PLAN, 0, 10, 0, () -> true, r -> { });
+        pool.primeFirstTurns();
+        pool.judgeFirstBurstBy(List.of(new SloTier(20, 6)));
+        List<TurnRequest> sent = new ArrayList<>();
+        for (int a = 0; a < 10; a++) sent.add(pool.send(a, pool.firstSendTime(a)).orElseThrow());
+        sent.sort(Comparator.comparingDouble(AgentPoolTest::deadline));
+        int ended = 0;
+        for (TurnRequest r : sent) {
+            double end = deadline(r) - 0.5;
+            pool.completed(r.lane(), r.record().tokenTimes(r.sendTime() + 6.2, end).endTime(end)
+                    .tokens(1000, 900, r.maxTokens()).build(), AgentPool.Wakes.NONE);
+            if (++ended < 5) assertTrue(Double.isNaN(pool.windowEnd()), "still warming up after " + ended);
+            else if (ended == 5) assertEquals(end + 60, pool.windowEnd(), 0, "half of the agents finished a turn");
+        }
+    }
+
+    /** When a first request is certainly out of 20 tok/s within 6 s. */
+    private static double deadline(TurnRequest r) {
+        return r.sendTime() + 6 + (r.maxTokens() - 1) / 20.0;
     }
 
     @Test

@@ -99,6 +99,42 @@ class MidSessionStartTest {
     }
 
     @Test
+    void pastCapacityThePrimedWarmUpEndsOnceTheTargetIsBehindItsFirstBurst() {
+        // 300 contexts of 20-32K tokens on one H200 replica: far past what its KV cache holds, so first requests queue
+        // behind re-prefills. A tier no request can miss by then (600 s TTFT) leaves the warm-up to the half rule.
+        TrialPlan plan = TrialPlan.defaults().withSeed(7).withMeasurementSeconds(30);
+        VirtualTimeDriver.Builder driver = VirtualTimeDriver.builder(ROOMY, SESSIONS).plan(plan).cutAtVerdict(false);
+        Trial behind = driver.build().run(0, 300, r -> { });
+        Trial half = driver.tiers(List.of(new SloTier(1, 600))).build().run(0, 300, r -> { });
+
+        long finishedBefore = behind.records().stream().filter(r -> r.endTime() <= behind.windowStart())
+                .mapToInt(RequestRecord::agent).distinct().count();
+        assertTrue(finishedBefore < 150, finishedBefore + " first turns ended before the window opened");
+        assertTrue(behind.windowStart() < 15, "window opened at " + behind.windowStart() + " s");
+        assertTrue(half.windowStart() > 2 * behind.windowStart(), "by the half rule at " + half.windowStart() + " s");
+        for (SloTier tier : SloTier.defaults()) {
+            assertFalse(TrialMetrics.of(behind).check(tier).passed(), tier + " fails either way");
+            assertFalse(TrialMetrics.of(half).check(tier).passed(), tier + " fails either way");
+        }
+    }
+
+    @Test
+    void withinCapacityThePrimedWarmUpStillWaitsForHalfOfTheAgents() {
+        List<RequestRecord> records = new ArrayList<>();
+        TrialPlan plan = TrialPlan.defaults().withSeed(7).withMeasurementSeconds(30);
+        VirtualTimeDriver.Builder driver = VirtualTimeDriver.builder(ROOMY, SESSIONS).plan(plan);
+        Trial judged = driver.build().run(0, 24, records::add);
+        Trial half = driver.tiers(List.of(new SloTier(1, 600))).build().run(0, 24, r -> { });
+        assertEquals(half.windowStart(), judged.windowStart(), 0);
+        long before = records.stream().filter(r -> r.endTime() < judged.windowStart()).mapToInt(RequestRecord::agent)
+                .distinct().count();
+        long by = records.stream().filter(r -> r.endTime() <= judged.windowStart()).mapToInt(RequestRecord::agent)
+                .distinct().count();
+        assertTrue(before < 12 && by >= 12, "the window opens as the twelfth of 24 agents finishes a turn: " + before
+                + " finished before, " + by + " by then (one engine step ends several)");
+    }
+
+    @Test
     void agentloadServeIsPrimedInRealTime() {
         List<RequestRecord> records = new ArrayList<>();
         try (SimServer server = SimServer.builder(EngineConfig.of("h100x8", "llama-3.1-8b").withReplicas(1)).port(0)

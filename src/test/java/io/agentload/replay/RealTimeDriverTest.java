@@ -279,6 +279,32 @@ class RealTimeDriverTest {
         }
     }
 
+    @Test
+    void aPrimedWarmUpEndsOnceTheEndpointIsCertainlyBehindItsFirstBurst() throws IOException {
+        // First tokens take 3 s against a tier of 0.5 s and 100 tok/s: a first request of 4 tokens still running 0.53 s
+        // after its send is certainly out of it, so a primed trial's window opens at the first look after that rather
+        // than once half of the agents have finished a turn (3 s); unprimed, the warm-up waits for every first turn.
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(Reply.stream().withFirstTokenDelay(Duration.ofSeconds(3)), true);
+             Endpoint endpoint = Endpoint.builder().baseUrl(server.baseUrl()).model("fake").noApiKey().build()) {
+            TrialPlan plan = PLAN.withWarmUpSeconds(0, 4).withMeasurementSeconds(1);
+            for (boolean primed : new boolean[] {true, false}) {
+                Trial t = RealTimeDriver.builder(endpoint, evenSessions(4, 4)).plan(plan).primeCache(primed)
+                        .tiers(List.of(new SloTier(100, 0.5))).coolDownGrace(Duration.ofSeconds(20)).build()
+                        .run(0, 4, r -> { });
+
+                double warmUp = t.windowStart() - t.startTime();
+                if (primed) {
+                    assertFalse(t.warmUpCut());
+                    assertTrue(warmUp >= 0.53 && warmUp < 2, "primed warm-up " + warmUp + " s");
+                    assertTrue(t.records().stream().allMatch(r -> r.endTime() > t.windowStart()),
+                            "no agent had finished a turn when the window opened: " + t.records());
+                } else {
+                    assertTrue(warmUp >= 3, "unprimed warm-up " + warmUp + " s");
+                }
+            }
+        }
+    }
+
     /** {@code count} sessions of five turns, each with {@code output} output tokens and 30 ms of tool time. */
     private static List<Session> evenSessions(int count, int output) {
         List<Session> sessions = new ArrayList<>();
