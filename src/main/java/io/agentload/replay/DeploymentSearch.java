@@ -46,12 +46,15 @@ final class DeploymentSearch {
     /** The full search's bracket when the search asks for the exact answer (2%: notebook 06's rack searches). */
     static final double FULL_TOLERANCE = 0.02;
     /**
-     * How far below its screened answer a full search starts: a longer window moves an answer by some percent
-     * (the rack: 7,168 screened, 7,455 full), and a first trial that failed would be bisected down from zero.
+     * How far below its screened answer a full search starts: a longer window moves an answer by some percent, and a
+     * first trial that failed would be bisected down from zero.
      */
-    static final double FULL_MARGIN = 0.1;
-    /** The full search's ramp growth from just below the screened answer. */
-    static final double FULL_GROWTH = 1.1;
+    static final double FULL_MARGIN = 0.05;
+    /**
+     * The full search's ramp growth: the screened answer is the bottom of a bracket up to {@value #SCREEN_TOLERANCE}
+     * wide, so two steps cross it (the rack: 6,144 screened, 7,680 failed, about 7,450 in full).
+     */
+    static final double FULL_GROWTH = 1.15;
 
     private DeploymentSearch() {
     }
