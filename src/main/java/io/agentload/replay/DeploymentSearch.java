@@ -9,30 +9,34 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The search over deployments ({@code agentload bench --deployment auto}), in two rounds (docs/simulator.md,
- * "Deployments"):
+ * "Deployments"), each sharing one bracket across its candidates, so that a layout that cannot win costs one trial:
  * <ol>
- *   <li><b>Screening</b>: every candidate layout is searched with short windows ({@value #SCREEN_WINDOW_S} s, or the
- *       search's own when shorter) and a coarse bracket ({@value #SCREEN_TOLERANCE}); each ramp starts at half the
- *       smallest tier answer screened so far (rounded down to a power of two), so the brackets found on one layout
- *       seed the next; a layout whose first trial there fails every tier is pruned at once, since it cannot come
- *       within the screening's bracket of the best.</li>
+ *   <li><b>Screening</b> with short windows ({@value #SCREEN_WINDOW_S} s, or the search's own when shorter) and a
+ *       coarse bracket ({@value #SCREEN_TOLERANCE}). The first candidate is searched from one agent; every later one
+ *       first runs a probe at the contenders' floor, {@value #SCREEN_TOLERANCE} below the smallest tier answer
+ *       screened so far. A probe that fails every tier (stopped at its verdict) prunes the layout: it cannot come
+ *       within the screening's bracket of the best. Otherwise the layout's search ramps from the probe, which is
+ *       its first trial.</li>
  *   <li><b>Full search</b> of every layout whose screened answer comes within the screening's bracket of the best on
- *       some tier (usually one), with the search's own window and tolerance ({@value #FULL_TOLERANCE} when it asks
- *       for the exact answer), its ramp
- *       starting just below its screened answer and growing by {@value #FULL_GROWTH}. The others are pruned: their
- *       screened answers are reported as such.</li>
+ *       some tier (usually one), the likeliest best first, with the search's own window and tolerance
+ *       ({@value #FULL_TOLERANCE} when it asks for the exact answer), its ramp starting {@value #FULL_MARGIN} below
+ *       its screened answer and growing by {@value #FULL_GROWTH}. A later contender first runs a probe at the
+ *       smallest tier answer found so far in this round; one that fails every tier there is worse on every tier
+ *       than a layout already searched, and is pruned.</li>
  * </ol>
  * Each fully searched layout gets its own run folder {@code DIR/NAME/}; {@code DIR} gets a {@code summary.json} of the
  * best fully searched layout per tier (most agents, then most agents per MW, then the first candidate), each tier
- * naming its layout, and a {@code report.html} that compares every candidate, screened and full, and links to the
- * folders.
+ * naming its layout, and a {@code report.html} that compares every candidate, screened, probed and full, and links to
+ * the folders.
  */
 final class DeploymentSearch {
     /** Screening windows, seconds: long enough for every agent's turns to pass through a window several times. */
@@ -41,17 +45,26 @@ final class DeploymentSearch {
     static final double SCREEN_TOLERANCE = 0.25;
     /** The full search's bracket when the search asks for the exact answer (2%: notebook 06's rack searches). */
     static final double FULL_TOLERANCE = 0.02;
-    /** The full search's ramp growth from just below the screened answer. */
-    static final double FULL_GROWTH = 1.25;
+    /**
+     * How far below its screened answer a full search starts: a longer window moves an answer by some percent, and a
+     * first trial that failed would be bisected down from zero.
+     */
+    static final double FULL_MARGIN = 0.05;
+    /**
+     * The full search's ramp growth: the screened answer is the bottom of a bracket up to {@value #SCREEN_TOLERANCE}
+     * wide, so two steps cross it (the rack: 6,144 screened, 7,680 failed, about 7,450 in full).
+     */
+    static final double FULL_GROWTH = 1.15;
 
     private DeploymentSearch() {
     }
 
     /**
-     * What the search found for each candidate: its screening (null when its first trial failed every tier), the
-     * agents of that first trial when it did ({@code prunedAt}, else 0), and its full search when it was not pruned.
+     * What the search found for each candidate: its screening (null when a screening probe pruned it), the agents of
+     * the probe that pruned it in either round ({@code prunedAt}, else 0), its full search when it had one, and the
+     * probes it ran outside its searches.
      */
-    record Found(SearchSummary screened, int prunedAt, SearchSummary full) {
+    record Found(SearchSummary screened, int prunedAt, SearchSummary full, int probes) {
         SearchSummary best() {
             return full != null ? full : screened;
         }
@@ -80,43 +93,95 @@ final class DeploymentSearch {
         Duration screenWindow = base.window().compareTo(Duration.ofSeconds(SCREEN_WINDOW_S)) < 0 ? base.window()
                 : Duration.ofSeconds(SCREEN_WINDOW_S);
         Simulation screen = base.withWindow(screenWindow).withTolerance(Math.max(SCREEN_TOLERANCE, base.tolerance()));
+        Map<String, Found> found = new LinkedHashMap<>();
         Map<String, SearchSummary> screened = new LinkedHashMap<>();
-        Map<String, Integer> pruned = new LinkedHashMap<>();
         int[] bestScreened = null;
         for (Map.Entry<String, EngineConfig.Deployment> c : candidates.entrySet()) {
             Simulation layout = screen.withEngine(e -> e.withDeployment(c.getValue()));
+            SloResult result;
             if (bestScreened != null && min(bestScreened) >= 2) {
-                // A layout failing every tier at half the smallest best answer cannot come within 25% of it.
-                int start = Integer.highestOneBit(min(bestScreened) / 2);
-                TrialMetrics probe = layout.trial(start);
-                if (base.tiers().stream().noneMatch(t -> probe.check(t).passed())) {
-                    pruned.put(c.getKey(), start);
+                int floor = Math.max(1, (int) Math.floor(min(bestScreened) * (1 - SCREEN_TOLERANCE)));
+                VirtualTimeDriver driver = layout.runner();
+                Trial probe = driver.run(0, floor, base.tiers(), r -> { });
+                TrialMetrics m = TrialMetrics.of(probe);
+                if (failsEveryTier(m, base.tiers())) {
+                    layout.heard(m);
+                    found.put(c.getKey(), new Found(null, floor, null, 1));
                     continue;
                 }
-                layout = layout.withRamp(start, 2);
+                result = layout.withRamp(floor, 2).search(new Probed(driver, probe, base.tiers()));
+            } else {
+                result = layout.search();
             }
-            SearchSummary s = SearchSummary.of(layout.search()).withDeployment(c.getValue().toString());
+            SearchSummary s = SearchSummary.of(result).withDeployment(c.getValue().toString());
             screened.put(c.getKey(), s);
+            found.put(c.getKey(), new Found(s, 0, null, 0));
             bestScreened = max(bestScreened, s);
         }
-        Map<String, Found> found = new LinkedHashMap<>();
-        pruned.forEach((name, at) -> found.put(name, new Found(null, at, null)));
         double fullTolerance = base.tolerance() > 0 ? base.tolerance() : FULL_TOLERANCE;
-        for (Map.Entry<String, SearchSummary> e : screened.entrySet()) {
-            SearchSummary s = e.getValue();
-            SearchSummary full = null;
-            if (contender(s, bestScreened)) {
-                EngineConfig.Deployment d = candidates.get(e.getKey());
-                int start = Math.max(1, (int) Math.floor(min(answers(s)) * (1 - SCREEN_TOLERANCE)));
-                Simulation f = base.withEngine(c -> c.withDeployment(d)).withRamp(start, FULL_GROWTH)
-                        .withTolerance(fullTolerance);
-                full = SearchSummary.of(f.search(dir.resolve(e.getKey()))).withDeployment(d.toString());
+        int[] best = bestScreened;
+        List<String> contenders = screened.keySet().stream().filter(name -> contender(screened.get(name), best))
+                .sorted(Comparator.comparingDouble((String name) -> -closeness(screened.get(name), best))).toList();
+        int[] bestFull = null;
+        for (String name : contenders) {
+            EngineConfig.Deployment d = candidates.get(name);
+            SearchSummary s = screened.get(name);
+            Simulation full = base.withEngine(c -> c.withDeployment(d)).withTolerance(fullTolerance);
+            int probes = 0;
+            if (bestFull != null && min(bestFull) >= 1) {
+                int at = min(bestFull);
+                TrialMetrics m = TrialMetrics.of(full.runner().run(0, at, base.tiers(), r -> { }));
+                full.heard(m);
+                probes = 1;
+                if (failsEveryTier(m, base.tiers())) {
+                    found.put(name, new Found(s, at, null, probes));
+                    continue;
+                }
             }
-            found.put(e.getKey(), new Found(s, 0, full));
+            int start = Math.max(1, (int) Math.floor(min(answers(s)) * (1 - FULL_MARGIN)));
+            SearchSummary f = SearchSummary.of(full.withRamp(start, FULL_GROWTH).search(dir.resolve(name)))
+                    .withDeployment(d.toString());
+            found.put(name, new Found(s, 0, f, probes));
+            bestFull = max(bestFull, f);
         }
-        Map<String, Found> ordered = new LinkedHashMap<>();
-        for (String name : candidates.keySet()) ordered.put(name, found.get(name));
-        return ordered;
+        return found;
+    }
+
+    private static boolean failsEveryTier(TrialMetrics m, List<SloTier> tiers) {
+        return tiers.stream().noneMatch(t -> m.check(t).passed());
+    }
+
+    /**
+     * A driver whose trial 0 has already run, as a screening probe: a search ramping from the probe's agents takes it
+     * as its first trial instead of running it again. Its records are not handed on: screening keeps none.
+     */
+    private record Probed(VirtualTimeDriver driver, Trial probe, List<SloTier> open) implements TrialRunner {
+        @Override
+        public Trial run(int trial, int agents, List<SloTier> open, Consumer<RequestRecord> sink) {
+            return isProbe(trial, agents, open) ? probe : driver.run(trial, agents, open, sink);
+        }
+
+        @Override
+        public boolean independent() {
+            return true;
+        }
+
+        @Override
+        public Placement compute(int trial, int agents, List<SloTier> open) {
+            return isProbe(trial, agents, open) ? sink -> probe : driver.compute(trial, agents, open);
+        }
+
+        private boolean isProbe(int trial, int agents, List<SloTier> open) {
+            return trial == 0 && agents == probe.agents() && open.equals(this.open);
+        }
+    }
+
+    /** How close a screened layout comes to the best screened answers: its best ratio over the tiers. */
+    private static double closeness(SearchSummary s, int[] best) {
+        int[] a = answers(s);
+        double c = 0;
+        for (int t = 0; t < a.length; t++) if (best[t] > 0) c = Math.max(c, a[t] / (double) best[t]);
+        return c;
     }
 
     /** Whether a screened layout comes within the screening's bracket of the best screened answer on some tier. */
@@ -151,7 +216,7 @@ final class DeploymentSearch {
     private static int trials(Map<String, Found> found) {
         int n = 0;
         for (Found f : found.values()) {
-            n += f.screened() == null ? 1 : f.screened().trials() + (f.full() == null ? 0 : f.full().trials());
+            n += f.probes() + (f.screened() == null ? 0 : f.screened().trials()) + (f.full() == null ? 0 : f.full().trials());
         }
         return n;
     }
@@ -192,20 +257,25 @@ final class DeploymentSearch {
         for (SearchSummary.Tier t : best.tiers()) h.append("<th>").append(escape(t.tier().label())).append("</th>");
         h.append("<th>deployment</th></tr>\n");
         for (Map.Entry<String, Found> e : found.entrySet()) {
-            if (e.getValue().screened() == null) {
-                h.append("<tr><td>").append(escape(e.getKey())).append("</td><td>pruned</td><td colspan=\"")
-                        .append(best.tiers().size()).append("\">every tier failed at ").append(e.getValue().prunedAt())
-                        .append(" agents</td><td></td></tr>\n");
-                continue;
+            Found f = e.getValue();
+            if (f.screened() != null) {
+                row(h, e.getKey(), String.format(Locale.ROOT, "screened (%d s windows)", SCREEN_WINDOW_S), f.screened(),
+                        best, false);
             }
-            row(h, e.getKey(), String.format(Locale.ROOT, "screened (%d s windows)", SCREEN_WINDOW_S),
-                    e.getValue().screened(), best, false);
-            if (e.getValue().full() != null) row(h, e.getKey(), "full", e.getValue().full(), best, true);
+            if (f.prunedAt() > 0) {
+                h.append("<tr><td>").append(escape(e.getKey())).append("</td><td>")
+                        .append(f.screened() == null ? "pruned when screened" : "pruned in the full round")
+                        .append("</td><td colspan=\"").append(best.tiers().size()).append("\">every tier failed at ")
+                        .append(f.prunedAt()).append(" agents</td><td></td></tr>\n");
+            }
+            if (f.full() != null) row(h, e.getKey(), "full", f.full(), best, true);
         }
-        return h.append("</table>\n<p>Max agents (agents per MW) per tier. Screening searches every candidate with short "
-                + "windows and a coarse bracket; the layouts it leaves within that bracket of the best are searched "
-                + "fully, each in its own run folder with its own report, trials and requests; only full answers "
-                + "are chosen.</p>\n</body></html>\n").toString();
+        return h.append("</table>\n<p>Max agents (agents per MW) per tier. Screening searches the first candidate with "
+                + "short windows and a coarse bracket, and probes each later one just below that bracket of the best "
+                + "so far: one that fails every tier there is pruned. The layouts left within the bracket of the best "
+                + "are searched fully, the likeliest best first, each in its own run folder with its own report, "
+                + "trials and requests; a later one that fails every tier at the best full answer so far is pruned. "
+                + "Only full answers are chosen.</p>\n</body></html>\n").toString();
     }
 
     private static void row(StringBuilder h, String name, String round, SearchSummary s, SearchSummary best, boolean full) {

@@ -390,6 +390,21 @@ public final class Simulation {
         return driver(keepsEveryRow());
     }
 
+    /** A driver of this simulation's trials, for a search that runs some trials itself ({@link DeploymentSearch}). */
+    VirtualTimeDriver runner() {
+        return driver();
+    }
+
+    /** The concurrency search over {@code runner}'s trials (a {@link #runner()}, perhaps wrapped), unrecorded. */
+    SloResult search(TrialRunner runner) {
+        return searchOver(runner).run();
+    }
+
+    /** Tells the trial listener of a trial run outside a search ({@link DeploymentSearch}'s probes). */
+    void heard(TrialMetrics trial) {
+        settings.onTrial.accept(trial);
+    }
+
     /** Whether a search's run folder keeps a row for every request of every trial. */
     private boolean keepsEveryRow() {
         return settings.itlDetail || settings.allRequests;
