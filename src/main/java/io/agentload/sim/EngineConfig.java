@@ -295,10 +295,13 @@ public record EngineConfig(
          * Artificial Analysis' published B300 configuration for DeepSeek V4 Pro (AA-AgentPerf hardware configuration
          * pages, June 2026): TensorRT-LLM 1.3.0rc15, one context and one generation worker on one 8-GPU node, each
          * TP4 with EP4 and attention data-parallel, max batch 64, max 1,024 tokens per step, max sequence 131,072,
-         * routed by conversation affinity. Named {@code aa-b300} in {@link #parse}.
+         * routed by conversation affinity. TensorRT-LLM applies its {@code max_batch_size} and {@code max_num_tokens}
+         * to each attention data-parallel rank, and a pool's limits here are its worker's, which the ranks divide
+         * ({@link Pool}), so the preset writes them four times over: {@code batch=256,tokens=4096}. Named
+         * {@code aa-b300} in {@link #parse}.
          */
         public static final Deployment AA_B300 = DeploymentSpec.parse(
-                "ctx=1x(tp4,ep4,dp4),gen=1x(tp4,ep4,dp4),batch=64,tokens=1024,seq=131072,route=affinity");
+                "ctx=1x(tp4,ep4,dp4),gen=1x(tp4,ep4,dp4),batch=256,tokens=4096,seq=131072,route=affinity");
 
         /** Presets {@link #parse} accepts by name. */
         static final Map<String, Deployment> PRESETS = Map.of("aa-b300", AA_B300);

@@ -16,12 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeploymentTest {
 
     private static final String AA_B300 =
-            "ctx=1x(tp4,ep4,dp4),gen=1x(tp4,ep4,dp4),batch=64,tokens=1024,seq=131072,route=affinity";
+            "ctx=1x(tp4,ep4,dp4),gen=1x(tp4,ep4,dp4),batch=256,tokens=4096,seq=131072,route=affinity";
 
     @Test
     void aasB300ConfigurationReadsAsPublished() {
         EngineConfig.Deployment d = EngineConfig.Deployment.parse(AA_B300);
-        EngineConfig.Pool worker = new EngineConfig.Pool(1, 4, 4, 4, 64, 1024);
+        EngineConfig.Pool worker = new EngineConfig.Pool(1, 4, 4, 4, 256, 4096);
         assertEquals(worker, d.context());
         assertEquals(worker, d.generation());
         assertNull(d.unified());
@@ -43,8 +43,8 @@ class DeploymentTest {
         assertEquals(8, c.gpusUsed());
         assertEquals(2, c.replicas());
         assertEquals(4, c.tensorParallel());
-        assertEquals(64, c.maxRunningSequences());
-        assertEquals(1024, c.maxBatchTokens());
+        assertEquals(256, c.maxRunningSequences(), "64 per rank");
+        assertEquals(4096, c.maxBatchTokens(), "1,024 per rank");
         assertEquals(1, c.disaggregation().prefillReplicas());
         assertEquals(1, c.disaggregation().decodeReplicas());
         assertEquals(131_072, c.maxSequenceTokens());
