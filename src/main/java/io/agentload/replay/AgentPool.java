@@ -322,21 +322,28 @@ final class AgentPool {
      * (opened here if the driver has not).
      */
     synchronized Trial trial(PowerMeter meter, WindowTokens tokens) {
-        if (!Double.isNaN(windowStart) && !tokens.isOpen()) tokens.open(windowStart, windowEnd());
-        Trial t = trial(meter);
-        return new Trial(t.trial(), t.agents(), t.startTime(), t.windowStart(), t.windowEnd(), t.endTime(),
-                t.warmUpCut(), t.cutAtVerdict(), t.records(), t.power(), t.interTokenLatency(), tokens.tokens());
+        checkOver();
+        if (!tokens.isOpen()) tokens.open(windowStart, windowEnd());
+        return trial(meter, tokens.tokens());
     }
 
-    /** The finished trial, with the window's mean power from {@code meter}. */
+    /** The finished trial, with the window's mean power from {@code meter}; its output tokens counted from its records. */
     synchronized Trial trial(PowerMeter meter) {
-        if (Double.isNaN(windowStart) || pending > 0) {
-            throw new IllegalStateException("trial " + trial + " is not over: " + pending + " requests pending");
-        }
+        checkOver();
+        return trial(meter, -1);
+    }
+
+    private Trial trial(PowerMeter meter, long windowOutputTokens) {
         double end = Math.max(windowEnd(), lastPendingEnd);
         return new Trial(trial, agents.length, startTime, windowStart, windowEnd(), end, warmUpCut, cutAtVerdict,
                 records, meter.meanPower(windowStart, windowEnd()),
-                everyGapCounted ? measuredGaps.percentiles() : null, -1);
+                everyGapCounted ? measuredGaps.percentiles() : null, windowOutputTokens);
+    }
+
+    private void checkOver() {
+        if (Double.isNaN(windowStart) || pending > 0) {
+            throw new IllegalStateException("trial " + trial + " is not over: " + pending + " requests pending");
+        }
     }
 
     /**
