@@ -101,7 +101,7 @@ final class DeploymentSearch {
             SloResult result;
             if (bestScreened != null && min(bestScreened) >= 2) {
                 int floor = Math.max(1, (int) Math.floor(min(bestScreened) * (1 - SCREEN_TOLERANCE)));
-                VirtualTimeDriver driver = layout.runner();
+                VirtualTimeDriver driver = layout.driver();
                 Trial probe = driver.run(0, floor, base.tiers(), r -> { });
                 TrialMetrics m = TrialMetrics.of(probe);
                 if (failsEveryTier(m, base.tiers())) {
@@ -130,7 +130,7 @@ final class DeploymentSearch {
             int probes = 0;
             if (bestFull != null && min(bestFull) >= 1) {
                 int at = min(bestFull);
-                TrialMetrics m = TrialMetrics.of(full.runner().run(0, at, base.tiers(), r -> { }));
+                TrialMetrics m = TrialMetrics.of(full.driver().run(0, at, base.tiers(), r -> { }));
                 full.heard(m);
                 probes = 1;
                 if (failsEveryTier(m, base.tiers())) {

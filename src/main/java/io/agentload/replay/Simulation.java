@@ -386,16 +386,12 @@ public final class Simulation {
                 .withAgents(Math.min(s.rampStart, s.maxAgents), s.maxAgents).withGrowth(s.rampGrowth).withThreads(s.threads).withTolerance(s.tolerance).withTrialListener(s.onTrial);
     }
 
-    private VirtualTimeDriver driver() {
+    /** A driver of this simulation's trials; also for a search that runs some trials itself ({@link DeploymentSearch}). */
+    VirtualTimeDriver driver() {
         return driver(keepsEveryRow());
     }
 
-    /** A driver of this simulation's trials, for a search that runs some trials itself ({@link DeploymentSearch}). */
-    VirtualTimeDriver runner() {
-        return driver();
-    }
-
-    /** The concurrency search over {@code runner}'s trials (a {@link #runner()}, perhaps wrapped), unrecorded. */
+    /** The concurrency search over {@code runner}'s trials (a {@link #driver()}, perhaps wrapped), unrecorded. */
     SloResult search(TrialRunner runner) {
         return searchOver(runner).run();
     }
