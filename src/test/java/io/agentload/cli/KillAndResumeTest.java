@@ -68,7 +68,7 @@ class KillAndResumeTest {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                     "io.agentload.cli.Main", "replay", "--endpoint", server.baseUrl(), "--model", "fake",
-                    "--agents", "200", "--duration", "3s", "--trajectories", trajectories().toString(),
+                    "--agents", "200", "--duration", "6s", "--trajectories", trajectories().toString(),
                     "-o", dir.toString(), "--no-progress")
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
             List<RequestRecord> seen = List.of();
