@@ -323,8 +323,13 @@ final class AgentPool {
      */
     synchronized Trial trial(PowerMeter meter, WindowTokens tokens) {
         checkOver();
-        if (!tokens.isOpen()) tokens.open(windowStart, windowEnd());
+        openWhenKnown(tokens);
         return trial(meter, tokens.tokens());
+    }
+
+    /** Opens {@code tokens} on this trial's window once the window is known; does nothing before or once open. */
+    synchronized void openWhenKnown(WindowTokens tokens) {
+        if (!tokens.isOpen() && !Double.isNaN(windowStart)) tokens.open(windowStart, windowEnd());
     }
 
     /** The finished trial, with the window's mean power from {@code meter}; its output tokens counted from its records. */

@@ -257,9 +257,7 @@ final class RealTimeTrial {
      * end fall after the window too); under this trial's lock.
      */
     private void countWindowTokens(CompletionResult r) {
-        if (!windowTokens.isOpen() && !Double.isNaN(pool.windowStart())) {
-            windowTokens.open(pool.windowStart(), pool.windowEnd());
-        }
+        pool.openWhenKnown(windowTokens);
         long[] chunks = r.chunkNanos();
         double[] times = new double[chunks.length];
         for (int i = 0; i < chunks.length; i++) times[i] = clock.seconds(chunks[i]);

@@ -107,10 +107,7 @@ final class VirtualTrial implements Engine.BulkListener {
 
     /** The window count, opened as soon as the pool has opened the window. */
     private WindowTokens window() {
-        if (!windowTokens.isOpen()) {
-            double start = pool.windowStart();
-            if (!Double.isNaN(start)) windowTokens.open(start, pool.windowEnd());
-        }
+        pool.openWhenKnown(windowTokens);
         return windowTokens;
     }
 
