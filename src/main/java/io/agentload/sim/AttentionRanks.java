@@ -7,8 +7,9 @@ import java.util.List;
  * The attention data-parallel ranks of one worker (docs/simulator.md, "The model, step by step"). Each rank is a
  * {@link Replica} with its own queue, its own KV cache (its share of the worker's blocks) and its own limits (the
  * worker's divided among the ranks, as SGLang divides {@code --chunked-prefill-size} and
- * {@code --max-running-requests} by {@code dp_size}, and as TensorRT-LLM's {@code max_batch_size} and
- * {@code max_num_tokens} apply to each rank); requests are routed to ranks. The ranks step together, since every MoE
+ * {@code --max-running-requests} by {@code dp_size}; TensorRT-LLM's {@code max_batch_size} and {@code max_num_tokens}
+ * are per rank instead, so a layout that follows TensorRT-LLM states its worker's limits as the per-rank ones times
+ * the ranks); requests are routed to ranks. The ranks step together, since every MoE
  * layer gathers all ranks' tokens: a rank with no work runs an empty batch (SGLang's idle batch), and the step lasts
  * as long as the slowest rank's attention, then the experts over every rank's tokens (TensorRT-LLM tech blog 10,
  * "ADP Balance Strategy": "the iteration time is dominated by the slowest rank"). So one rank's long prefill holds
