@@ -160,7 +160,7 @@ final class CostModel {
 
     /**
      * The cost of one worker of {@code c}'s {@link EngineConfig#layout()}: its GPUs ({@code tp}) share every rate;
-     * attention runs as {@code dp} data-parallel replicas, each holding the attention weights; the routed experts are
+     * attention runs as {@code dp} data-parallel replicas, each holding every weight but the routed experts; the routed experts are
      * split {@code ep} ways, the busiest of the {@code ep} groups setting the expert terms.
      */
     CostModel(EngineConfig c) {
@@ -228,8 +228,9 @@ final class CostModel {
 
     /**
      * The joint step of a worker's attention data-parallel ranks, one load each (docs/simulator.md, "The model, step by
-     * step"): each rank computes its own tokens' attention and attention projections on its share of the GPUs and
-     * reads its own KV; the step waits for the slowest rank, then runs the dense layers, the routed experts and the
+     * step"): each rank runs its own tokens through everything but the routed experts (attention, dense and
+     * shared-expert layers, LM head: every rank holds them whole, {@link ModelProfile#rankWeightBytes}) on its share of
+     * the GPUs and reads its own KV; the step waits for the slowest rank, then runs the routed experts and the
      * collectives over every rank's tokens. Balanced loads cost what one load of their sum costs in
      * {@link #estimate(Load)}.
      */
@@ -240,12 +241,11 @@ final class CostModel {
             t += l.tokens;
             decodes += l.decodeSequences;
         }
-        double projections = 2 * model.attentionParameters() * n / nonExpertFlopRate;
-        double dense = 2 * (model.nonExpertParameters() - model.attentionParameters()) * t / nonExpertFlopRate;
+        double perRankToken = 2 * model.nonExpertParameters() * n / nonExpertFlopRate;
         double weights = weightSeconds(t);
         double slowest = 0, compute = 0, memory = 0;
         for (Load l : ranks) {
-            double c = dense + projections * l.tokens + n * attention.flops(l) / attentionFlopRate;
+            double c = perRankToken * l.tokens + n * attention.flops(l) / attentionFlopRate;
             double m = weights + n * kvCopies * attention.kvBytes(l) / bandwidth;
             slowest = Math.max(slowest, Math.max(c, m));
             compute += c / n;
@@ -269,10 +269,9 @@ final class CostModel {
         return 2 * model.nonExpertParameters() * t / nonExpertFlopRate;
     }
 
-    /** Time to read the non-expert weights (attention's on every GPU with data-parallel attention). */
+    /** Time to read the weights outside the routed experts: every data-parallel attention rank reads its own copy. */
     private double weightSeconds(int t) {
-        double replicated = (dp - 1) * model.attentionParameters();
-        return (model.nonExpertParameters() + replicated) * model.weightPrecision().bytes() / bandwidth;
+        return dp * model.rankWeightBytes(dp) / bandwidth;
     }
 
     /** The routed experts' part of a step: its own kernels, so its own roofline, after the rest of the layer. */

@@ -416,8 +416,16 @@ public record EngineConfig(
      * prefixes (DeepSeek V4 on Hopper: docs/simulator.md, "Launch engines"); 90% of HBM.
      */
     public static EngineConfig of(SystemProfile system, ModelProfile model) {
-        int tp = defaultTensorParallel(system, model);
-        return new EngineConfig(system, model, tp, system.gpus() / tp, DEFAULT_BATCH_TOKENS, DEFAULT_RUNNING_SEQUENCES,
+        return of(system, model, defaultTensorParallel(system, model));
+    }
+
+    /**
+     * The defaults of {@link #of(SystemProfile, ModelProfile)} at a given tensor-parallel degree, without the default's
+     * rule that weights leave a fifth of the memory to KV cache: a published run states its degree, and whether its
+     * weights leave room is {@link #kvBlocksPerReplica()}'s to say.
+     */
+    static EngineConfig of(SystemProfile system, ModelProfile model, int tp) {
+        return new EngineConfig(system, model, tp, Math.max(1, system.gpus() / tp), DEFAULT_BATCH_TOKENS, DEFAULT_RUNNING_SEQUENCES,
                 LaunchStack.prefixCacheKeepsSessions(system.gpu(), model), 0.9, reserve(model, DEFAULT_BATCH_TOKENS),
                 Efficiency.DEFAULT, Speculation.NONE, null, null);
     }
@@ -594,16 +602,17 @@ public record EngineConfig(
         return model.moe() && tp > 1;
     }
 
-    /** Bytes of weights one replica holds: one copy, plus with expert parallelism the attention weights on every GPU. */
+    /**
+     * Bytes of weights one replica holds: one copy, plus with data-parallel attention every weight outside the routed
+     * experts on every rank ({@link ModelProfile#rankWeightBytes}).
+     */
     public double weightBytesPerReplica() {
         if (deployment == null) return weightBytes(model, tensorParallel);
-        return model.weightBytes() + (layout().attentionDataParallel() - 1) * model.attentionParameters()
-                * model.weightPrecision().bytes();
+        return model.weightBytes(layout().attentionDataParallel());
     }
 
     private static double weightBytes(ModelProfile model, int tp) {
-        double replicated = expertParallel(model, tp) ? (tp - 1) * model.attentionParameters() * model.weightPrecision().bytes() : 0;
-        return model.weightBytes() + replicated;
+        return model.weightBytes(expertParallel(model, tp) ? tp : 1);
     }
 
     /**

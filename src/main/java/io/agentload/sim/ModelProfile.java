@@ -40,6 +40,9 @@ import java.util.TreeMap;
  * @param kvHeads             KV heads per layer: tensor parallelism shards the KV cache over at most this many GPUs
  *                            and caches a copy on each GPU beyond (1 for MLA's latent and V4's shared entry); 0 when
  *                            not said, taken as sharding over any degree
+ * @param vocabularySize      tokens of the vocabulary ({@code config.json}'s {@code vocab_size}): the LM head's rows,
+ *                            which a data-parallel attention rank holds whole ({@link #lmHeadParameters()}); 0 when
+ *                            not said
  */
 public record ModelProfile(
         String name,
@@ -61,7 +64,8 @@ public record ModelProfile(
         String source,
         List<AttentionLayers> attention,
         double kvEntryBytes,
-        int kvHeads) {
+        int kvHeads,
+        int vocabularySize) {
 
     /** How a group of layers attends (docs/simulator.md, "Attention kinds"). */
     public enum AttentionKind {
@@ -137,7 +141,7 @@ public record ModelProfile(
         this(name, totalParameters, activeParameters, layers, hiddenSize, attentionWidth, attentionParameters,
                 kvBytesPerToken, kvPrecision, slidingWindowLayers, slidingWindow, experts, expertsPerToken,
                 weightPrecision, expertPrecision, maxContextTokens, source,
-                uncompressed(layers, slidingWindowLayers, slidingWindow), (double) kvBytesPerToken / layers, 0);
+                uncompressed(layers, slidingWindowLayers, slidingWindow), (double) kvBytesPerToken / layers, 0, 0);
     }
 
     private static List<AttentionLayers> uncompressed(int layers, int slidingLayers, int window) {
@@ -170,6 +174,9 @@ public record ModelProfile(
             throw new IllegalArgumentException(m + "every expert active per token: describe it as dense");
         }
         if (kvHeads < 0) throw new IllegalArgumentException(m + "negative KV heads");
+        if (vocabularySize < 0 || (double) vocabularySize * hiddenSize >= activeParameters) {
+            throw new IllegalArgumentException(m + "the LM head (vocabulary x hidden size) must be part of the active parameters");
+        }
         attention = List.copyOf(attention);
         checkAttention(m, layers, slidingWindowLayers, slidingWindow, attention, kvEntryBytes);
     }
@@ -239,6 +246,34 @@ public record ModelProfile(
         return nonExpertParameters() * weightPrecision.bytes() + routedExpertParameters() * expertPrecision.bytes();
     }
 
+    /** Weights of the LM head, vocabulary x hidden size (0 when the vocabulary is not said). */
+    public double lmHeadParameters() {
+        return (double) vocabularySize * hiddenSize;
+    }
+
+    /**
+     * Bytes of one worker's weights when its attention runs as {@code attentionRanks} data-parallel ranks: the routed
+     * experts once, split among the GPUs, and everything else on every rank ({@link #rankWeightBytes}).
+     */
+    double weightBytes(int attentionRanks) {
+        return routedExpertParameters() * expertPrecision.bytes() + attentionRanks * rankWeightBytes(attentionRanks);
+    }
+
+    /**
+     * Bytes of the weights outside the routed experts that each of {@code attentionRanks} data-parallel attention
+     * ranks holds and reads every step. With more than one rank every rank holds them all: each rank's tokens differ, so
+     * its attention, dense and shared-expert layers and LM head cannot be split among the ranks (TensorRT-LLM builds
+     * them with a tensor-parallel size of 1 under {@code enable_attention_dp}, and vLLM's data-parallel ranks are
+     * whole copies but for the experts); the LM head stays whole in the checkpoint's BF16 (TensorRT-LLM's
+     * {@code DecoderModelForCausalLM}; quantised checkpoints leave it unquantised). One rank keeps the head in the
+     * weights' format, as before the vocabulary was known.
+     */
+    double rankWeightBytes(int attentionRanks) {
+        double bytes = nonExpertParameters() * weightPrecision.bytes();
+        if (attentionRanks <= 1) return bytes;
+        return bytes + lmHeadParameters() * (Precision.BF16.bytes() - weightPrecision.bytes());
+    }
+
     /** Layers that attend to the whole context. */
     public int fullAttentionLayers() {
         return layers - slidingWindowLayers;
@@ -291,7 +326,7 @@ public record ModelProfile(
         return new ModelProfile(name + "-" + precision.name().toLowerCase(), totalParameters, activeParameters, layers,
                 hiddenSize, attentionWidth, attentionParameters, kvBytesPerToken, kvPrecision, slidingWindowLayers,
                 slidingWindow, experts,
-                expertsPerToken, precision, precision, maxContextTokens, source, attention, kvEntryBytes, kvHeads);
+                expertsPerToken, precision, precision, maxContextTokens, source, attention, kvEntryBytes, kvHeads, vocabularySize);
     }
 
     /** The same model with its KV cache in another format (e.g. FP8 KV cache). */
@@ -301,7 +336,7 @@ public record ModelProfile(
         return new ModelProfile(name + "-kv" + precision.name().toLowerCase(), totalParameters, activeParameters,
                 layers, hiddenSize, attentionWidth, attentionParameters, bytes, precision, slidingWindowLayers,
                 slidingWindow, experts,
-                expertsPerToken, weightPrecision, expertPrecision, maxContextTokens, source, attention, entry, kvHeads);
+                expertsPerToken, weightPrecision, expertPrecision, maxContextTokens, source, attention, entry, kvHeads, vocabularySize);
     }
 
     /**
@@ -312,7 +347,7 @@ public record ModelProfile(
     public ModelProfile withMaxContextTokens(int tokens) {
         return new ModelProfile(name, totalParameters, activeParameters, layers, hiddenSize, attentionWidth,
                 attentionParameters, kvBytesPerToken, kvPrecision, slidingWindowLayers, slidingWindow, experts,
-                expertsPerToken, weightPrecision, expertPrecision, tokens, source, attention, kvEntryBytes, kvHeads);
+                expertsPerToken, weightPrecision, expertPrecision, tokens, source, attention, kvEntryBytes, kvHeads, vocabularySize);
     }
 
     /** Builds a {@link ModelProfile} from architecture figures (a model's {@code config.json}). */
@@ -342,6 +377,7 @@ public record ModelProfile(
         private int indexerHeads;
         private int indexerHeadDim;
         private int topK;
+        private int vocabulary;
 
         private Builder(String name) {
             this.name = name;
@@ -467,6 +503,12 @@ public record ModelProfile(
             return this;
         }
 
+        /** Tokens of the vocabulary ({@code vocab_size}): the LM head's rows. */
+        public Builder vocabulary(int tokens) {
+            this.vocabulary = tokens;
+            return this;
+        }
+
         /** Longest prompt plus output. */
         public Builder maxContextTokens(int tokens) {
             this.context = tokens;
@@ -486,7 +528,7 @@ public record ModelProfile(
             long kvBytes = Math.round((double) layers * kvValuesPerTokenPerLayer * kv.bytes());
             return new ModelProfile(name, total, active, layers, hidden, attentionWidth, attention, kvBytes, kv,
                     slidingLayers, window, experts, perToken, weights, expertWeights == null ? weights : expertWeights,
-                    context, source, uncompressed(layers, slidingLayers, window), (double) kvBytes / layers, kvHeads);
+                    context, source, uncompressed(layers, slidingLayers, window), (double) kvBytes / layers, kvHeads, vocabulary);
         }
 
         /**
@@ -517,7 +559,7 @@ public record ModelProfile(
             }
             return new ModelProfile(name, total, active, layers, hidden, attentionWidth, attention,
                     Math.round(bytesPerToken), kv, 0, 0, experts, perToken, weights, expertWeights == null ? weights : expertWeights, context,
-                    source, groups, entry, kvHeads);
+                    source, groups, entry, kvHeads, vocabulary);
         }
     }
 
@@ -525,49 +567,54 @@ public record ModelProfile(
     private static Map<String, ModelProfile> builtIn() {
         Map<String, ModelProfile> m = new LinkedHashMap<>();
         m.put("llama-3.1-8b", builder("llama-3.1-8b").parameters(8.03e9, 8.03e9).layers(32).hiddenSize(4096)
-                .gqa(32, 8, 128).maxContextTokens(131_072)
-                .source("huggingface.co/meta-llama/Llama-3.1-8B config.json: 32 layers, 32 heads, 8 KV heads of 128")
+                .gqa(32, 8, 128).vocabulary(128_256).maxContextTokens(131_072)
+                .source("huggingface.co/meta-llama/Llama-3.1-8B config.json: 32 layers, 32 heads, 8 KV heads of 128, "
+                        + "vocab_size 128,256")
                 .build());
         m.put("llama-3.1-70b", builder("llama-3.1-70b").parameters(70.55e9, 70.55e9).layers(80).hiddenSize(8192)
-                .gqa(64, 8, 128).maxContextTokens(131_072)
-                .source("huggingface.co/meta-llama/Llama-3.1-70B config.json: 80 layers, 64 heads, 8 KV heads of 128")
+                .gqa(64, 8, 128).vocabulary(128_256).maxContextTokens(131_072)
+                .source("huggingface.co/meta-llama/Llama-3.1-70B config.json: 80 layers, 64 heads, 8 KV heads of 128, "
+                        + "vocab_size 128,256")
                 .build());
         m.put("gpt-oss-120b", builder("gpt-oss-120b").parameters(116.83e9, 5.13e9).layers(36).hiddenSize(2880)
                 .gqa(64, 8, 64).slidingWindow(18, 128).experts(128, 4).expertWeights(Precision.FP4)
-                .maxContextTokens(131_072)
+                .vocabulary(201_088).maxContextTokens(131_072)
                 .source("huggingface.co/openai/gpt-oss-120b config.json and model card: 116.8B total, 5.1B active, "
                         + "36 layers, 64 query and 8 KV heads of 64, every other layer a 128-token sliding window, "
-                        + "128 experts (4 per token) in MXFP4, the rest BF16")
+                        + "128 experts (4 per token) in MXFP4, the rest BF16; vocab_size 201,088")
                 .build());
         m.put("deepseek-v3", builder("deepseek-v3").parameters(671e9, 37e9).layers(61).hiddenSize(7168)
-                .mla(128, 1536, 192, 128, 512, 64).experts(256, 8).weights(Precision.FP8).maxContextTokens(163_840)
+                .mla(128, 1536, 192, 128, 512, 64).experts(256, 8).weights(Precision.FP8).vocabulary(129_280)
+                .maxContextTokens(163_840)
                 .source("huggingface.co/deepseek-ai/DeepSeek-V3 config.json: 61 layers, 128 heads, MLA with "
                         + "kv_lora_rank 512 + rope 64, qk head 192, v head 128; 256 routed experts (8 per token) "
-                        + "+ 1 shared; 671B total, 37B active; FP8 weights as released")
+                        + "+ 1 shared; 671B total, 37B active; vocab_size 129,280; FP8 weights as released (the LM "
+                        + "head BF16)")
                 .build());
         m.put("deepseek-v4-pro", builder("deepseek-v4-pro").parameters(1.6e12, 49e9).layers(61).hiddenSize(7168)
                 .compressedAttention(128, 512, 1536, 1024, 16).compressRatios(128, v4Ratios(new int[] {128, 128}, 29, new int[] {4, 128}, 4))
                 .indexer(4, 64, 128, 1024).experts(384, 6).weights(Precision.FP8).expertWeights(Precision.FP4)
-                .maxContextTokens(1_048_576)
+                .vocabulary(129_280).maxContextTokens(1_048_576)
                 .source("huggingface.co/deepseek-ai/DeepSeek-V4-Pro config.json and model card: 1.6T total, 49B active; "
                         + "61 layers (plus 1 multi-token-prediction layer, not served here), hidden 7168; 128 query "
                         + "heads on one shared KV entry of head_dim 512 (q_lora_rank 1536, o_groups 16 of "
                         + "o_lora_rank 1024); sliding_window 128 in every layer; compress_ratios 128, 128, then 4 and "
                         + "128 alternating (30 compressed sparse layers at 4x, top 1,024 entries by an indexer of 64 "
                         + "heads of 128; 31 heavily compressed layers at 128x); 384 routed experts (6 per token) + 1 "
-                        + "shared; max_position_embeddings 1,048,576; experts FP4, the rest FP8 as released")
+                        + "shared; max_position_embeddings 1,048,576; vocab_size 129,280; experts FP4, the rest FP8 "
+                        + "as released")
                 .build());
         m.put("deepseek-v4-flash", builder("deepseek-v4-flash").parameters(284e9, 13e9).layers(43).hiddenSize(4096)
                 .compressedAttention(64, 512, 1024, 1024, 8).compressRatios(128, v4Ratios(new int[] {0, 0, 4}, 20, new int[] {128, 4}))
                 .indexer(4, 64, 128, 512).experts(256, 6).weights(Precision.FP8).expertWeights(Precision.FP4)
-                .maxContextTokens(1_048_576)
+                .vocabulary(129_280).maxContextTokens(1_048_576)
                 .source("huggingface.co/deepseek-ai/DeepSeek-V4-Flash config.json and model card: 284B total, 13B "
                         + "active; 43 layers (plus 1 multi-token-prediction layer), hidden 4096; 64 query heads on one "
                         + "shared KV entry of head_dim 512 (q_lora_rank 1024, o_groups 8 of o_lora_rank 1024); "
                         + "sliding_window 128 in every layer; compress_ratios 0, 0, 4, then 128 and 4 alternating (2 "
                         + "window-only layers, 21 compressed sparse at 4x with the top 512 entries by an indexer of 64 "
                         + "heads of 128, 20 heavily compressed at 128x); 256 routed experts (6 per token) + 1 shared; "
-                        + "max_position_embeddings 1,048,576; experts FP4, the rest FP8 as released")
+                        + "max_position_embeddings 1,048,576; vocab_size 129,280; experts FP4, the rest FP8 as released")
                 .build());
         return m;
     }

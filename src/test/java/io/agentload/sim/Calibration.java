@@ -58,25 +58,25 @@ final class Calibration {
     static ModelProfile model(String name) {
         if (name.equals("qwen3-235b-a22b")) {
             return ModelProfile.builder(name).parameters(235.1e9, 22.2e9).layers(94).hiddenSize(4096)
-                    .gqa(64, 4, 128).experts(128, 8).maxContextTokens(40_960).build();
+                    .gqa(64, 4, 128).experts(128, 8).vocabulary(151_936).maxContextTokens(40_960).build();
         }
         if (name.equals("qwen3-30b-a3b")) {
             return ModelProfile.builder(name).parameters(30.5e9, 3.3e9).layers(48).hiddenSize(2048)
-                    .gqa(32, 4, 128).experts(128, 8).maxContextTokens(40_960).build();
+                    .gqa(32, 4, 128).experts(128, 8).vocabulary(151_936).maxContextTokens(40_960).build();
         }
         if (name.equals("llama-4-scout")) {
             return ModelProfile.builder(name).parameters(109e9, 17e9).layers(48).hiddenSize(5120)
-                    .gqa(40, 8, 128).experts(16, 1).maxContextTokens(1_048_576).build();
+                    .gqa(40, 8, 128).experts(16, 1).vocabulary(202_048).maxContextTokens(1_048_576).build();
         }
         if (name.equals("deepseek-r1-fp4")) {
             // NVIDIA's NVFP4 checkpoints of DeepSeek-R1 quantise the routed experts to FP4; MLA stays FP8.
             return ModelProfile.builder(name).parameters(671e9, 37e9).layers(61).hiddenSize(7168)
                     .mla(128, 1536, 192, 128, 512, 64).experts(256, 8).weights(Precision.FP8)
-                    .expertWeights(Precision.FP4).maxContextTokens(163_840).build();
+                    .expertWeights(Precision.FP4).vocabulary(129_280).maxContextTokens(163_840).build();
         }
         if (name.equals("llama-4-maverick")) {
             return ModelProfile.builder(name).parameters(400e9, 17e9).layers(48).hiddenSize(5120)
-                    .gqa(40, 8, 128).experts(128, 1).maxContextTokens(1_048_576).build();
+                    .gqa(40, 8, 128).experts(128, 1).vocabulary(202_048).maxContextTokens(1_048_576).build();
         }
         return ModelProfile.named(name);
     }
@@ -90,8 +90,7 @@ final class Calibration {
         ModelProfile m = model(row.model());
         if (!row.weights().equals("native")) m = m.withWeightPrecision(Precision.valueOf(row.weights()));
         m = m.withKvPrecision(Precision.valueOf(row.kv()));
-        EngineConfig c = EngineConfig.of(SystemProfile.named(row.system()), m).withTensorParallel(row.tp())
-                .withReplicas(1).withMaxRunningSequences(row.maxSeqs() > 0 ? row.maxSeqs() : 2048)
+        EngineConfig c = EngineConfig.of(SystemProfile.named(row.system()), m, row.tp()).withReplicas(1).withMaxRunningSequences(row.maxSeqs() > 0 ? row.maxSeqs() : 2048)
                 .withMemoryUtilisation(0.95);
         if (row.maxTokens() > 0) c = c.withMaxBatchTokens(row.maxTokens());
         return row.kvFraction() > 0 ? c.withMemoryUtilisation(freeMemoryShare(c, row.kvFraction())) : c;

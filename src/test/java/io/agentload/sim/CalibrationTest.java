@@ -37,13 +37,13 @@ class CalibrationTest {
     /**
      * The rows docs/calibration.md names as missing the 25% goal, in five families each with what is known of it
      * there: 20K-token prefills of Qwen3-235B with data-parallel attention, Qwen3-30B-A3B at high token rates on GB200
-     * (its Grace host), Llama 4 Maverick on 80 GB H100s, Llama 4 Scout on one Blackwell GPU and on H100s, and DeepSeek
+     * (its Grace host), Llama 4 Maverick on 80 GB H100s at 1000/1000, Llama 4 Scout on one Blackwell GPU and on H100s, and DeepSeek
      * V4 on launch-era vLLM on B200.
      */
     private static final Set<String> NAMED_MISSES = Set.of(
             "trt-qwen3-h200-20k2k", "trt-qwen3-b200-20k2k",
             "trt-qwen3-30b-gb200-1k1k", "trt-qwen3-30b-gb200-128-2k", "trt-qwen3-30b-gb200-2k2k",
-            "trt-maverick-h100-1k1k", "trt-maverick-h100-5k500", "trt-maverick-h100-2k2k",
+            "trt-maverick-h100-1k1k",
             "trt-scout-b200-1k1k", "trt-scout-gb200-1k1k", "trt-scout-b200-128-2k", "trt-scout-h100-1k1k",
             "lambda-v4pro-b200-8k2k-c32-tps", "lambda-v4pro-b200-8k2k-c32-ttft", "lambda-v4pro-b200-8k2k-c32-itl",
             "lambda-v4flash-b200-8k1k-c32-tps", "lambda-v4flash-b200-8k1k-c32-ttft", "lambda-v4flash-b200-8k1k-c32-itl");
@@ -67,8 +67,8 @@ class CalibrationTest {
 
     /**
      * The rows held out of the fit (a third of the first MoE and FP4 rows, chosen before it, and every row added after
-     * it): within 25% but the named misses, with the mean absolute errors docs/calibration.md states (29.9% over all 45,
-     * 11.2% over the 30 outside the named misses).
+     * it): within 25% but the named misses, with the mean absolute errors docs/calibration.md states (26.4% over all 45,
+     * 10.2% over the 32 outside the named misses).
      */
     @Test
     void heldOutRowsAreWithinTwentyFivePercentButTheNamedMisses() throws IOException {
@@ -88,8 +88,8 @@ class CalibrationTest {
             within++;
         }
         assertTrue(n >= 45, n + " held-out rows");
-        assertEquals(29.9, sum / n, 0.05);
-        assertEquals(11.2, sumWithin / within, 0.05);
+        assertEquals(26.4, sum / n, 0.05);
+        assertEquals(10.2, sumWithin / within, 0.05);
     }
 
     /** Dense Llama 70B in FP4 on B200 and GB200 lands within 15%, as the same model in FP8 on H200 lands within 10%. */

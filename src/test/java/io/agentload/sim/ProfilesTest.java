@@ -125,6 +125,24 @@ class ProfilesTest {
     }
 
     @Test
+    void everyDataParallelAttentionRankHoldsAllButTheRoutedExpertsWithTheLmHeadInBf16() {
+        // DeepSeek-V3: 16.5B outside the routed experts (MLA, 3 dense layers, 58 shared experts, embedding, LM head),
+        // the LM head 129,280 x 7,168 = 0.93B; FP8 weights, the head kept in BF16 on each of the 8 ranks.
+        ModelProfile v3 = ModelProfile.named("deepseek-v3");
+        assertEquals(129_280 * 7168.0, v3.lmHeadParameters());
+        double rank = v3.nonExpertParameters() + v3.lmHeadParameters();
+        assertEquals(rank, v3.rankWeightBytes(8), 1);
+        assertEquals(v3.nonExpertParameters(), v3.rankWeightBytes(1), 1);
+        EngineConfig dp8 = EngineConfig.of(SystemProfile.named("h200x8"), v3,
+                EngineConfig.Deployment.parse("unified=1x(tp8,ep8,dp8)"));
+        assertEquals(v3.routedExpertParameters() + 8 * rank, dp8.weightBytesPerReplica(), 1e3);
+        // The implicit MoE layout (data-parallel attention at the full degree) holds the same.
+        assertEquals(dp8.weightBytesPerReplica(), EngineConfig.of("h200x8", "deepseek-v3").weightBytesPerReplica(), 1e3);
+        // A dense model, or a MoE model on one GPU, holds one copy in the weights' format.
+        assertEquals(70.55e9 * 2, EngineConfig.of("h200x8", "llama-3.1-70b").weightBytesPerReplica(), 1e3);
+    }
+
+    @Test
     void mlaKvIsCachedWholeOnEveryGpuOfAnAttentionTensorParallelGroup() {
         // MLA's one latent KV head cannot be split by heads: attention split over 8 GPUs (dp1) caches it 8 times.
         ModelProfile v3 = ModelProfile.named("deepseek-v3");
