@@ -78,7 +78,7 @@ final class DeploymentCandidates {
      * {@code --max_batch_size} is the "Max batch size in each rank" (its DeepSeek-R1 guide) and every attention
      * data-parallel rank runs its own executor with the same {@code max_num_tokens}; vLLM deploys "each DP rank ... as
      * a separate core engine" with its own scheduler and {@code max_num_seqs} / {@code max_num_batched_tokens}
-     * (docs/serving/data_parallel_deployment.md). SGLang instead divides {@code --max-running-requests} and
+     * (vLLM's data-parallel deployment guide, docs.vllm.ai). SGLang instead divides {@code --max-running-requests} and
      * {@code --chunked-prefill-size} by {@code dp_size}, the rule kept elsewhere (Hopper's V4 launch engines mixed vLLM
      * and SGLang: {@link LaunchStack}; other GPUs are not decided by public evidence here).
      */

@@ -159,7 +159,8 @@ final class Calibration {
     private static EngineConfig rack(Row row, ModelProfile m) {
         EngineConfig.Deployment d = row.deployment();
         if (row.metric().equals("decode_tps_gpu")) {
-            d = new EngineConfig.Deployment(d.generation(), null, null, d.maxSequenceTokens(), d.mtpTokens(), d.routing());
+            d = new EngineConfig.Deployment(d.generation(), null, null, d.maxSequenceTokens(), d.mtpTokens(),
+                    d.routing());
         }
         EngineConfig c = EngineConfig.of(SystemProfile.named(row.systemName()), m, d).withMemoryUtilisation(0.95);
         if (row.maxSeqs() > 0) c = c.withMaxRunningSequences(row.maxSeqs());
@@ -191,9 +192,9 @@ final class Calibration {
     }
 
     /**
-     * Decode throughput per GPU of a generation pool held full, as SGLang measures its decode workers (lmsys.org, "Large
-     * Scale EP" and "GB200 NVL72" posts): its slow-down hook keeps the decode workers waiting until every request's KV
-     * cache has arrived, so the measured steps run at the whole batch. Here every request arrives at once with its
+     * Decode throughput per GPU of a generation pool held full, as SGLang measures its decode workers (lmsys.org's
+     * large-scale EP and GB200 NVL72 posts): its slow-down hook keeps the decode workers waiting until every request's
+     * KV cache has arrived, so the measured steps run at the whole batch. Here every request arrives at once with its
      * prompt and first output token cached (the KV and the token a context worker sent), so it decodes from its first
      * step; the rate counts the steps that run the whole batch: the output tokens after the last request's first
      * token until the first request finishes, over that time, per GPU of the pool. {@code requests} 0 fills the
@@ -226,7 +227,8 @@ final class Calibration {
         }
         engine.drain(0, listener);
         if (!(firstFinish[0] > lastFirst[0])) {
-            throw new IllegalStateException(row.id() + ": no step ran the whole batch (a request finished before the last started)");
+            throw new IllegalStateException(row.id() + ": no step ran the whole batch (a request finished before the"
+                    + " last started)");
         }
         long tokens = 0;
         for (Map.Entry<Double, Long> e : tokensAt.entrySet()) {

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Reruns calibration.csv's rack rows (docs/calibration.md, "Rack rows") and holds each to the simulated figure and
  * error it states. When the cost model moves on purpose, {@code -Dcalibration.update=true} rewrites those two columns
- * of the rack rows in the source tree's calibration.csv from the simulation (the one-replica rows are left as they are).
+ * of the rack rows in the source tree's calibration.csv from the simulation (the one-replica rows are left as they
+ * are).
  */
 class RackCalibrationTest {
 
@@ -37,7 +38,7 @@ class RackCalibrationTest {
         }
     }
 
-    /** A rack row's deployment is a disaggregated rack as its source states it, whatever part of it the row measures. */
+    /** A rack row names a disaggregated rack as its source states it, whatever part of it the row measures. */
     @Test
     void rackRowsNameBothPoolsOfTheirDeployment() throws IOException {
         for (Calibration.Row row : Calibration.rackRows()) {
