@@ -49,6 +49,24 @@ class RackCalibrationTest {
         }
     }
 
+    /**
+     * A rack row of another metric runs its whole deployment, context and generation pools both (e.g. a closed-loop
+     * benchmark of a disaggregated recipe), where a {@code decode_tps_gpu} row runs the generation pool alone.
+     */
+    @Test
+    void aRackRowOfAnotherMetricRunsBothPools() {
+        Calibration.Row row = Calibration.parse("example,deepseek-r1-fp4,native,FP8,b200x8 ctx=1x(tp4;ep4;dp4);"
+                + "gen=1x(tp4;ep4;dp4),8,1024,128,256,64,256,4096,0,output_tps,1,1,0,true,a synthetic example");
+        EngineConfig whole = Calibration.config(row);
+        assertTrue(whole.deployment().disaggregated());
+        assertEquals(8, whole.gpusUsed());
+        EngineConfig decode = Calibration.config(Calibration.parse(String.join(",", "example,deepseek-r1-fp4,native,FP8",
+                "b200x8 ctx=1x(tp4;ep4;dp4);gen=1x(tp4;ep4;dp4),4,1024,128,256,0,256,4096,0,decode_tps_gpu,1,1,0,true,x")));
+        assertFalse(decode.deployment().disaggregated());
+        assertEquals(4, decode.gpusUsed());
+        assertTrue(Calibration.simulate(row) > 0, "the closed loop runs through the context and generation pools");
+    }
+
     /** Rewrites the simulated and error columns of the rack rows from the simulation. */
     private static void update() throws IOException {
         List<String> out = new ArrayList<>();
