@@ -2,6 +2,7 @@ package io.agentload.sim;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The small set of layouts {@code agentload bench --deployment auto} searches on a system (docs/simulator.md,
@@ -17,7 +18,9 @@ import java.util.Map;
  *       {@code wide-ep-unified}, one worker over the whole domain.</li>
  * </ul>
  * MoE workers run attention data-parallel with expert parallelism at the worker's width, as their serving engines
- * deploy them; every candidate keeps the base configuration's scheduler limits and routes cache-aware.
+ * deploy them; every candidate routes cache-aware and keeps the base configuration's scheduler limits, as the engine
+ * that would serve it applies them ({@link #perRankLimits}): on NVIDIA Blackwell to each attention data-parallel rank,
+ * elsewhere to the worker, whose ranks divide them.
  */
 final class DeploymentCandidates {
 
@@ -59,7 +62,28 @@ final class DeploymentCandidates {
 
     private static EngineConfig.Pool pool(EngineConfig base, int workers, int width) {
         int degree = base.model().moe() ? width : 1;
-        return new EngineConfig.Pool(workers, width, degree, degree, base.maxRunningSequences(), base.maxBatchTokens());
+        int ranks = perRankLimits(base.system().gpu()) ? degree : 1;
+        return new EngineConfig.Pool(workers, width, degree, degree, base.maxRunningSequences() * ranks,
+                base.maxBatchTokens() * ranks);
+    }
+
+    /** NVIDIA's Blackwell GPUs of the built-in catalogue (gpus.csv), the GPUs TensorRT-LLM serves DeepSeek V4 on. */
+    private static final Set<String> BLACKWELL = Set.of("b200", "b300", "gb200", "gb300");
+
+    /**
+     * Whether the engines that serve a tuned deployment on {@code gpu} apply the scheduler limits to each attention
+     * data-parallel rank, so that a worker of n ranks takes n times them (a {@link EngineConfig.Pool}'s limits are its
+     * worker's). True on NVIDIA Blackwell, where vendors submit TensorRT-LLM ("DeepSeek-V4 is only supported on
+     * Blackwell GPUs (SM100+)"; AA-AgentPerf's B300 configuration is TensorRT-LLM's) or vLLM: TensorRT-LLM's
+     * {@code --max_batch_size} is the "Max batch size in each rank" (its DeepSeek-R1 guide) and every attention
+     * data-parallel rank runs its own executor with the same {@code max_num_tokens}; vLLM deploys "each DP rank ... as
+     * a separate core engine" with its own scheduler and {@code max_num_seqs} / {@code max_num_batched_tokens}
+     * (vLLM's data-parallel deployment guide, docs.vllm.ai). SGLang instead divides {@code --max-running-requests} and
+     * {@code --chunked-prefill-size} by {@code dp_size}, the rule kept elsewhere (Hopper's V4 launch engines mixed vLLM
+     * and SGLang: {@link LaunchStack}; other GPUs are not decided by public evidence here).
+     */
+    static boolean perRankLimits(SystemProfile.Gpu gpu) {
+        return BLACKWELL.contains(gpu.name());
     }
 
     /** Keeps a candidate that the system can serve: weights that leave KV room on every worker. */

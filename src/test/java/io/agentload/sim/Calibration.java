@@ -7,14 +7,20 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Reruns the published serving benchmarks of {@code calibration.csv} on the simulator. Offline rows submit every
  * request at once and report output tokens per second until the last finishes (trtllm-bench's throughput mode);
  * concurrency rows keep {@code concurrency} requests in flight (AIPerf/genai-perf) and report mean TTFT, mean ITL or
  * output tokens per second over the second half of the run, or for {@code total_tps_gpu} every request's tokens per
- * GPU over the whole run (vllm bench serve's "total token throughput").
+ * GPU over the whole run (vllm bench serve's "total token throughput"). Rack rows name a deployment after their
+ * system ({@link Row#deployment}) and run it: {@code decode_tps_gpu} is the decode throughput per GPU of its
+ * generation pool held at its full batch ({@link #simulate}).
  */
 final class Calibration {
 
@@ -22,30 +28,75 @@ final class Calibration {
      * One published figure and the simulator's. {@code maxSeqs} and {@code maxTokens} are the replica's limits (the
      * benchmark's per-rank limits times its attention data-parallel ranks; 0 for the harness's 2,048 and 8,192);
      * {@code kvFraction} is TensorRT-LLM's {@code kv_cache_free_gpu_mem_fraction} when the source states one (0 for 95%
-     * of HBM).
+     * of HBM). A rack row's {@code system} is the system, its deployment and optionally {@code eplb}, separated by
+     * spaces; its limits are per worker and {@code tp} is the GPUs its per-GPU figure divides by.
      */
     record Row(String id, String model, String weights, String kv, String system, int tp, int isl, int osl, int requests,
                int concurrency, int maxSeqs, int maxTokens, double kvFraction, String metric, double published,
-               double simulated, double errorPercent, boolean heldOut, String source) {}
+               double simulated, double errorPercent, boolean heldOut, String source) {
+
+        /** The system's name: the system column up to its first space. */
+        String systemName() {
+            return words()[0];
+        }
+
+        /**
+         * A rack row's deployment: the system column's second word, a deployment string ({@link
+         * EngineConfig.Deployment#parse}) with {@code ;} for its commas; null for a one-replica row.
+         */
+        EngineConfig.Deployment deployment() {
+            String[] w = words();
+            return w.length > 1 ? EngineConfig.Deployment.parse(w[1].replace(';', ',')) : null;
+        }
+
+        /** Whether the source balanced its experts (a third word {@code eplb}: SGLang's expert load balancer). */
+        boolean eplb() {
+            return List.of(words()).contains("eplb");
+        }
+
+        private String[] words() {
+            return system.strip().split(" +");
+        }
+    }
 
     private Calibration() {}
 
+    /**
+     * The one-replica rows, which {@code CalibrationTest} holds to docs/calibration.md's tables. The rack rows (a
+     * deployment in their system column) are {@link #rackRows()}.
+     */
     static List<Row> rows() throws IOException {
+        return all().stream().filter(r -> r.deployment() == null).toList();
+    }
+
+    /** The rows that rerun a rack deployment ({@link Row#deployment}), held by {@code RackCalibrationTest}. */
+    static List<Row> rackRows() throws IOException {
+        return all().stream().filter(r -> r.deployment() != null).toList();
+    }
+
+    private static List<Row> all() throws IOException {
         List<Row> rows = new ArrayList<>();
-        try (InputStream in = Calibration.class.getResourceAsStream("calibration.csv");
+        try (InputStream in = Calibration.class.getResourceAsStream(CSV);
              BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             r.readLine();
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isBlank()) continue;
-                String[] f = line.split(",", 19);
-                rows.add(new Row(f[0], f[1], f[2], f[3], f[4], Integer.parseInt(f[5]), Integer.parseInt(f[6]),
-                        Integer.parseInt(f[7]), Integer.parseInt(f[8]), Integer.parseInt(f[9]), Integer.parseInt(f[10]),
-                        Integer.parseInt(f[11]), Double.parseDouble(f[12]), f[13], Double.parseDouble(f[14]),
-                        Double.parseDouble(f[15]), Double.parseDouble(f[16]), Boolean.parseBoolean(f[17]), f[18]));
+                rows.add(parse(line));
             }
         }
         return rows;
+    }
+
+    /** The table's file name, beside this class in the test resources. */
+    static final String CSV = "calibration.csv";
+
+    static Row parse(String line) {
+        String[] f = line.split(",", 19);
+        return new Row(f[0], f[1], f[2], f[3], f[4], Integer.parseInt(f[5]), Integer.parseInt(f[6]),
+                Integer.parseInt(f[7]), Integer.parseInt(f[8]), Integer.parseInt(f[9]), Integer.parseInt(f[10]),
+                Integer.parseInt(f[11]), Double.parseDouble(f[12]), f[13], Double.parseDouble(f[14]),
+                Double.parseDouble(f[15]), Double.parseDouble(f[16]), Boolean.parseBoolean(f[17]), f[18]);
     }
 
     /**
@@ -90,11 +141,39 @@ final class Calibration {
         ModelProfile m = model(row.model());
         if (!row.weights().equals("native")) m = m.withWeightPrecision(Precision.valueOf(row.weights()));
         m = m.withKvPrecision(Precision.valueOf(row.kv()));
-        EngineConfig c = EngineConfig.of(SystemProfile.named(row.system()), m, row.tp()).withReplicas(1).withMaxRunningSequences(row.maxSeqs() > 0 ? row.maxSeqs() : 2048)
+        if (row.deployment() != null) return rack(row, m);
+        EngineConfig c = EngineConfig.of(SystemProfile.named(row.systemName()), m, row.tp()).withReplicas(1)
+                .withMaxRunningSequences(row.maxSeqs() > 0 ? row.maxSeqs() : 2048)
                 .withMemoryUtilisation(0.95);
         if (row.maxTokens() > 0) c = c.withMaxBatchTokens(row.maxTokens());
         return row.kvFraction() > 0 ? c.withMemoryUtilisation(freeMemoryShare(c, row.kvFraction())) : c;
     }
+
+    /**
+     * A rack row's engine: the row's deployment on the named system ({@link Row#deployment}), the row's formats, 95% of
+     * HBM, the row's limits per worker (its per-rank ones times the ranks, as for one-replica rows), and the expert
+     * load balancer's imbalance when the source ran one ({@link EngineConfig.Efficiency#withExpertImbalance}, 0.11:
+     * TensorRT-LLM's measurement with EPLB). A {@code decode_tps_gpu} row measures the generation pool alone, as the
+     * source's benchmark does (below), so its engine is that pool's workers.
+     */
+    private static EngineConfig rack(Row row, ModelProfile m) {
+        EngineConfig.Deployment d = row.deployment();
+        if (row.metric().equals("decode_tps_gpu")) {
+            d = new EngineConfig.Deployment(d.generation(), null, null, d.maxSequenceTokens(), d.mtpTokens(),
+                    d.routing());
+        }
+        EngineConfig c = EngineConfig.of(SystemProfile.named(row.systemName()), m, d).withMemoryUtilisation(0.95);
+        if (row.maxSeqs() > 0) c = c.withMaxRunningSequences(row.maxSeqs());
+        if (row.maxTokens() > 0) c = c.withMaxBatchTokens(row.maxTokens());
+        return row.eplb() ? c.withEfficiency(c.efficiency().withExpertImbalance(EPLB_IMBALANCE)) : c;
+    }
+
+    /**
+     * Routed tokens of the busiest GPU above the mean with an expert load balancer: TensorRT-LLM's measurement of
+     * DeepSeek-R1 with EPLB (tech blog 4, Table 1), the figure {@link EngineConfig.Efficiency#withExpertImbalance}
+     * names.
+     */
+    static final double EPLB_IMBALANCE = 0.11;
 
     /**
      * The share of HBM that leaves {@code fraction} of the memory free after weights and activations to the KV cache,
@@ -108,7 +187,63 @@ final class Calibration {
 
     static double simulate(Row row) {
         Engine engine = Engine.create(config(row));
+        if (row.metric().equals("decode_tps_gpu")) return decode(engine, row);
         return row.concurrency() == 0 ? offline(engine, row) : closedLoop(engine, row);
+    }
+
+    /**
+     * Decode throughput per GPU of a generation pool held full, as SGLang measures its decode workers (lmsys.org's
+     * large-scale EP and GB200 NVL72 posts): its slow-down hook keeps the decode workers waiting until every request's
+     * KV cache has arrived, so the measured steps run at the whole batch. Here every request arrives at once with its
+     * prompt and first output token cached (the KV and the token a context worker sent), so it decodes from its first
+     * step; the rate counts the steps that run the whole batch: the output tokens after the last request's first
+     * token until the first request finishes, over that time, per GPU of the pool. {@code requests} 0 fills the
+     * pool's KV cache: as many requests per rank as its blocks hold at their longest (the sources' "batch size chosen
+     * to make KV cache roughly full").
+     */
+    private static double decode(Engine engine, Row row) {
+        int requests = row.requests() > 0 ? row.requests() : fullBatch(engine.config(), row);
+        Map<Double, Long> tokensAt = new TreeMap<>();
+        double[] lastFirst = {0};
+        double[] firstFinish = {Double.POSITIVE_INFINITY};
+        Engine.Listener listener = new Engine.Listener() {
+            private final Set<String> started = new HashSet<>();
+
+            @Override
+            public void tokens(Engine.Request r, int count, double time) {
+                tokensAt.merge(time, (long) count, Long::sum);
+                if (started.add(r.id())) lastFirst[0] = Math.max(lastFirst[0], time);
+            }
+
+            @Override
+            public void finished(Engine.Request r, Engine.Usage usage, double time) {
+                firstFinish[0] = Math.min(firstFinish[0], time);
+            }
+        };
+        for (int i = 0; i < requests; i++) {
+            // The context worker's first token joins the prompt: the decode worker generates the other osl - 1.
+            Engine.Request r = request(i, row.isl() + 1, row.osl() - 1);
+            engine.submitPrimed(r, 0, row.isl());
+        }
+        engine.drain(0, listener);
+        if (!(firstFinish[0] > lastFirst[0])) {
+            throw new IllegalStateException(row.id() + ": no step ran the whole batch (a request finished before the"
+                    + " last started)");
+        }
+        long tokens = 0;
+        for (Map.Entry<Double, Long> e : tokensAt.entrySet()) {
+            if (e.getKey() > lastFirst[0] && e.getKey() <= firstFinish[0]) tokens += e.getValue();
+        }
+        return tokens / (firstFinish[0] - lastFirst[0]) / engine.config().gpusUsed();
+    }
+
+    /** Requests that fill every rank's KV cache at their longest: blocks per rank over blocks per request. */
+    private static int fullBatch(EngineConfig c, Row row) {
+        EngineConfig.Pool p = c.deployment().unified();
+        int ranks = p.workers() * p.attentionDataParallel();
+        int perRank = c.kvBlocksPerReplica() / p.attentionDataParallel()
+                / Replica.blocksFor(row.isl() + row.osl());
+        return ranks * Math.min(perRank, p.maxBatchSequences() / p.attentionDataParallel());
     }
 
     private static double offline(Engine engine, Row row) {
@@ -121,9 +256,13 @@ final class Calibration {
 
     /** A random prompt: block hashes unique to the request. */
     private static Engine.Request request(int i, Row row) {
-        long[] hashes = new long[row.isl() / KvBlocks.BLOCK_TOKENS];
+        return request(i, row.isl(), row.osl());
+    }
+
+    private static Engine.Request request(int i, int prompt, int output) {
+        long[] hashes = new long[prompt / KvBlocks.BLOCK_TOKENS];
         for (int b = 0; b < hashes.length; b++) hashes[b] = ((long) i << 32) + b + 1;
-        return new Engine.Request(Integer.toString(i), row.isl(), hashes, row.osl());
+        return new Engine.Request(Integer.toString(i), prompt, hashes, output);
     }
 
     private static double closedLoop(Engine engine, Row row) {

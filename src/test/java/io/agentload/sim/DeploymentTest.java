@@ -173,6 +173,26 @@ class DeploymentTest {
         assertTrue(perGpuWide > perGpuNode, perGpuWide + " vs " + perGpuNode);
     }
 
+    /**
+     * {@code --deployment auto}'s candidates on Blackwell give each attention data-parallel rank the base limits, as
+     * TensorRT-LLM and vLLM apply theirs (a worker of 8 ranks takes 8 times them); on Hopper the ranks divide them
+     * (SGLang's rule), and a dense model's workers keep them as they are.
+     */
+    @Test
+    void autoCandidatesOnBlackwellTakeTheLimitsPerRank() {
+        EngineConfig rack = EngineConfig.of("gb300-nvl72", "deepseek-v3");
+        Map<String, EngineConfig.Deployment> onRack = rack.candidateDeployments();
+        assertEquals(new EngineConfig.Pool(9, 8, 8, 8, 8 * 1024, 8 * 8192), onRack.get("unified").unified());
+        assertEquals(new EngineConfig.Pool(2, 8, 8, 8, 8 * 1024, 8 * 8192), onRack.get("wide-ep").context());
+        EngineConfig.Pool wide = onRack.get("wide-ep").generation();
+        assertEquals(56 * 1024, wide.maxBatchSequences());
+        assertEquals(56 * 8192, wide.maxBatchTokens());
+        assertEquals(new EngineConfig.Pool(1, 8, 8, 8, 1024, 8192),
+                EngineConfig.of("h200x8", "deepseek-v3").candidateDeployments().get("unified").unified());
+        assertEquals(new EngineConfig.Pool(1, 8, 1, 1, 1024, 8192),
+                EngineConfig.of("b200x8", "llama-3.1-70b").candidateDeployments().get("unified").unified());
+    }
+
     /** The implicit layout of a MoE replica is the deployment written out, and costs exactly the same. */
     @Test
     void theDefaultLayoutWrittenOutCostsTheSame() {
