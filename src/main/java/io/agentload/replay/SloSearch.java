@@ -3,6 +3,7 @@ package io.agentload.replay;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -260,9 +261,12 @@ final class SloSearch {
     /**
      * Up to {@code count} trials worth starting beside trial {@code number} at {@code agents}, which {@code plan}
      * needs next, likeliest first and breadth first: for every verdict the pending trial could give, the trial the
-     * search would run after it, then the trials after those. Verdicts leading to the same trial add up; among equals
-     * the larger N goes first, because a passing trial runs its whole window while a failing one on the simulator
-     * stops early (docs/simulator-speed.md), so a guess that the pending trial passes costs the least when wrong.
+     * search would run after it, then the trials after those. A trial is its N and its open tiers (they decide where
+     * it may be cut), so verdicts add up only when they lead to both. Among equals the larger N goes first, because a
+     * passing trial runs its whole window while a failing one on the simulator stops early
+     * (docs/simulator-speed.md), so a guess that the pending trial passes costs the least when wrong; then the one
+     * with more tiers still open, that is, the pending trial passing its open tiers: a tier fails once in a ramp of
+     * many steps, and at a bisection's midpoint the looser tiers, below their own first failure, mostly pass.
      */
     private List<Guess> speculate(Plan plan, int number, int agents, int count) {
         List<Guess> out = new ArrayList<>();
@@ -270,20 +274,22 @@ final class SloSearch {
         while (out.size() < count && !level.isEmpty()) {
             List<Guess> deeper = new ArrayList<>();
             for (Guess g : level) {
-                Map<Integer, Integer> votes = new TreeMap<>();
-                Map<Integer, Plan> after = new TreeMap<>();
+                Map<List<Object>, Integer> votes = new HashMap<>();
+                Map<List<Object>, Guess> after = new LinkedHashMap<>();
                 for (boolean[] v : everyVerdict()) {
                     Plan q = g.plan().with(g.agents(), v);
                     int m = q.next();
                     if (m < 0) continue;
-                    votes.merge(m, 1, Integer::sum);
-                    after.putIfAbsent(m, q);
+                    Guess next = new Guess(g.number() + 1, m, q);
+                    List<Object> key = List.of(m, next.open());
+                    votes.merge(key, 1, Integer::sum);
+                    after.putIfAbsent(key, next);
                 }
-                List<Integer> order = new ArrayList<>(votes.keySet());
-                order.sort(Comparator.comparing((Integer m) -> votes.get(m)).thenComparing(m -> m).reversed());
-                for (int m : order) {
+                List<Guess> order = new ArrayList<>(after.values());
+                order.sort(Comparator.comparing((Guess n) -> votes.get(List.of(n.agents(), n.open())))
+                        .thenComparing(Guess::agents).thenComparing(n -> n.open().size()).reversed());
+                for (Guess next : order) {
                     if (out.size() == count) return out;
-                    Guess next = new Guess(g.number() + 1, m, after.get(m));
                     out.add(next);
                     deeper.add(next);
                 }
