@@ -338,8 +338,11 @@ final class SloSearch {
             ExecutorService pool = parallel ? Executors.newFixedThreadPool(threads, SloSearch::daemon) : null;
             try {
                 for (int n = plan.next(); n >= 0; n = plan.next()) {
-                    Trial trial = parallel ? takeAhead(pool, n) : runner.run(nextTrial, n, plan.open(n), sink);
-                    take(n, trial);
+                    if (parallel) {
+                        takeAhead(pool, n);
+                    } else {
+                        record(judge(n, runner.run(nextTrial, n, plan.open(n), sink)));
+                    }
                 }
             } finally {
                 if (pool != null) pool.shutdownNow();
@@ -348,10 +351,38 @@ final class SloSearch {
         }
 
         /**
-         * The trial at {@code agents} numbered {@code nextTrial}, computed on the pool beside the likeliest trials
-         * after it; speculative trials the search no longer needs are cancelled.
+         * Takes the trial at {@code agents} numbered {@code nextTrial}, computed on the pool beside the likeliest
+         * trials after it. Its verdict is taken first and the trials it makes likeliest are started before its records
+         * and files are written, so that no thread waits for the writing.
          */
-        private Trial takeAhead(ExecutorService pool, int agents) {
+        private void takeAhead(ExecutorService pool, int agents) {
+            Guess needed = startAhead(pool, agents);
+            Guess key = ahead.keySet().stream().filter(k -> sameTrial(k, needed)).findFirst().orElseThrow();
+            Future<TrialRunner.Placement> f = ahead.remove(key);
+            List<RequestRecord> records = new ArrayList<>();
+            Trial trial;
+            try {
+                trial = f.get().place(records::add);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReplayException("search interrupted while trial " + nextTrial + " at " + agents + " agents ran");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new ReplayException("trial " + nextTrial + " at " + agents + " agents failed: " + e.getCause());
+            }
+            TrialMetrics m = judge(agents, trial);
+            int next = plan.next();
+            if (next >= 0) startAhead(pool, next);
+            records.forEach(sink);
+            record(m);
+        }
+
+        /**
+         * Makes sure the trial at {@code agents} numbered {@code nextTrial} and the likeliest trials after it are
+         * computing on the pool, cancels speculative trials the search no longer needs, and returns the needed one.
+         */
+        private Guess startAhead(ExecutorService pool, int agents) {
             Guess needed = new Guess(nextTrial, agents, plan);
             List<Guess> wanted = new ArrayList<>();
             wanted.add(needed);
@@ -366,21 +397,11 @@ final class SloSearch {
                     ahead.put(g, pool.submit(() -> runner.compute(g.number(), g.agents(), g.open())));
                 }
             }
-            Guess key = ahead.keySet().stream().filter(k -> sameTrial(k, needed)).findFirst().orElseThrow();
-            Future<TrialRunner.Placement> f = ahead.remove(key);
-            try {
-                return f.get().place(sink);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ReplayException("search interrupted while trial " + nextTrial + " at " + agents + " agents ran");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                if (e.getCause() instanceof Error err) throw err;
-                throw new ReplayException("trial " + nextTrial + " at " + agents + " agents failed: " + e.getCause());
-            }
+            return needed;
         }
 
-        private void take(int agents, Trial trial) {
+        /** Checks that {@code trial} is the one asked for, takes its verdict into the plan and returns its metrics. */
+        private TrialMetrics judge(int agents, Trial trial) {
             if (trial.agents() != agents || trial.trial() != nextTrial) {
                 throw new IllegalStateException("asked for trial " + nextTrial + " at " + agents + " agents, got trial "
                         + trial.trial() + " at " + trial.agents());
@@ -388,6 +409,11 @@ final class SloSearch {
             nextTrial++;
             TrialMetrics m = TrialMetrics.of(trial);
             add(m);
+            return m;
+        }
+
+        /** Tells the listener about a judged trial and writes its records and the trials so far to the run folder. */
+        private void record(TrialMetrics m) {
             listener.accept(m);
             if (run != null) {
                 run.flush();
