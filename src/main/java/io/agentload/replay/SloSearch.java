@@ -145,6 +145,16 @@ final class SloSearch {
      * {@code trials.parquet}, {@code summary.json} and {@code report.html}.
      */
     public SloResult run(Run run) {
+        SloResult result = runUnreported(run);
+        SearchFiles.write(run, result);
+        return result;
+    }
+
+    /**
+     * {@link #run(Run)} without the files written from the result ({@code trials.parquet} as the search left it, no
+     * {@code summary.json} or {@code report.html}), for a caller that writes them while it does other work.
+     */
+    SloResult runUnreported(Run run) {
         List<RequestRecord> recorded = run.records();
         Search search = new Search(run::append, run);
         int next = 0;
@@ -153,9 +163,7 @@ final class SloSearch {
             search.add(t);
             next = Math.max(next, t.trial() + 1);
         }
-        SloResult result = search.run(next);
-        SearchFiles.write(run, result);
-        return result;
+        return search.run(next);
     }
 
     /**
