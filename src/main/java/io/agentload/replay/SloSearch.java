@@ -258,7 +258,6 @@ final class SloSearch {
         return v;
     }
 
-    /** A trial the search may need: its number, its agents and the plan it would be run from. */
     /** A trial the search may need: its number, agents, the plan after it, and the tiers it can still decide. */
     private record Guess(int number, int agents, Plan plan, List<SloTier> open) {
         Guess(int number, int agents, Plan plan) {
@@ -282,19 +281,19 @@ final class SloSearch {
         while (out.size() < count && !level.isEmpty()) {
             List<Guess> deeper = new ArrayList<>();
             for (Guess g : level) {
-                Map<List<Object>, Integer> votes = new HashMap<>();
-                Map<List<Object>, Guess> after = new LinkedHashMap<>();
+                Map<Next, Integer> votes = new HashMap<>();
+                Map<Next, Guess> after = new LinkedHashMap<>();
                 for (boolean[] v : everyVerdict()) {
                     Plan q = g.plan().with(g.agents(), v);
                     int m = q.next();
                     if (m < 0) continue;
                     Guess next = new Guess(g.number() + 1, m, q);
-                    List<Object> key = List.of(m, next.open());
+                    Next key = new Next(m, next.open());
                     votes.merge(key, 1, Integer::sum);
                     after.putIfAbsent(key, next);
                 }
                 List<Guess> order = new ArrayList<>(after.values());
-                order.sort(Comparator.comparing((Guess n) -> votes.get(List.of(n.agents(), n.open())))
+                order.sort(Comparator.comparing((Guess n) -> votes.get(new Next(n.agents(), n.open())))
                         .thenComparing(Guess::agents).thenComparing(n -> n.open().size()).reversed());
                 for (Guess next : order) {
                     if (out.size() == count) return out;
@@ -305,6 +304,10 @@ final class SloSearch {
             level = deeper;
         }
         return out;
+    }
+
+    /** The trial after a pending one, for one of its verdicts: its N and open tiers (its number is the next one). */
+    private record Next(int agents, List<SloTier> open) {
     }
 
     /** Every combination of per-tier verdicts (tiers beyond {@value #GUESSED_TIERS} are guessed to fail). */
