@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The files a finished search leaves in its run folder, written and read back: {@code trials.parquet} (every trial
@@ -21,11 +23,50 @@ final class SearchFiles {
                         + SloResult.Report.class.getName() + " is missing from the classpath"));
     }
 
-    /** Writes the files of a simulated search's result. */
+    /** Writes the files of a search's result. */
     static void write(Run run, SloResult result) {
+        writeData(run, result);
+        run.writeText(Run.REPORT, Report.PAGE.html(result));
+    }
+
+    /** Writes {@code trials.parquet} and {@code summary.json} of a search's result, not its report. */
+    static void writeData(Run run, SloResult result) {
         run.writeTable(TrialsTable.FILE, result.trialsTable());
         SummaryFile.write(run, SearchSummary.of(result));
-        run.writeText(Run.REPORT, Report.PAGE.html(result));
+    }
+
+    /**
+     * Starts drawing and writing {@code report.html} of a search's result on a thread of its own, so that the caller
+     * can write the run folder's other files meanwhile (the charts' first drawing loads fonts and the PNG encoder: a
+     * second of a short search); {@link Aside#join()} waits for it.
+     */
+    static Aside writeReportAside(Run run, SloResult result) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                run.writeText(Run.REPORT, Report.PAGE.html(result));
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "agentload-report");
+        t.setDaemon(true);
+        t.start();
+        return new Aside(done);
+    }
+
+    /** A report being written aside. */
+    record Aside(CompletableFuture<Void> done) {
+        /** Waits for the report; its failure is thrown here, as the caller's own. */
+        void join() {
+            try {
+                done.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw e;
+            }
+        }
     }
 
     /**

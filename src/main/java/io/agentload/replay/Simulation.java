@@ -354,11 +354,18 @@ public final class Simulation {
     public SloResult search(Path dir) {
         VirtualTimeDriver driver = driver();
         try (Run run = newRun(dir)) {
-            SloResult result = searchOver(driver).run(run);
-            if (!keepsEveryRow()) SearchFiles.keepReportedRows(run, result);
-            driver.power().write(dir.resolve(Run.POWER));
-            if (settings.engine.deployment() != null) {
-                SummaryFile.write(run, SearchSummary.of(result).withDeployment(settings.engine.deployment().toString()));
+            SloResult result = searchOver(driver).runUnreported(run);
+            SearchFiles.Aside report = SearchFiles.writeReportAside(run, result);
+            try {
+                SearchFiles.writeData(run, result);
+                if (!keepsEveryRow()) SearchFiles.keepReportedRows(run, result);
+                driver.power().write(dir.resolve(Run.POWER));
+                if (settings.engine.deployment() != null) {
+                    SummaryFile.write(run, SearchSummary.of(result).withDeployment(settings.engine.deployment().toString()));
+                }
+                run.close();
+            } finally {
+                report.join();
             }
             return result;
         }

@@ -3,6 +3,7 @@ package io.agentload.replay;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -144,6 +145,16 @@ final class SloSearch {
      * {@code trials.parquet}, {@code summary.json} and {@code report.html}.
      */
     public SloResult run(Run run) {
+        SloResult result = runUnreported(run);
+        SearchFiles.write(run, result);
+        return result;
+    }
+
+    /**
+     * {@link #run(Run)} without the files written from the result ({@code trials.parquet} as the search left it, no
+     * {@code summary.json} or {@code report.html}), for a caller that writes them while it does other work.
+     */
+    SloResult runUnreported(Run run) {
         List<RequestRecord> recorded = run.records();
         Search search = new Search(run::append, run);
         int next = 0;
@@ -152,9 +163,7 @@ final class SloSearch {
             search.add(t);
             next = Math.max(next, t.trial() + 1);
         }
-        SloResult result = search.run(next);
-        SearchFiles.write(run, result);
-        return result;
+        return search.run(next);
     }
 
     /**
@@ -249,7 +258,6 @@ final class SloSearch {
         return v;
     }
 
-    /** A trial the search may need: its number, its agents and the plan it would be run from. */
     /** A trial the search may need: its number, agents, the plan after it, and the tiers it can still decide. */
     private record Guess(int number, int agents, Plan plan, List<SloTier> open) {
         Guess(int number, int agents, Plan plan) {
@@ -260,9 +268,12 @@ final class SloSearch {
     /**
      * Up to {@code count} trials worth starting beside trial {@code number} at {@code agents}, which {@code plan}
      * needs next, likeliest first and breadth first: for every verdict the pending trial could give, the trial the
-     * search would run after it, then the trials after those. Verdicts leading to the same trial add up; among equals
-     * the larger N goes first, because a passing trial runs its whole window while a failing one on the simulator
-     * stops early (docs/simulator-speed.md), so a guess that the pending trial passes costs the least when wrong.
+     * search would run after it, then the trials after those. A trial is its N and its open tiers (they decide where
+     * it may be cut), so verdicts add up only when they lead to both. Among equals the larger N goes first, because a
+     * passing trial runs its whole window while a failing one on the simulator stops early
+     * (docs/simulator-speed.md), so a guess that the pending trial passes costs the least when wrong; then the one
+     * with more tiers still open, that is, the pending trial passing its open tiers: a tier fails once in a ramp of
+     * many steps, and at a bisection's midpoint the looser tiers, below their own first failure, mostly pass.
      */
     private List<Guess> speculate(Plan plan, int number, int agents, int count) {
         List<Guess> out = new ArrayList<>();
@@ -270,20 +281,22 @@ final class SloSearch {
         while (out.size() < count && !level.isEmpty()) {
             List<Guess> deeper = new ArrayList<>();
             for (Guess g : level) {
-                Map<Integer, Integer> votes = new TreeMap<>();
-                Map<Integer, Plan> after = new TreeMap<>();
+                Map<Next, Integer> votes = new HashMap<>();
+                Map<Next, Guess> after = new LinkedHashMap<>();
                 for (boolean[] v : everyVerdict()) {
                     Plan q = g.plan().with(g.agents(), v);
                     int m = q.next();
                     if (m < 0) continue;
-                    votes.merge(m, 1, Integer::sum);
-                    after.putIfAbsent(m, q);
+                    Guess next = new Guess(g.number() + 1, m, q);
+                    Next key = new Next(m, next.open());
+                    votes.merge(key, 1, Integer::sum);
+                    after.putIfAbsent(key, next);
                 }
-                List<Integer> order = new ArrayList<>(votes.keySet());
-                order.sort(Comparator.comparing((Integer m) -> votes.get(m)).thenComparing(m -> m).reversed());
-                for (int m : order) {
+                List<Guess> order = new ArrayList<>(after.values());
+                order.sort(Comparator.comparing((Guess n) -> votes.get(new Next(n.agents(), n.open())))
+                        .thenComparing(Guess::agents).thenComparing(n -> n.open().size()).reversed());
+                for (Guess next : order) {
                     if (out.size() == count) return out;
-                    Guess next = new Guess(g.number() + 1, m, after.get(m));
                     out.add(next);
                     deeper.add(next);
                 }
@@ -291,6 +304,10 @@ final class SloSearch {
             level = deeper;
         }
         return out;
+    }
+
+    /** The trial after a pending one, for one of its verdicts: its N and open tiers (its number is the next one). */
+    private record Next(int agents, List<SloTier> open) {
     }
 
     /** Every combination of per-tier verdicts (tiers beyond {@value #GUESSED_TIERS} are guessed to fail). */
@@ -332,8 +349,11 @@ final class SloSearch {
             ExecutorService pool = parallel ? Executors.newFixedThreadPool(threads, SloSearch::daemon) : null;
             try {
                 for (int n = plan.next(); n >= 0; n = plan.next()) {
-                    Trial trial = parallel ? takeAhead(pool, n) : runner.run(nextTrial, n, plan.open(n), sink);
-                    take(n, trial);
+                    if (parallel) {
+                        takeAhead(pool, n);
+                    } else {
+                        record(judge(n, runner.run(nextTrial, n, plan.open(n), sink)));
+                    }
                 }
             } finally {
                 if (pool != null) pool.shutdownNow();
@@ -342,10 +362,38 @@ final class SloSearch {
         }
 
         /**
-         * The trial at {@code agents} numbered {@code nextTrial}, computed on the pool beside the likeliest trials
-         * after it; speculative trials the search no longer needs are cancelled.
+         * Takes the trial at {@code agents} numbered {@code nextTrial}, computed on the pool beside the likeliest
+         * trials after it. Its verdict is taken first and the trials it makes likeliest are started before its records
+         * and files are written, so that no thread waits for the writing.
          */
-        private Trial takeAhead(ExecutorService pool, int agents) {
+        private void takeAhead(ExecutorService pool, int agents) {
+            Guess needed = startAhead(pool, agents);
+            Guess key = ahead.keySet().stream().filter(k -> sameTrial(k, needed)).findFirst().orElseThrow();
+            Future<TrialRunner.Placement> f = ahead.remove(key);
+            List<RequestRecord> records = new ArrayList<>();
+            Trial trial;
+            try {
+                trial = f.get().place(records::add);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReplayException("search interrupted while trial " + nextTrial + " at " + agents + " agents ran");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new ReplayException("trial " + nextTrial + " at " + agents + " agents failed: " + e.getCause());
+            }
+            TrialMetrics m = judge(agents, trial);
+            int next = plan.next();
+            if (next >= 0) startAhead(pool, next);
+            records.forEach(sink);
+            record(m);
+        }
+
+        /**
+         * Makes sure the trial at {@code agents} numbered {@code nextTrial} and the likeliest trials after it are
+         * computing on the pool, cancels speculative trials the search no longer needs, and returns the needed one.
+         */
+        private Guess startAhead(ExecutorService pool, int agents) {
             Guess needed = new Guess(nextTrial, agents, plan);
             List<Guess> wanted = new ArrayList<>();
             wanted.add(needed);
@@ -360,21 +408,11 @@ final class SloSearch {
                     ahead.put(g, pool.submit(() -> runner.compute(g.number(), g.agents(), g.open())));
                 }
             }
-            Guess key = ahead.keySet().stream().filter(k -> sameTrial(k, needed)).findFirst().orElseThrow();
-            Future<TrialRunner.Placement> f = ahead.remove(key);
-            try {
-                return f.get().place(sink);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ReplayException("search interrupted while trial " + nextTrial + " at " + agents + " agents ran");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                if (e.getCause() instanceof Error err) throw err;
-                throw new ReplayException("trial " + nextTrial + " at " + agents + " agents failed: " + e.getCause());
-            }
+            return needed;
         }
 
-        private void take(int agents, Trial trial) {
+        /** Checks that {@code trial} is the one asked for, takes its verdict into the plan and returns its metrics. */
+        private TrialMetrics judge(int agents, Trial trial) {
             if (trial.agents() != agents || trial.trial() != nextTrial) {
                 throw new IllegalStateException("asked for trial " + nextTrial + " at " + agents + " agents, got trial "
                         + trial.trial() + " at " + trial.agents());
@@ -382,6 +420,11 @@ final class SloSearch {
             nextTrial++;
             TrialMetrics m = TrialMetrics.of(trial);
             add(m);
+            return m;
+        }
+
+        /** Tells the listener about a judged trial and writes its records and the trials so far to the run folder. */
+        private void record(TrialMetrics m) {
             listener.accept(m);
             if (run != null) {
                 run.flush();

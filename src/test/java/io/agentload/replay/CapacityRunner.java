@@ -38,6 +38,8 @@ class CapacityRunner implements TrialRunner {
     /** The same system with independent trials, so a search may compute several at once; logs every one computed. */
     static final class Independent extends CapacityRunner {
         final List<String> computed = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Every trial computed, with how many tiers it was told are open: "3@8/5". */
+        final List<String> computedWithOpen = java.util.Collections.synchronizedList(new ArrayList<>());
 
         Independent() {
             super(n -> 4000.0 / n, n -> 0.2 + 0.01 * n, n -> 1000 + 10.0 * n);
@@ -51,6 +53,7 @@ class CapacityRunner implements TrialRunner {
         @Override
         public Placement compute(int trial, int agents, List<SloTier> open) {
             computed.add(trial + "@" + agents);
+            computedWithOpen.add(trial + "@" + agents + "/" + open.size());
             Trial t = trial(trial, agents, r -> { });
             return sink -> {
                 synchronized (asked) {

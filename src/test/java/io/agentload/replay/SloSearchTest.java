@@ -53,6 +53,25 @@ class SloSearchTest {
         }
     }
 
+    /**
+     * A speculative trial counts only if it was told the same open tiers as the trial the search then needs (they
+     * decide where the trial may be cut). The likeliest guess in a ramp is that the pending trial passes every tier
+     * it is open for, so the next ramp point is computed once, beside it, with every tier still open; the guess used
+     * to keep the open tiers of the first verdict that led to the same N (every tier but one failing), and every ramp
+     * trial was computed twice.
+     */
+    @Test
+    void aRampTrialGuessedAheadIsComputedOnceWithTheOpenTiersItNeeds() {
+        CapacityRunner.Independent runner = new CapacityRunner.Independent();
+        SloSearch.over(runner).withTiers(SloTier.parse("20,60,100,140,180")).withThreads(2).run();
+        // Up to 16 agents every tier passes (the 180 tok/s tier first fails at 32), so trials 1 to 5 follow a trial
+        // that passed all its open tiers.
+        for (String trial : List.of("1@2", "2@4", "3@8", "4@16", "5@32")) {
+            assertEquals(List.of(trial + "/5"), runner.computedWithOpen.stream()
+                    .filter(c -> c.startsWith(trial + "/")).toList(), runner.computedWithOpen.toString());
+        }
+    }
+
     @Test
     void stricterTiersNeverServeMoreAgents() {
         SloResult r = SloSearch.over(CapacityRunner.standard()).run();
