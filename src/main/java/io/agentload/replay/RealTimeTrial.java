@@ -347,7 +347,8 @@ final class RealTimeTrial {
 
     private void tick(TrialProgress bar) {
         double now = clock.now();
-        if (pool.done(now) || settled(now)) finish(now);
+        if (pool.done(now)) finish(now);
+        else endIfSettled();
         if (bar != null) {
             double windowEnd = pool.windowEnd();
             bar.show(startTime, windowEnd - plan.measurementSeconds(), plan.measurementSeconds(), now,
@@ -369,6 +370,15 @@ final class RealTimeTrial {
      * whatever they do. A request's wait counts from its own send ({@link Endpoint.Progress#sendNanos()}), as its
      * TTFT does.
      */
+    /**
+     * Ends the trial now if its cool-down is {@link #settled}: the time is read and the trial ended under the trial's
+     * lock, so no completion lands between the decision and the end (one that did would end after the trial).
+     */
+    private synchronized void endIfSettled() {
+        double now = clock.now();
+        if (settled(now)) finish(now);
+    }
+
     private synchronized boolean settled(double now) {
         double windowEnd = pool.windowEnd();
         if (isOver() || !agentVerdicts.due(now, windowEnd)) return false;
