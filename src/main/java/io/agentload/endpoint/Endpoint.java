@@ -199,8 +199,9 @@ public final class Endpoint implements AutoCloseable {
     }
 
     /**
-     * What a request {@link #send} returned has received so far, read while it streams: when its first output chunk
-     * came ({@link CompletionResult#NOT_REACHED} before it) and how many output chunks have come. A replay's cool-down
+     * What a request {@link #send} returned has received so far, read while it streams: when it was sent (its TTFT
+     * counts from then, which a busy client reaches after the call), when its first output chunk came
+     * ({@link CompletionResult#NOT_REACHED} before either) and how many output chunks have come. A replay's cool-down
      * ends once the requests it waits for have streamed enough (docs/design.md, "Bounded cool-down").
      *
      * @throws IllegalArgumentException for a future that this endpoint's {@link #send} did not return
@@ -215,11 +216,13 @@ public final class Endpoint implements AutoCloseable {
     /**
      * A request's stream so far ({@link #progress}).
      *
+     * @param sendNanos       when the request was sent, on {@link System#nanoTime()}, or
+     *                        {@link CompletionResult#NOT_REACHED} while its thread has not yet sent it
      * @param firstTokenNanos when the first output chunk arrived, on {@link System#nanoTime()}, or
      *                        {@link CompletionResult#NOT_REACHED}
      * @param outputChunks    output chunks received
      */
-    public record Progress(long firstTokenNanos, int outputChunks) {
+    public record Progress(long sendNanos, long firstTokenNanos, int outputChunks) {
     }
 
     /** The HTTP call of one request, its body streamed from the prompt's layout. */

@@ -47,7 +47,8 @@ final class Exchange extends EventListener {
     /** Why the caller stopped the exchange ({@link #stop}), or null. */
     private volatile String stopped;
     private volatile Call call;
-    private long sendNanos;
+    /** When the call was sent; volatile for a caller watching the stream ({@link #progress}) from another thread. */
+    private volatile long sendNanos = NOT_REACHED;
     private Future<?> firstTokenDeadline;
     private Future<?> totalDeadline;
     /** Re-armed by the watchdog itself while output keeps coming; read by {@link #finish} on the stream thread. */
@@ -131,7 +132,7 @@ final class Exchange extends EventListener {
     /** What the stream has received so far; any thread. */
     Endpoint.Progress progress() {
         int seen = chunksSeen; // before firstChunkNanos: see the field's writes
-        return new Endpoint.Progress(seen == 0 ? NOT_REACHED : firstChunkNanos, seen);
+        return new Endpoint.Progress(sendNanos, seen == 0 ? NOT_REACHED : firstChunkNanos, seen);
     }
 
     /** Ends an exchange that was never sent: {@code why} the client could not send it. */

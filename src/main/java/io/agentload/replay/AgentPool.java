@@ -68,6 +68,8 @@ final class AgentPool {
     private double windowStart = Double.NaN;
     private boolean warmUpCut;
     private boolean cutAtVerdict;
+    private TrialMetrics.WindowOpened windowOpened = TrialMetrics.WindowOpened.UNRECORDED;
+    private TrialMetrics.CoolDownEnded coolDownEnded = TrialMetrics.CoolDownEnded.UNRECORDED;
     private double lastPendingEnd = Double.NEGATIVE_INFINITY;
     private double coolDownGrace = Double.POSITIVE_INFINITY;
 
@@ -185,7 +187,8 @@ final class AgentPool {
                 agentsFinished++;
             }
             if (Double.isNaN(windowStart) && now - startTime >= plan.minWarmUpSeconds() && warmedUp()) {
-                windowStart = now;
+                openWindow(now, prime ? TrialMetrics.WindowOpened.HALF_FIRST_TURNS
+                        : TrialMetrics.WindowOpened.EVERY_FIRST_TURN);
             }
             advance(lane, now, wakes);
         }
@@ -261,7 +264,17 @@ final class AgentPool {
      */
     synchronized boolean done(double now) {
         openWindowIfDue(now);
-        return !Double.isNaN(windowStart) && now >= windowEnd() && (pending == 0 || graceOver(now));
+        boolean done = !Double.isNaN(windowStart) && now >= windowEnd() && (pending == 0 || graceOver(now));
+        if (done) coolDownEndedBy(pending == 0 ? TrialMetrics.CoolDownEnded.ALL_ENDED : TrialMetrics.CoolDownEnded.GRACE);
+        return done;
+    }
+
+    /**
+     * Records why the cool-down ended, once: the first reason given is kept (a driver's, when it ends the trial
+     * before {@link #done} would, or {@link #done}'s own).
+     */
+    synchronized void coolDownEndedBy(TrialMetrics.CoolDownEnded reason) {
+        if (coolDownEnded == TrialMetrics.CoolDownEnded.UNRECORDED) coolDownEnded = reason;
     }
 
     /**
@@ -285,6 +298,7 @@ final class AgentPool {
      */
     synchronized void cutAtVerdict() {
         cutAtVerdict = true;
+        coolDownEndedBy(TrialMetrics.CoolDownEnded.OPEN_TIERS_CERTAIN);
     }
 
     /** Whether {@link #cutAtVerdict} was called. */
@@ -342,7 +356,7 @@ final class AgentPool {
         double end = Math.max(windowEnd(), lastPendingEnd);
         return new Trial(trial, agents.length, startTime, windowStart, windowEnd(), end, warmUpCut, cutAtVerdict,
                 records, meter.meanPower(windowStart, windowEnd()),
-                everyGapCounted ? measuredGaps.percentiles() : null, windowOutputTokens);
+                everyGapCounted ? measuredGaps.percentiles() : null, windowOutputTokens, windowOpened, coolDownEnded);
     }
 
     private void checkOver() {
@@ -359,11 +373,16 @@ final class AgentPool {
     private void openWindowIfDue(double now) {
         if (!Double.isNaN(windowStart)) return;
         if (now >= startTime + plan.maxWarmUpSeconds()) {
-            windowStart = startTime + plan.maxWarmUpSeconds();
+            openWindow(startTime + plan.maxWarmUpSeconds(), TrialMetrics.WindowOpened.MAX_WARM_UP);
             warmUpCut = true;
         } else if (now - startTime >= plan.minWarmUpSeconds() && burstBehind(now)) {
-            windowStart = now;
+            openWindow(now, TrialMetrics.WindowOpened.FIRST_BURST_BEHIND);
         }
+    }
+
+    private void openWindow(double time, TrialMetrics.WindowOpened why) {
+        windowStart = time;
+        windowOpened = why;
     }
 
     private boolean burstBehind(double now) {

@@ -40,7 +40,8 @@ import java.util.function.Consumer;
  * turn, the plan's minimum warm-up has passed and, when the endpoint reports {@code cached_tokens}, the cached-token
  * ratio has settled (the simulator's rule, so the two drivers warm up alike); then the plan's measurement window,
  * then cool-down until the last measured request ends, or until none still in flight can change a verdict (each has
- * streamed {@link #SPEED_SAMPLE_TOKENS} tokens, or its agent certainly fails every {@link Builder#tiers tier}), or until
+ * streamed {@link #SPEED_SAMPLE_TOKENS} tokens, or its agent certainly fails every {@link Builder#tiers tier}, or the
+ * trial's verdict on every tier is certain whatever they do), or until
  * the cool-down grace ({@link Builder#coolDownGrace}) runs out, so that neither a long answer nor a hung request holds
  * the run. Requests still in flight then are stopped
  * and recorded with what they had received: measured ones that had their first token as

@@ -50,7 +50,7 @@ import static io.agentload.endpoint.CompletionResult.NOT_REACHED;
  * <p>Every send's lag behind its agent's due time is recorded ({@link SendLagRecorder}). A tick every 100 ms ends the
  * trial once the pool says it is over (also when the maximum warm-up passes with no completion at all, or when the
  * cool-down grace runs out with requests still in flight), or once the requests still in flight after the window can
- * no longer change a verdict ({@link #settled}), and draws the progress bar.
+ * no longer change a verdict ({@link #settled}), and draws the progress bar. The pool records which rule ended it.
  *
  * <p>The end. Whatever is still in flight when the trial ends (cool-down traffic, and measured requests the grace
  * gave up on) is stopped ({@link Endpoint#stop}), so that it loads neither the next trial nor its records, and
@@ -117,7 +117,7 @@ final class RealTimeTrial {
         this.sink = sink;
         this.startTime = clock.now();
         this.warmth = new CacheWarmth(agents);
-        this.agentVerdicts = new VerdictWatch(SloTier.defaults(), agents);
+        this.agentVerdicts = new VerdictWatch(SloTier.defaults(), agents).decidingPasses();
         this.pool = new AgentPool(sessions, plan, trial, agents, startTime, this::warm, recorded::add);
         this.windowTokens = pool.windowTokens(false); // completions come from many threads, not in time order
         pool.endCoolDownAfter(coolDownGraceSeconds);
@@ -139,7 +139,7 @@ final class RealTimeTrial {
      */
     RealTimeTrial judgedBy(List<SloTier> tiers, List<SloTier> open) {
         pool.judgeFirstBurstBy(tiers);
-        agentVerdicts = new VerdictWatch(tiers, pool.agents());
+        agentVerdicts = new VerdictWatch(tiers, pool.agents()).decidingPasses();
         openVerdict = open.isEmpty() ? null : new VerdictWatch(open, pool.agents());
         return this;
     }
@@ -347,7 +347,8 @@ final class RealTimeTrial {
 
     private void tick(TrialProgress bar) {
         double now = clock.now();
-        if (pool.done(now) || settled(now)) finish(now);
+        if (pool.done(now)) finish(now);
+        else endIfSettled();
         if (bar != null) {
             double windowEnd = pool.windowEnd();
             bar.show(startTime, windowEnd - plan.measurementSeconds(), plan.measurementSeconds(), now,
@@ -357,12 +358,27 @@ final class RealTimeTrial {
 
     /**
      * Whether the cool-down can end at {@code now}, looked at once a second after the window: when the trial's verdict
-     * on every open tier is certainly a failure ({@link VerdictWatch}), or when every measured request in flight is
+     * on every open tier is certainly a failure ({@link VerdictWatch}); when every measured request in flight is
      * settled, that is, its agent certainly fails every tier (nothing the request does can change that), or it has
      * streamed {@link RealTimeDriver#SPEED_SAMPLE_TOKENS} output chunks, enough to judge its speed to within 0.5% (the
-     * grace's own sample, docs/design.md "Bounded cool-down"). Warm-up requests still in flight hold no verdict: their
-     * agents, judged without a measured request, fail whatever they do.
+     * grace's own sample, docs/design.md "Bounded cool-down"); or when the trial's verdict on every tier it is judged
+     * by is certain, pass or fail, whatever the requests in flight go on to do. Then the cut judges those on what they
+     * received, which keeps a certainly failing agent failing and cannot bring a certainly passing tier under its
+     * share, so every tier's verdict is the one the whole cool-down would give; what it saves is the wait for slow
+     * answers whose agents no longer matter to any verdict, the whole grace when a starved client sent them late.
+     * Warm-up requests still in flight hold no verdict: their agents, judged without a measured request, fail
+     * whatever they do. A request's wait counts from its own send ({@link Endpoint.Progress#sendNanos()}), as its
+     * TTFT does.
      */
+    /**
+     * Ends the trial now if its cool-down is {@link #settled}: the time is read and the trial ended under the trial's
+     * lock, so no completion lands between the decision and the end (one that did would end after the trial).
+     */
+    private synchronized void endIfSettled() {
+        double now = clock.now();
+        if (settled(now)) finish(now);
+    }
+
     private synchronized boolean settled(double now) {
         double windowEnd = pool.windowEnd();
         if (isOver() || !agentVerdicts.due(now, windowEnd)) return false;
@@ -371,16 +387,38 @@ final class RealTimeTrial {
         for (Sent s : inFlight.values()) {
             Endpoint.Progress p = endpoint.progress(s.future());
             progress.put(s, p);
-            double first = time(p.firstTokenNanos());
-            agentVerdicts.inFlight(s.request(), first, p.outputChunks());
-            if (openVerdict != null) openVerdict.inFlight(s.request(), first, p.outputChunks());
+            double sent = time(p.sendNanos()), first = time(p.firstTokenNanos());
+            agentVerdicts.inFlight(s.request(), sent, first, p.outputChunks());
+            if (openVerdict != null) openVerdict.inFlight(s.request(), sent, first, p.outputChunks());
+            if (s.future().isDone()) {
+                agentVerdicts.ended(s.request());
+                if (openVerdict != null) openVerdict.ended(s.request());
+            }
         }
-        agentVerdicts.certain(now, windowEnd);
+        boolean verdictCertain = agentVerdicts.certain(now, windowEnd);
         if (openVerdict != null && openVerdict.certain(now, windowEnd)) {
             pool.cutAtVerdict();
             endReason = ": its verdict on every open tier was certain";
             return true;
         }
+        if (everyMeasuredSettled(progress)) {
+            pool.coolDownEndedBy(TrialMetrics.CoolDownEnded.SETTLED);
+            endReason = ": every measured request in flight was settled";
+            return true;
+        }
+        if (verdictCertain) {
+            pool.coolDownEndedBy(TrialMetrics.CoolDownEnded.VERDICT_CERTAIN);
+            endReason = ": its verdict on every tier was certain";
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether each measured request in flight has its agent certainly failing every tier or has streamed its speed
+     * sample ({@link #settled}).
+     */
+    private boolean everyMeasuredSettled(Map<Sent, Endpoint.Progress> progress) {
         for (Map.Entry<Sent, Endpoint.Progress> e : progress.entrySet()) {
             TurnRequest r = e.getKey().request();
             if (r.phase() == RequestRecord.Phase.MEASURED && !agentVerdicts.failsEveryTier(r.agent())
@@ -388,7 +426,6 @@ final class RealTimeTrial {
                 return false;
             }
         }
-        endReason = ": every measured request in flight was settled";
         return true;
     }
 

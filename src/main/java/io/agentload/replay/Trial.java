@@ -3,6 +3,7 @@ package io.agentload.replay;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -29,19 +30,33 @@ import java.util.Optional;
  * @param windowOutputTokens output tokens of every request generated within the window, as the driver counted them
  *                    ({@link WindowTokens}) or a run folder recorded them; -1 when not counted (a trial assembled
  *                    from records): then they are found from the records' token times
+ * @param windowOpened  why the window opened
+ * @param coolDownEnded why the cool-down ended
  */
 record Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
                     boolean warmUpCut, boolean cutAtVerdict, List<RequestRecord> records,
                     Optional<TrialMetrics.MeanPower> power, TrialMetrics.@Nullable Percentiles interTokenLatency,
-                    long windowOutputTokens) {
+                    long windowOutputTokens, TrialMetrics.WindowOpened windowOpened,
+                    TrialMetrics.CoolDownEnded coolDownEnded) {
 
     public Trial {
         records = List.copyOf(records);
+        Objects.requireNonNull(windowOpened, "windowOpened");
+        Objects.requireNonNull(coolDownEnded, "coolDownEnded");
         if (agents < 1) throw new IllegalArgumentException("trial " + trial + " has " + agents + " agents");
         if (!(startTime <= windowStart && windowStart < windowEnd && windowEnd <= endTime)) {
             throw new IllegalArgumentException("trial " + trial + ": times start " + startTime + " <= window ["
                     + windowStart + ", " + windowEnd + ") <= end " + endTime + " do not hold");
         }
+    }
+
+    /** A trial whose phases' ends were not recorded. */
+    Trial(int trial, int agents, double startTime, double windowStart, double windowEnd, double endTime,
+          boolean warmUpCut, boolean cutAtVerdict, List<RequestRecord> records, Optional<TrialMetrics.MeanPower> power,
+          TrialMetrics.@Nullable Percentiles interTokenLatency, long windowOutputTokens) {
+        this(trial, agents, startTime, windowStart, windowEnd, endTime, warmUpCut, cutAtVerdict, records, power,
+                interTokenLatency, windowOutputTokens, TrialMetrics.WindowOpened.UNRECORDED,
+                TrialMetrics.CoolDownEnded.UNRECORDED);
     }
 
     /**
@@ -63,7 +78,7 @@ record Trial(int trial, int agents, double startTime, double windowStart, double
     Trial shifted(double seconds) {
         return new Trial(trial, agents, startTime + seconds, windowStart + seconds, windowEnd + seconds,
                 endTime + seconds, warmUpCut, cutAtVerdict, records.stream().map(r -> r.shifted(seconds)).toList(), power,
-                interTokenLatency, windowOutputTokens);
+                interTokenLatency, windowOutputTokens, windowOpened, coolDownEnded);
     }
 
     /** The output tokens generated within the window: as counted, else from the records' token times. */

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -139,6 +140,8 @@ public final class TrialMetrics {
     private final double endTime;
     private final boolean warmUpCut;
     private final boolean cutAtVerdict;
+    private final WindowOpened windowOpened;
+    private final CoolDownEnded coolDownEnded;
     private final int measuredRequests;
     private final int failedRequests;
     private final int warmUpRequests;
@@ -166,6 +169,8 @@ public final class TrialMetrics {
         endTime = t.endTime();
         warmUpCut = t.warmUpCut();
         cutAtVerdict = t.cutAtVerdict();
+        windowOpened = t.windowOpened();
+        coolDownEnded = t.coolDownEnded();
         power = t.power();
 
         List<RequestRecord> measured = t.measured();
@@ -206,6 +211,8 @@ public final class TrialMetrics {
         endTime = t.endTime();
         warmUpCut = t.warmUpCut();
         cutAtVerdict = t.cutAtVerdict();
+        windowOpened = t.windowOpened();
+        coolDownEnded = t.coolDownEnded();
         power = t.power();
         measuredRequests = s.measuredRequests();
         failedRequests = s.failedRequests();
@@ -326,6 +333,66 @@ public final class TrialMetrics {
                    Percentiles interTokenLatency, List<AgentMetrics> agents, Map<SloTier, Double> goodput) {
     }
 
+    /**
+     * Why a trial's measurement window opened (column {@code window_opened} of {@code trials.parquet}; docs/run-folder.md,
+     * "Why a window opened and a cool-down ended").
+     */
+    public enum WindowOpened {
+        /** Every agent had finished a turn and the target's cache was warm (an unprimed trial). */
+        EVERY_FIRST_TURN,
+        /** Half of the agents had finished a turn (a primed trial: their cache starts warm). */
+        HALF_FIRST_TURNS,
+        /** The target was certainly behind the agents' first requests by every tier (a primed trial). */
+        FIRST_BURST_BEHIND,
+        /** The maximum warm-up passed first ({@link #warmUpCut()}). */
+        MAX_WARM_UP,
+        /** Not recorded: a file written before the reason was. */
+        UNRECORDED;
+
+        /** The column's value: the name in lower case. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static WindowOpened of(String label) {
+            return valueOf(label.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * Why a trial's cool-down ended (column {@code cool_down_ended} of {@code trials.parquet}; docs/run-folder.md,
+     * "Why a window opened and a cool-down ended").
+     */
+    public enum CoolDownEnded {
+        /** Every request sent before the window closed had ended. */
+        ALL_ENDED,
+        /**
+         * Real time: every measured request still in flight had its agent certainly failing every tier or had streamed
+         * its speed sample (docs/design.md, "Bounded cool-down").
+         */
+        SETTLED,
+        /**
+         * Real time: the trial's verdict on every tier it is judged by was certain, pass or fail, whatever the
+         * requests in flight went on to do; they are judged on what they had received.
+         */
+        VERDICT_CERTAIN,
+        /** The verdict on every tier a search still had open was certain: the trial was {@link #cutAtVerdict()}. */
+        OPEN_TIERS_CERTAIN,
+        /** Real time: the cool-down grace ran out. */
+        GRACE,
+        /** Not recorded: a file written before the reason was. */
+        UNRECORDED;
+
+        /** The column's value: the name in lower case. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static CoolDownEnded of(String label) {
+            return valueOf(label.toUpperCase(Locale.ROOT));
+        }
+    }
+
     /** How many requests of a trial were sent in its warm-up and in its cool-down. */
     record PhaseCounts(int warmUp, int coolDown) {
 
@@ -416,6 +483,16 @@ public final class TrialMetrics {
      */
     public boolean cutAtVerdict() {
         return cutAtVerdict;
+    }
+
+    /** Why the measurement window opened. */
+    public WindowOpened windowOpened() {
+        return windowOpened;
+    }
+
+    /** Why the cool-down ended. */
+    public CoolDownEnded coolDownEnded() {
+        return coolDownEnded;
     }
 
     /** Requests sent in the window. */

@@ -35,6 +35,8 @@ final class TrialsTable {
      * (docs/run-folder.md, "Size of a big search"): absent, every trial's rows are kept.
      */
     private static final String REQUESTS_KEPT = "requests_kept";
+    /** Why each trial's window opened and its cool-down ended; absent from files written before 2026-12-07's night. */
+    private static final String WINDOW_OPENED = "window_opened", COOL_DOWN_ENDED = "cool_down_ended";
 
     private TrialsTable() {
     }
@@ -119,7 +121,30 @@ final class TrialsTable {
                 outputTps, rps, cached, ttft50, ttft90, ttft99, e2e50, e2e90, e2e99, itl50, itl90, itl99, power, boundary,
                 minTps, maxTtft, pct, judged, passing, share, passed, goodput, agentTps, agentTtft, warmUpRequests,
                 coolDownRequests);
+        t.addColumns(phaseEnds(trials, tiers));
         return kept == null ? t : t.addColumns(requestsKept);
+    }
+
+    /** The columns {@value #WINDOW_OPENED} and {@value #COOL_DOWN_ENDED}, a row per (trial, tier) as in {@link #of}. */
+    private static StringColumn[] phaseEnds(List<TrialMetrics> trials, List<SloTier> tiers) {
+        StringColumn opened = StringColumn.create(WINDOW_OPENED), ended = StringColumn.create(COOL_DOWN_ENDED);
+        for (TrialMetrics m : trials) {
+            for (int i = 0; i < tiers.size(); i++) {
+                opened.append(m.windowOpened().label());
+                ended.append(m.coolDownEnded().label());
+            }
+        }
+        return new StringColumn[] {opened, ended};
+    }
+
+    private static TrialMetrics.WindowOpened windowOpened(Table table, Row row) {
+        return table.containsColumn(WINDOW_OPENED) ? TrialMetrics.WindowOpened.of(row.getString(WINDOW_OPENED))
+                : TrialMetrics.WindowOpened.UNRECORDED;
+    }
+
+    private static TrialMetrics.CoolDownEnded coolDownEnded(Table table, Row row) {
+        return table.containsColumn(COOL_DOWN_ENDED) ? TrialMetrics.CoolDownEnded.of(row.getString(COOL_DOWN_ENDED))
+                : TrialMetrics.CoolDownEnded.UNRECORDED;
     }
 
     private static boolean cutAtVerdict(Table table, Row row) {
@@ -171,7 +196,8 @@ final class TrialsTable {
         double windowStart = row.getDouble("window_start_s"), windowEnd = row.getDouble("window_end_s");
         return new Trial(row.getInt("trial"), row.getInt("agents"), row.getDouble("start_s"), windowStart, windowEnd,
                 row.getDouble("end_s"), row.getBoolean("warm_up_cut"), cutAtVerdict(table, row), records, power, null,
-                Math.round(row.getDouble("output_tps") * (windowEnd - windowStart)));
+                Math.round(row.getDouble("output_tps") * (windowEnd - windowStart)), windowOpened(table, row),
+                coolDownEnded(table, row));
     }
 
     /** The phases' counts of {@code row}; null in files written before the counts existed, which kept every row. */

@@ -24,8 +24,9 @@ import java.util.List;
  * <p>An agent with no judged request in flight after the window (none measured, none of the warm-up) is settled: its
  * figures are final, and it passes a tier or not as {@link TrialMetrics} will find (with the same margins taken
  * against it). A tier certainly passes when its settled passing agents alone reach its percentile: a cut then records
- * the requests in flight as failures, which fails their agents and leaves the share at least that high, and the whole
- * trial, whatever those agents do, passes too ({@link #decidingPasses}: virtual time only). So a trial below capacity
+ * the requests in flight as failures (or judges them on what they received, which a real-time cool-down does), and
+ * the share stays at least that high, so the whole trial, whatever those agents do, passes too
+ * ({@link #decidingPasses}). So a trial below capacity
  * stops once enough of its agents have finished their measured requests, instead of waiting for the few longest
  * answers of the cool-down.
  *
@@ -60,6 +61,8 @@ final class VerdictWatch {
     private final double[] warmUpEnd;
     private final TurnRequest[] inFlight;
     private final double[] firstToken;
+    /** When each agent's request in flight was sent (its TTFT's start), NaN while not yet sent. */
+    private final double[] sentTime;
     private final int[] received;
     private final long[] seen;
     /** The look at which an agent had more than one request in flight (its subagents'), whose bound is not kept. */
@@ -94,6 +97,7 @@ final class VerdictWatch {
         Arrays.fill(warmUpEnd, Double.NEGATIVE_INFINITY);
         inFlight = new TurnRequest[n];
         firstToken = new double[n];
+        sentTime = new double[n];
         received = new int[n];
         seen = new long[n];
         crowded = new long[n];
@@ -106,9 +110,10 @@ final class VerdictWatch {
     }
 
     /**
-     * Lets {@link #certain} also answer true when a tier certainly passes: for a virtual-time trial, whose completions
-     * and requests in flight this watch sees at the same instant, so an agent with nothing in flight has every record
-     * counted. Returns this watch.
+     * Lets {@link #certain} also answer true when a tier certainly passes: for a trial whose completions and requests
+     * in flight this watch sees at the same instant, so an agent with nothing in flight has every record counted (a
+     * virtual-time trial; a real-time one that counts completions and takes requests out of flight under one lock, and
+     * reports a request that ended before its record came as {@link #ended}). Returns this watch.
      */
     VerdictWatch decidingPasses() {
         decidesPasses = true;
@@ -145,13 +150,33 @@ final class VerdictWatch {
 
     /** A request in flight at this look, with its first token's time (NaN before it) and its tokens so far. */
     void inFlight(TurnRequest request, double first, int tokens) {
+        inFlight(request, request.sendTime(), first, tokens);
+    }
+
+    /**
+     * As {@link #inFlight(TurnRequest, double, int)}, with the time {@code sent} its TTFT counts from, NaN while it is
+     * not yet sent: in real time the request's own HTTP call, which a starved client makes seconds after the agent
+     * was due ({@link TurnRequest#sendTime()}), so the due time would overstate the wait's bound.
+     */
+    void inFlight(TurnRequest request, double sent, double first, int tokens) {
         int a = request.agent();
+        sentTime[a] = sent;
         if (seen[a] == checks) crowded[a] = checks;
         inFlight[a] = request;
         firstToken[a] = first;
         received[a] = tokens;
         seen[a] = checks;
         if (request.phase() != RequestRecord.Phase.COOL_DOWN) holding[a] = checks;
+    }
+
+    /**
+     * The request in flight just reported has in fact ended, its record not yet counted (a real-time completion
+     * waiting for the trial's lock): the bound on its speed, taken at the look rather than at its last token, could
+     * fall below the speed it had, so its agent is left undecided at this look, as an agent with several requests in
+     * flight is.
+     */
+    void ended(TurnRequest request) {
+        crowded[request.agent()] = checks;
     }
 
     /**
@@ -179,7 +204,8 @@ final class VerdictWatch {
                                 / (Double.isNaN(firstToken[a]) ? time : time + (now - firstToken[a]));
                         speed = received[a] >= 2 ? with : Double.isNaN(speed) ? Double.NaN : Math.max(speed, with);
                     }
-                    ttftBound = (Double.isNaN(firstToken[a]) ? now : firstToken[a]) - r.sendTime();
+                    double sent = sentTime[a];
+                    ttftBound = Double.isNaN(sent) ? 0 : (Double.isNaN(firstToken[a]) ? now : firstToken[a]) - sent;
                 }
                 ttft = percentile(a, ttftBound, TrialMetrics.AGENT_TTFT_PERCENTILE);
             }

@@ -196,6 +196,8 @@ class RealTimeDriverTest {
                     .run(0, 3, r -> { });
 
             assertTrue(t.warmUpCut(), "no agent ever finished a turn");
+            assertEquals(TrialMetrics.WindowOpened.MAX_WARM_UP, t.windowOpened());
+            assertEquals(TrialMetrics.CoolDownEnded.SETTLED, t.coolDownEnded());
             assertTrue(t.endTime() - t.windowEnd() < 20, "warm-up requests hold no verdict: not held to the grace");
             assertEquals(3, t.records().size(), "each agent's one hung request, recorded once");
             assertEquals(3, server.requests());
@@ -248,6 +250,7 @@ class RealTimeDriverTest {
                     .coolDownGrace(Duration.ofSeconds(20)).build().run(0, 4, r -> { });
 
             assertFalse(t.cutAtVerdict(), "no tier was open: the whole trial, only its cool-down shorter");
+            assertEquals(TrialMetrics.CoolDownEnded.SETTLED, t.coolDownEnded());
             List<RequestRecord> waiting = t.measured().stream().filter(r -> !r.ok()).toList();
             assertFalse(waiting.isEmpty(), statuses(t).toString());
             for (RequestRecord r : waiting) {
@@ -256,6 +259,55 @@ class RealTimeDriverTest {
                 assertTrue(r.errorDetail().contains("every measured request in flight was settled"), r.errorDetail());
             }
             assertTrue(t.endTime() - t.windowEnd() < 3, "before the requests' first tokens, let alone the grace");
+        }
+    }
+
+    @Test
+    void theCoolDownEndsOnceTheTrialsVerdictOnEveryTierIsCertain(@TempDir Path dir) throws IOException {
+        // Agents replay sessions of 4-token answers or of 400-token ones, at 20 ms a token: a long answer has its
+        // 300-token speed sample some 6 s after its first token. The window opens once the short agents have finished
+        // a turn (primed) and closes after the long agents' first answers, while their second, measured, are young.
+        // An easy tier that 20% of agents must meet certainly passes once two short agents' measured requests have
+        // ended; an impossible one certainly fails at once. Nothing the long answers do can change either verdict, so
+        // the cool-down ends at the first looks, not once they have streamed their speed sample.
+        Reply paced = Reply.stream().withFirstTokenDelay(Duration.ofMillis(5)).withInterval(Duration.ofMillis(20));
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(paced, true);
+             Endpoint endpoint = endpoint(server.baseUrl())) {
+            TrialPlan plan = PLAN.withWarmUpSeconds(0, 5).withMeasurementSeconds(10);
+            SloTier easy = new SloTier(1, 10, 0.2), impossible = new SloTier(1_000_000, 10);
+            List<Session> sessions = new ArrayList<>(evenSessions(4, 4, 200));
+            sessions.addAll(longSessions(4, 400));
+            Trial t = RealTimeDriver.builder(endpoint, sessions).plan(plan).primeCache(true)
+                    .tiers(List.of(easy, impossible)).coolDownGrace(Duration.ofSeconds(20)).build().run(0, 8, r -> { });
+
+            assertFalse(t.cutAtVerdict(), "no tier was open: the whole trial, only its cool-down shorter");
+            assertTrue(t.endTime() - t.windowEnd() < 3, "cool-down " + (t.endTime() - t.windowEnd()) + " s");
+            List<RequestRecord> cut = t.measured().stream().filter(r -> !r.ok()).toList();
+            assertFalse(cut.isEmpty(), "long answers still streaming when the cool-down ended: " + statuses(t));
+            for (RequestRecord r : cut) {
+                assertEquals(RequestRecord.CUT_AT_GRACE, r.status(), r.toString());
+                assertTrue(r.outputTokens() < RealTimeDriver.SPEED_SAMPLE_TOKENS, r.toString());
+                assertTrue(r.errorDetail().contains("its verdict on every tier was certain"), r.errorDetail());
+            }
+            TrialMetrics m = TrialMetrics.of(t);
+            assertTrue(m.check(easy).passed(), m.check(easy).toString());
+            assertFalse(m.check(impossible).passed(), m.check(impossible).toString());
+            assertEquals(TrialMetrics.WindowOpened.HALF_FIRST_TURNS, m.windowOpened());
+            assertEquals(TrialMetrics.CoolDownEnded.VERDICT_CERTAIN, m.coolDownEnded());
+
+            try (Run run = Run.builder(dir).build()) {
+                t.records().forEach(run::append);
+                run.flush();
+                run.writeTable(TrialsTable.FILE, TrialsTable.of(List.of(m), List.of(easy, impossible)));
+            }
+            Run read = Run.open(dir);
+            TrialMetrics back = TrialsTable.load(read, read.records()).get(0);
+            assertEquals(TrialMetrics.WindowOpened.HALF_FIRST_TURNS, back.windowOpened(), "read back from trials.parquet");
+            assertEquals(TrialMetrics.CoolDownEnded.VERDICT_CERTAIN, back.coolDownEnded());
+            assertEquals(List.of("half_first_turns", "half_first_turns"),
+                    read.readTable(TrialsTable.FILE).stringColumn("window_opened").asList());
+            assertEquals(List.of("verdict_certain", "verdict_certain"),
+                    read.readTable(TrialsTable.FILE).stringColumn("cool_down_ended").asList());
         }
     }
 
@@ -269,6 +321,7 @@ class RealTimeDriverTest {
                     .coolDownGrace(Duration.ofSeconds(20)).build().run(0, 4, open, r -> { });
 
             assertTrue(t.cutAtVerdict());
+            assertEquals(TrialMetrics.CoolDownEnded.OPEN_TIERS_CERTAIN, t.coolDownEnded());
             assertFalse(TrialMetrics.of(t).check(open.get(0)).passed());
             List<RequestRecord> cut = t.records().stream().filter(r -> !r.ok()).toList();
             assertFalse(cut.isEmpty());
@@ -293,6 +346,9 @@ class RealTimeDriverTest {
                         .run(0, 4, r -> { });
 
                 double warmUp = t.windowStart() - t.startTime();
+                assertEquals(primed ? TrialMetrics.WindowOpened.FIRST_BURST_BEHIND : t.warmUpCut()
+                        ? TrialMetrics.WindowOpened.MAX_WARM_UP : TrialMetrics.WindowOpened.EVERY_FIRST_TURN,
+                        t.windowOpened());
                 if (primed) {
                     assertFalse(t.warmUpCut());
                     assertTrue(warmUp >= 0.53 && warmUp < 2, "primed warm-up " + warmUp + " s");
@@ -307,10 +363,15 @@ class RealTimeDriverTest {
 
     /** {@code count} sessions of five turns, each with {@code output} output tokens and 30 ms of tool time. */
     private static List<Session> evenSessions(int count, int output) {
+        return evenSessions(count, output, 5);
+    }
+
+    /** {@code count} sessions of {@code length} turns, each with {@code output} output tokens and 30 ms of tool time. */
+    private static List<Session> evenSessions(int count, int output, int length) {
         List<Session> sessions = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             List<Turn> turns = new ArrayList<>();
-            for (int k = 0; k < 5; k++) {
+            for (int k = 0; k < length; k++) {
                 turns.add(new Turn("e" + i, k, "java", 300 + 100 * k, k == 0 ? 0 : 200 + 100 * k + output, "sys", 64,
                         output, 30, List.of()));
             }
@@ -344,6 +405,7 @@ class RealTimeDriverTest {
                     .coolDownGrace(Duration.ofMillis(300)).build().run(0, 8, r -> { });
 
             assertEquals(0.3, t.endTime() - t.windowEnd(), 0.2, "ended by the grace (ticks every 100 ms)");
+            assertEquals(TrialMetrics.CoolDownEnded.GRACE, t.coolDownEnded());
             List<RequestRecord> cut = t.measured().stream().filter(r -> !r.ok()).toList();
             List<RequestRecord> streaming = cut.stream().filter(RequestRecord::answered).toList();
             assertFalse(streaming.isEmpty(), "answers still streaming at the cut: " + cut);

@@ -54,6 +54,11 @@ class VerdictCutTest {
             assertFalse(w.cutAtVerdict());
             assertEquals(whole.get(i).open(), cut.get(i).open());
             if (c.cutAtVerdict()) cuts++;
+            assertEquals(TrialMetrics.CoolDownEnded.ALL_ENDED, w.coolDownEnded());
+            assertEquals(c.cutAtVerdict() ? TrialMetrics.CoolDownEnded.OPEN_TIERS_CERTAIN
+                    : TrialMetrics.CoolDownEnded.ALL_ENDED, c.coolDownEnded());
+            assertEquals(w.windowOpened(), c.windowOpened(), "the same warm-up");
+            assertEquals(w.warmUpCut(), w.windowOpened() == TrialMetrics.WindowOpened.MAX_WARM_UP);
             TrialMetrics mw = TrialMetrics.of(w), mc = TrialMetrics.of(c);
             assertEquals(mw.outputTokensPerSecond(), mc.outputTokensPerSecond(), 1 / w.windowSeconds(),
                     "trial " + i + ": the window's tokens, to within one, whether or not the trial was cut");
