@@ -167,8 +167,10 @@ final class KvBlocks {
     private int matched(Run r, int id, long[] chain, int i, int n) {
         int from = offsetOf(id);
         long[] hashes = r.storage.hashes;
-        // Chained hashes: one equal pair means equal prefixes, so matches lead and mismatches follow; bisect.
+        // Chained hashes: one equal pair means equal prefixes, so matches lead and mismatches follow; bisect. Most
+        // runs match whole (the router walks every rank's copy of a shared prefix): try the last block first.
         int lo = from + 1, hi = Math.min(r.end, from + n - i);
+        if (lo < hi && hashes[hi - 1] == chain[i + hi - 1 - from]) return hi - from;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (hashes[mid] == chain[i + mid - from]) lo = mid + 1; else hi = mid;
