@@ -135,7 +135,7 @@ final class Replica {
     /** The earliest step end or transfer end, or +infinity. */
     double nextEvent() {
         double t = busy ? stepEnd : Double.POSITIVE_INFINITY;
-        for (Sequence s : transfers) t = Math.min(t, s.transferEnd);
+        for (int i = 0; i < transfers.size(); i++) t = Math.min(t, transfers.get(i).transferEnd);
         return t;
     }
 
@@ -179,13 +179,18 @@ final class Replica {
     boolean cancel(Engine.Request request) {
         Sequence s = find(request);
         if (s == null) return false;
+        cancel(s);
+        return true;
+    }
+
+    /** Drops a sequence that is here, as {@link #cancel(Engine.Request)} does. */
+    void cancel(Sequence s) {
         if (s.inCohort) cohort.leave(s);
         waiting.remove(s);
         running.remove(s);
         batch.remove(s);
         transfers.remove(s);
         releaseAll(s);
-        return true;
     }
 
     /** Reports the tokens the cohort holds back. */
@@ -484,6 +489,7 @@ final class Replica {
     private void finish(Sequence s, double time, Engine.Listener listener) {
         releaseAll(s);
         tally.finished++;
+        tally.left(s);
         listener.finished(s.request, new Engine.Usage(s.request.promptTokens(), Math.max(0, s.firstHits),
                 s.request.outputTokens()), time);
     }
