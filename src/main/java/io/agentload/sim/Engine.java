@@ -168,6 +168,8 @@ public final class Engine {
         }
         replicas.addAll(entry);
         replicas.addAll(decode);
+        RunStarts starts = new RunStarts();
+        for (int i = 0; i < replicas.size(); i++) replicas.get(i).blocks.countStartsIn(starts, i);
     }
 
     /** One pool's workers, each a replica of the pool's view of the configuration with its own cost model. */
