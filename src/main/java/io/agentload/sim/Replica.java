@@ -43,6 +43,7 @@ final class Replica {
     private final ArrayList<Sequence> batch = new ArrayList<>();
     private final ArrayList<Sequence> transfers = new ArrayList<>();
     private final DecodeCohort cohort;
+    private final BlockArrays arrays = new BlockArrays();
     /** The step in flight advances the cohort. */
     private boolean cohortStep;
     private long appended;
@@ -191,6 +192,13 @@ final class Replica {
         batch.remove(s);
         transfers.remove(s);
         releaseAll(s);
+        retire(s);
+    }
+
+    /** A sequence gone from the engine gives back its block array. */
+    private void retire(Sequence s) {
+        arrays.give(s.blocks);
+        s.blocks = BlockArrays.NONE;
     }
 
     /** Reports the tokens the cohort holds back. */
@@ -321,7 +329,7 @@ final class Replica {
      */
     private void sizeBlocks(Sequence s) {
         int most = blocksFor(s.request.promptTokens() + s.request.outputTokens() + config.speculation().draftTokens());
-        if (s.blocks.length < most) s.blocks = new int[most];
+        if (s.blocks.length < most) s.blocks = arrays.take(most);
     }
 
     /** Gives a sequence blocks for its first {@code tokens} tokens; false (nothing taken) if too few are free. */
@@ -334,7 +342,7 @@ final class Replica {
     }
 
     private void allocateWindow(Sequence s) {
-        s.windowBlocks = new int[windowBlocks];
+        s.windowBlocks = windowBlocks == 0 ? BlockArrays.NONE : new int[windowBlocks];
         for (int i = 0; i < windowBlocks; i++) s.windowBlocks[i] = blocks.allocate();
     }
 
@@ -343,7 +351,7 @@ final class Replica {
         blocks.releaseAll(s.blocks, s.blockCount);
         blocks.releaseAll(s.windowBlocks, s.windowBlocks.length);
         s.blockCount = 0;
-        s.windowBlocks = new int[0];
+        s.windowBlocks = BlockArrays.NONE;
         s.registeredBlocks = 0;
         s.computed = 0;
     }
@@ -488,6 +496,7 @@ final class Replica {
 
     private void finish(Sequence s, double time, Engine.Listener listener) {
         releaseAll(s);
+        retire(s);
         tally.finished++;
         tally.left(s);
         listener.finished(s.request, new Engine.Usage(s.request.promptTokens(), Math.max(0, s.firstHits),
