@@ -3,6 +3,7 @@ package io.agentload.sim;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +144,8 @@ public final class Engine {
     private final Map<String, Replica> entryAffinity = new HashMap<>();
     private final Map<String, Replica> decodeAffinity = new HashMap<>();
     private final Tally tally = new Tally();
+    /** Replicas with an event due, found by {@link #completeDue}. */
+    private Replica[] due = new Replica[8];
     private final double idleWatts;
     private double now;
 
@@ -165,6 +168,8 @@ public final class Engine {
         }
         replicas.addAll(entry);
         replicas.addAll(decode);
+        RunStarts starts = new RunStarts();
+        for (int i = 0; i < replicas.size(); i++) replicas.get(i).blocks.countStartsIn(starts, i);
     }
 
     /** One pool's workers, each a replica of the pool's view of the configuration with its own cost model. */
@@ -195,7 +200,13 @@ public final class Engine {
                 + " s, before the engine's time " + now + " s");
         check(request);
         tally.submitted++;
-        route(entry, entryAffinity, request).enqueue(new Sequence(request));
+        route(entry, entryAffinity, request).enqueue(entered(request));
+    }
+
+    private Sequence entered(Request request) {
+        Sequence s = new Sequence(request);
+        tally.entered(s);
+        return s;
     }
 
     /**
@@ -212,7 +223,7 @@ public final class Engine {
         tally.submitted++;
         Replica replica = route(entry, entryAffinity, request);
         int primed = primedTokens > 0 ? replica.prime(request, primedTokens) * BLOCK_TOKENS : 0;
-        replica.enqueue(new Sequence(request));
+        replica.enqueue(entered(request));
         return primed;
     }
 
@@ -264,6 +275,14 @@ public final class Engine {
      * false when the request is not in the engine (never submitted, already finished or already cancelled).
      */
     public boolean cancel(Request request) {
+        if (tally.indexed()) {
+            Sequence s = tally.sequence(request);
+            if (s == null) return false;
+            s.replica.cancel(s);
+            tally.left(s);
+            tally.cancelled++;
+            return true;
+        }
         for (Replica r : replicas) {
             if (r.cancel(request)) {
                 tally.cancelled++;
@@ -282,19 +301,7 @@ public final class Engine {
         account(now);
         this.now = now;
         boolean lockstep = listener instanceof BulkListener;
-        while (true) {
-            Replica due = null;
-            double dueAt = now;
-            for (Replica r : replicas) {
-                double t = r.nextEvent();
-                if (t <= dueAt) {
-                    due = r;
-                    dueAt = t;
-                }
-            }
-            if (due == null) break;
-            due.completeDue(now, this, listener, lockstep);
-        }
+        completeDue(now, listener, lockstep);
         for (Replica r : replicas) r.plan(now, listener, lockstep);
         double end = Double.POSITIVE_INFINITY;
         int busy = 0, running = 0, waiting = 0;
@@ -309,6 +316,35 @@ public final class Engine {
             activity += r.activity() * r.gpus();
         }
         return new Step(now, end, busy, running, waiting, gpuWatts, gpuWatts + restWatts(activity));
+    }
+
+    /**
+     * Completes every event due by {@code now}, earliest first (of equal times, the last replica's first). Only steps
+     * and transfers planned before this call can come due and completing one never brings another forward, so the
+     * replicas due are found in one pass and only they are looked at again: a worker's ranks end their step together,
+     * and rescanning every replica for each would cost ranks times replicas.
+     */
+    private void completeDue(double now, Listener listener, boolean lockstep) {
+        int count = 0;
+        for (Replica r : replicas) {
+            if (r.nextEvent() > now) continue;
+            if (count == due.length) due = Arrays.copyOf(due, 2 * count);
+            due[count++] = r;
+        }
+        while (count > 0) {
+            int first = -1;
+            double firstAt = now;
+            for (int i = 0; i < count; i++) {
+                double t = due[i].nextEvent();
+                if (t <= firstAt) {
+                    first = i;
+                    firstAt = t;
+                }
+            }
+            if (first < 0) break;
+            due[first].completeDue(now, this, listener, lockstep);
+        }
+        Arrays.fill(due, 0, count, null);
     }
 
     /** Steps until nothing is queued or running and returns that time (events reported as {@link #step} does). */

@@ -56,12 +56,15 @@ final class HashIndex {
         return true;
     }
 
-    /** Removes {@code key}, stored as {@code id}, shifting later entries of its probe run back so lookups find them. */
-    void remove(long key, int id) {
+    /**
+     * Removes {@code key}, stored as {@code id}, shifting later entries of its probe run back so lookups find them;
+     * returns whether it was there.
+     */
+    boolean remove(long key, int id) {
         long wanted = entry(tag(key), id);
         int i = tag(key) & mask;
         for (long e; (e = slots[i]) != wanted; i = (i + 1) & mask) {
-            if (e == EMPTY) return;
+            if (e == EMPTY) return false;
         }
         size--;
         int hole = i;
@@ -75,6 +78,7 @@ final class HashIndex {
             }
         }
         slots[hole] = EMPTY;
+        return true;
     }
 
     private static long entry(int tag, int id) {

@@ -63,6 +63,9 @@ final class KvBlocks {
 
     private final int capacity;
     private final HashIndex index = new HashIndex(this::keyOf);
+    /** The run starts of every cache of the engine, this one's under {@code number}. */
+    private RunStarts starts = new RunStarts();
+    private int number;
     private int minted;
     /**
      * Per block, at {@code 2 * id}: its run's number plus one, 0 for a free or unregistered block; at {@code 2 * id +
@@ -100,6 +103,13 @@ final class KvBlocks {
         return capacity;
     }
 
+    /** Counts this cache's run starts, as cache {@code number}, in {@code starts}, which the engine's caches share. */
+    void countStartsIn(RunStarts starts, int number) {
+        if (index.size() > 0) throw new IllegalStateException("runs already indexed");
+        this.starts = starts;
+        this.number = number;
+    }
+
     /** Blocks held by sequences. */
     int referenced() {
         return referenced;
@@ -127,6 +137,8 @@ final class KvBlocks {
         int n = Math.min(limit, chain.length);
         int i = 0;
         while (i < n) {
+            // Ask the engine's shared count first: past a shared prefix, most caches start no run there.
+            if (!starts.mayStart(chain[i], number)) break;
             int id = index.get(chain[i]);
             if (id < 0) break;
             i += matched(run(id), id, chain, i, n);
@@ -167,8 +179,10 @@ final class KvBlocks {
     private int matched(Run r, int id, long[] chain, int i, int n) {
         int from = offsetOf(id);
         long[] hashes = r.storage.hashes;
-        // Chained hashes: one equal pair means equal prefixes, so matches lead and mismatches follow; bisect.
+        // Chained hashes: one equal pair means equal prefixes, so matches lead and mismatches follow; bisect. Most
+        // runs match whole (the router walks every rank's copy of a shared prefix): try the last block first.
         int lo = from + 1, hi = Math.min(r.end, from + n - i);
+        if (lo < hi && hashes[hi - 1] == chain[i + hi - 1 - from]) return hi - from;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (hashes[mid] == chain[i + mid - from]) lo = mid + 1; else hi = mid;
@@ -190,7 +204,7 @@ final class KvBlocks {
             id = r.storage.ids[last];
             place[2 * id] = 0;
             if (r.start == r.end) {
-                index.remove(r.storage.hashes[last], id);
+                unindex(r.storage.hashes[last], id);
                 unlink(r);
                 dropRun(r);
             }
@@ -252,7 +266,7 @@ final class KvBlocks {
                     tail = newRun(new Storage(chain.length - p), 0, 0, 1);
                     tail.foreign = foreign;
                     if (foreign) foreignRuns++;
-                    index.putIfAbsent(chain[p], id);
+                    index(chain[p], id);
                 }
                 Storage s = tail.storage;
                 s.ids[s.fill] = id;
@@ -342,7 +356,15 @@ final class KvBlocks {
         }
         for (int j = part.start; j < part.end; j++) place[2 * part.storage.ids[j]] = part.number + 1;
         part.shared = r.shared = true;
-        index.putIfAbsent(r.storage.hashes[at], r.storage.ids[at]);
+        index(r.storage.hashes[at], r.storage.ids[at]);
+    }
+
+    private void index(long hash, int id) {
+        if (index.putIfAbsent(hash, id)) starts.add(hash, number);
+    }
+
+    private void unindex(long hash, int id) {
+        if (index.remove(hash, id)) starts.remove(hash, number);
     }
 
     /** Puts {@code part} right after {@code r} on the LRU list. */

@@ -43,6 +43,7 @@ final class Replica {
     private final ArrayList<Sequence> batch = new ArrayList<>();
     private final ArrayList<Sequence> transfers = new ArrayList<>();
     private final DecodeCohort cohort;
+    private final BlockArrays arrays = new BlockArrays();
     /** The step in flight advances the cohort. */
     private boolean cohortStep;
     private long appended;
@@ -135,7 +136,7 @@ final class Replica {
     /** The earliest step end or transfer end, or +infinity. */
     double nextEvent() {
         double t = busy ? stepEnd : Double.POSITIVE_INFINITY;
-        for (Sequence s : transfers) t = Math.min(t, s.transferEnd);
+        for (int i = 0; i < transfers.size(); i++) t = Math.min(t, transfers.get(i).transferEnd);
         return t;
     }
 
@@ -179,13 +180,25 @@ final class Replica {
     boolean cancel(Engine.Request request) {
         Sequence s = find(request);
         if (s == null) return false;
+        cancel(s);
+        return true;
+    }
+
+    /** Drops a sequence that is here, as {@link #cancel(Engine.Request)} does. */
+    void cancel(Sequence s) {
         if (s.inCohort) cohort.leave(s);
         waiting.remove(s);
         running.remove(s);
         batch.remove(s);
         transfers.remove(s);
         releaseAll(s);
-        return true;
+        retire(s);
+    }
+
+    /** A sequence gone from the engine gives back its block array. */
+    private void retire(Sequence s) {
+        arrays.give(s.blocks);
+        s.blocks = BlockArrays.NONE;
     }
 
     /** Reports the tokens the cohort holds back. */
@@ -316,7 +329,7 @@ final class Replica {
      */
     private void sizeBlocks(Sequence s) {
         int most = blocksFor(s.request.promptTokens() + s.request.outputTokens() + config.speculation().draftTokens());
-        if (s.blocks.length < most) s.blocks = new int[most];
+        if (s.blocks.length < most) s.blocks = arrays.take(most);
     }
 
     /** Gives a sequence blocks for its first {@code tokens} tokens; false (nothing taken) if too few are free. */
@@ -329,7 +342,7 @@ final class Replica {
     }
 
     private void allocateWindow(Sequence s) {
-        s.windowBlocks = new int[windowBlocks];
+        s.windowBlocks = windowBlocks == 0 ? BlockArrays.NONE : new int[windowBlocks];
         for (int i = 0; i < windowBlocks; i++) s.windowBlocks[i] = blocks.allocate();
     }
 
@@ -338,7 +351,7 @@ final class Replica {
         blocks.releaseAll(s.blocks, s.blockCount);
         blocks.releaseAll(s.windowBlocks, s.windowBlocks.length);
         s.blockCount = 0;
-        s.windowBlocks = new int[0];
+        s.windowBlocks = BlockArrays.NONE;
         s.registeredBlocks = 0;
         s.computed = 0;
     }
@@ -483,7 +496,9 @@ final class Replica {
 
     private void finish(Sequence s, double time, Engine.Listener listener) {
         releaseAll(s);
+        retire(s);
         tally.finished++;
+        tally.left(s);
         listener.finished(s.request, new Engine.Usage(s.request.promptTokens(), Math.max(0, s.firstHits),
                 s.request.outputTokens()), time);
     }

@@ -8,11 +8,11 @@ final class Sequence {
     int generated;
     /** Leading tokens whose KV is in this sequence's blocks. */
     int computed;
-    int[] blocks = new int[0];
+    int[] blocks = BlockArrays.NONE;
     int blockCount;
     /** Leading blocks already offered to the prefix index. */
     int registeredBlocks;
-    int[] windowBlocks = new int[0];
+    int[] windowBlocks = BlockArrays.NONE;
     /** Prefix-cache hit tokens at the first admission (the {@code cached_tokens} a client sees), -1 before it. */
     int firstHits = -1;
     /** Tokens computed for this sequence by the step in flight. */

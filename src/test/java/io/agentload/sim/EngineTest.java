@@ -246,6 +246,41 @@ class EngineTest {
         assertEquals(0, c.kvBlocksUsed());
     }
 
+    /** Found by the engine's index of requests in flight: a finished request is gone, even inside its callback. */
+    @Test
+    void aRequestCancelledAsItFinishesIsAlreadyGone() {
+        Engine engine = Engine.create(smallCache(300));
+        Engine.Request r = new Engine.Request("r", 160, uniqueHashes(160, 1), 3);
+        boolean[] cancelled = {true};
+        engine.submit(r, 0);
+        engine.drain(0, new Engine.Listener() {
+            @Override
+            public void finished(Engine.Request request, Engine.Usage usage, double time) {
+                cancelled[0] = engine.cancel(request);
+            }
+        });
+        assertFalse(cancelled[0]);
+        assertEquals(0, engine.counters().cancelledRequests());
+        assertEquals(1, engine.counters().finishedRequests());
+    }
+
+    /** One request object submitted twice while in flight is two sequences; each cancel drops one. */
+    @Test
+    void aRequestSubmittedTwiceIsCancelledTwice() {
+        Engine engine = Engine.create(smallCache(300));
+        Engine.Request r = new Engine.Request("r", 160, uniqueHashes(160, 1), 50);
+        engine.submit(r, 0);
+        engine.submit(r, 0);
+        engine.step(0, Engine.Listener.NONE);
+        assertTrue(engine.cancel(r));
+        assertTrue(engine.cancel(r));
+        assertFalse(engine.cancel(r));
+        assertEquals(0, engine.counters().kvBlocksUsed());
+        engine.drain(0, Engine.Listener.NONE);
+        assertEquals(0, engine.counters().finishedRequests());
+        assertEquals(2, engine.counters().cancelledRequests());
+    }
+
     @Test
     void cancellingAQueuedOrTransferringRequestFreesItsPlace() {
         Engine engine = Engine.create(EngineConfig.of("h100x8", "llama-3.1-8b").withTensorParallel(1).withReplicas(2).withDisaggregation(1, 1));
