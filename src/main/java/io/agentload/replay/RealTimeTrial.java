@@ -357,6 +357,15 @@ final class RealTimeTrial {
     }
 
     /**
+     * Ends the trial now if its cool-down is {@link #settled}: the time is read and the trial ended under the trial's
+     * lock, so no completion lands between the decision and the end (one that did would end after the trial).
+     */
+    private synchronized void endIfSettled() {
+        double now = clock.now();
+        if (settled(now)) finish(now);
+    }
+
+    /**
      * Whether the cool-down can end at {@code now}, looked at once a second after the window: when the trial's verdict
      * on every open tier is certainly a failure ({@link VerdictWatch}); when every measured request in flight is
      * settled, that is, its agent certainly fails every tier (nothing the request does can change that), or it has
@@ -370,15 +379,6 @@ final class RealTimeTrial {
      * whatever they do. A request's wait counts from its own send ({@link Endpoint.Progress#sendNanos()}), as its
      * TTFT does.
      */
-    /**
-     * Ends the trial now if its cool-down is {@link #settled}: the time is read and the trial ended under the trial's
-     * lock, so no completion lands between the decision and the end (one that did would end after the trial).
-     */
-    private synchronized void endIfSettled() {
-        double now = clock.now();
-        if (settled(now)) finish(now);
-    }
-
     private synchronized boolean settled(double now) {
         double windowEnd = pool.windowEnd();
         if (isOver() || !agentVerdicts.due(now, windowEnd)) return false;
