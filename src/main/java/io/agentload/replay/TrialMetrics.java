@@ -355,7 +355,9 @@ public final class TrialMetrics {
         }
 
         static WindowOpened of(String label) {
-            return valueOf(label.toUpperCase(Locale.ROOT));
+            for (WindowOpened v : values()) if (v.label().equals(label)) return v;
+            throw new IllegalArgumentException("unknown window_opened value '" + label + "' (known: "
+                    + Arrays.stream(values()).map(WindowOpened::label).toList() + ")");
         }
     }
 
@@ -389,7 +391,9 @@ public final class TrialMetrics {
         }
 
         static CoolDownEnded of(String label) {
-            return valueOf(label.toUpperCase(Locale.ROOT));
+            for (CoolDownEnded v : values()) if (v.label().equals(label)) return v;
+            throw new IllegalArgumentException("unknown cool_down_ended value '" + label + "' (known: "
+                    + Arrays.stream(values()).map(CoolDownEnded::label).toList() + ")");
         }
     }
 

@@ -167,4 +167,15 @@ class TrialMetricsTest {
                 .failed(RequestRecord.CUT_AT_GRACE, "in flight").build();
         assertEquals(0, silent.outputTokensPerSecond(), "one token and silence to the cut: 0 tok/s, not undefined");
     }
+
+    /** A reason column read back names its value and the known ones when the value is not one of them. */
+    @Test
+    void aPhaseReasonReadBackNamesAnUnknownValue() {
+        assertEquals(TrialMetrics.WindowOpened.FIRST_BURST_BEHIND, TrialMetrics.WindowOpened.of("first_burst_behind"));
+        assertEquals(TrialMetrics.CoolDownEnded.VERDICT_CERTAIN, TrialMetrics.CoolDownEnded.of("verdict_certain"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrialMetrics.CoolDownEnded.of("FIRST_BURST"));
+        assertTrue(e.getMessage().contains("cool_down_ended value 'FIRST_BURST'") && e.getMessage().contains("grace"),
+                e.getMessage());
+    }
 }
