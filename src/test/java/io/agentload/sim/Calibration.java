@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * Reruns the published serving benchmarks of {@code calibration.csv} on the simulator. Offline rows submit every
  * request at once and report output tokens per second until the last finishes (trtllm-bench's throughput mode);
@@ -174,6 +176,17 @@ final class Calibration {
      * names.
      */
     static final double EPLB_IMBALANCE = 0.11;
+
+    /**
+     * Reruns {@code row} and asserts that its simulated figure is the one the table states (within 0.5%) and its
+     * stated error follows from it (within half a point): the check every row of the table is held to.
+     */
+    static void assertStated(Row row) {
+        double simulated = simulate(row);
+        assertEquals(row.simulated(), simulated, 0.005 * row.simulated(), row.id() + ": simulation changed");
+        double error = 100 * (simulated / row.published() - 1);
+        assertEquals(row.errorPercent(), error, 0.5, row.id() + ": stated error");
+    }
 
     /**
      * The share of HBM that leaves {@code fraction} of the memory free after weights and activations to the KV cache,

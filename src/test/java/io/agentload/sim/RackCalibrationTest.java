@@ -31,10 +31,7 @@ class RackCalibrationTest {
         if (Boolean.getBoolean("calibration.update")) update();
         for (Calibration.Row row : rows) {
             assertTrue(row.heldOut(), row.id() + ": rack rows are held out of every fit");
-            double simulated = Calibration.simulate(row);
-            assertEquals(row.simulated(), simulated, 0.005 * row.simulated(), row.id() + ": simulation changed");
-            double error = 100 * (simulated / row.published() - 1);
-            assertEquals(row.errorPercent(), error, 0.5, row.id() + ": stated error");
+            Calibration.assertStated(row);
         }
     }
 
