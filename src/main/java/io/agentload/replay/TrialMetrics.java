@@ -355,9 +355,7 @@ public final class TrialMetrics {
         }
 
         static WindowOpened of(String label) {
-            for (WindowOpened v : values()) if (v.label().equals(label)) return v;
-            throw new IllegalArgumentException("unknown window_opened value '" + label + "' (known: "
-                    + Arrays.stream(values()).map(WindowOpened::label).toList() + ")");
+            return byLabel(WindowOpened.class, "window_opened", label);
         }
     }
 
@@ -391,10 +389,22 @@ public final class TrialMetrics {
         }
 
         static CoolDownEnded of(String label) {
-            for (CoolDownEnded v : values()) if (v.label().equals(label)) return v;
-            throw new IllegalArgumentException("unknown cool_down_ended value '" + label + "' (known: "
-                    + Arrays.stream(values()).map(CoolDownEnded::label).toList() + ")");
+            return byLabel(CoolDownEnded.class, "cool_down_ended", label);
         }
+    }
+
+    /**
+     * The constant of {@code type} whose label (its name in lower case) is {@code label}; else an error naming the
+     * column, the value and the known labels.
+     */
+    private static <E extends Enum<E>> E byLabel(Class<E> type, String column, String label) {
+        E[] constants = type.getEnumConstants();
+        List<String> known = Arrays.stream(constants).map(v -> v.name().toLowerCase(Locale.ROOT)).toList();
+        int i = known.indexOf(label);
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown " + column + " value '" + label + "' (known: " + known + ")");
+        }
+        return constants[i];
     }
 
     /** How many requests of a trial were sent in its warm-up and in its cool-down. */
