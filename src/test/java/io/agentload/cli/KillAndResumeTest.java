@@ -72,19 +72,25 @@ class KillAndResumeTest {
                     "-o", dir.toString(), "--no-progress")
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
             List<RequestRecord> seen = List.of();
+            int streaming = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (seen.size() < 600 && child.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                if (Files.exists(dir.resolve("run.json"))) seen = Run.open(dir).records();
+            // kill at a moment the server is writing many streams, not merely after 600 records: on a loaded machine
+            // the client falls behind and fewer of its 200 agents stream at any one time
+            while ((seen.size() < 600 || (streaming = server.answering()) < 30) && child.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(seen.size() < 600 ? 50 : 2);
+                if (seen.size() < 600 && Files.exists(dir.resolve("run.json"))) seen = Run.open(dir).records();
             }
             int requestsBeforeKill = server.requests();
             child.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no flush
             assertTrue(seen.size() >= 600, "the child recorded requests: " + Files.readString(tmp.resolve("child.log")));
-            assertTrue(requestsBeforeKill - seen.size() >= 50, "killed with streams in flight: " + requestsBeforeKill
-                    + " requests sent, " + seen.size() + " recorded");
+            assertTrue(streaming >= 30, "killed with streams in flight: " + streaming + " being answered, "
+                    + requestsBeforeKill + " requests sent, " + seen.size() + " recorded before");
 
             List<RequestRecord> kept = Run.open(dir).records();
             assertTrue(new HashSet<>(kept).containsAll(seen), "every record seen before the kill is kept");
+            assertTrue(kept.size() < requestsBeforeKill, "the streams cut by the kill left no record: " + kept.size()
+                    + " of " + requestsBeforeKill);
             assertTrue(timesRecorded(kept).values().stream().allMatch(n -> n == 1), "none twice");
 
             CliRunner r = CliRunner.run("replay", "--resume", dir.toString(), "--no-progress", "--json");

@@ -51,6 +51,7 @@ public final class FakeOpenAiServer implements Closeable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger answering = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private FakeOpenAiServer(Reply defaultReply, boolean recording) throws IOException {
@@ -120,6 +121,11 @@ public final class FakeOpenAiServer implements Closeable {
         return requests.get();
     }
 
+    /** Requests read whose answer is still being written (streams in flight). */
+    public int answering() {
+        return answering.get();
+    }
+
     @Override
     public void close() throws IOException {
         closed.countDown();
@@ -156,9 +162,11 @@ public final class FakeOpenAiServer implements Closeable {
                 Reply reply = scripted == null ? defaultReply : scripted;
                 request.reply = reply;
                 boolean keepAlive;
+                answering.incrementAndGet();
                 try {
                     keepAlive = respond(reply, request, out, socket);
                 } finally {
+                    answering.decrementAndGet();
                     request.finished.countDown();
                 }
                 if (!keepAlive) return;
