@@ -135,6 +135,9 @@ final class BenchCommand implements Callable<Integer> {
                     "(default: one replica per 8-GPU node, as --tensor-parallel says)"})
     String deployment;
 
+    /** {@code --deployment auto}'s candidate layouts by name, found with the simulation. */
+    private Map<String, EngineConfig.Deployment> candidates = Map.of();
+
     @Option(names = "--prefix-cache", paramLabel = "on|off",
             description = "the engine's prefix cache (default: on, but off for DeepSeek V4 on Hopper, as its engines "
                     + "ran there; docs/simulator.md, Launch engines)")
@@ -359,6 +362,17 @@ final class BenchCommand implements Callable<Integer> {
                 // The layout alone decides the fit: the default layout's rule must not refuse a model it can serve.
                 EngineConfig.Deployment d = EngineConfig.Deployment.parse(deployment);
                 s = Simulation.of(EngineConfig.of(SystemProfile.named(system), ModelProfile.named(model), d));
+            } else if (auto()) {
+                // As for one given layout, each candidate alone decides the fit: the default layout's rule refuses
+                // DeepSeek V4 Pro on h200x8, which fits with attention data-parallel.
+                SystemProfile sys = SystemProfile.named(system);
+                ModelProfile mod = ModelProfile.named(model);
+                candidates = EngineConfig.candidateDeployments(sys, mod);
+                if (candidates.isEmpty()) {
+                    throw new IllegalArgumentException("model " + model + " fits none of --deployment auto's layouts on "
+                            + system + " with room for KV cache");
+                }
+                s = Simulation.of(EngineConfig.of(sys, mod, candidates.values().iterator().next()));
             } else {
                 s = Simulation.of(system, model);
             }
@@ -382,7 +396,6 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code --deployment auto}: a search per candidate layout, the best per tier printed with its layout. */
     private int searchDeployments(Simulation simulation, Path dir) throws Exception {
-        Map<String, EngineConfig.Deployment> candidates = simulation.config().candidateDeployments();
         PrintWriter err = spec.commandLine().getErr();
         SearchSummary best;
         try (ProgressBar bar = progressBar(system + "/" + model + " " + candidates.size() + " layouts")) {

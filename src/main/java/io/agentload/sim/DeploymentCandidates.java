@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * The small set of layouts {@code agentload bench --deployment auto} searches on a system (docs/simulator.md,
  * "Deployments"), each kept only when the model's weights leave KV room on its workers. With {@code g} the default
- * worker width (one 8-GPU NVLink node, {@link EngineConfig#defaultTensorParallel}) and {@code N} the system's GPUs:
+ * worker width (one 8-GPU NVLink node, {@link EngineConfig#widestDefaultWidth}) and {@code N} the system's GPUs:
  * <ul>
  *   <li>{@code unified}: N/g workers of g GPUs doing prefill and decode (the default layout);</li>
  *   <li>{@code disagg-1to1} and {@code disagg-1to3}: prefill and decode workers in about those proportions, the
@@ -29,7 +29,7 @@ final class DeploymentCandidates {
 
     static Map<String, EngineConfig.Deployment> of(EngineConfig base) {
         SystemProfile system = base.system();
-        int g = EngineConfig.defaultTensorParallel(system, base.model());
+        int g = EngineConfig.widestDefaultWidth(system);
         int n = system.gpus();
         Map<String, EngineConfig.Deployment> candidates = new LinkedHashMap<>();
         add(candidates, "unified", base, unified(base, n / g, g));

@@ -457,14 +457,21 @@ public record EngineConfig(
      * leave room for KV cache: at most 80% of 90% of the replica's HBM.
      */
     static int defaultTensorParallel(SystemProfile system, ModelProfile model) {
-        int limit = Math.min(MAX_DEFAULT_TENSOR_PARALLEL, Math.min(system.gpus(), system.scaleUpDomain()));
-        for (int tp = Integer.highestOneBit(limit); tp >= 1; tp /= 2) {
-            if (system.gpus() % tp != 0) continue;
-            if (weightBytes(model, tp) <= 0.8 * 0.9 * tp * system.gpu().hbmBytes()) return tp;
-            break;
-        }
+        int tp = widestDefaultWidth(system);
+        if (weightBytes(model, tp) <= 0.8 * 0.9 * tp * system.gpu().hbmBytes()) return tp;
         throw new IllegalArgumentException("model " + model.name() + " (" + Math.round(model.weightBytes() / 1e9)
                 + " GB of weights) does not fit on " + system.name() + " with room for KV cache");
+    }
+
+    /**
+     * The largest power-of-two degree up to {@value #MAX_DEFAULT_TENSOR_PARALLEL} that divides the system's GPUs and
+     * fits its scale-up domain, whatever the model: the default worker's width.
+     */
+    static int widestDefaultWidth(SystemProfile system) {
+        int limit = Math.min(MAX_DEFAULT_TENSOR_PARALLEL, Math.min(system.gpus(), system.scaleUpDomain()));
+        int tp = Integer.highestOneBit(limit);
+        while (system.gpus() % tp != 0) tp /= 2;
+        return tp;
     }
 
     /**
@@ -551,6 +558,16 @@ public record EngineConfig(
      */
     public Map<String, Deployment> candidateDeployments() {
         return DeploymentCandidates.of(this);
+    }
+
+    /**
+     * The layouts {@code agentload bench --deployment auto} searches with the defaults of {@link #of(SystemProfile,
+     * ModelProfile)}, also for a model that the default layout's rule refuses (DeepSeek V4 Pro on an HGX H200 fits only
+     * with attention data-parallel): each layout alone decides whether the weights leave room for KV cache, as for
+     * {@link #of(SystemProfile, ModelProfile, Deployment)}. Empty when none does.
+     */
+    public static Map<String, Deployment> candidateDeployments(SystemProfile system, ModelProfile model) {
+        return DeploymentCandidates.of(of(system, model, widestDefaultWidth(system)));
     }
 
     /** The same deployment routed by {@code r} ({@link Routing#CONVERSATION}: conversation affinity). */

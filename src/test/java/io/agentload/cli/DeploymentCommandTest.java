@@ -24,12 +24,16 @@ class DeploymentCommandTest {
     Path dir;
 
     private CliRunner smallBench(String... more) {
+        return benchOn("h100x8", "llama-3.1-8b", more);
+    }
+
+    private CliRunner benchOn(String system, String model, String... more) {
         List<Session> sessions = SimLoop.agenticSessions(12, 8, 2);
         Path file = dir.resolve("agents.parquet");
         if (!Files.exists(file)) {
             Trajectories.write(Trajectories.table(sessions.stream().flatMap(s -> s.turns().stream()).toList()), file);
         }
-        List<String> args = new java.util.ArrayList<>(List.of("bench", "--system", "h100x8", "--model", "llama-3.1-8b",
+        List<String> args = new java.util.ArrayList<>(List.of("bench", "--system", system, "--model", model,
                 "--trajectories", file.toString(), "--tiers", "20,60", "--window", "30s", "--agents-max", "8"));
         args.addAll(List.of(more));
         return CliRunner.run(args.toArray(String[]::new));
@@ -77,6 +81,24 @@ class DeploymentCommandTest {
             }
             assertEquals(most, best.get("max_agents").intValue(), "no layout served more: " + best);
         }
+    }
+
+    @Test
+    void autoSearchesTheLayoutsThatFitWhereTheDefaultLayoutDoesNot() {
+        // V4 Pro's 861 GB leave too little KV room for the default layout's rule on eight H200s, but fit with attention
+        // data-parallel; on eight H100s no layout fits
+        Path run = dir.resolve("v4");
+        CliRunner r = benchOn("h200x8", "deepseek-v4-pro", "--deployment", "auto",
+                "-o", run.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("unified=1x(tp8,ep8,dp8)"), r.out());
+        assertTrue(Files.exists(run.resolve("unified").resolve("summary.json")), r.out());
+        assertFalse(Files.exists(run.resolve("disagg-1to1")), "four H200s do not hold V4 Pro");
+
+        CliRunner none = benchOn("h100x8", "deepseek-v4-pro", "--deployment", "auto", "-o", dir.resolve("b").toString());
+        assertEquals(2, none.exitCode());
+        assertTrue(none.err().startsWith("agentload bench: model deepseek-v4-pro fits none of --deployment auto's "
+                + "layouts on h100x8 with room for KV cache"), none.err());
     }
 
     @Test
