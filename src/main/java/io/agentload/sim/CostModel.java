@@ -155,6 +155,8 @@ final class CostModel {
     private final AttentionCost attention;
     private final double expertRatePerGpu;
     private final double expertCollectiveBandwidth;
+    /** Whether expert parallelism moves tokens by all-to-all dispatch and combine ({@link #allToAll}). */
+    private final boolean allToAll;
     /** Copies of the KV cache the worker's GPUs each read their share of (MLA on an attention tensor-parallel group). */
     private final double kvCopies;
 
@@ -180,6 +182,7 @@ final class CostModel {
         attention = new AttentionCost(model);
         double fabric = tp <= c.system().scaleUpDomain() ? gpu.scaleUpBytesPerSecond() : c.system().scaleOutBytesPerSecondPerGpu();
         expertCollectiveBandwidth = fabric * eff.expertCollectiveShare();
+        allToAll = expertParallel && allToAll(c);
         kvCopies = c.kvCopies();
     }
 
@@ -310,16 +313,67 @@ final class CostModel {
 
     /**
      * Tensor parallelism: two ring all-reduces per layer of t x hidden BF16 values (2 (TP-1)/TP of it leaves each GPU).
-     * Expert parallelism with data-parallel attention: an all-gather before and a reduce-scatter after each MoE layer,
-     * together the bytes of one all-reduce (TensorRT-LLM uses them up to EP8: tech blog 4, Figure 24), at the share of
-     * the fabric DeepEP's kernels reach; over RDMA when the group spans more GPUs than the scale-up domain.
+     * Expert parallelism with data-parallel attention: per MoE layer either an all-gather before and a reduce-scatter
+     * after (together the bytes of one all-reduce) or an all-to-all dispatch and combine ({@link #allToAll}), at the
+     * share of the fabric DeepEP's kernels reach; over RDMA when the group spans more GPUs than the scale-up domain.
      */
-    private double collectives(int t) {
+    double collectives(int t) {
         if (tp == 1) return 0;
         double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
         if (!expertParallel) return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
-        return model.layers() * (bytes / expertCollectiveBandwidth + attentionAllReduceBytes(t) / gpu.scaleUpBytesPerSecond()
+        double moe = allToAll ? allToAllBytes(t) : bytes;
+        return model.layers() * (moe / expertCollectiveBandwidth + attentionAllReduceBytes(t) / gpu.scaleUpBytesPerSecond()
                 + 2 * eff.collectiveLatencySeconds());
+    }
+
+    /**
+     * GPUs of one NVLink baseboard (HGX): a system whose scale-up domain is wider links its nodes by multi-node NVLink
+     * (GB200 and GB300 NVL72).
+     */
+    static final int NODE_GPUS = 8;
+
+    /**
+     * Whether a worker's expert parallelism moves tokens by all-to-all (each token sent to the GPUs of its top-k experts
+     * and their outputs sent back) rather than all-gather and reduce-scatter (every token to every GPU). TensorRT-LLM's
+     * rule ({@code select_alltoall_method_type} in {@code tensorrt_llm/_torch/modules/fused_moe/fused_moe_cutlass.py}
+     * and {@code fused_moe_wide_ep.py}, 2025): with attention data-parallel, only when the expert-parallel group is
+     * wider than the experts per token ({@code moe_ep_size <= top_k} keeps all-gather, which then moves no more) and
+     * over multi-node NVLink ({@code MnnvlMemory.supports_mnnvl()}, Grace systems); DeepEP otherwise only on request.
+     * Beyond the scale-up domain the engines that run wide expert parallelism over RDMA use DeepEP (SGLang's large-scale
+     * EP); on an HGX node TensorRT-LLM's published rows ran all-gather, as vLLM does by default
+     * ({@code all2all_backend = "allgather_reducescatter"} in {@code vllm/config/parallel.py}).
+     */
+    private static boolean allToAll(EngineConfig c) {
+        EngineConfig.Pool layout = c.layout();
+        boolean wide = layout.expertParallel() > c.model().expertsPerToken();
+        boolean beyondNode = c.system().scaleUpDomain() > NODE_GPUS || layout.tensorParallel() > c.system().scaleUpDomain();
+        return layout.attentionDataParallel() > 1 && wide && beyondNode;
+    }
+
+    /**
+     * One GPU's all-to-all bytes per MoE layer: its share of the step's tokens, each sent as k routed copies in the
+     * experts' activation format (dispatch) and returned in BF16 (combine), counted as DeepEP counts its "logical
+     * bandwidth" (every copy, local ones included; its low-latency kernels, which decode runs, send one per expert).
+     * The busiest GPU receives and returns {@code 1 + expertExcess} times the mean, and the step waits for it.
+     */
+    private double allToAllBytes(int t) {
+        double copies = (1 + expertExcess) * t / tp * model.expertsPerToken();
+        return copies * model.hiddenSize() * (dispatchBytesPerValue() + Precision.BF16.bytes());
+    }
+
+    /**
+     * Bytes per value of a dispatched token: FP8 with one FP32 scale per 128 values (DeepEP's FP8 dispatch, DeepSeek's
+     * 1 x 128 blocks) for FP8 experts; NVFP4, 4 bits with one FP8 scale per 16 values, for FP4 experts (SGLang fused
+     * NVFP4 quantisation into DeepEP's dispatch, "halving the required network traffic": lmsys.org GB200 Part II;
+     * TensorRT-LLM dispatches after quantising); BF16 for BF16 experts and weight-only FP4 ({@link LaunchStack}).
+     */
+    private double dispatchBytesPerValue() {
+        if (LaunchStack.weightOnlyFp4Experts(gpu, model)) return Precision.BF16.bytes();
+        return switch (model.expertPrecision()) {
+            case FP4 -> 0.5 + 1.0 / 16;
+            case FP8 -> 1 + 4.0 / 128;
+            case BF16 -> Precision.BF16.bytes();
+        };
     }
 
     /** The smallest tile of TensorRT-LLM's MoE GEMMs ({@link #expertTile}). */
