@@ -321,10 +321,18 @@ final class CostModel {
         if (tp == 1) return 0;
         double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
         if (!expertParallel) return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
-        double moe = allToAll ? allToAllBytes(t) : bytes;
-        return model.layers() * (moe / expertCollectiveBandwidth + attentionAllReduceBytes(t) / gpu.scaleUpBytesPerSecond()
-                + 2 * eff.collectiveLatencySeconds());
+        double attention = attentionAllReduceBytes(t) / gpu.scaleUpBytesPerSecond();
+        if (allToAll) return model.layers() * (allToAllBytes(t) / expertCollectiveBandwidth + attention + ALL_TO_ALL_SECONDS);
+        return model.layers() * (bytes / expertCollectiveBandwidth + attention + 2 * eff.collectiveLatencySeconds());
     }
+
+    /**
+     * A dispatch and a combine of a few tokens, the time they take whatever their bytes: 18 µs and 31 µs, TensorRT-LLM's
+     * NVLink one-sided all-to-all on GB200 NVL72 at batches of 1 to 32 tokens per rank and EP8 to EP32 (17.6-20.2 µs
+     * and 30.8-34.6 µs; tech blog 18, "Optimizing MoE Communication with One-Sided AlltoAll Over NVLink", whose
+     * large batches reach about 80% of NVLink at EP8, the fabric share the bytes go at).
+     */
+    static final double ALL_TO_ALL_SECONDS = 18e-6 + 31e-6;
 
     /**
      * GPUs of one NVLink baseboard (HGX): a system whose scale-up domain is wider links its nodes by multi-node NVLink
@@ -352,9 +360,10 @@ final class CostModel {
 
     /**
      * One GPU's all-to-all bytes per MoE layer: its share of the step's tokens, each sent as k routed copies in the
-     * experts' activation format (dispatch) and returned in BF16 (combine), counted as DeepEP counts its "logical
-     * bandwidth" (every copy, local ones included; its low-latency kernels, which decode runs, send one per expert).
-     * The busiest GPU receives and returns {@code 1 + expertExcess} times the mean, and the step waits for it.
+     * experts' activation format (dispatch) and returned in BF16 (combine), counted as DeepEP and TensorRT-LLM count
+     * their "logical" bandwidth (batch x min(ep, k) x bytes per token, local copies included: tech blog 18 and
+     * DeepEP's README), so their measured share of the fabric applies as it stands. The busiest GPU receives and
+     * returns {@code 1 + expertExcess} times the mean, and the step waits for it.
      */
     private double allToAllBytes(int t) {
         double copies = (1 + expertExcess) * t / tp * model.expertsPerToken();
@@ -363,9 +372,10 @@ final class CostModel {
 
     /**
      * Bytes per value of a dispatched token: FP8 with one FP32 scale per 128 values (DeepEP's FP8 dispatch, DeepSeek's
-     * 1 x 128 blocks) for FP8 experts; NVFP4, 4 bits with one FP8 scale per 16 values, for FP4 experts (SGLang fused
-     * NVFP4 quantisation into DeepEP's dispatch, "halving the required network traffic": lmsys.org GB200 Part II;
-     * TensorRT-LLM dispatches after quantising); BF16 for BF16 experts and weight-only FP4 ({@link LaunchStack}).
+     * 1 x 128 blocks: 7,392 bytes per DeepSeek token, TensorRT-LLM's MXFP8 dispatch) for FP8 experts; NVFP4, 4 bits
+     * with one FP8 scale per 16 values (4,032 bytes), for FP4 experts (TensorRT-LLM's post-quant dispatch, tech blog 18;
+     * SGLang fused NVFP4 into DeepEP's dispatch, "halving the required network traffic", lmsys.org GB200 Part II);
+     * BF16 for BF16 experts and weight-only FP4 ({@link LaunchStack}).
      */
     private double dispatchBytesPerValue() {
         if (LaunchStack.weightOnlyFp4Experts(gpu, model)) return Precision.BF16.bytes();
