@@ -157,6 +157,8 @@ final class CostModel {
     private final double expertCollectiveBandwidth;
     /** Whether expert parallelism moves tokens by all-to-all dispatch and combine ({@link #allToAll}). */
     private final boolean allToAll;
+    /** GPUs the routed experts are split over. */
+    private final int expertGroup;
     /** Copies of the KV cache the worker's GPUs each read their share of (MLA on an attention tensor-parallel group). */
     private final double kvCopies;
 
@@ -183,6 +185,7 @@ final class CostModel {
         double fabric = tp <= c.system().scaleUpDomain() ? gpu.scaleUpBytesPerSecond() : c.system().scaleOutBytesPerSecondPerGpu();
         expertCollectiveBandwidth = fabric * eff.expertCollectiveShare();
         allToAll = expertParallel && allToAll(c);
+        expertGroup = layout.expertParallel();
         kvCopies = c.kvCopies();
     }
 
@@ -322,7 +325,10 @@ final class CostModel {
         double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
         if (!expertParallel) return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
         double attention = attentionAllReduceBytes(t) / gpu.scaleUpBytesPerSecond();
-        if (allToAll) return model.layers() * (allToAllBytes(t) / expertCollectiveBandwidth + attention + ALL_TO_ALL_SECONDS);
+        if (allToAll) {
+            double bandwidth = expertCollectiveBandwidth * allToAllScaling(expertGroup);
+            return model.layers() * (allToAllBytes(t) / bandwidth + attention + ALL_TO_ALL_SECONDS);
+        }
         return model.layers() * (bytes / expertCollectiveBandwidth + attention + 2 * eff.collectiveLatencySeconds());
     }
 
@@ -333,6 +339,17 @@ final class CostModel {
      * large batches reach about 80% of NVLink at EP8, the fabric share the bytes go at).
      */
     static final double ALL_TO_ALL_SECONDS = 18e-6 + 31e-6;
+
+    /**
+     * The all-to-all's bandwidth at {@code ep} GPUs relative to EP8's: TensorRT-LLM's one-sided kernels at 2,048 tokens
+     * per rank on GB200 NVL72 (tech blog 18) reach, dispatch and combine averaged, 741 GB/s at EP8, 679 at EP16, 632 at
+     * EP32 and 610 at EP64 ("synchronization overhead inside the larger communication domain"): about 6% less per
+     * doubling, interpolated on log2(ep) and held beyond EP64.
+     */
+    static double allToAllScaling(int ep) {
+        double doublings = Math.min(3, Math.max(0, Math.log(ep / 8.0) / Math.log(2)));
+        return 1 - (1 - 610.0 / 741) * doublings / 3;
+    }
 
     /**
      * GPUs of one NVLink baseboard (HGX): a system whose scale-up domain is wider links its nodes by multi-node NVLink
