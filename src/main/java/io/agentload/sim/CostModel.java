@@ -155,6 +155,10 @@ final class CostModel {
     private final AttentionCost attention;
     private final double expertRatePerGpu;
     private final double expertCollectiveBandwidth;
+    /** Whether expert parallelism moves tokens by all-to-all dispatch and combine ({@link #allToAll}). */
+    private final boolean allToAll;
+    /** GPUs the routed experts are split over. */
+    private final int expertGroup;
     /** Copies of the KV cache the worker's GPUs each read their share of (MLA on an attention tensor-parallel group). */
     private final double kvCopies;
 
@@ -180,6 +184,8 @@ final class CostModel {
         attention = new AttentionCost(model);
         double fabric = tp <= c.system().scaleUpDomain() ? gpu.scaleUpBytesPerSecond() : c.system().scaleOutBytesPerSecondPerGpu();
         expertCollectiveBandwidth = fabric * eff.expertCollectiveShare();
+        allToAll = expertParallel && allToAll(c);
+        expertGroup = layout.expertParallel();
         kvCopies = c.kvCopies();
     }
 
@@ -310,16 +316,91 @@ final class CostModel {
 
     /**
      * Tensor parallelism: two ring all-reduces per layer of t x hidden BF16 values (2 (TP-1)/TP of it leaves each GPU).
-     * Expert parallelism with data-parallel attention: an all-gather before and a reduce-scatter after each MoE layer,
-     * together the bytes of one all-reduce (TensorRT-LLM uses them up to EP8: tech blog 4, Figure 24), at the share of
-     * the fabric DeepEP's kernels reach; over RDMA when the group spans more GPUs than the scale-up domain.
+     * Expert parallelism with data-parallel attention: per MoE layer either an all-gather before and a reduce-scatter
+     * after (together the bytes of one all-reduce) or an all-to-all dispatch and combine ({@link #allToAll}), at the
+     * share of the fabric DeepEP's kernels reach; over RDMA when the group spans more GPUs than the scale-up domain.
      */
-    private double collectives(int t) {
+    double collectives(int t) {
         if (tp == 1) return 0;
         double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
         if (!expertParallel) return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
-        return model.layers() * (bytes / expertCollectiveBandwidth + attentionAllReduceBytes(t) / gpu.scaleUpBytesPerSecond()
-                + 2 * eff.collectiveLatencySeconds());
+        double attention = attentionAllReduceBytes(t) / gpu.scaleUpBytesPerSecond();
+        if (allToAll) {
+            double bandwidth = expertCollectiveBandwidth * allToAllScaling(expertGroup);
+            return model.layers() * (allToAllBytes(t) / bandwidth + attention + ALL_TO_ALL_SECONDS);
+        }
+        return model.layers() * (bytes / expertCollectiveBandwidth + attention + 2 * eff.collectiveLatencySeconds());
+    }
+
+    /**
+     * A dispatch and a combine of a few tokens, the time they take whatever their bytes: 18 µs and 31 µs, TensorRT-LLM's
+     * NVLink one-sided all-to-all on GB200 NVL72 at batches of 1 to 32 tokens per rank and EP8 to EP32 (17.6-20.2 µs
+     * and 30.8-34.6 µs; tech blog 18, "Optimizing MoE Communication with One-Sided AlltoAll Over NVLink", whose
+     * large batches reach about 80% of NVLink at EP8, the fabric share the bytes go at).
+     */
+    static final double ALL_TO_ALL_SECONDS = 18e-6 + 31e-6;
+
+    /**
+     * The all-to-all's bandwidth at {@code ep} GPUs relative to EP8's: TensorRT-LLM's one-sided kernels at 2,048 tokens
+     * per rank on GB200 NVL72 (tech blog 18) reach, dispatch and combine averaged, 741 GB/s at EP8, 679 at EP16, 632 at
+     * EP32 and 610 at EP64 ("synchronization overhead inside the larger communication domain"): about 6% less per
+     * doubling, interpolated on log2(ep) and held beyond EP64.
+     */
+    static double allToAllScaling(int ep) {
+        double doublings = Math.min(3, Math.max(0, Math.log(ep / 8.0) / Math.log(2)));
+        return 1 - (1 - 610.0 / 741) * doublings / 3;
+    }
+
+    /**
+     * GPUs of one NVLink baseboard (HGX): a system whose scale-up domain is wider links its nodes by multi-node NVLink
+     * (GB200 and GB300 NVL72).
+     */
+    static final int NODE_GPUS = 8;
+
+    /**
+     * Whether a worker's expert parallelism moves tokens by all-to-all (each token sent to the GPUs of its top-k experts
+     * and their outputs sent back) rather than all-gather and reduce-scatter (every token to every GPU). TensorRT-LLM's
+     * rule ({@code select_alltoall_method_type} in {@code tensorrt_llm/_torch/modules/fused_moe/fused_moe_cutlass.py}
+     * and {@code fused_moe_wide_ep.py}, 2025): with attention data-parallel, only when the expert-parallel group is
+     * wider than the experts per token ({@code moe_ep_size <= top_k} keeps all-gather, which then moves no more) and
+     * over multi-node NVLink ({@code MnnvlMemory.supports_mnnvl()}, Grace systems); DeepEP otherwise only on request.
+     * Beyond the scale-up domain the engines that run wide expert parallelism over RDMA use DeepEP (SGLang's large-scale
+     * EP); on an HGX node TensorRT-LLM's published rows ran all-gather, as vLLM does by default
+     * ({@code all2all_backend = "allgather_reducescatter"} in {@code vllm/config/parallel.py}).
+     */
+    private static boolean allToAll(EngineConfig c) {
+        EngineConfig.Pool layout = c.layout();
+        boolean wide = layout.expertParallel() > c.model().expertsPerToken();
+        boolean beyondNode = c.system().scaleUpDomain() > NODE_GPUS || layout.tensorParallel() > c.system().scaleUpDomain();
+        return layout.attentionDataParallel() > 1 && wide && beyondNode;
+    }
+
+    /**
+     * One GPU's all-to-all bytes per MoE layer: its share of the step's tokens, each sent as k routed copies in the
+     * experts' activation format (dispatch) and returned in BF16 (combine), counted as DeepEP and TensorRT-LLM count
+     * their "logical" bandwidth (batch x min(ep, k) x bytes per token, local copies included: tech blog 18 and
+     * DeepEP's README), so their measured share of the fabric applies as it stands. The busiest GPU receives and
+     * returns {@code 1 + expertExcess} times the mean, and the step waits for it.
+     */
+    private double allToAllBytes(int t) {
+        double copies = (1 + expertExcess) * t / tp * model.expertsPerToken();
+        return copies * model.hiddenSize() * (dispatchBytesPerValue() + Precision.BF16.bytes());
+    }
+
+    /**
+     * Bytes per value of a dispatched token: FP8 with one FP32 scale per 128 values (DeepEP's FP8 dispatch, DeepSeek's
+     * 1 x 128 blocks: 7,392 bytes per DeepSeek token, TensorRT-LLM's MXFP8 dispatch) for FP8 experts; NVFP4, 4 bits
+     * with one FP8 scale per 16 values (4,032 bytes), for FP4 experts (TensorRT-LLM's post-quant dispatch, tech blog 18;
+     * SGLang fused NVFP4 into DeepEP's dispatch, "halving the required network traffic", lmsys.org GB200 Part II);
+     * BF16 for BF16 experts and weight-only FP4 ({@link LaunchStack}).
+     */
+    private double dispatchBytesPerValue() {
+        if (LaunchStack.weightOnlyFp4Experts(gpu, model)) return Precision.BF16.bytes();
+        return switch (model.expertPrecision()) {
+            case FP4 -> 0.5 + 1.0 / 16;
+            case FP8 -> 1 + 4.0 / 128;
+            case BF16 -> Precision.BF16.bytes();
+        };
     }
 
     /** The smallest tile of TensorRT-LLM's MoE GEMMs ({@link #expertTile}). */

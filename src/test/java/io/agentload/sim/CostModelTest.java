@@ -111,6 +111,46 @@ class CostModelTest {
         assertEquals(1.564, EngineConfig.Efficiency.DEFAULT.expertImbalance(32, 256), 1e-12);
     }
 
+    /**
+     * Expert parallelism wider than the experts per token, over a rack's NVLink, moves tokens by all-to-all (TensorRT-LLM's
+     * and DeepEP's rule): each GPU sends its tokens' k routed copies in the experts' format (FP8 with a scale per 128
+     * values) and receives them back in BF16, the busiest GPU 1 + imbalance times the mean, at 80% of NVLink, after
+     * the 18 + 31 µs a dispatch and a combine of a few tokens take.
+     */
+    @Test
+    void wideExpertParallelismOnARackMovesTokensByAllToAll() {
+        SystemProfile rack = SystemProfile.named("gb200-nvl72");
+        ModelProfile v3 = ModelProfile.named("deepseek-v3");
+        CostModel wide = new CostModel(EngineConfig.of(rack, v3, EngineConfig.Deployment.parse("unified=1x(tp48,ep48,dp48)")));
+        double excess = EngineConfig.Efficiency.DEFAULT.expertImbalance(48, 256);
+        double perLayer = (1 + excess) * 4800 / 48 * 8 * 7168 * (1 + 4.0 / 128 + 2);
+        // At EP48 the kernels reach less of NVLink than at EP8 (tech blog 18: 741 GB/s at EP8, 610 at EP64).
+        double scaling = 1 - (1 - 610.0 / 741) * (Math.log(6) / Math.log(2)) / 3;
+        assertEquals(0.848, scaling, 0.001);
+        assertEquals(scaling, CostModel.allToAllScaling(48), 1e-12);
+        assertEquals(1, CostModel.allToAllScaling(8), 1e-12);
+        assertEquals(610.0 / 741, CostModel.allToAllScaling(72), 1e-12);
+        assertEquals(61 * (perLayer / (900e9 * 0.8 * scaling) + 18e-6 + 31e-6), wide.collectives(4800), 1e-12);
+        double allGather = 2.0 * 47 / 48 * 4800 * 7168 * 2;
+        assertTrue(allGather > 2 * perLayer, "an all-gather of every token moves more, even against the busiest GPU");
+
+        // TensorRT-LLM's measured kernels (tech blog 18, EP8, BF16, 2,048 tokens per rank: 311.8 + 322.6 µs; one token:
+        // 18.9 + 31.0 µs) against the same terms, within 11%.
+        double bf16 = 2048 * 8 * 7168 * 2.0;
+        assertEquals(634.4e-6, 2 * bf16 / (900e9 * 0.8) + CostModel.ALL_TO_ALL_SECONDS, 0.11 * 634.4e-6);
+        assertEquals(49.9e-6, 2 * bf16 / 2048 / (900e9 * 0.8) + CostModel.ALL_TO_ALL_SECONDS, 0.02 * 49.9e-6);
+
+        // At EP8 with eight experts per token, and on an HGX node at any width, the all-gather and reduce-scatter stay.
+        CostModel ep8 = new CostModel(EngineConfig.of(rack, v3, EngineConfig.Deployment.parse("unified=1x(tp8,ep8,dp8)")));
+        assertEquals(61 * (2.0 * 7 / 8 * 4800 * 7168 * 2 / (900e9 * 0.8) + 2 * 10e-6), ep8.collectives(4800), 1e-12);
+        EngineConfig hgx = EngineConfig.of(SystemProfile.named("h200x8"), ModelProfile.named("gpt-oss-120b"),
+                EngineConfig.Deployment.parse("unified=1x(tp8,ep8,dp8)"));
+        int layers = hgx.model().layers();
+        int hidden = hgx.model().hiddenSize();
+        assertEquals(layers * (2.0 * 7 / 8 * 4800 * hidden * 2 / (450e9 * 0.8) + 2 * 10e-6),
+                new CostModel(hgx).collectives(4800), 1e-12);
+    }
+
     /** Expert tiles: the next power of two of an expert's tokens, from 8 to 128 rows, as TensorRT-LLM picks them. */
     @Test
     void expertTilesFollowTheTokensPerExpert() {
