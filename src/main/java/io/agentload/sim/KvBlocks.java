@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Arrays;
 
 /**
@@ -37,8 +39,11 @@ final class KvBlocks {
         }
     }
 
-    /** Registered blocks {@code [start, end)} of a storage, held by the same sequences; on the LRU list iff unreferenced. */
-    private static final class Run {
+    /**
+     * Registered blocks {@code [start, end)} of a storage, held by the same sequences; on the LRU list iff unreferenced.
+     * Callers see it only as the opaque hint {@link #register(int[], int, int, long[], Run)} returns and takes.
+     */
+    static final class Run {
         final Storage storage;
         /** Its place in {@code runs}, reused once it is evicted whole. */
         final int number;
@@ -248,16 +253,36 @@ final class KvBlocks {
      * run (held by it alone) joins that run; one starting a run is indexed.
      */
     void register(int[] ids, int from, int to, long[] chain) {
-        int before = from == 0 ? -1 : holder(ids, from - 1, chain);
+        register(ids, from, to, chain, null);
+    }
+
+    /**
+     * {@link #register(int[], int, int, long[])} given {@code hint}, what the same sequence's last call returned (or
+     * null); returns the run of {@code ids[to - 1]} (null if it is not registered) for the next call. A decoding
+     * sequence registers one block in sixteen steps: with the hint its run is found without looking up the block before
+     * in the per-block table (a memory miss per call, the table being far larger than the CPU's caches). The hint is
+     * checked, not trusted: it is used only if it still ends at {@code ids[from - 1]}.
+     */
+    @Nullable Run register(int[] ids, int from, int to, long[] chain, @Nullable Run hint) {
+        // prev: the run of ids[p - 1] (null: not registered), kept as the loop goes instead of looked up per block.
+        Run prev = null;
+        int before = -1;
+        if (from > 0) {
+            int last = ids[from - 1];
+            boolean hinted = hint != null && hint.start < hint.end && hint.storage.ids[hint.end - 1] == last;
+            prev = hinted ? hint : run(last);
+            before = prev != null ? last : holder(ids, from - 1, chain);
+        }
         for (int p = from; p < to; p++) {
             int id = ids[p];
             if (place[2 * id] == 0) {
-                Run tail = p > 0 ? run(ids[p - 1]) : null;
+                Run tail = prev;
                 // After the sequence's own block in a run no one else took, and with no foreign run cached, no run
                 // can start here: the hash is not cached, and the index need not be asked.
                 int held = tail != null && !tail.shared && foreignRuns == 0 ? -1 : next(chain, p, before);
                 if (held >= 0) {
                     before = held;
+                    prev = null;
                     continue;
                 }
                 if (tail == null || tail.refs != 1 || tail.end != tail.storage.fill
@@ -274,9 +299,13 @@ final class KvBlocks {
                 place[2 * id] = tail.number + 1;
                 place[2 * id + 1] = s.fill++;
                 tail.end++;
+                prev = tail;
+            } else {
+                prev = run(id);
             }
             before = id;
         }
+        return prev;
     }
 
     /**

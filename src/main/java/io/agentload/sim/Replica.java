@@ -353,6 +353,7 @@ final class Replica {
         s.blockCount = 0;
         s.windowBlocks = BlockArrays.NONE;
         s.registeredBlocks = 0;
+        s.lastRun = null;
         s.computed = 0;
     }
 
@@ -508,7 +509,7 @@ final class Replica {
         if (!config.prefixCaching()) return;
         long[] chain = s.request.blockHashes();
         int full = Math.min(Math.min(s.computed / KvBlocks.BLOCK_TOKENS, chain.length), s.blockCount);
-        if (full > s.registeredBlocks) blocks.register(s.blocks, s.registeredBlocks, full, chain);
+        if (full > s.registeredBlocks) s.lastRun = blocks.register(s.blocks, s.registeredBlocks, full, chain, s.lastRun);
         s.registeredBlocks = Math.max(s.registeredBlocks, full);
     }
 }

@@ -130,6 +130,7 @@ class KvBlocksTest {
         final int[] refIds;
         int count;
         int registered;
+        KvBlocks.Run hint;
 
         Seq(long[] chain, int most) {
             this.chain = chain;
@@ -143,7 +144,8 @@ class KvBlocksTest {
         // Random admissions (prefix hits), allocations (evicting), registrations (some of hashes already cached) and
         // releases against the per-block reference; chains share prefixes and diverge as agents' turns do (hashes are
         // chained: a hash names its prefix), and sequences compute blocks already cached, leaving duplicates whose
-        // originals may be evicted first, so cached blocks also lie beyond a chain's first uncached one.
+        // originals may be evicted first, so cached blocks also lie beyond a chain's first uncached one. Registrations
+        // pass the run hint the sequence's last one returned, none, or another sequence's.
         for (int seed = 0; seed < 40; seed++) {
             Random random = new Random(seed);
             int capacity = 32 + random.nextInt(400);
@@ -191,7 +193,10 @@ class KvBlocksTest {
                     int full = Math.min(s.count, s.chain.length);
                     if (full > s.registered) {
                         int to = s.registered + 1 + random.nextInt(full - s.registered);
-                        pool.register(s.ids, s.registered, to, s.chain);
+                        // The sequence's own hint mostly, else none or another's (stale hints must be refused).
+                        int which = random.nextInt(4);
+                        KvBlocks.Run hint = which < 2 ? s.hint : which == 2 ? null : live.get(random.nextInt(live.size())).hint;
+                        s.hint = pool.register(s.ids, s.registered, to, s.chain, hint);
                         for (int p = s.registered; p < to; p++) reference.register(s.refIds[p], s.chain[p]);
                         s.registered = to;
                     }
