@@ -97,6 +97,14 @@ final class KvBlocks {
     private int cached;
     private int[] free = new int[16];
     private int freeCount;
+    /**
+     * The run and storage position where {@link #cachedPrefix}'s last index look-up entered this cache: the router
+     * walks every rank's copy of the same shared prefix for every request, so the next walk most often enters here
+     * again, which the run itself confirms (a live run's first block is always indexed under its hash, and hashes are
+     * cached once), without the index probe and the per-block table's look-ups.
+     */
+    private @Nullable Run walked;
+    private int walkedStart;
     private int referenced;
     private long evictions;
 
@@ -144,9 +152,17 @@ final class KvBlocks {
         while (i < n) {
             // Ask the engine's shared count first: past a shared prefix, most caches start no run there.
             if (!starts.mayStart(chain[i], number)) break;
-            int id = index.get(chain[i]);
-            if (id < 0) break;
-            i += matched(run(id), id, chain, i, n);
+            Run r = walked;
+            int from = walkedStart;
+            if (r == null || from != r.start || from >= r.end || r.storage.hashes[from] != chain[i]) {
+                int id = index.get(chain[i]);
+                if (id < 0) break;
+                r = run(id);
+                from = offsetOf(id);
+                walked = r;
+                walkedStart = from;
+            }
+            i += matchedAt(r, from, chain, i, n);
         }
         return i;
     }
@@ -182,7 +198,11 @@ final class KvBlocks {
 
     /** How many of run {@code r}'s blocks from {@code id}'s on match {@code chain} from {@code i} on, below {@code n}. */
     private int matched(Run r, int id, long[] chain, int i, int n) {
-        int from = offsetOf(id);
+        return matchedAt(r, offsetOf(id), chain, i, n);
+    }
+
+    /** {@link #matched} from storage position {@code from} of the run. */
+    private static int matchedAt(Run r, int from, long[] chain, int i, int n) {
         long[] hashes = r.storage.hashes;
         // Chained hashes: one equal pair means equal prefixes, so matches lead and mismatches follow; bisect. Most
         // runs match whole (the router walks every rank's copy of a shared prefix): try the last block first.

@@ -123,6 +123,20 @@ class KvBlocksTest {
         assertEquals(1, pool.available() - pool.cached());
     }
 
+    @Test
+    void aWalkDoesNotReenterARunEvictedWholeWhoseHashIsCachedAgain() {
+        KvBlocks pool = new KvBlocks(3);
+        long[] chain = {1, 2, 3};
+        int[] first = {pool.allocate(), pool.allocate(), pool.allocate()};
+        pool.register(first, 0, 3, chain);
+        assertEquals(3, pool.cachedPrefix(chain, 3)); // the walk enters the run at hash 1
+        pool.releaseAll(first, 3);
+        int[] again = {pool.allocate(), pool.allocate(), pool.allocate()}; // evicts the whole run
+        assertEquals(3, pool.evictions());
+        pool.register(again, 0, 3, chain);
+        assertEquals(3, pool.cachedPrefix(chain, 3), "the new run, not the evicted one");
+    }
+
     /** One sequence of the random replay: its chain and its blocks in both pools, position for position. */
     private static final class Seq {
         final long[] chain;
