@@ -140,6 +140,11 @@ public final class Engine {
     private final List<Replica> replicas = new ArrayList<>();
     private final List<Replica> entry = new ArrayList<>();
     private final List<Replica> decode = new ArrayList<>();
+    /**
+     * The replicas by worker, in replica order: a worker's attention ranks start and end their steps together, so
+     * their step state (busy, step end, cost, power) is one, read from the first rank.
+     */
+    private final List<Replica[]> workers = new ArrayList<>();
     /** With conversation affinity: each pool's worker of every conversation it has served. */
     private final Map<String, Replica> entryAffinity = new HashMap<>();
     private final Map<String, Replica> decodeAffinity = new HashMap<>();
@@ -168,6 +173,11 @@ public final class Engine {
         }
         replicas.addAll(entry);
         replicas.addAll(decode);
+        for (int i = 0; i < replicas.size(); ) {
+            int n = replicas.get(i).ranks();
+            workers.add(replicas.subList(i, i + n).toArray(new Replica[0]));
+            i += n;
+        }
         RunStarts starts = new RunStarts();
         for (int i = 0; i < replicas.size(); i++) replicas.get(i).blocks.countStartsIn(starts, i);
     }
@@ -302,20 +312,35 @@ public final class Engine {
         this.now = now;
         boolean lockstep = listener instanceof BulkListener;
         completeDue(now, listener, lockstep);
-        for (Replica r : replicas) r.plan(now, listener, lockstep);
+        for (Replica[] w : workers) w[0].plan(now, listener, lockstep); // a worker's first rank plans them all
         double end = Double.POSITIVE_INFINITY;
         int busy = 0, running = 0, waiting = 0;
         double gpuWatts = (config.system().gpus() - config.gpusUsed()) * idleWatts;
         double activity = 0;
-        for (Replica r : replicas) {
-            end = Math.min(end, r.nextEvent());
-            if (r.busy()) busy++;
-            running += r.running();
-            waiting += r.waiting();
-            gpuWatts += r.watts() * r.gpus();
-            activity += r.activity() * r.gpus();
+        for (Replica[] w : workers) {
+            Replica first = w[0];
+            end = Math.min(end, nextEvent(w));
+            if (first.busy()) busy += w.length;
+            for (Replica r : w) {
+                running += r.running();
+                waiting += r.waiting();
+            }
+            // Each rank's share added in turn, as rank by rank: the same sums to the bit.
+            double watts = first.watts() * first.gpus(), active = first.activity() * first.gpus();
+            for (int i = 0; i < w.length; i++) {
+                gpuWatts += watts;
+                activity += active;
+            }
         }
         return new Step(now, end, busy, running, waiting, gpuWatts, gpuWatts + restWatts(activity));
+    }
+
+    /** A worker's next event: its step's end, or with KV transfers (decode ranks) the earliest of its ranks'. */
+    private static double nextEvent(Replica[] worker) {
+        double t = worker[0].nextEvent();
+        if (worker[0].role != Replica.Role.DECODE) return t;
+        for (int i = 1; i < worker.length; i++) t = Math.min(t, worker[i].nextEvent());
+        return t;
     }
 
     /**
@@ -326,10 +351,13 @@ public final class Engine {
      */
     private void completeDue(double now, Listener listener, boolean lockstep) {
         int count = 0;
-        for (Replica r : replicas) {
-            if (r.nextEvent() > now) continue;
-            if (count == due.length) due = Arrays.copyOf(due, 2 * count);
-            due[count++] = r;
+        for (Replica[] w : workers) {
+            if (nextEvent(w) > now) continue;
+            for (Replica r : w) {
+                if (r.nextEvent() > now) continue;
+                if (count == due.length) due = Arrays.copyOf(due, 2 * count);
+                due[count++] = r;
+            }
         }
         while (count > 0) {
             int first = -1;
@@ -417,7 +445,7 @@ public final class Engine {
         double dt = until - now;
         if (dt <= 0) return;
         double[] joulesAndActivity = new double[2];
-        for (Replica r : replicas) r.account(until, joulesAndActivity);
+        for (Replica[] w : workers) w[0].account(until, joulesAndActivity, w.length);
         double gpuJoules = joulesAndActivity[0] + (config.system().gpus() - config.gpusUsed()) * idleWatts * dt;
         tally.gpuJoules += gpuJoules;
         double meanActivity = joulesAndActivity[1] / config.system().gpus() / dt;

@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Arrays;
 
 /**
@@ -37,8 +39,11 @@ final class KvBlocks {
         }
     }
 
-    /** Registered blocks {@code [start, end)} of a storage, held by the same sequences; on the LRU list iff unreferenced. */
-    private static final class Run {
+    /**
+     * Registered blocks {@code [start, end)} of a storage, held by the same sequences; on the LRU list iff unreferenced.
+     * Callers see it only as the opaque hint {@link #register(int[], int, int, long[], Run)} returns and takes.
+     */
+    static final class Run {
         final Storage storage;
         /** Its place in {@code runs}, reused once it is evicted whole. */
         final int number;
@@ -92,6 +97,14 @@ final class KvBlocks {
     private int cached;
     private int[] free = new int[16];
     private int freeCount;
+    /**
+     * The run and storage position where {@link #cachedPrefix}'s last index look-up entered this cache: the router
+     * walks every rank's copy of the same shared prefix for every request, so the next walk most often enters here
+     * again, which the run itself confirms (a live run's first block is always indexed under its hash, and hashes are
+     * cached once), without the index probe and the per-block table's look-ups.
+     */
+    private @Nullable Run walked;
+    private int walkedStart;
     private int referenced;
     private long evictions;
 
@@ -139,9 +152,17 @@ final class KvBlocks {
         while (i < n) {
             // Ask the engine's shared count first: past a shared prefix, most caches start no run there.
             if (!starts.mayStart(chain[i], number)) break;
-            int id = index.get(chain[i]);
-            if (id < 0) break;
-            i += matched(run(id), id, chain, i, n);
+            Run r = walked;
+            int from = walkedStart;
+            if (r == null || from != r.start || from >= r.end || r.storage.hashes[from] != chain[i]) {
+                int id = index.get(chain[i]);
+                if (id < 0) break;
+                r = run(id);
+                from = offsetOf(id);
+                walked = r;
+                walkedStart = from;
+            }
+            i += matchedAt(r, from, chain, i, n);
         }
         return i;
     }
@@ -177,7 +198,11 @@ final class KvBlocks {
 
     /** How many of run {@code r}'s blocks from {@code id}'s on match {@code chain} from {@code i} on, below {@code n}. */
     private int matched(Run r, int id, long[] chain, int i, int n) {
-        int from = offsetOf(id);
+        return matchedAt(r, offsetOf(id), chain, i, n);
+    }
+
+    /** {@link #matched} from storage position {@code from} of the run. */
+    private static int matchedAt(Run r, int from, long[] chain, int i, int n) {
         long[] hashes = r.storage.hashes;
         // Chained hashes: one equal pair means equal prefixes, so matches lead and mismatches follow; bisect. Most
         // runs match whole (the router walks every rank's copy of a shared prefix): try the last block first.
@@ -248,16 +273,36 @@ final class KvBlocks {
      * run (held by it alone) joins that run; one starting a run is indexed.
      */
     void register(int[] ids, int from, int to, long[] chain) {
-        int before = from == 0 ? -1 : holder(ids, from - 1, chain);
+        register(ids, from, to, chain, null);
+    }
+
+    /**
+     * {@link #register(int[], int, int, long[])} given {@code hint}, what the same sequence's last call returned (or
+     * null); returns the run of {@code ids[to - 1]} (null if it is not registered) for the next call. A decoding
+     * sequence registers one block in sixteen steps: with the hint its run is found without looking up the block before
+     * in the per-block table (a memory miss per call, the table being far larger than the CPU's caches). The hint is
+     * checked, not trusted: it is used only if it still ends at {@code ids[from - 1]}.
+     */
+    @Nullable Run register(int[] ids, int from, int to, long[] chain, @Nullable Run hint) {
+        // prev: the run of ids[p - 1] (null: not registered), kept as the loop goes instead of looked up per block.
+        Run prev = null;
+        int before = -1;
+        if (from > 0) {
+            int last = ids[from - 1];
+            boolean hinted = hint != null && hint.start < hint.end && hint.storage.ids[hint.end - 1] == last;
+            prev = hinted ? hint : run(last);
+            before = prev != null ? last : holder(ids, from - 1, chain);
+        }
         for (int p = from; p < to; p++) {
             int id = ids[p];
             if (place[2 * id] == 0) {
-                Run tail = p > 0 ? run(ids[p - 1]) : null;
+                Run tail = prev;
                 // After the sequence's own block in a run no one else took, and with no foreign run cached, no run
                 // can start here: the hash is not cached, and the index need not be asked.
                 int held = tail != null && !tail.shared && foreignRuns == 0 ? -1 : next(chain, p, before);
                 if (held >= 0) {
                     before = held;
+                    prev = null;
                     continue;
                 }
                 if (tail == null || tail.refs != 1 || tail.end != tail.storage.fill
@@ -274,9 +319,13 @@ final class KvBlocks {
                 place[2 * id] = tail.number + 1;
                 place[2 * id + 1] = s.fill++;
                 tail.end++;
+                prev = tail;
+            } else {
+                prev = run(id);
             }
             before = id;
         }
+        return prev;
     }
 
     /**

@@ -108,6 +108,11 @@ final class Replica {
         return waiting.size() + running() + transfers.size();
     }
 
+    /** Replicas of its worker: its attention ranks, or 1. */
+    int ranks() {
+        return ranks == null ? 1 : ranks.size();
+    }
+
     /** GPUs of this worker. */
     int gpus() {
         return gpus;
@@ -142,16 +147,20 @@ final class Replica {
 
     /**
      * Energy of this replica's GPUs and their activity-seconds (for the rest of the system's power) from the last
-     * account to {@code now}: the step's power until its end, idle after it.
+     * account to {@code now}: the step's power until its end, idle after it; added {@code ranks} times over for a
+     * worker's first rank, whose ranks step together (the other ranks are not accounted themselves).
      */
-    void account(double now, double[] joulesAndActivity) {
+    void account(double now, double[] joulesAndActivity, int ranks) {
         double from = accountedUntil;
         if (now <= from) return;
         double busyUntil = busy ? Math.min(now, stepEnd) : from;
         double busySeconds = Math.max(0, busyUntil - from);
         double perGpu = busySeconds * (busy ? stepCost.gpuWatts() : 0) + (now - from - busySeconds) * cost.idleWatts();
-        joulesAndActivity[0] += perGpu * gpus;
-        joulesAndActivity[1] += busySeconds * (busy ? stepCost.activity() : 0) * gpus;
+        double joules = perGpu * gpus, activitySeconds = busySeconds * (busy ? stepCost.activity() : 0) * gpus;
+        for (int i = 0; i < ranks; i++) {
+            joulesAndActivity[0] += joules;
+            joulesAndActivity[1] += activitySeconds;
+        }
         accountedUntil = now;
     }
 
@@ -353,6 +362,7 @@ final class Replica {
         s.blockCount = 0;
         s.windowBlocks = BlockArrays.NONE;
         s.registeredBlocks = 0;
+        s.lastRun = null;
         s.computed = 0;
     }
 
@@ -508,7 +518,7 @@ final class Replica {
         if (!config.prefixCaching()) return;
         long[] chain = s.request.blockHashes();
         int full = Math.min(Math.min(s.computed / KvBlocks.BLOCK_TOKENS, chain.length), s.blockCount);
-        if (full > s.registeredBlocks) blocks.register(s.blocks, s.registeredBlocks, full, chain);
+        if (full > s.registeredBlocks) s.lastRun = blocks.register(s.blocks, s.registeredBlocks, full, chain, s.lastRun);
         s.registeredBlocks = Math.max(s.registeredBlocks, full);
     }
 }

@@ -1,5 +1,7 @@
 package io.agentload.sim;
 
+import org.jspecify.annotations.Nullable;
+
 /** A request inside the engine: its progress and the KV blocks it holds (O(blocks) state, no per-token arrays). */
 final class Sequence {
     final Engine.Request request;
@@ -12,6 +14,8 @@ final class Sequence {
     int blockCount;
     /** Leading blocks already offered to the prefix index. */
     int registeredBlocks;
+    /** The run its last registered block joined, which its next registration continues (a hint, checked). */
+    KvBlocks.@Nullable Run lastRun;
     int[] windowBlocks = BlockArrays.NONE;
     /** Prefix-cache hit tokens at the first admission (the {@code cached_tokens} a client sees), -1 before it. */
     int firstHits = -1;

@@ -85,6 +85,15 @@ class SimulationIdentityTest {
         check("h200x8 llama-3.1-70b, 2 prefill + 2 decode TP2, 150 agents", 4828742992488315135L, o);
     }
 
+    /** Decode ranks each receive KV transfers of their own, while their worker steps as one (taken before change 11). */
+    @Test
+    void disaggregatedDataParallelRanks() {
+        Outcome o = trial(EngineConfig.of("gb300-nvl72", "deepseek-v3").withDeployment(
+                EngineConfig.Deployment.parse("ctx=2x(tp4,ep4,dp4),gen=2x(tp8,ep8,dp8)")), 150);
+        assertTrue(o.counters().transferredBytes() > 0, o.counters().toString());
+        check("gb300-nvl72 deepseek-v3, 2 prefill dp4 + 2 decode dp8, 150 agents", 1576254490169042188L, o);
+    }
+
     @Test
     void speculative() {
         check("h200x8 llama-3.1-8b TP1 x 8, speculation, 300 agents", -2834398887422440642L,

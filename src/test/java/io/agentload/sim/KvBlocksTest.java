@@ -123,6 +123,20 @@ class KvBlocksTest {
         assertEquals(1, pool.available() - pool.cached());
     }
 
+    @Test
+    void aWalkDoesNotReenterARunEvictedWholeWhoseHashIsCachedAgain() {
+        KvBlocks pool = new KvBlocks(3);
+        long[] chain = {1, 2, 3};
+        int[] first = {pool.allocate(), pool.allocate(), pool.allocate()};
+        pool.register(first, 0, 3, chain);
+        assertEquals(3, pool.cachedPrefix(chain, 3)); // the walk enters the run at hash 1
+        pool.releaseAll(first, 3);
+        int[] again = {pool.allocate(), pool.allocate(), pool.allocate()}; // evicts the whole run
+        assertEquals(3, pool.evictions());
+        pool.register(again, 0, 3, chain);
+        assertEquals(3, pool.cachedPrefix(chain, 3), "the new run, not the evicted one");
+    }
+
     /** One sequence of the random replay: its chain and its blocks in both pools, position for position. */
     private static final class Seq {
         final long[] chain;
@@ -130,6 +144,7 @@ class KvBlocksTest {
         final int[] refIds;
         int count;
         int registered;
+        KvBlocks.Run hint;
 
         Seq(long[] chain, int most) {
             this.chain = chain;
@@ -143,7 +158,8 @@ class KvBlocksTest {
         // Random admissions (prefix hits), allocations (evicting), registrations (some of hashes already cached) and
         // releases against the per-block reference; chains share prefixes and diverge as agents' turns do (hashes are
         // chained: a hash names its prefix), and sequences compute blocks already cached, leaving duplicates whose
-        // originals may be evicted first, so cached blocks also lie beyond a chain's first uncached one.
+        // originals may be evicted first, so cached blocks also lie beyond a chain's first uncached one. Registrations
+        // pass the run hint the sequence's last one returned, none, or another sequence's.
         for (int seed = 0; seed < 40; seed++) {
             Random random = new Random(seed);
             int capacity = 32 + random.nextInt(400);
@@ -191,7 +207,10 @@ class KvBlocksTest {
                     int full = Math.min(s.count, s.chain.length);
                     if (full > s.registered) {
                         int to = s.registered + 1 + random.nextInt(full - s.registered);
-                        pool.register(s.ids, s.registered, to, s.chain);
+                        // The sequence's own hint mostly, else none or another's (stale hints must be refused).
+                        int which = random.nextInt(4);
+                        KvBlocks.Run hint = which < 2 ? s.hint : which == 2 ? null : live.get(random.nextInt(live.size())).hint;
+                        s.hint = pool.register(s.ids, s.registered, to, s.chain, hint);
                         for (int p = s.registered; p < to; p++) reference.register(s.refIds[p], s.chain[p]);
                         s.registered = to;
                     }
