@@ -384,7 +384,7 @@ public final class Simulation {
     /** A new run folder in {@code dir} whose {@code run.json} records this simulation. */
     private Run newRun(Path dir) {
         return Run.builder(dir).config(manifestConfig()).hardware(hardware()).endpoint(endpoint())
-                .itlDetail(settings.itlDetail).build();
+                .itlDetail(settings.itlDetail).journalled(false).build();
     }
 
     private SloSearch searchOver(TrialRunner runner) {
