@@ -86,10 +86,10 @@ public final class ExactPercentiles {
     /**
      * Moves the k-th smallest of {@code a[left..right]} to {@code a[k]}, smaller ones before it, larger or equal ones
      * after. Each round partitions around a median of three without a branch per value (a value goes to the front or
-     * stays by arithmetic, not by a jump the processor mispredicts half the time): about twice as fast as a Hoare
-     * partition on the few hundred distinct gaps of a request (docs/simulator-speed.md, "Change 10: outside the
-     * engine, again"). Values equal to the pivot are gathered next to it only when there are any, so that many equal
-     * values do not take one round each.
+     * stays by arithmetic, not by a jump the processor mispredicts half the time): a request's ITL summary, a few
+     * hundred distinct gaps, took 1.6 times as long with a Hoare partition (docs/simulator-speed.md, "Change 10:
+     * outside the engine, again"). Values equal to the pivot are gathered next to it only when there are any, so
+     * that many equal values do not take one round each.
      */
     private static void select(float[] a, int left, int right, int k) {
         for (int rounds = 0; right > left; rounds++) {

@@ -32,9 +32,9 @@ import java.util.regex.Pattern;
  *
  * <p>Until its part is written, every record is also in that part's write-ahead journal
  * ({@code requests/part-NNNNN.journal}, see {@link RequestJournal}), written as it is appended: a killed process loses
- * no appended record (a simulated run's log keeps none: it is rerun, not resumed). Reading a run folder reads journals whose part was never written as if they were that part;
- * resuming writes them as their parts. A journal whose part exists is left over from a kill between the part's
- * rename and the journal's delete, and is ignored.
+ * no appended record (a simulated run's log keeps none: it is rerun, not resumed). Reading a run folder reads
+ * journals whose part was never written as if they were that part; resuming writes them as their parts. A journal
+ * whose part exists is left over from a kill between the part's rename and the journal's delete, and is ignored.
  *
  * <p>A flush happens when {@code maxBufferedRows} records are buffered or {@code flushIntervalNanos} of wall time
  * passed since the last one (checked on append), and on {@link #flush()}. The appending thread that triggers a flush
