@@ -31,6 +31,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        TablesawStart.initialise(); // before any other thread starts; see its Javadoc for why
         System.exit(run(args));
     }
 

@@ -19,8 +19,8 @@ import java.util.Map;
 /**
  * Writes a local Parquet file without Hadoop (a plain configuration, {@link LocalOutputFile}): rows go straight
  * from the caller's data into Parquet's record consumer through {@link ParquetFields}, with no record object per
- * row. Dictionary encoding and version-1 data pages (parquet-hadoop's defaults, the most widely read) throughout.
- * Callers that replace a file write to the temporary file of an {@link AtomicWrite}.
+ * row. Dictionary encoding (unless a caller turns it off) and version-1 data pages: parquet-hadoop's defaults, the
+ * most widely read. Callers that replace a file write to the temporary file of an {@link AtomicWrite}.
  */
 public final class ParquetOutput {
 
@@ -30,20 +30,28 @@ public final class ParquetOutput {
      * @param codec           the compression codec
      * @param byteStreamSplit float and double columns byte-stream-split, which compresses them far better
      * @param rowGroupBytes   the row group size held in memory before it is flushed
+     * @param dictionary      dictionary encoding (parquet-hadoop's default), which a file read once and deleted need
+     *                        not pay for: its writer builds a dictionary of every column, then drops those of
+     *                        all-distinct values such as times
      */
-    public record Settings(CompressionCodecName codec, boolean byteStreamSplit, long rowGroupBytes) {
+    public record Settings(CompressionCodecName codec, boolean byteStreamSplit, long rowGroupBytes,
+                           boolean dictionary) {
 
-        /** {@code codec}, plain floats, parquet-hadoop's default row group size. */
+        /** {@code codec}, plain floats, parquet-hadoop's default row group size, dictionaries. */
         public static Settings of(CompressionCodecName codec) {
-            return new Settings(codec, false, ParquetWriter.DEFAULT_BLOCK_SIZE);
+            return new Settings(codec, false, ParquetWriter.DEFAULT_BLOCK_SIZE, true);
         }
 
         public Settings withByteStreamSplit(boolean split) {
-            return new Settings(codec, split, rowGroupBytes);
+            return new Settings(codec, split, rowGroupBytes, dictionary);
         }
 
         public Settings withRowGroupBytes(long bytes) {
-            return new Settings(codec, byteStreamSplit, bytes);
+            return new Settings(codec, byteStreamSplit, bytes, dictionary);
+        }
+
+        public Settings withDictionary(boolean encode) {
+            return new Settings(codec, byteStreamSplit, rowGroupBytes, encode);
         }
     }
 
@@ -66,6 +74,7 @@ public final class ParquetOutput {
                 .withConf(new PlainParquetConfiguration())
                 .withCompressionCodec(settings.codec())
                 .withByteStreamSplitEncoding(settings.byteStreamSplit())
+                .withDictionaryEncoding(settings.dictionary())
                 .withRowGroupSize(settings.rowGroupBytes())
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build()) {

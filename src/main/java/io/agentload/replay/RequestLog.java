@@ -32,9 +32,9 @@ import java.util.regex.Pattern;
  *
  * <p>Until its part is written, every record is also in that part's write-ahead journal
  * ({@code requests/part-NNNNN.journal}, see {@link RequestJournal}), written as it is appended: a killed process loses
- * no appended record. Reading a run folder reads journals whose part was never written as if they were that part;
- * resuming writes them as their parts. A journal whose part exists is left over from a kill between the part's
- * rename and the journal's delete, and is ignored.
+ * no appended record (a simulated run's log keeps none: it is rerun, not resumed). Reading a run folder reads
+ * journals whose part was never written as if they were that part; resuming writes them as their parts. A journal
+ * whose part exists is left over from a kill between the part's rename and the journal's delete, and is ignored.
  *
  * <p>A flush happens when {@code maxBufferedRows} records are buffered or {@code flushIntervalNanos} of wall time
  * passed since the last one (checked on append), and on {@link #flush()}. The appending thread that triggers a flush
@@ -55,6 +55,7 @@ final class RequestLog implements AutoCloseable {
     private final int maxBufferedRows;
     private final long flushIntervalNanos;
     private final boolean keepGaps;
+    private final boolean journalled;
     private final Object writeLock = new Object();
     private List<RequestRecord> buffer = new ArrayList<>();
     private List<Path> bufferJournals = new ArrayList<>();
@@ -66,10 +67,20 @@ final class RequestLog implements AutoCloseable {
     private @Nullable Set<Integer> keptTrials;
 
     RequestLog(Path runDir, int maxBufferedRows, long flushIntervalNanos, boolean keepGaps) {
+        this(runDir, maxBufferedRows, flushIntervalNanos, keepGaps, true);
+    }
+
+    /**
+     * A log whose records are journalled as they are appended, or not ({@code journalled} false): a simulated run's,
+     * which appends a finished trial's records and flushes them at once on one thread, and is rerun rather than
+     * resumed, so a journal would only be written and deleted.
+     */
+    RequestLog(Path runDir, int maxBufferedRows, long flushIntervalNanos, boolean keepGaps, boolean journalled) {
         this.runDir = runDir;
         this.maxBufferedRows = maxBufferedRows;
         this.flushIntervalNanos = flushIntervalNanos;
         this.keepGaps = keepGaps;
+        this.journalled = journalled;
         State state = State.of(runDir);
         for (Map.Entry<Integer, Path> j : state.journals().entrySet()) {
             List<RequestRecord> recovered = RequestJournal.read(j.getValue());
@@ -91,11 +102,13 @@ final class RequestLog implements AutoCloseable {
         Batch batch = null;
         synchronized (this) {
             if (closed) throw new ReplayException("the request log of " + runDir + " is closed");
-            if (journal == null) {
-                journal = RequestJournal.open(journalPath(runDir, nextPart), keepGaps);
-                bufferJournals.add(journal.file());
+            if (journalled) {
+                if (journal == null) {
+                    journal = RequestJournal.open(journalPath(runDir, nextPart), keepGaps);
+                    bufferJournals.add(journal.file());
+                }
+                journal.append(record);
             }
-            journal.append(record);
             buffer.add(record);
             if (buffer.size() >= maxBufferedRows || System.nanoTime() - lastFlush >= flushIntervalNanos) {
                 batch = take();

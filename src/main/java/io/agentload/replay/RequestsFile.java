@@ -81,8 +81,11 @@ final class RequestsFile {
      */
     static void write(Path target, List<RequestRecord> records, Map<String, String> metadata,
                       CompressionCodecName codec, boolean keepGaps) {
-        ParquetOutput.Settings settings = ParquetOutput.Settings.of(codec)
-                .withByteStreamSplit(codec != CompressionCodecName.UNCOMPRESSED);
+        // An uncompressed file is a part of the log, read back once at close and deleted: plain values, whose
+        // writing costs least (a dictionary of every time column is built only to be dropped).
+        boolean part = codec == CompressionCodecName.UNCOMPRESSED;
+        ParquetOutput.Settings settings = ParquetOutput.Settings.of(codec).withByteStreamSplit(!part)
+                .withDictionary(!part);
         ParquetFiles.write(target, SCHEMA, metadata, settings, records.size(), (row, out) -> {
             RequestRecord r = records.get(row);
             out.int32(0, r.trial());

@@ -203,6 +203,7 @@ public final class Run implements AutoCloseable {
         private int flushRows = DEFAULT_ROWS;
         private Duration flushInterval = DEFAULT_INTERVAL;
         private boolean itlDetail;
+        private boolean journalled = true;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -243,6 +244,12 @@ public final class Run implements AutoCloseable {
             return this;
         }
 
+        /** Journals each record as it is appended (the default), or not: a simulated run's ({@link RequestLog}). */
+        Builder journalled(boolean journal) {
+            this.journalled = journal;
+            return this;
+        }
+
         /** Creates the folder and writes {@code run.json}: the run, open for its records. */
         public Run build() {
             if (Files.exists(dir.resolve(MANIFEST))) {
@@ -259,7 +266,8 @@ public final class Run implements AutoCloseable {
                             System.getProperty("os.name") + " " + System.getProperty("os.arch")),
                     new RunManifest.Client(Runtime.getRuntime().availableProcessors()), hardware, endpoint, config,
                     itlDetail, null));
-            return new Run(dir, manifest, new RequestLog(dir, flushRows, flushInterval.toNanos(), itlDetail));
+            return new Run(dir, manifest, new RequestLog(dir, flushRows, flushInterval.toNanos(), itlDetail,
+                    journalled));
         }
 
         private static String version() {

@@ -381,10 +381,16 @@ public final class Simulation {
         return DeploymentSearch.run(this, candidates, dir);
     }
 
-    /** A new run folder in {@code dir} whose {@code run.json} records this simulation. */
+    /**
+     * A new run folder in {@code dir} whose {@code run.json} records this simulation. Its request log writes a part per
+     * trial and per 10,000 records, never by wall time: parts written by the clock made the footer of
+     * {@code requests.parquet}, which counts them, depend on how fast the machine ran (a whole-rack search's trials
+     * take over the 10 s of the default interval).
+     */
     private Run newRun(Path dir) {
         return Run.builder(dir).config(manifestConfig()).hardware(hardware()).endpoint(endpoint())
-                .itlDetail(settings.itlDetail).build();
+                .itlDetail(settings.itlDetail).journalled(false)
+                .flushEvery(Run.Builder.DEFAULT_ROWS, Duration.ofNanos(Long.MAX_VALUE)).build();
     }
 
     private SloSearch searchOver(TrialRunner runner) {

@@ -42,6 +42,8 @@ class ExactPercentilesTest {
             for (int i = 0; i < n; i++) {
                 values[i] = distinct == Integer.MAX_VALUE ? (float) random.nextDouble() : random.nextInt(distinct) * 0.01f;
             }
+            // One value in two fifths of the places, the rest distinct: what a real endpoint's gaps may look like.
+            if (trial % 5 == 1) for (int i = 0; i < n; i++) if (random.nextInt(5) < 2) values[i] = 0.5f;
             if (trial % 7 == 0) values[random.nextInt(n)] = trial % 14 == 0 ? -0.0f : Float.NaN;
             if (trial % 11 == 0) Arrays.sort(values);
             float[] sorted = values.clone();

@@ -157,6 +157,22 @@ class RunTest {
         assertEquals(all, Run.open(dir).records(), "a second compaction keeps the first one's records");
     }
 
+    /** A simulated run's log journals nothing; its parts (plain-encoded) read back as the records appended. */
+    @Test
+    void aRunWithoutJournalWritesPartsOnlyAndTheyReadBackExactly() throws IOException {
+        Path dir = tmp.resolve("unjournalled");
+        List<RequestRecord> records = records(0, 7);
+        try (Run run = Run.builder(dir).flushEvery(3, Duration.ofHours(1)).journalled(false).build()) {
+            records.forEach(run::append);
+            assertEquals(List.of("part-00000.parquet", "part-00001.parquet"), names(parts(dir)));
+            run.flush();
+            assertEquals(List.of("part-00000.parquet", "part-00001.parquet", "part-00002.parquet"), names(parts(dir)));
+            assertEquals(brief(records), Run.open(dir).records());
+        }
+        assertEquals(brief(records), Run.open(dir).records());
+        assertFalse(Files.exists(dir.resolve("requests")));
+    }
+
     /** A simulated search drops the rows of the trials it does not report when its run closes, not before. */
     @Test
     void closingKeepsTheRecordsOfOnlyTheTrialsAskedFor() throws IOException {
