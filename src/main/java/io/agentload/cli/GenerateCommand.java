@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate synthetic coding-agent sessions with the published shape (inputs ~5K-131K tokens, " +
                 "mean ~27K; up to ~200 turns; output median ~150, p95 ~2K; 15 languages) and the agent's rhythm " +
-                "(long-tailed tool times, compaction at 83.5% of the window, 0.05 subagents per turn; each can be " +
+                "(long-tailed tool times, compaction at 83.5%% of the window, 0.05 subagents per turn; each can be " +
                 "turned off). The same seed always " +
                 "gives the same file. A longer --context-limit scales the sessions to fill it " +
                 "(docs/design.md, \"Longer contexts\").")

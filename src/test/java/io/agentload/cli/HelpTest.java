@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HelpTest {
@@ -19,6 +20,24 @@ class HelpTest {
             assertEquals(0, r.exitCode(), name);
             assertTrue(r.out().startsWith("Usage: " + name), name + ":\n" + r.out());
             assertTrue(cl.getCommandSpec().usageMessage().description().length > 0, name);
+        }
+    }
+
+    /**
+     * Every description is a picocli format string: a lone {@code %} (as in "83.5% of the window") made picocli warn
+     * on every {@code agentload --help} and print the description unformatted.
+     */
+    @Test
+    void descriptionsEscapeTheirPercentSigns() {
+        for (CommandLine cl : commands(Main.commandLine())) {
+            CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+            List<String> texts = new ArrayList<>(List.of(spec.usageMessage().description()));
+            spec.options().forEach(o -> texts.addAll(List.of(o.description())));
+            spec.positionalParameters().forEach(p -> texts.addAll(List.of(p.description())));
+            for (String text : texts) {
+                assertFalse(text.replace("%%", "").replace("%n", "").contains("%"),
+                        spec.qualifiedName() + ": a lone % in \"" + text + "\"");
+            }
         }
     }
 
