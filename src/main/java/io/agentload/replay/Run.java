@@ -245,8 +245,8 @@ public final class Run implements AutoCloseable {
         }
 
         /** Journals each record as it is appended (the default), or not: a simulated run's ({@link RequestLog}). */
-        Builder journalled(boolean journal) {
-            this.journalled = journal;
+        Builder journalled(boolean journalled) {
+            this.journalled = journalled;
             return this;
         }
 

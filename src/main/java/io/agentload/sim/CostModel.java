@@ -322,13 +322,13 @@ final class CostModel {
      */
     double collectives(int t) {
         if (tp == 1) return 0;
-        double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
-        if (!expertParallel) return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
-        double attention = attentionAllReduceBytes(t) / gpu.scaleUpBytesPerSecond();
+        double attention = expertParallel ? attentionAllReduceBytes(t) / gpu.scaleUpBytesPerSecond() : 0;
         if (allToAll) {
             double bandwidth = expertCollectiveBandwidth * allToAllScaling(expertGroup);
             return model.layers() * (allToAllBytes(t) / bandwidth + attention + ALL_TO_ALL_SECONDS);
         }
+        double bytes = 2.0 * (tp - 1) / tp * t * model.hiddenSize() * 2;
+        if (!expertParallel) return model.layers() * (2 * bytes / gpu.scaleUpBytesPerSecond() + 2 * eff.collectiveLatencySeconds());
         return model.layers() * (bytes / expertCollectiveBandwidth + attention + 2 * eff.collectiveLatencySeconds());
     }
 
